@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: real mail clients and, as issues land, real daemons.
+# Used by .ci/run; run it yourself (as root) before `npm test` to run every test instead of skipping some.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(
+  swaks libnet-ssleay-perl libio-socket-ssl-perl  # swaks with STARTTLS
+  curl python3                                    # curl's smtp/pop3/imap and Python's smtplib/poplib/imaplib
+)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

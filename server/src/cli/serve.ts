@@ -1,0 +1,26 @@
+// `mailroom serve`: runs the service until SIGTERM/SIGINT, then stops the server and the service cleanly.
+import type { Config } from '../config/settings.ts';
+import { Service } from '../service/service.ts';
+import { configureLogging, logger } from '../telemetry/log.ts';
+
+export async function serve(config: Config): Promise<void> {
+  configureLogging(config['log.level']);
+  const service = new Service(config);
+  await service.start();
+  const log = logger('application');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,50 @@
+// Who may send to whom on the MX and submission listeners. A recipient is accepted when its domain is
+// local and the mailbox (account or alias) exists, or when the client may relay (authenticated, or in a
+// trusted network). Everything else is refused: this is what keeps Mailroom from being an open relay.
+import type { DirectoryStore } from '../store/store.ts';
+import type { NewRecipient } from '../store/types.ts';
+import type { RejectionReason } from '../telemetry/events.ts';
+import { parseAddress } from '../util/address.ts';
+
+export type RecipientDecision =
+  | { ok: true; recipient: NewRecipient }
+  | { ok: false; code: number; message: string; reason: RejectionReason };
+
+export interface ClientStanding {
+  authenticated: boolean;
+  trusted: boolean;
+}
+
+const MAX_ALIAS_DEPTH = 8;
+
+export async function decideRecipient(raw: string, client: ClientStanding, directory: DirectoryStore): Promise<RecipientDecision> {
+  const parsed = parseAddress(raw);
+  if (!parsed) {
+    return { ok: false, code: 553, message: `5.1.3 <${raw}>: Recipient address syntax not accepted`, reason: 'bad_address' };
+  }
+  if (await directory.isLocalDomain(parsed.domain)) {
+    const target = await resolveLocal(parsed.normalized, directory);
+    if (target) return { ok: true, recipient: target };
+    return { ok: false, code: 550, message: `5.1.1 <${parsed.normalized}>: Recipient address rejected: User unknown`, reason: 'unknown_user' };
+  }
+  if (client.authenticated || client.trusted) {
+    return { ok: true, recipient: { address: parsed.normalized, destination: 'remote' } };
+  }
+  return { ok: false, code: 554, message: `5.7.1 <${parsed.normalized}>: Relay access denied`, reason: 'relay_denied' };
+}
+
+/** Follows aliases to an account (local delivery) or a foreign address (forwarding). */
+async function resolveLocal(address: string, directory: DirectoryStore): Promise<NewRecipient | null> {
+  let current = address;
+  for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
+    const account = await directory.findAccount(current);
+    if (account) return { address: account.address, destination: 'local', accountId: account.id };
+    const alias = await directory.findAlias(current);
+    if (!alias) return null;
+    const target = parseAddress(alias.target);
+    if (!target) return null;
+    if (!(await directory.isLocalDomain(target.domain))) return { address: target.normalized, destination: 'remote' };
+    current = target.normalized;
+  }
+  return null;
+}

@@ -1,0 +1,183 @@
+// The delivery scheduler: a pool of workers that claims due jobs from the store and runs them, local
+// or remote, within delivery.concurrency and delivery.connections_per_domain. Workers wake at once on
+// new mail and on send-now, otherwise at the next due time or the poll interval, whichever is sooner.
+import type { Logger } from 'pino';
+import type { Config } from '../config/settings.ts';
+import type { Store } from '../store/store.ts';
+import type { DeliveryJob, RecipientOutcome } from '../store/types.ts';
+import type { EventBus } from '../telemetry/events.ts';
+import { logger } from '../telemetry/log.ts';
+import { decideRecipient } from './recipient-policy.ts';
+import type { MessageIntake } from './accept.ts';
+import { isExpired, retryDelaySeconds } from './backoff.ts';
+import { buildBounce, type FailedRecipient } from './dsn.ts';
+import { deliverRemote, type RecipientResult } from './remote.ts';
+
+export class DeliveryScheduler {
+  private running = false;
+  private pumping = false;
+  private pumpAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly active = new Set<Promise<void>>();
+  private readonly busyDomains = new Map<string, number>();
+  private readonly log: Logger = logger('delivery');
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly intake: MessageIntake,
+    private readonly events: EventBus,
+    private readonly remote = deliverRemote,
+  ) {
+    intake.onAccepted(() => this.wake());
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const recovered = await this.store.recoverInFlight();
+    if (recovered > 0) this.log.warn({ recipients: recovered }, 'recovered deliveries interrupted by a restart; they retry at their scheduled time');
+    this.running = true;
+    this.wake();
+  }
+
+  /** Stops claiming new work and waits up to the grace period for deliveries in progress. */
+  async stop(graceMs: number): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.active]), grace]);
+  }
+
+  /** Look for due work now (new mail, send-now, a finished job freed a slot). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.running && this.active.size < this.config['delivery.concurrency']) {
+          const now = Date.now();
+          const job = await this.store.claimNextJob(now, (attempts) => now + retryDelaySeconds(this.config['delivery.retry_schedule_seconds'], attempts) * 1000, this.saturatedDomains());
+          if (!job) break;
+          this.launch(job);
+        }
+      } while (this.pumpAgain && this.running);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'claiming work failed');
+    } finally {
+      this.pumping = false;
+      await this.armTimer();
+    }
+  }
+
+  private saturatedDomains(): Set<string> {
+    const limit = this.config['delivery.connections_per_domain'];
+    return new Set([...this.busyDomains].filter(([, n]) => n >= limit).map(([d]) => d));
+  }
+
+  private async armTimer(): Promise<void> {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    const poll = this.config['delivery.poll_interval_ms'];
+    let wait = poll;
+    try {
+      const due = await this.store.nextDueAt();
+      if (due !== null) wait = Math.min(poll, Math.max(0, due - Date.now()));
+    } catch {
+      // keep the poll interval
+    }
+    this.timer = setTimeout(() => this.wake(), wait);
+    this.timer.unref();
+  }
+
+  private launch(job: DeliveryJob): void {
+    const remote = job.destination === 'remote';
+    if (remote) this.busyDomains.set(job.domain, (this.busyDomains.get(job.domain) ?? 0) + 1);
+    const run = this.run(job)
+      .catch((err: Error) => this.log.error({ queueId: job.messageId, err: err.message }, 'delivery job failed'))
+      .finally(() => {
+        this.active.delete(run);
+        if (remote) {
+          const left = (this.busyDomains.get(job.domain) ?? 1) - 1;
+          if (left <= 0) this.busyDomains.delete(job.domain);
+          else this.busyDomains.set(job.domain, left);
+        }
+        this.wake();
+      });
+    this.active.add(run);
+  }
+
+  private async run(job: DeliveryJob): Promise<void> {
+    const started = Date.now();
+    const log = this.log.child({ queueId: job.messageId });
+    const content = await this.store.readContent(job.messageId);
+    if (!content) return; // removed from the queue after it was claimed
+    if (job.destination === 'local') {
+      await this.store.deliverLocal(job.messageId, job.recipients.map((r) => r.id), content, Date.now());
+      log.info({ recipients: job.recipients.map((r) => r.address) }, 'delivered locally');
+      this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: job.recipients.length });
+      return;
+    }
+    const results = await this.remote(job, content, this.config);
+    await this.settleRemote(job, results, content, started, log);
+  }
+
+  private async settleRemote(job: DeliveryJob, results: Map<number, RecipientResult>, content: Buffer, started: number, log: Logger): Promise<void> {
+    const now = Date.now();
+    const outcomes: RecipientOutcome[] = [];
+    const failed: FailedRecipient[] = [];
+    const tally = { delivered: 0, deferred: 0, bounced: 0 };
+    for (const rcpt of job.recipients) {
+      const r = results.get(rcpt.id) ?? { result: 'deferred', error: 'no result' };
+      if (r.result === 'deferred' && isExpired(job.createdAt, now, this.config['delivery.expiry_seconds'])) {
+        failed.push({ address: rcpt.address, error: r.error, expired: true });
+        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: `expired: ${r.error}` });
+        tally.bounced++;
+      } else if (r.result === 'bounced') {
+        failed.push({ address: rcpt.address, error: r.error, expired: false });
+        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: r.error });
+        tally.bounced++;
+      } else if (r.result === 'deferred') {
+        // The retry time was written when the job was claimed; keep it.
+        outcomes.push({ recipientId: rcpt.id, result: 'deferred', error: r.error });
+        tally.deferred++;
+      } else {
+        outcomes.push({ recipientId: rcpt.id, result: 'delivered' });
+        tally.delivered++;
+      }
+      log.info({ recipient: rcpt.address, result: r.result, error: 'error' in r ? r.error : undefined, attempt: rcpt.attempts }, 'remote delivery attempt');
+    }
+    await this.store.recordOutcomes(job.messageId, outcomes, now);
+    const seconds = (now - started) / 1000;
+    for (const result of ['delivered', 'deferred', 'bounced'] as const) {
+      if (tally[result] > 0) this.events.emit('delivery.finished', { destination: 'remote', result, seconds, recipients: tally[result] });
+    }
+    if (failed.length > 0) await this.sendBounce(job, failed, content, log);
+  }
+
+  /** Queues a DSN to the original sender (never for the null sender). */
+  async sendBounce(job: Pick<DeliveryJob, 'messageId' | 'sender' | 'createdAt'>, failed: FailedRecipient[], content: Buffer, log: Logger = this.log): Promise<void> {
+    const dsn = buildBounce({ hostname: this.config.hostname, queueId: job.messageId, sender: job.sender, arrivedAt: job.createdAt, failed, original: content });
+    if (!dsn) return;
+    const decision = await decideRecipient(job.sender, { authenticated: true, trusted: true }, this.store);
+    if (!decision.ok) {
+      log.warn({ sender: job.sender, reason: decision.reason }, 'cannot return a bounce to the sender; dropped');
+      return;
+    }
+    const id = await this.intake.accept(this.intake.newId(), { sender: '', recipients: [decision.recipient], source: 'bounce' }, dsn);
+    log.info({ bounceId: id, failed: failed.length }, 'bounce queued');
+  }
+}

@@ -1,0 +1,110 @@
+// The *server* component: the client listeners plus the delivery scheduler. start() and stop() open
+// and close them while the *service* (process, admin API, metrics) keeps running. Sessions in progress
+// get server.shutdown_grace_seconds to finish.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config/settings.ts';
+import type { MessageIntake } from '../delivery/accept.ts';
+import type { DeliveryScheduler } from '../delivery/scheduler.ts';
+import { SmtpListener, type ListenerKind } from '../smtp/listener.ts';
+import type { TlsMaterial } from '../smtp/tls.ts';
+import type { Store } from '../store/store.ts';
+import type { EventBus } from '../telemetry/events.ts';
+import { logger } from '../telemetry/log.ts';
+import type { SessionRegistry } from './session-registry.ts';
+
+export interface ListenerInfo {
+  protocol: ListenerKind | 'pop3' | 'imap';
+  address: string;
+  port: number;
+  tls: 'starttls' | 'none';
+}
+
+export interface MailServerDeps {
+  config: Config;
+  store: Store;
+  intake: MessageIntake;
+  events: EventBus;
+  sessions: SessionRegistry;
+  scheduler: DeliveryScheduler;
+  tls: TlsMaterial;
+}
+
+type State = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export class MailServer {
+  private state: State = 'stopped';
+  private listeners: SmtpListener[] = [];
+  private bound: ListenerInfo[] = [];
+  private startedAt: number | null = null;
+  private readonly log: Logger = logger('application');
+  private transition: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: MailServerDeps) {}
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  get startTime(): number | null {
+    return this.startedAt;
+  }
+
+  get listenerInfo(): readonly ListenerInfo[] {
+    return this.bound;
+  }
+
+  /** Starts listeners and delivery. Idempotent; concurrent calls are serialised. */
+  start(): Promise<void> {
+    this.transition = this.transition.then(() => this.doStart());
+    return this.transition;
+  }
+
+  stop(): Promise<void> {
+    this.transition = this.transition.then(() => this.doStop());
+    return this.transition;
+  }
+
+  private async doStart(): Promise<void> {
+    if (this.state === 'running') return;
+    this.state = 'starting';
+    const { config } = this.deps;
+    const wanted: Array<[ListenerKind, number | null]> = [
+      ['smtp', config['smtp.port']],
+      ['submission', config['submission.port']],
+    ];
+    try {
+      for (const [kind, port] of wanted) {
+        if (port === null) continue;
+        const listener = new SmtpListener(kind, this.deps);
+        const address: AddressInfo = await listener.listen(port, config.bind);
+        this.listeners.push(listener);
+        this.bound.push({ protocol: kind, address: address.address, port: address.port, tls: 'starttls' });
+      }
+      await this.deps.scheduler.start();
+    } catch (err) {
+      await Promise.allSettled(this.listeners.map((l) => l.close()));
+      this.listeners = [];
+      this.bound = [];
+      this.state = 'stopped';
+      throw err;
+    }
+    this.state = 'running';
+    this.startedAt = Date.now();
+    this.log.info({ listeners: this.bound }, 'server started');
+    this.deps.events.emit('server.started', { at: this.startedAt });
+  }
+
+  private async doStop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopping';
+    const graceMs = this.deps.config['server.shutdown_grace_seconds'] * 1000;
+    await Promise.all([Promise.allSettled(this.listeners.map((l) => l.close())), this.deps.scheduler.stop(graceMs)]);
+    this.listeners = [];
+    this.bound = [];
+    this.state = 'stopped';
+    this.startedAt = null;
+    this.log.info('server stopped; the service keeps running');
+    this.deps.events.emit('server.stopped', { at: Date.now() });
+  }
+}

@@ -1,0 +1,234 @@
+// The MX and submission listeners: smtp-server configured for each role, with our hooks deciding who
+// may send what. A message gets "250 queued as ID" only after MessageIntake has made it durable.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Logger } from 'pino';
+import type { Config } from '../config/settings.ts';
+import { inNetworks, isLoopback, parseCidrList, type Cidr } from '../config/validators.ts';
+import { verifyPassword } from '../auth/password.ts';
+import type { MessageIntake } from '../delivery/accept.ts';
+import type { SessionRegistry } from '../service/session-registry.ts';
+import type { Store } from '../store/store.ts';
+import type { NewRecipient } from '../store/types.ts';
+import type { EventBus, RejectionReason } from '../telemetry/events.ts';
+import { logger } from '../telemetry/log.ts';
+import { parseAddress } from '../util/address.ts';
+import { receivedHeader } from './received.ts';
+import { decideRecipient } from '../delivery/recipient-policy.ts';
+import { installSmtpServerPatches } from './smtp-server-patches.ts';
+import type { TlsMaterial } from './tls.ts';
+
+export type ListenerKind = 'smtp' | 'submission';
+
+export interface SmtpListenerDeps {
+  config: Config;
+  store: Store;
+  intake: MessageIntake;
+  events: EventBus;
+  sessions: SessionRegistry;
+  tls: TlsMaterial;
+}
+
+interface Transaction {
+  recipients: NewRecipient[];
+  log: Logger;
+}
+
+class SmtpReply extends Error {
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class SmtpListener {
+  private readonly server: SMTPServer;
+  private readonly trusted: Cidr[];
+  private readonly transactions = new WeakMap<SMTPServerSession, Transaction>();
+  private readonly log: Logger;
+
+  constructor(
+    readonly kind: ListenerKind,
+    private readonly deps: SmtpListenerDeps,
+  ) {
+    installSmtpServerPatches();
+    const { config } = deps;
+    this.log = logger(kind);
+    this.trusted = parseCidrList(config.trusted_networks) ?? [];
+    const greetingDelay = config['smtp.greeting_delay_ms'];
+    this.server = new SMTPServer({
+      name: config.hostname,
+      banner: 'Mailroom ESMTP',
+      key: deps.tls.key,
+      cert: deps.tls.cert,
+      size: config['smtp.max_message_size_bytes'],
+      authMethods: ['PLAIN', 'LOGIN'],
+      authOptional: kind === 'smtp',
+      // We decide per connection (loopback may authenticate in the clear) in onAuth.
+      allowInsecureAuth: true,
+      hideENHANCEDSTATUSCODES: false,
+      disableReverseLookup: !config['smtp.reverse_dns'],
+      socketTimeout: config['smtp.idle_timeout_seconds'] * 1000,
+      closeTimeout: config['server.shutdown_grace_seconds'] * 1000,
+      maxClients: config['smtp.max_clients'],
+      logger: false,
+      ...({ greetingDelayMs: (address: string) => (kind === 'submission' || this.isTrusted(address) ? 0 : greetingDelay) } as object),
+      onConnect: (session, cb) => this.onConnect(session, cb),
+      onAuth: (auth, session, cb) => void this.onAuth(auth, session).then((user) => cb(null, { user }), (err: Error) => cb(err)),
+      onMailFrom: (address, session, cb) => void this.onMailFrom(address.address, session).then(() => cb(), (err: Error) => cb(err)),
+      onRcptTo: (address, session, cb) => void this.onRcptTo(address.address, session).then(() => cb(), (err: Error) => cb(err)),
+      onData: (stream, session, cb) => this.onData(stream, session, cb),
+      onClose: (session) => this.onClose(session),
+    });
+    this.server.on('error', (err) => this.log.warn({ err: err.message }, 'SMTP listener error'));
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.server.off('error', onError);
+        resolve(this.server.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting; open sessions get the grace period, then are closed. */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private isTrusted(address: string): boolean {
+    return inNetworks(address, this.trusted);
+  }
+
+  private reject(session: SMTPServerSession, reason: RejectionReason, code: number, message: string): SmtpReply {
+    this.deps.events.emit('smtp.rejected', { protocol: this.kind, reason });
+    this.transactions.get(session)?.log.info({ code, reason }, 'rejected');
+    return new SmtpReply(code, message);
+  }
+
+  private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    this.deps.sessions.add(this.kind, session.id, session.remoteAddress);
+    this.log.debug({ session: session.id, remote: session.remoteAddress }, 'connected');
+    cb();
+  }
+
+  private onClose(session: SMTPServerSession): void {
+    this.deps.sessions.remove(this.kind, session.id);
+  }
+
+  private async onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<string> {
+    if (!session.secure && !isLoopback(session.remoteAddress)) {
+      throw this.reject(session, 'auth_required', 538, '5.7.11 Encryption required for requested authentication mechanism: use STARTTLS first');
+    }
+    const account = auth.username ? await this.deps.store.findAccount(auth.username) : null;
+    if (account && typeof auth.password === 'string' && (await verifyPassword(auth.password, account.passwordHash))) {
+      this.log.info({ session: session.id, user: account.address }, 'authenticated');
+      return account.address;
+    }
+    this.deps.events.emit('auth.failed', { protocol: this.kind, remoteAddress: session.remoteAddress });
+    this.log.info({ session: session.id, remote: session.remoteAddress }, 'authentication failed');
+    throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
+  }
+
+  private async onMailFrom(sender: string, session: SMTPServerSession): Promise<void> {
+    const log = this.log.child({ session: session.id });
+    this.transactions.set(session, { recipients: [], log });
+    if (sender !== '' && !parseAddress(sender)) {
+      throw this.reject(session, 'bad_address', 553, `5.1.7 <${sender}>: Sender address syntax not accepted`);
+    }
+    if (this.kind === 'submission' && !(await this.mayUseSender(session.user as string, sender))) {
+      throw this.reject(session, 'sender_denied', 553, `5.7.1 <${sender}>: Sender address not owned by user ${String(session.user)}`);
+    }
+  }
+
+  /** On submission an authenticated user may send as their own address or an alias that leads to it. */
+  private async mayUseSender(user: string, sender: string): Promise<boolean> {
+    const parsed = parseAddress(sender);
+    if (!parsed) return false;
+    if (parsed.normalized.toLowerCase() === user.toLowerCase()) return true;
+    let current = parsed.normalized;
+    for (let depth = 0; depth < 8; depth++) {
+      const alias = await this.deps.store.findAlias(current);
+      if (!alias) return false;
+      if (alias.target.toLowerCase() === user.toLowerCase()) return true;
+      current = alias.target;
+    }
+    return false;
+  }
+
+  private async onRcptTo(address: string, session: SMTPServerSession): Promise<void> {
+    const tx = this.transactions.get(session);
+    if (!tx) throw new SmtpReply(503, '5.5.1 Error: need MAIL command');
+    if (tx.recipients.length >= this.deps.config['smtp.max_recipients']) {
+      throw this.reject(session, 'too_many_recipients', 452, '4.5.3 Error: too many recipients');
+    }
+    const standing = { authenticated: session.user !== undefined, trusted: this.isTrusted(session.remoteAddress) };
+    let decision;
+    try {
+      decision = await decideRecipient(address, standing, this.deps.store);
+    } catch (err) {
+      tx.log.error({ err: (err as Error).message }, 'recipient lookup failed');
+      throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure looking up the recipient, try again later');
+    }
+    if (!decision.ok) throw this.reject(session, decision.reason, decision.code, decision.message);
+    if (!tx.recipients.some((r) => r.address.toLowerCase() === decision.recipient.address.toLowerCase())) {
+      tx.recipients.push(decision.recipient);
+    }
+  }
+
+  private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => {
+      if (!stream.sizeExceeded) chunks.push(chunk);
+    });
+    stream.on('error', (err) => cb(err));
+    stream.on('end', () => {
+      if (stream.sizeExceeded) {
+        cb(this.reject(session, 'too_big', 552, `5.3.4 Error: message exceeds the size limit of ${this.deps.config['smtp.max_message_size_bytes']} bytes`));
+        return;
+      }
+      this.accept(session, Buffer.concat(chunks)).then(
+        (id) => cb(null, `2.0.0 Ok: queued as ${id}`),
+        (err: Error) => {
+          this.transactions.get(session)?.log.error({ err: err.message }, 'could not queue message');
+          cb(this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure storing the message, try again later'));
+        },
+      );
+    });
+  }
+
+  private async accept(session: SMTPServerSession, data: Buffer): Promise<string> {
+    const tx = this.transactions.get(session);
+    if (!tx || tx.recipients.length === 0) throw new SmtpReply(503, '5.5.1 Error: need RCPT command');
+    const { intake, config } = this.deps;
+    const id = intake.newId();
+    const header = receivedHeader({
+      helo: session.hostNameAppearsAs,
+      clientHostname: session.clientHostname && !session.clientHostname.startsWith('[') ? session.clientHostname : undefined,
+      clientAddress: session.remoteAddress,
+      hostname: config.hostname,
+      protocol: `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}` as 'ESMTP',
+      queueId: id,
+      recipient: tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined,
+    });
+    await intake.accept(
+      id,
+      {
+        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        recipients: tx.recipients,
+        source: this.kind,
+        clientAddress: session.remoteAddress,
+        authUser: session.user as string | undefined,
+      },
+      Buffer.concat([Buffer.from(header, 'utf8'), data]),
+    );
+    tx.log.info({ queueId: id, bytes: data.length, recipients: tx.recipients.length }, 'message accepted');
+    this.transactions.delete(session);
+    return id;
+  }
+}

@@ -1,0 +1,16 @@
+// Chooses the store implementation from database.url.
+import type { Config } from '../config/settings.ts';
+import { dataPath } from '../config/load.ts';
+import type { Store } from './store.ts';
+import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import { ConfigError } from '../config/load.ts';
+
+export function openStore(config: Config): Store {
+  const url = config['database.url'];
+  if (url === undefined) return openSqliteStore(dataPath(config, 'mailroom.db'));
+  if (url.startsWith('sqlite:')) return openSqliteStore(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
+  if (/^postgres(ql)?:/.test(url)) {
+    throw new ConfigError('database.url', 'invalid setting database.url: PostgreSQL support is not built yet; use sqlite: or leave it unset');
+  }
+  throw new ConfigError('database.url', `invalid setting database.url: ${JSON.stringify(url)}: expected sqlite:PATH or postgres://...`);
+}

@@ -1,0 +1,74 @@
+// Versioned schema for the SQLite store. Append new steps; never edit a step that has shipped.
+// The applied version is kept in PRAGMA user_version.
+
+export const MIGRATIONS: readonly string[] = [
+  /* 1: directory, mailboxes, delivery queue */ `
+  CREATE TABLE domains (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    address TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE aliases (
+    address TEXT PRIMARY KEY COLLATE NOCASE,
+    target TEXT NOT NULL COLLATE NOCASE,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE
+  );
+  CREATE TABLE mailboxes (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    special_use TEXT,
+    uid_validity INTEGER NOT NULL,
+    uid_next INTEGER NOT NULL DEFAULT 1,
+    subscribed INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (account_id, name)
+  );
+  CREATE TABLE mail (
+    id INTEGER PRIMARY KEY,
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL,
+    flags TEXT NOT NULL DEFAULT '',
+    internal_date INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    queue_id TEXT,
+    content BLOB NOT NULL,
+    UNIQUE (mailbox_id, uid)
+  );
+  CREATE TABLE queue_messages (
+    id TEXT PRIMARY KEY,
+    sender TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    client_address TEXT,
+    auth_user TEXT,
+    held INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE queue_content (
+    message_id TEXT PRIMARY KEY REFERENCES queue_messages(id) ON DELETE CASCADE,
+    content BLOB NOT NULL
+  );
+  CREATE TABLE queue_recipients (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+    address TEXT NOT NULL,
+    destination TEXT NOT NULL CHECK (destination IN ('local', 'remote')),
+    domain TEXT NOT NULL,
+    account_id INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'in_flight', 'deferred', 'delivered', 'bounced')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER,
+    last_error TEXT
+  );
+  CREATE INDEX queue_recipients_due ON queue_recipients (state, next_attempt_at);
+  CREATE INDEX queue_recipients_message ON queue_recipients (message_id);
+  CREATE INDEX queue_messages_created ON queue_messages (created_at);
+  `,
+];

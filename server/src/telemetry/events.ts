@@ -1,0 +1,22 @@
+// Typed events that protocol and delivery code emit. Metrics, counters and the live log are derived
+// from these in one place each, so protocol code never touches prom-client directly.
+import { EventEmitter } from 'node:events';
+import type { Destination, MessageSource } from '../store/types.ts';
+
+export type Protocol = 'smtp' | 'submission' | 'pop3' | 'imap';
+export type RejectionReason =
+  | 'unknown_user' | 'relay_denied' | 'bad_address' | 'too_big' | 'too_many_recipients' | 'auth_required'
+  | 'sender_denied' | 'temporary' | 'early_talker';
+
+export interface MailroomEvents {
+  'message.accepted': [{ id: string; source: MessageSource; size: number; recipients: number }];
+  'session.opened': [{ protocol: Protocol; id: string; remoteAddress: string }];
+  'session.closed': [{ protocol: Protocol; id: string }];
+  'smtp.rejected': [{ protocol: Protocol; reason: RejectionReason }];
+  'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
+  'delivery.finished': [{ destination: Destination; result: 'delivered' | 'deferred' | 'bounced'; seconds: number; recipients: number }];
+  'server.started': [{ at: number }];
+  'server.stopped': [{ at: number }];
+}
+
+export class EventBus extends EventEmitter<MailroomEvents> {}
