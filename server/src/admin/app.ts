@@ -1,30 +1,42 @@
-// The admin HTTP application. Health endpoints need no token: /healthz says the service is up,
-// /readyz says the server component is accepting mail.
+// The admin HTTP application (Koa): health checks without a token, /metrics, then the token-protected
+// JSON API under /api/v1. Errors always come back as {"error": {"code", "message"}}.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
-import type { MailServer } from '../service/mail-server.ts';
-
-export interface AdminDeps {
-  server: MailServer;
-}
+import { authenticate } from './auth.ts';
+import type { AdminDeps } from './deps.ts';
+import { ApiError, errorMiddleware } from './errors.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { queueRoutes } from './routes/queue.ts';
+import { serverRoutes } from './routes/server.ts';
+import { statusRoutes } from './routes/status.ts';
 
 export function createAdminApp(deps: AdminDeps): Koa {
   const app = new Koa();
-  const router = new Router();
-  router.get('/healthz', (ctx) => {
+  app.proxy = false;
+  app.use(errorMiddleware());
+
+  const open = new Router();
+  open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  router.get('/readyz', (ctx) => {
+  open.get('/readyz', (ctx) => {
     ctx.status = deps.server.running ? 200 : 503;
     ctx.body = { status: deps.server.running ? 'ready' : 'server stopped' };
   });
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(open.routes());
+  app.use(metricsRoutes(deps).routes());
+
+  const api = new Router();
+  api.use('/api/v1', authenticate(deps.tokens));
+  for (const routes of [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps)]) {
+    api.use(routes.routes(), routes.allowedMethods({ throw: true, notImplemented: () => new ApiError(404, 'not_found', 'no such route'), methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'method not allowed on this route') }));
+  }
+  app.use(api.routes());
   app.use((ctx) => {
-    ctx.status = 404;
-    ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` } };
+    throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
   });
   return app;
 }

@@ -1,8 +1,9 @@
 // The *service*: the running process. It opens the store, brings up the admin port first (so health
-// checks answer even while the server is stopped or failing), then starts the server component.
+// checks and the API answer even while the server is stopped or failing), then starts the server.
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminApp, listenAdmin } from '../admin/app.ts';
+import { TokenTable } from '../admin/auth.ts';
 import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
@@ -12,8 +13,12 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
+import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
+import { feedMetrics } from '../telemetry/metrics-from-events.ts';
 import { MailServer } from './mail-server.ts';
+import { metricSources } from './metric-sources.ts';
 import { SessionRegistry } from './session-registry.ts';
+import { VERSION } from './version.ts';
 
 export class Service {
   readonly events = new EventBus();
@@ -22,6 +27,7 @@ export class Service {
   readonly intake: MessageIntake;
   readonly scheduler: DeliveryScheduler;
   readonly queue: QueueOperations;
+  readonly metrics: Metrics;
   private mailServer: MailServer | null = null;
   private admin: http.Server | null = null;
   private adminAddress: AddressInfo | null = null;
@@ -32,6 +38,8 @@ export class Service {
     this.intake = new MessageIntake(this.store, this.events);
     this.scheduler = new DeliveryScheduler(config, this.store, this.intake, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
+    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer));
+    feedMetrics(this.events, this.metrics);
   }
 
   get server(): MailServer {
@@ -45,21 +53,28 @@ export class Service {
 
   async start(): Promise<void> {
     const tls = await loadTls(this.config);
-    this.mailServer = new MailServer({ config: this.config, store: this.store, intake: this.intake, events: this.events, sessions: this.sessions, scheduler: this.scheduler, tls });
-    const adminPort = this.config['admin.port'];
+    const { config, store, intake, events, sessions, scheduler } = this;
+    this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls });
+    const adminPort = config['admin.port'];
     if (adminPort !== null) {
-      const { server, address } = await listenAdmin(createAdminApp({ server: this.mailServer }), adminPort, this.config.bind);
+      const tokens = new TokenTable(config['admin.token'] ? [{ name: 'admin-token', role: 'admin', token: config['admin.token'] }] : []);
+      if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
+      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens });
+      const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;
     }
-    this.log.info({ database: this.store.info, admin: this.adminAddress }, 'service started');
-    if (this.config['server.autostart']) await this.mailServer.start();
+    this.log.info({ version: VERSION, database: store.info, admin: this.adminAddress }, 'service started');
+    if (config['server.autostart']) await this.mailServer.start();
   }
 
   async stop(): Promise<void> {
     await this.mailServer?.stop();
-    await new Promise<void>((resolve) => (this.admin ? this.admin.close(() => resolve()) : resolve()));
-    this.admin?.closeAllConnections();
+    if (this.admin) {
+      const closed = new Promise<void>((resolve) => this.admin!.close(() => resolve()));
+      this.admin.closeAllConnections();
+      await closed;
+    }
     await this.store.close();
     this.log.info('service stopped');
   }

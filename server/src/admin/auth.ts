@@ -1,0 +1,71 @@
+// Bearer tokens with roles. viewer reads; operator also acts on the queue and the server; admin also
+// manages accounts, domains and logging. Tokens are compared in constant time and never logged: only
+// their names appear in audit lines.
+import crypto from 'node:crypto';
+import type Koa from 'koa';
+import { ApiError } from './errors.ts';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+export interface ApiToken {
+  name: string;
+  role: Role;
+  token: string;
+}
+
+export interface AuthState {
+  tokenName: string;
+  role: Role;
+}
+
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+export class TokenTable {
+  private readonly entries: Array<{ name: string; role: Role; digest: Buffer }>;
+
+  constructor(tokens: readonly ApiToken[]) {
+    this.entries = tokens.map((t) => ({ name: t.name, role: t.role, digest: digest(t.token) }));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Checks every entry (no early exit) so timing says nothing about which token nearly matched. */
+  find(presented: string): AuthState | null {
+    const d = digest(presented);
+    let found: AuthState | null = null;
+    for (const e of this.entries) {
+      if (crypto.timingSafeEqual(d, e.digest) && found === null) found = { tokenName: e.name, role: e.role };
+    }
+    return found;
+  }
+}
+
+export function bearer(ctx: Koa.Context): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('Authorization'));
+  return m ? m[1]! : null;
+}
+
+/** Authenticates every request that reaches it; 401 without a valid token. */
+export function authenticate(tokens: TokenTable): Koa.Middleware {
+  return async function auth(ctx, next) {
+    const presented = bearer(ctx);
+    if (!presented) throw new ApiError(401, 'unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
+    const state = tokens.find(presented);
+    if (!state) throw new ApiError(401, 'unauthorized', 'invalid token');
+    ctx.state.auth = state;
+    await next();
+  };
+}
+
+export function requireRole(role: Role): Koa.Middleware {
+  return async function roleCheck(ctx, next) {
+    const auth = ctx.state.auth as AuthState | undefined;
+    if (!auth || RANK[auth.role] < RANK[role]) {
+      throw new ApiError(403, 'forbidden', `this action needs the ${role} role; the token has ${auth?.role ?? 'none'}`);
+    }
+    await next();
+  };
+}

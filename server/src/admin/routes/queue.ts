@@ -1,0 +1,112 @@
+// The delivery queue, as hMailServer's Status > Delivery queue offers it and more: a paged snapshot
+// with search, state filter and sort; show (raw or parsed); send now; hold and release; bounce;
+// remove; clear (everything or just what a filter matches); bulk send-now.
+import Router from '@koa/router';
+import type { QueueMessage } from '../../store/types.ts';
+import { audit } from '../audit.ts';
+import { requireRole } from '../auth.ts';
+import type { AdminDeps } from '../deps.ts';
+import { notFound } from '../errors.ts';
+import { parsedView } from '../message-view.ts';
+import { parseQuery } from '../query.ts';
+import { queueFilterSchema, queueListSchema } from './queue-filter.ts';
+import { z } from 'zod';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function queueItemJson(m: QueueMessage) {
+  return {
+    id: m.id,
+    from: m.sender,
+    to: m.recipients.filter((r) => r.state !== 'delivered' && r.state !== 'bounced').map((r) => r.address),
+    size: m.size,
+    createdAt: iso(m.createdAt),
+    source: m.source,
+    state: m.state,
+    held: m.held,
+    attempts: m.attempts,
+    nextAttemptAt: iso(m.nextAttemptAt),
+    lastError: m.lastError,
+    recipients: m.recipients.map((r) => ({
+      address: r.address,
+      destination: r.destination,
+      state: r.state,
+      attempts: r.attempts,
+      nextAttemptAt: iso(r.nextAttemptAt),
+      lastAttemptAt: iso(r.lastAttemptAt),
+      lastError: r.lastError,
+    })),
+  };
+}
+
+export function queueRoutes(deps: AdminDeps): Router {
+  const router = new Router({ prefix: '/api/v1/queue' });
+  const { queue } = deps;
+
+  router.get('/', requireRole('viewer'), async (ctx) => {
+    const q = parseQuery(ctx, queueListSchema);
+    const { total, items } = await queue.list(q);
+    ctx.body = { total, offset: q.offset, limit: q.limit, items: items.map(queueItemJson) };
+  });
+
+  router.delete('/', requireRole('operator'), async (ctx) => {
+    const filter = parseQuery(ctx, queueFilterSchema);
+    const removed = await queue.clear(filter);
+    audit(ctx, 'queue.clear', { filter, messages: removed });
+    ctx.body = { removed };
+  });
+
+  router.post('/send-now', requireRole('operator'), async (ctx) => {
+    const filter = parseQuery(ctx, queueFilterSchema);
+    const messages = await queue.sendNowMatching(filter);
+    audit(ctx, 'queue.send-now', { filter, messages });
+    ctx.body = { messages };
+  });
+
+  const id = z.object({ id: z.string().regex(/^[0-9A-Z]{10,32}$/, 'not a queue id') });
+  const loadId = (params: unknown) => {
+    const parsed = id.safeParse(params);
+    if (!parsed.success) throw notFound('queued message');
+    return parsed.data.id;
+  };
+
+  router.get('/:id', requireRole('viewer'), async (ctx) => {
+    const m = await queue.get(loadId(ctx.params));
+    if (!m) throw notFound('queued message');
+    ctx.body = queueItemJson(m);
+  });
+
+  router.get('/:id/content', requireRole('viewer'), async (ctx) => {
+    const { format } = parseQuery(ctx, z.object({ format: z.enum(['raw', 'parsed']).default('raw') }));
+    const raw = await queue.content(loadId(ctx.params));
+    if (!raw) throw notFound('queued message');
+    if (format === 'parsed') {
+      ctx.body = await parsedView(raw);
+    } else {
+      ctx.type = 'message/rfc822';
+      ctx.set('Content-Disposition', 'inline');
+      ctx.body = raw;
+    }
+  });
+
+  const action = (name: string, run: (id: string) => Promise<boolean>) =>
+    router.post(`/:id/${name}`, requireRole('operator'), async (ctx) => {
+      const messageId = loadId(ctx.params);
+      if (!(await run(messageId))) throw notFound('queued message');
+      audit(ctx, `queue.${name}`, { queueId: messageId, messages: 1 });
+      const m = await queue.get(messageId);
+      ctx.body = m ? queueItemJson(m) : { id: messageId, removed: true };
+    });
+  action('send-now', (m) => queue.sendNow(m));
+  action('hold', (m) => queue.hold(m));
+  action('release', (m) => queue.release(m));
+  action('bounce', (m) => queue.bounce(m));
+
+  router.delete('/:id', requireRole('operator'), async (ctx) => {
+    const messageId = loadId(ctx.params);
+    if (!(await queue.remove(messageId))) throw notFound('queued message');
+    audit(ctx, 'queue.remove', { queueId: messageId, messages: 1 });
+    ctx.status = 204;
+  });
+  return router;
+}

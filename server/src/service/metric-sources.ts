@@ -1,0 +1,29 @@
+// Connects the metric catalogue's scrape-time gauges to the live state they mirror.
+import type { MetricSources } from '../telemetry/metrics.ts';
+import type { Store } from '../store/store.ts';
+import type { QueueState } from '../store/types.ts';
+import type { MailServer } from './mail-server.ts';
+import type { SessionRegistry } from './session-registry.ts';
+import { VERSION } from './version.ts';
+
+const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
+
+export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null): MetricSources {
+  // One scrape reads the queue gauges twice (count and age); share one query per scrape.
+  let cached: { at: number; value: Awaited<ReturnType<MetricSources['queue']>> } | null = null;
+  return {
+    sessions: () => sessions.counts(),
+    server: () => ({ running: server()?.running ?? false, startedAt: server()?.startTime ?? null }),
+    async queue() {
+      if (cached && Date.now() - cached.at < 500) return cached.value;
+      const byState = {} as Record<QueueState, number>;
+      for (const state of STATES) byState[state] = (await store.listQueue({ state, offset: 0, limit: 1 }, Date.now())).total;
+      const oldest = (await store.listQueue({ offset: 0, limit: 1, sort: 'created' }, Date.now())).items[0];
+      cached = { at: Date.now(), value: { byState, oldestCreatedAt: oldest ? oldest.createdAt : null } };
+      return cached.value;
+    },
+    warnings: () => [],
+    bansActive: async () => 0,
+    build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
+  };
+}

@@ -1,0 +1,172 @@
+// The metric catalogue: every metric Mailroom exports, its help text and its label values, in one
+// place. Labels are bounded by design: never addresses, domains, ids or users. docs/metrics.md is
+// checked against the live registry by a test.
+//
+// Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
+// queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Protocol, RejectionReason } from './events.ts';
+import type { Destination, MessageSource, QueueState } from '../store/types.ts';
+
+export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['smtp', 'submission', 'api', 'pop3_fetch'];
+export const SPAM_ACTIONS = ['tag', 'junk', 'reject', 'delete'] as const;
+export const PROTOCOL_LABELS: readonly Protocol[] = ['smtp', 'submission', 'pop3', 'imap'];
+export const QUEUE_STATES: readonly QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
+export const DESTINATIONS: readonly Destination[] = ['local', 'remote'];
+export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
+export const REJECTION_REASONS: readonly RejectionReason[] = [
+  'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
+];
+
+/** What the scrape-time gauges read. */
+export interface MetricSources {
+  sessions(): Record<Protocol, number>;
+  server(): { running: boolean; startedAt: number | null };
+  queue(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }>;
+  warnings(): Array<{ id: string; severity: string }>;
+  bansActive(): Promise<number>;
+  build: { version: string; database: string; databaseVersion: string };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(sources: MetricSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const r = [registry];
+
+  const messagesProcessed = new Counter({
+    name: 'mailroom_messages_processed_total',
+    help: 'Messages accepted for delivery, once per message (source: smtp, submission, api, pop3_fetch). Never decreases.',
+    labelNames: ['source'] as const,
+    registers: r,
+  });
+  const virusesDetected = new Counter({
+    name: 'mailroom_viruses_detected_total',
+    help: 'Messages in which a virus was found, whatever was then done with them.',
+    registers: r,
+  });
+  const spamDetected = new Counter({
+    name: 'mailroom_spam_detected_total',
+    help: 'Messages scored as spam, by the action taken (tag, junk, reject, delete); can exceed processed messages when spam is refused.',
+    labelNames: ['action'] as const,
+    registers: r,
+  });
+  new Gauge({
+    name: 'mailroom_sessions',
+    help: 'Client sessions open now, per protocol (smtp, submission, pop3, imap).',
+    labelNames: ['protocol'] as const,
+    registers: r,
+    collect() {
+      const counts = sources.sessions();
+      for (const protocol of PROTOCOL_LABELS) this.set({ protocol }, counts[protocol]);
+    },
+  });
+  const sessionsOpened = new Counter({
+    name: 'mailroom_sessions_opened_total',
+    help: 'Client sessions opened since the service started, per protocol.',
+    labelNames: ['protocol'] as const,
+    registers: r,
+  });
+  new Gauge({
+    name: 'mailroom_server_running',
+    help: '1 while the server component (listeners and delivery) runs, 0 while it is stopped; the service keeps running either way.',
+    registers: r,
+    collect() {
+      this.set(sources.server().running ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mailroom_server_start_time_seconds',
+    help: 'Unix time the server component last started (0 while stopped); the process has process_start_time_seconds.',
+    registers: r,
+    collect() {
+      const { startedAt } = sources.server();
+      this.set(startedAt === null ? 0 : startedAt / 1000);
+    },
+  });
+  const buildInfo = new Gauge({
+    name: 'mailroom_build_info',
+    help: 'Always 1; labels give the Mailroom version and the database backend and its version.',
+    labelNames: ['version', 'database', 'database_version'] as const,
+    registers: r,
+  });
+  buildInfo.set({ version: sources.build.version, database: sources.build.database, database_version: sources.build.databaseVersion }, 1);
+  new Gauge({
+    name: 'mailroom_queue_messages',
+    help: 'Messages in the delivery queue by state (queued, deferred, held, in_flight).',
+    labelNames: ['state'] as const,
+    registers: r,
+    async collect() {
+      const { byState } = await sources.queue();
+      for (const state of QUEUE_STATES) this.set({ state }, byState[state]);
+    },
+  });
+  new Gauge({
+    name: 'mailroom_queue_oldest_message_age_seconds',
+    help: 'Age of the oldest message in the delivery queue (0 when the queue is empty).',
+    registers: r,
+    async collect() {
+      const { oldestCreatedAt } = await sources.queue();
+      this.set(oldestCreatedAt === null ? 0 : Math.max(0, (Date.now() - oldestCreatedAt) / 1000));
+    },
+  });
+  const deliveries = new Counter({
+    name: 'mailroom_deliveries_total',
+    help: 'Recipient delivery attempts by destination (local, remote) and result (delivered, deferred, bounced).',
+    labelNames: ['destination', 'result'] as const,
+    registers: r,
+  });
+  const deliveryDuration = new Histogram({
+    name: 'mailroom_delivery_duration_seconds',
+    help: 'Time one delivery attempt took (one message to one destination), by destination.',
+    labelNames: ['destination'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: r,
+  });
+  const smtpRejections = new Counter({
+    name: 'mailroom_smtp_rejections_total',
+    help: 'SMTP commands refused, by reason (unknown_user, relay_denied, bad_address, too_big, too_many_recipients, auth_required, sender_denied, temporary, early_talker).',
+    labelNames: ['reason'] as const,
+    registers: r,
+  });
+  const authFailures = new Counter({
+    name: 'mailroom_auth_failures_total',
+    help: 'Failed logins per protocol.',
+    labelNames: ['protocol'] as const,
+    registers: r,
+  });
+  new Gauge({
+    name: 'mailroom_bans_active',
+    help: 'Client addresses currently banned after repeated failed logins.',
+    registers: r,
+    async collect() {
+      this.set(await sources.bansActive());
+    },
+  });
+  new Gauge({
+    name: 'mailroom_config_warnings',
+    help: 'One series with value 1 per active configuration warning from the self-test, labelled by warning id and severity.',
+    labelNames: ['id', 'severity'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const w of sources.warnings()) this.set({ id: w.id, severity: w.severity }, 1);
+    },
+  });
+
+  // Every known label set exists at 0 from the start, so rate() and absent() behave from the first scrape.
+  for (const source of MESSAGE_SOURCES) messagesProcessed.inc({ source }, 0);
+  for (const action of SPAM_ACTIONS) spamDetected.inc({ action }, 0);
+  for (const protocol of PROTOCOL_LABELS) {
+    sessionsOpened.inc({ protocol }, 0);
+    authFailures.inc({ protocol }, 0);
+  }
+  for (const destination of DESTINATIONS) {
+    deliveryDuration.zero({ destination });
+    for (const result of DELIVERY_RESULTS) deliveries.inc({ destination, result }, 0);
+  }
+  for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
+
+  return { registry, messagesProcessed, virusesDetected, spamDetected, sessionsOpened, deliveries, deliveryDuration, smtpRejections, authFailures };
+}
