@@ -6,6 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   swaks libnet-ssleay-perl libio-socket-ssl-perl  # swaks with STARTTLS
   curl python3                                    # curl's smtp/pop3/imap and Python's smtplib/poplib/imaplib
+  prometheus                                      # real Prometheus and promtool for the exporter tests
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

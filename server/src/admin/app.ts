@@ -7,11 +7,13 @@ import Router from '@koa/router';
 import { authenticate } from './auth.ts';
 import type { AdminDeps } from './deps.ts';
 import { ApiError, errorMiddleware } from './errors.ts';
+import { directoryRoutes } from './routes/directory.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { serverRoutes } from './routes/server.ts';
 import { statusRoutes } from './routes/status.ts';
+import { warningRoutes } from './routes/warnings.ts';
 
 export function createAdminApp(deps: AdminDeps): Koa {
   const app = new Koa();
@@ -31,7 +33,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
 
   const api = new Router();
   api.use('/api/v1', authenticate(deps.tokens));
-  for (const routes of [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps)]) {
+  for (const routes of [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps), directoryRoutes(deps), warningRoutes(deps)]) {
     api.use(routes.routes(), routes.allowedMethods({ throw: true, notImplemented: () => new ApiError(404, 'not_found', 'no such route'), methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'method not allowed on this route') }));
   }
   app.use(api.routes());

@@ -2,6 +2,7 @@
 import type { Config } from '../config/settings.ts';
 import type { MessageIntake } from '../delivery/accept.ts';
 import type { QueueOperations } from '../delivery/queue-ops.ts';
+import type { SelfTest } from '../selftest/self-test.ts';
 import type { MailServer } from '../service/mail-server.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
 import type { Store } from '../store/store.ts';
@@ -18,5 +19,6 @@ export interface AdminDeps {
   intake: MessageIntake;
   metrics: Metrics;
   tokens: TokenTable;
+  selfTest: SelfTest;
   metricsToken?: string | undefined;
 }

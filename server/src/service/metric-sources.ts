@@ -1,4 +1,5 @@
 // Connects the metric catalogue's scrape-time gauges to the live state they mirror.
+import type { SelfTest } from '../selftest/self-test.ts';
 import type { MetricSources } from '../telemetry/metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { QueueState } from '../store/types.ts';
@@ -8,7 +9,7 @@ import { VERSION } from './version.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
-export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null): MetricSources {
+export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null, selfTest: SelfTest): MetricSources {
   // One scrape reads the queue gauges twice (count and age); share one query per scrape.
   let cached: { at: number; value: Awaited<ReturnType<MetricSources['queue']>> } | null = null;
   return {
@@ -22,7 +23,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
       cached = { at: Date.now(), value: { byState, oldestCreatedAt: oldest ? oldest.createdAt : null } };
       return cached.value;
     },
-    warnings: () => [],
+    warnings: () => selfTest.warnings,
     bansActive: async () => 0,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };

@@ -8,7 +8,8 @@ import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
 import { DeliveryScheduler } from '../delivery/scheduler.ts';
-import { loadTls } from '../smtp/tls.ts';
+import { SelfTest } from '../selftest/self-test.ts';
+import { loadTls, type TlsMaterial } from '../smtp/tls.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
@@ -28,6 +29,8 @@ export class Service {
   readonly scheduler: DeliveryScheduler;
   readonly queue: QueueOperations;
   readonly metrics: Metrics;
+  readonly selfTest: SelfTest;
+  private tls: TlsMaterial | null = null;
   private mailServer: MailServer | null = null;
   private admin: http.Server | null = null;
   private adminAddress: AddressInfo | null = null;
@@ -38,7 +41,12 @@ export class Service {
     this.intake = new MessageIntake(this.store, this.events);
     this.scheduler = new DeliveryScheduler(config, this.store, this.intake, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
-    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer));
+    this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.cert, selfSigned: this.tls.selfSigned, file: this.tls.certFile } : null), {
+      intervalMs: 300_000,
+      minFreeDiskBytes: 1024 ** 3,
+      maxQueueAgeSeconds: 3600,
+    });
+    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest));
     feedMetrics(this.events, this.metrics);
   }
 
@@ -53,22 +61,26 @@ export class Service {
 
   async start(): Promise<void> {
     const tls = await loadTls(this.config);
+    this.tls = tls;
     const { config, store, intake, events, sessions, scheduler } = this;
     this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls });
     const adminPort = config['admin.port'];
     if (adminPort !== null) {
       const tokens = new TokenTable(config['admin.token'] ? [{ name: 'admin-token', role: 'admin', token: config['admin.token'] }] : []);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
-      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens });
+      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;
     }
     this.log.info({ version: VERSION, database: store.info, admin: this.adminAddress }, 'service started');
+    await this.selfTest.run();
+    this.selfTest.start();
     if (config['server.autostart']) await this.mailServer.start();
   }
 
   async stop(): Promise<void> {
+    this.selfTest.stop();
     await this.mailServer?.stop();
     if (this.admin) {
       const closed = new Promise<void>((resolve) => this.admin!.close(() => resolve()));

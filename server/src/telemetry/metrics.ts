@@ -23,7 +23,7 @@ export interface MetricSources {
   sessions(): Record<Protocol, number>;
   server(): { running: boolean; startedAt: number | null };
   queue(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }>;
-  warnings(): Array<{ id: string; severity: string }>;
+  warnings(): ReadonlyArray<{ id: string; severity: string }>;
   bansActive(): Promise<number>;
   build: { version: string; database: string; databaseVersion: string };
 }
@@ -33,6 +33,9 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics(sources: MetricSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names three gauges *_total, which Prometheus reserves for counters (promtool flags
+  // them). The same numbers remain per type in nodejs_active_handles / _requests / _resources.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   const r = [registry];
 
   const messagesProcessed = new Counter({

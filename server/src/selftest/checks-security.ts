@@ -1,0 +1,60 @@
+// Checks of credentials and certificates: the admin token, the STARTTLS certificate.
+import crypto from 'node:crypto';
+import type { Config } from '../config/settings.ts';
+import type { Warning } from './warning.ts';
+
+const MIN_TOKEN_LENGTH = 24;
+const CERT_EXPIRY_WARNING_DAYS = 14;
+
+export function adminTokenWarnings(config: Config): Warning[] {
+  const token = config['admin.token'];
+  if (token === undefined) {
+    return [
+      {
+        id: 'admin_token_missing',
+        severity: 'high',
+        message: 'No admin token is configured: the admin API (and the Grafana app) cannot be used.',
+        remedy: 'Set admin.token (MAILROOM_ADMIN_TOKEN) to a long random value, e.g. the output of `openssl rand -hex 32`.',
+      },
+    ];
+  }
+  const distinct = new Set(token).size;
+  if (token.length < MIN_TOKEN_LENGTH || distinct < 10) {
+    return [
+      {
+        id: 'admin_token_weak',
+        severity: 'high',
+        message: `The admin token is weak (${token.length} characters, ${distinct} distinct): it can be guessed.`,
+        remedy: `Use at least ${MIN_TOKEN_LENGTH} random characters, e.g. the output of \`openssl rand -hex 32\`.`,
+      },
+    ];
+  }
+  return [];
+}
+
+export interface CertificateFacts {
+  pem: Buffer;
+  selfSigned: boolean;
+  file: string;
+}
+
+export function certificateWarnings(cert: CertificateFacts, now: number): Warning[] {
+  const warnings: Warning[] = [];
+  let x509: crypto.X509Certificate;
+  try {
+    x509 = new crypto.X509Certificate(cert.pem);
+  } catch (err) {
+    return [{ id: 'tls_certificate_invalid', severity: 'critical', message: `The STARTTLS certificate ${cert.file} cannot be read: ${(err as Error).message}`, remedy: 'Point tls.cert_file at a valid PEM certificate.' }];
+  }
+  const validTo = Date.parse(x509.validTo);
+  if (validTo <= now) {
+    warnings.push({ id: 'tls_certificate_expired', severity: 'critical', message: `The STARTTLS certificate expired on ${new Date(validTo).toISOString()}; senders that verify will not deliver.`, remedy: 'Renew the certificate and restart Mailroom.' });
+  } else if (validTo - now < CERT_EXPIRY_WARNING_DAYS * 86_400_000) {
+    const days = Math.floor((validTo - now) / 86_400_000);
+    warnings.push({ id: 'tls_certificate_expiring', severity: 'high', message: `The STARTTLS certificate expires in ${days} day(s), on ${new Date(validTo).toISOString()}.`, remedy: 'Renew the certificate before it expires and restart Mailroom.' });
+  }
+  if (cert.selfSigned || x509.checkIssued(x509)) {
+    warnings.push({ id: 'tls_certificate_self_signed', severity: 'medium', message: `STARTTLS uses a self-signed certificate (${cert.file}); clients cannot verify the server.`, remedy: 'Set tls.cert_file and tls.key_file to a certificate from a CA (e.g. Let\'s Encrypt) for the host name.' });
+  }
+  return warnings;
+}
