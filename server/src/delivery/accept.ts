@@ -1,5 +1,6 @@
-// The one way a message enters the queue. The promise resolves only once the message is durable, so a
-// caller may acknowledge it (SMTP 250, API 201) right after.
+// The way new mail enters the queue (SMTP, the admin API). The promise resolves only once the message
+// is durable, so a caller may acknowledge it (SMTP 250, API 201) right after. Bounces are the one
+// exception: they enter with the failure that causes them, in one transaction (see bounce.ts).
 import type { Store } from '../store/store.ts';
 import type { MessageSource, NewRecipient } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';

@@ -51,13 +51,12 @@ export class QueueOperations {
     const message = await this.store.getQueueMessage(id);
     const content = await this.store.readContent(id);
     if (!message || !content) return false;
-    const failed = await this.store.failMessage(id, reason);
-    if (failed.length === 0) return false;
-    await this.scheduler.sendBounce(
-      { messageId: id, sender: message.sender, createdAt: message.createdAt },
-      failed.map((r) => ({ address: r.address, error: `5.0.0 ${reason}`, expired: false })),
-      content,
+    const build = await this.scheduler.prepareBounce({ messageId: id, sender: message.sender, createdAt: message.createdAt }, content);
+    const failed = await this.store.failMessage(id, reason, (rcpts) =>
+      build(rcpts.map((r) => ({ address: r.address, error: `5.0.0 ${reason}`, expired: false }))),
     );
+    if (failed.length === 0) return false;
+    this.scheduler.wake();
     return true;
   }
 

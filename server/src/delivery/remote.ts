@@ -61,23 +61,47 @@ function sendVia(hop: Hop, job: DeliveryJob, content: Buffer, config: Config): P
       if (err) reject(err);
       else resolve(value!);
     };
-    connection.once('error', (err: SmtpError) => finish(err));
+    // `on`, not `once`: a second error (say, while quitting) with no listener would crash the process.
+    connection.on('error', (err: SmtpError) => finish(err));
+    // A peer that hangs up before its greeting ends the connection without an error; without this the
+    // job would wait forever, holding its recipients in flight and a connection slot for the domain.
+    connection.once('end', () => finish(Object.assign(new Error('connection closed by the peer'), { response: 'connection closed by the peer' })));
     connection.connect(() => {
       const envelope = { from: job.sender, to: job.recipients.map((r) => r.address) };
       connection.send(envelope, content, (err: SmtpError | null, info?: { rejectedErrors?: SmtpError[] }) => {
+        // "all recipients were rejected" carries the per-recipient replies; a failed DATA does not, but
+        // the RCPT replies still decide for the recipients they refused (a 450 there stays a deferral
+        // even when the DATA reply is a 5xx for the others).
+        const perRecipient = err ? (err.rejectedErrors ?? rcptRejections(connection)) : info?.rejectedErrors;
+        const refused = (address: string) => perRecipient?.find((e) => e.recipient?.toLowerCase() === address.toLowerCase());
         const results = new Map<number, RecipientResult>();
-        const perRecipient = err ? err.rejectedErrors : info?.rejectedErrors;
-        // "all recipients were rejected" carries the per-recipient replies; use them.
-        if (err && !(perRecipient && perRecipient.length === job.recipients.length)) return finish(err);
         for (const rcpt of job.recipients) {
-          const rejected = perRecipient?.find((e) => e.recipient?.toLowerCase() === rcpt.address.toLowerCase());
-          if (!rejected) results.set(rcpt.id, { result: 'delivered' });
-          else results.set(rcpt.id, { result: (rejected.responseCode ?? 450) >= 500 ? 'bounced' : 'deferred', error: describe(hop, rejected) });
+          const rejected = refused(rcpt.address);
+          if (rejected) results.set(rcpt.id, { result: replyClass(rejected) === 5 ? 'bounced' : 'deferred', error: describe(hop, rejected) });
+          else if (!err) results.set(rcpt.id, { result: 'delivered' });
+        }
+        if (err && results.size < job.recipients.length) {
+          // The transaction failed for the recipients it had accepted. A 5xx is final for them;
+          // anything else (4xx, a dropped connection) is for the next host or the next attempt.
+          if (results.size === 0) return finish(err);
+          for (const rcpt of job.recipients) {
+            if (!results.has(rcpt.id)) results.set(rcpt.id, { result: replyClass(err) === 5 ? 'bounced' : 'deferred', error: describe(hop, err) });
+          }
         }
         finish(null, results);
       });
     });
   });
+}
+
+function replyClass(err: SmtpError): number {
+  return Math.floor((err.responseCode ?? 450) / 100);
+}
+
+/** The RCPT refusals of the transaction that just failed; nodemailer keeps them only on its envelope. */
+function rcptRejections(connection: SMTPConnection): SmtpError[] | undefined {
+  const envelope = (connection as unknown as { _envelope?: { rejectedErrors?: SmtpError[] } })._envelope;
+  return Array.isArray(envelope?.rejectedErrors) ? envelope.rejectedErrors : undefined;
 }
 
 function describe(hop: Hop, err: SmtpError): string {

@@ -7,16 +7,17 @@ import type { Store } from '../store/store.ts';
 import type { DeliveryJob, RecipientOutcome } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import { decideRecipient } from './recipient-policy.ts';
 import type { MessageIntake } from './accept.ts';
 import { isExpired, retryDelaySeconds } from './backoff.ts';
-import { buildBounce, type FailedRecipient } from './dsn.ts';
+import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
+import type { FailedRecipient } from './dsn.ts';
 import { deliverRemote, type RecipientResult } from './remote.ts';
 
 export class DeliveryScheduler {
   private running = false;
   private pumping = false;
   private pumpAgain = false;
+  private recovered = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly active = new Set<Promise<void>>();
   private readonly busyDomains = new Map<string, number>();
@@ -38,8 +39,14 @@ export class DeliveryScheduler {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const recovered = await this.store.recoverInFlight();
-    if (recovered > 0) this.log.warn({ recipients: recovered }, 'recovered deliveries interrupted by a restart; they retry at their scheduled time');
+    // Only once per process: after a stop and start within one process, jobs that outlived the grace
+    // period are still ours and will record their own outcomes; recovering them would let a second
+    // worker claim them while the first is still sending.
+    if (!this.recovered) {
+      const recovered = await this.store.recoverInFlight();
+      this.recovered = true;
+      if (recovered > 0) this.log.warn({ recipients: recovered }, 'recovered deliveries interrupted by a restart; they retry at their scheduled time');
+    }
     this.running = true;
     this.wake();
   }
@@ -107,7 +114,7 @@ export class DeliveryScheduler {
     const remote = job.destination === 'remote';
     if (remote) this.busyDomains.set(job.domain, (this.busyDomains.get(job.domain) ?? 0) + 1);
     const run = this.run(job)
-      .catch((err: Error) => this.log.error({ queueId: job.messageId, err: err.message }, 'delivery job failed'))
+      .catch((err: Error) => this.abandon(job, err))
       .finally(() => {
         this.active.delete(run);
         if (remote) {
@@ -120,22 +127,42 @@ export class DeliveryScheduler {
     this.active.add(run);
   }
 
+  /**
+   * A job that failed unexpectedly (store error, bug) must not leave its recipients in flight until the
+   * next restart: they become deferred and retry at the time written when they were claimed.
+   */
+  private async abandon(job: DeliveryJob, err: Error): Promise<void> {
+    this.log.error({ queueId: job.messageId, err: err.message }, 'delivery job failed; deferred');
+    const error = `internal error: ${err.message}`.slice(0, 1000);
+    try {
+      await this.store.recordOutcomes(job.messageId, job.recipients.map((r) => ({ recipientId: r.id, result: 'deferred', error })), Date.now());
+    } catch (again) {
+      this.log.error({ queueId: job.messageId, err: (again as Error).message }, 'could not defer a failed job; it is recovered at the next start');
+    }
+  }
+
   private async run(job: DeliveryJob): Promise<void> {
     const started = Date.now();
     const log = this.log.child({ queueId: job.messageId });
     const content = await this.store.readContent(job.messageId);
     if (!content) return; // removed from the queue after it was claimed
     if (job.destination === 'local') {
-      await this.store.deliverLocal(job.messageId, job.recipients.map((r) => r.id), content, Date.now());
-      log.info({ recipients: job.recipients.map((r) => r.address) }, 'delivered locally');
-      this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: job.recipients.length });
+      const { delivered, unfiled } = await this.store.deliverLocal(job.messageId, job.recipients.map((r) => r.id), content, Date.now());
+      if (delivered.length > 0) {
+        log.info({ recipients: job.recipients.filter((r) => delivered.includes(r.id)).map((r) => r.address) }, 'delivered locally');
+        this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: delivered.length });
+      }
+      if (unfiled.length > 0) {
+        const results = new Map<number, RecipientResult>(unfiled.map((r) => [r.id, { result: 'bounced', error: `5.1.1 <${r.address}>: mailbox no longer exists` }]));
+        await this.settle({ ...job, recipients: unfiled }, results, content, started, log);
+      }
       return;
     }
     const results = await this.remote(job, content, this.config);
-    await this.settleRemote(job, results, content, started, log);
+    await this.settle(job, results, content, started, log);
   }
 
-  private async settleRemote(job: DeliveryJob, results: Map<number, RecipientResult>, content: Buffer, started: number, log: Logger): Promise<void> {
+  private async settle(job: DeliveryJob, results: Map<number, RecipientResult>, content: Buffer, started: number, log: Logger): Promise<void> {
     const now = Date.now();
     const outcomes: RecipientOutcome[] = [];
     const failed: FailedRecipient[] = [];
@@ -158,26 +185,19 @@ export class DeliveryScheduler {
         outcomes.push({ recipientId: rcpt.id, result: 'delivered' });
         tally.delivered++;
       }
-      log.info({ recipient: rcpt.address, result: r.result, error: 'error' in r ? r.error : undefined, attempt: rcpt.attempts }, 'remote delivery attempt');
+      log.info({ recipient: rcpt.address, result: r.result, error: 'error' in r ? r.error : undefined, attempt: rcpt.attempts }, 'delivery attempt');
     }
-    await this.store.recordOutcomes(job.messageId, outcomes, now);
+    const bounce = failed.length > 0 ? (await this.prepareBounce(job, content, log))(failed) : null;
+    await this.store.recordOutcomes(job.messageId, outcomes, now, bounce ?? undefined);
+    if (bounce) log.info({ bounceId: bounce.id, failed: failed.length }, 'bounce queued');
     const seconds = (now - started) / 1000;
     for (const result of ['delivered', 'deferred', 'bounced'] as const) {
-      if (tally[result] > 0) this.events.emit('delivery.finished', { destination: 'remote', result, seconds, recipients: tally[result] });
+      if (tally[result] > 0) this.events.emit('delivery.finished', { destination: job.destination, result, seconds, recipients: tally[result] });
     }
-    if (failed.length > 0) await this.sendBounce(job, failed, content, log);
   }
 
-  /** Queues a DSN to the original sender (never for the null sender). */
-  async sendBounce(job: Pick<DeliveryJob, 'messageId' | 'sender' | 'createdAt'>, failed: FailedRecipient[], content: Buffer, log: Logger = this.log): Promise<void> {
-    const dsn = buildBounce({ hostname: this.config.hostname, queueId: job.messageId, sender: job.sender, arrivedAt: job.createdAt, failed, original: content });
-    if (!dsn) return;
-    const decision = await decideRecipient(job.sender, { authenticated: true, trusted: true }, this.store);
-    if (!decision.ok) {
-      log.warn({ sender: job.sender, reason: decision.reason }, 'cannot return a bounce to the sender; dropped');
-      return;
-    }
-    const id = await this.intake.accept(this.intake.newId(), { sender: '', recipients: [decision.recipient], source: 'bounce' }, dsn);
-    log.info({ bounceId: id, failed: failed.length }, 'bounce queued');
+  /** Where a DSN for this message goes and how it is built; the admin "bounce" action uses it too. */
+  prepareBounce(original: Original, content: Buffer, log: Logger = this.log): Promise<BounceBuilder> {
+    return prepareBounce(this.config.hostname, original, content, this.store, log);
   }
 }

@@ -24,34 +24,60 @@ export interface DirectoryStore {
   findAlias(address: string): Promise<Alias | null>;
 }
 
-export interface QueueStore {
+/**
+ * The queue as delivery drives it. Shaped so a server database can implement it too: claiming is one
+ * transaction that picks due rows and marks them (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then
+ * UPDATE), and every outcome is recorded with a guard on the state it expects.
+ */
+export interface DeliveryQueueStore {
   /** Stores a message and its recipients; resolves once both are durable. */
   enqueue(message: NewMessage): Promise<void>;
   /**
    * Claims the next due job: marks its recipients in flight, counts the attempt and writes the time of
    * the next attempt *before* the attempt starts, so a crash never turns into a hot retry loop.
+   * Remote jobs for a domain in busyDomains are skipped (per-domain connection limit).
    */
   claimNextJob(now: number, retryAt: (attempts: number) => number, busyDomains: ReadonlySet<string>): Promise<DeliveryJob | null>;
-  /** Records attempt outcomes; drops the message once no recipient is pending. */
-  recordOutcomes(messageId: string, outcomes: RecipientOutcome[], now: number): Promise<void>;
-  /** Local delivery: files the content into each account's INBOX and marks the recipients delivered, atomically. */
-  deliverLocal(messageId: string, recipientIds: number[], content: Buffer, now: number): Promise<void>;
-  /** After a crash or restart: recipients left in flight become deferred (their next attempt time was already set). */
+  /**
+   * Records attempt outcomes for recipients still in flight and drops the message once none is pending.
+   * A bounce notice is queued in the same transaction when at least one outcome was a bounce that
+   * applied, so a crash can neither lose the DSN nor send it for a failure that was not recorded.
+   */
+  recordOutcomes(messageId: string, outcomes: RecipientOutcome[], now: number, notice?: NewMessage): Promise<void>;
+  /**
+   * Local delivery: files the content into each recipient account's INBOX and marks those recipients
+   * delivered, in one transaction (exactly once: a recipient no longer in flight is skipped). Returns the
+   * ids marked delivered, and the recipients whose account or INBOX no longer exists: those are left in
+   * flight for the caller to bounce.
+   */
+  deliverLocal(messageId: string, recipientIds: number[], content: Buffer, now: number): Promise<{ delivered: number[]; unfiled: QueueRecipient[] }>;
+  /**
+   * At process start: recipients left in flight by a crash become deferred. Their next attempt time was
+   * written when they were claimed, so they wait one retry step (delivery.retry_schedule_seconds[0]).
+   */
   recoverInFlight(): Promise<number>;
   /** Earliest next attempt among pending, not held recipients, or null. */
   nextDueAt(): Promise<number | null>;
+}
 
+/** The queue as the admin API sees it: a snapshot to list and the operator's actions. */
+export interface QueueAdminStore {
   listQueue(request: QueueListRequest, now: number): Promise<{ total: number; items: QueueMessage[] }>;
   getQueueMessage(id: string): Promise<QueueMessage | null>;
   readContent(id: string): Promise<Buffer | null>;
   /** Makes pending recipients due now (un-holding is separate). Returns how many messages changed. */
   sendNow(filter: QueueFilter & { id?: string }, now: number): Promise<number>;
   setHeld(id: string, held: boolean): Promise<boolean>;
-  /** Fails every pending recipient of a message now (admin "bounce"); returns them for the DSN. */
-  failMessage(id: string, error: string): Promise<QueueRecipient[]>;
+  /**
+   * Fails every pending (not in flight) recipient of a message now (admin "bounce") and returns them.
+   * notice builds the DSN from them; it is queued in the same transaction.
+   */
+  failMessage(id: string, error: string, notice?: (failed: QueueRecipient[]) => NewMessage | null): Promise<QueueRecipient[]>;
   /** Removes messages (recipients in flight finish their attempt; its outcome is then ignored). */
   removeMessages(filter: QueueFilter & { id?: string }): Promise<number>;
 }
+
+export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
 export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;

@@ -5,6 +5,7 @@ import { SqliteDirectory } from './directory.ts';
 import { SqliteMailboxes } from './mailboxes.ts';
 import { openSqlite, type Db } from './open.ts';
 import { SqliteQueue } from './queue.ts';
+import { SqliteQueueAdmin } from './queue-admin.ts';
 
 export function openSqliteStore(file: string): Store {
   const db: Db = openSqlite(file);
@@ -13,7 +14,7 @@ export function openSqliteStore(file: string): Store {
     version: db.prepare('SELECT sqlite_version()').pluck().get() as string,
     location: file,
   };
-  const parts = [new SqliteDirectory(db), new SqliteQueue(db), new SqliteMailboxes(db)];
+  const parts = [new SqliteDirectory(db), new SqliteQueue(db), new SqliteQueueAdmin(db), new SqliteMailboxes(db)];
   const store = { info, close: async () => void db.close() } as Partial<Store>;
   // Bind every method of each part onto one object, so callers see a single Store.
   for (const part of parts) {

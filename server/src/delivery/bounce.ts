@@ -1,0 +1,39 @@
+// From failed recipients to a bounce message ready for the queue. Where the DSN goes is looked up
+// first (it needs the directory); the message is then built from the failures the store actually
+// records, inside the transaction that records them (Store.recordOutcomes, Store.failMessage), so a
+// crash can neither lose a bounce nor send one for a failure that was not recorded.
+import type { Logger } from 'pino';
+import type { DirectoryStore } from '../store/store.ts';
+import type { DeliveryJob, NewMessage } from '../store/types.ts';
+import { newQueueId } from '../util/ids.ts';
+import { buildBounce, type FailedRecipient } from './dsn.ts';
+import { decideRecipient } from './recipient-policy.ts';
+
+export type Original = Pick<DeliveryJob, 'messageId' | 'sender' | 'createdAt'>;
+/** Builds the DSN for the given failures, or null when there is nowhere to send it. */
+export type BounceBuilder = (failed: FailedRecipient[]) => NewMessage | null;
+
+const nowhere: BounceBuilder = () => null;
+
+export async function prepareBounce(
+  hostname: string,
+  original: Original,
+  content: Buffer,
+  directory: DirectoryStore,
+  log: Logger,
+): Promise<BounceBuilder> {
+  // The null sender is what bounces use: a bounce never bounces again.
+  if (original.sender === '') return nowhere;
+  // A bounce may go wherever the original sender is (local account, alias or a remote address).
+  const decision = await decideRecipient(original.sender, { authenticated: true, trusted: true }, directory);
+  if (!decision.ok) {
+    log.warn({ sender: original.sender, reason: decision.reason }, 'cannot return a bounce to the sender; none will be sent');
+    return nowhere;
+  }
+  return (failed) => {
+    if (failed.length === 0) return null;
+    const dsn = buildBounce({ hostname, queueId: original.messageId, sender: original.sender, arrivedAt: original.createdAt, failed, original: content });
+    if (!dsn) return null;
+    return { id: newQueueId(), sender: '', recipients: [decision.recipient], content: dsn, source: 'bounce' };
+  };
+}
