@@ -7,6 +7,8 @@ PACKAGES=(
   swaks libnet-ssleay-perl libio-socket-ssl-perl  # swaks with STARTTLS
   curl python3                                    # curl's smtp/pop3/imap and Python's smtplib/poplib/imaplib
   prometheus                                      # real Prometheus and promtool for the exporter tests
+  clamav-daemon                                   # real clamd for the scan tests (they write their own signatures)
+  spamassassin spamd spamc                        # real spamd for the scan tests (rules ship with the package)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

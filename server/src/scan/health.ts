@@ -1,0 +1,40 @@
+// Per-daemon health for the admin API (`GET /api/v1/server`): updated by explicit checks (PING/VERSION)
+// and by every scan, so a daemon that went away shows up without waiting for the next check.
+
+export interface ScannerHealth {
+  scanner: 'clamd' | 'spamd';
+  address: string;
+  /** null until the first check or scan. */
+  reachable: boolean | null;
+  /** clamd: engine and database version; spamd: protocol version (spamd does not report its own). */
+  version: string | null;
+  /** Kept after recovery so an operator can see what went wrong and when. */
+  lastError: string | null;
+  lastErrorAt: number | null;
+  lastCheckedAt: number | null;
+}
+
+export class HealthRecord {
+  private state: ScannerHealth;
+
+  constructor(
+    scanner: ScannerHealth['scanner'],
+    address: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.state = { scanner, address, reachable: null, version: null, lastError: null, lastErrorAt: null, lastCheckedAt: null };
+  }
+
+  ok(version?: string): void {
+    this.state = { ...this.state, reachable: true, lastCheckedAt: this.now(), ...(version === undefined ? {} : { version }) };
+  }
+
+  failed(message: string): void {
+    const at = this.now();
+    this.state = { ...this.state, reachable: false, lastError: message, lastErrorAt: at, lastCheckedAt: at };
+  }
+
+  snapshot(): ScannerHealth {
+    return { ...this.state };
+  }
+}
