@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import { authenticate } from './auth.ts';
 import type { AdminDeps } from './deps.ts';
 import { ApiError, errorMiddleware } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -28,16 +29,23 @@ export function createAdminApp(deps: AdminDeps): Koa {
     ctx.status = deps.server.running ? 200 : 503;
     ctx.body = { status: deps.server.running ? 'ready' : 'server stopped' };
   });
+  const spec = openApiDocument(deps.version);
+  open.get('/api/v1/openapi.json', (ctx) => {
+    ctx.body = spec;
+  });
   app.use(open.routes());
   app.use(metricsRoutes(deps).routes());
 
+  const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps), directoryRoutes(deps), warningRoutes(deps)];
   const api = new Router();
   api.use('/api/v1', authenticate(deps.tokens));
-  for (const routes of [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps), directoryRoutes(deps), warningRoutes(deps)]) {
-    api.use(routes.routes(), routes.allowedMethods({ throw: true, notImplemented: () => new ApiError(404, 'not_found', 'no such route'), methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'method not allowed on this route') }));
-  }
+  for (const routes of routers) api.use(routes.routes());
   app.use(api.routes());
   app.use((ctx) => {
+    // Nothing matched path and method: 405 when the path exists for another method, else 404.
+    if (routers.some((r) => r.match(ctx.path, ctx.method).path.length > 0)) {
+      throw new ApiError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+    }
     throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
   });
   return app;

@@ -1,34 +1,26 @@
-// Entry point of the `mailroom` command.
-import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.ts';
-import type { Config } from '../config/settings.ts';
+// Entry point of the `mailroom` command: runs the command tree and turns errors into one line on stderr
+// and an exit status.
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config/load.ts';
 import { StoreError } from '../store/sqlite/directory.ts';
-import { registerDirectoryCommands } from './directory-commands.ts';
-import { serve } from './serve.ts';
+import { CliError } from './errors.ts';
 
-const program = new Command('mailroom')
-  .description('Mailroom mail server: SMTP, delivery queue, admin API.')
-  .option('-c, --config <file>', 'YAML configuration file (or MAILROOM_CONFIG)')
-  .showHelpAfterError()
-  .exitOverride();
+/** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
+const EXIT_CONFIG = 78;
 
-const config = (): Config => loadConfig({ file: program.opts<{ config?: string }>().config });
-
-program
-  .command('serve')
-  .description('Run the service (admin port) and start the server (listeners and delivery).')
-  .action(async () => serve(config()));
-
-registerDirectoryCommands(program, config);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError) {
+  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError) {
     process.stderr.write(`mailroom: ${err.message}\n`);
-    process.exit(err instanceof ConfigError ? 78 : 1); // 78 = EX_CONFIG
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
   }
   process.stderr.write(`mailroom: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
+}
+
+try {
+  const { buildProgram } = await import('./program.ts');
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  fail(err);
 }

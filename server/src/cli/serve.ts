@@ -1,12 +1,17 @@
 // `mailroom serve`: runs the service until SIGTERM/SIGINT, then stops the server and the service cleanly.
 import type { Config } from '../config/settings.ts';
 import { Service } from '../service/service.ts';
+import { explainListenError } from './listen-errors.ts';
 import { configureLogging, logger } from '../telemetry/log.ts';
 
 export async function serve(config: Config): Promise<void> {
   configureLogging(config['log.level']);
   const service = new Service(config);
-  await service.start();
+  try {
+    await service.start();
+  } catch (err) {
+    throw explainListenError(err, config);
+  }
   const log = logger('application');
   let stopping = false;
   const shutdown = (signal: string) => {

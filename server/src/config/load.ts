@@ -2,8 +2,10 @@
 // Any bad value stops start-up with a ConfigError naming the key, where it came from and the value.
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import { SETTINGS, envName, type Config, type SettingKey } from './settings.ts';
+import { closest } from './suggest.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -18,11 +20,18 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   file?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Where warnings go (an unknown MAILROOM_* variable); stderr by default, before logging is set up. */
+  warn?: (message: string) => void;
 }
 
-const KEYS = Object.keys(SETTINGS) as SettingKey[];
+const warnOnStderr = (message: string) => process.stderr.write(`mailroom: warning: ${message}\n`);
 
-export function loadConfig({ file, env = process.env }: LoadOptions = {}): Config {
+const KEYS = Object.keys(SETTINGS) as SettingKey[];
+/** MAILROOM_* variables that are not settings but are still ours. */
+const OTHER_VARIABLES = new Set(['MAILROOM_CONFIG']);
+
+export function loadConfig({ file, env = process.env, warn = warnOnStderr }: LoadOptions = {}): Config {
+  checkVariableNames(env, warn);
   const configFile = file ?? env.MAILROOM_CONFIG;
   const fromFile = configFile ? readYaml(configFile) : {};
   const out: Record<string, unknown> = {};
@@ -43,25 +52,51 @@ export function loadConfig({ file, env = process.env }: LoadOptions = {}): Confi
     const parsed = SETTINGS[key].schema.safeParse(raw);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      throw new ConfigError(key, `invalid setting ${key} (from ${source}): ${JSON.stringify(raw)}: ${why}`);
+      const shown = 'secret' in SETTINGS[key] && SETTINGS[key].secret ? '(value hidden)' : JSON.stringify(raw);
+      throw new ConfigError(key, `invalid setting ${key} (from ${source}): ${shown}: ${why}`);
     }
     out[key] = parsed.data;
   }
   const config = out as Config;
-  checkCombinations(config);
+  checkTls(config);
   return config;
 }
 
-function checkCombinations(config: Config): void {
-  if ((config['tls.cert_file'] === undefined) !== (config['tls.key_file'] === undefined)) {
-    const missing = config['tls.cert_file'] === undefined ? 'tls.cert_file' : 'tls.key_file';
-    throw new ConfigError(missing, `invalid setting ${missing}: tls.cert_file and tls.key_file must be set together`);
+/**
+ * A misspelt variable would otherwise be ignored in silence and the default used instead. A warning, not
+ * an error: the environment is shared with other tools (test runners set MAILROOM_TEST_* for themselves),
+ * unlike the YAML file, where an unknown key is an error.
+ */
+function checkVariableNames(env: NodeJS.ProcessEnv, warn: (message: string) => void): void {
+  const known = KEYS.map(envName);
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith('MAILROOM_') || known.includes(variable) || OTHER_VARIABLES.has(variable)) continue;
+    const guess = closest(variable, known);
+    warn(`${variable} is not a Mailroom setting and is ignored${guess ? ` (did you mean ${guess}?)` : ''}; see docs/configuration.md`);
   }
-  for (const key of ['tls.cert_file', 'tls.key_file'] as const) {
-    const file = config[key];
-    if (file !== undefined && !fs.existsSync(file)) {
-      throw new ConfigError(key, `invalid setting ${key}: file ${JSON.stringify(file)} does not exist`);
+}
+
+/** Catches a missing, unreadable or mismatched certificate and key now rather than at the first STARTTLS. */
+function checkTls(config: Config): void {
+  const cert = config['tls.cert_file'];
+  const key = config['tls.key_file'];
+  if (cert === undefined && key === undefined) return;
+  if (cert === undefined || key === undefined) {
+    const [missing, given] = cert === undefined ? ['tls.cert_file', `tls.key_file is ${JSON.stringify(key)}`] : ['tls.key_file', `tls.cert_file is ${JSON.stringify(cert)}`];
+    throw new ConfigError(missing, `invalid setting ${missing}: not set, but ${given}; tls.cert_file and tls.key_file must be set together`);
+  }
+  const pem: Record<string, Buffer> = {};
+  for (const [name, file] of [['tls.cert_file', cert], ['tls.key_file', key]] as const) {
+    try {
+      pem[name] = fs.readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(name, `invalid setting ${name}: cannot read ${JSON.stringify(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+  }
+  try {
+    tls.createSecureContext({ cert: pem['tls.cert_file'], key: pem['tls.key_file'] });
+  } catch (err) {
+    throw new ConfigError('tls.cert_file', `invalid setting tls.cert_file: ${JSON.stringify(cert)} and tls.key_file ${JSON.stringify(key)} are not a usable certificate and key: ${(err as Error).message}`);
   }
 }
 
@@ -82,11 +117,13 @@ function readYaml(file: string): Record<string, unknown> {
     for (const [name, value] of Object.entries(obj)) {
       const key = prefix + name;
       if (key in SETTINGS) {
+        if (key in flat) throw new ConfigError(key, `setting ${key} appears twice in ${file} (once nested, once dotted)`);
         flat[key] = value;
       } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         walk(value as Record<string, unknown>, `${key}.`);
       } else {
-        throw new ConfigError(key, `unknown setting ${key} in ${file} (see docs/configuration.md)`);
+        const guess = closest(key, KEYS);
+        throw new ConfigError(key, `unknown setting ${key} in ${file}${guess ? ` (did you mean ${guess}?)` : ''}; see docs/configuration.md`);
       }
     }
   };

@@ -4,51 +4,66 @@
 import os from 'node:os';
 import { z } from 'zod';
 import * as k from './kinds.ts';
-import { parseCidrList, parseHostPort } from './validators.ts';
 
 interface Setting<S extends z.ZodType> {
   schema: S;
   default: z.input<S> | undefined;
   doc: string;
+  /** How the documentation shows the default when it depends on the machine. */
+  defaultDoc?: string;
+  /** Never echoed in error messages. */
+  secret?: boolean;
 }
-const setting = <S extends z.ZodType>(schema: S, def: z.input<S> | undefined, doc: string): Setting<S> => ({
+interface Extra {
+  defaultDoc?: string;
+  secret?: boolean;
+}
+const setting = <S extends z.ZodType>(schema: S, def: z.input<S> | undefined, doc: string, extra: Extra = {}): Setting<S> => ({
   schema,
   default: def,
   doc,
+  ...extra,
 });
 
 export const SETTINGS = {
-  hostname: setting(k.text, os.hostname(), 'Host name used in the SMTP greeting, Received headers and bounces; should be a fully qualified name.'),
+  hostname: setting(k.hostName, os.hostname(), 'Host name used in the SMTP greeting, Received headers and bounces; should be a fully qualified name.', { defaultDoc: "this machine's host name" }),
   data_dir: setting(k.text, './data', 'Directory for the embedded database, the generated TLS certificate and other state.'),
-  bind: setting(k.text, '127.0.0.1', 'Address every listener binds to. Loopback by default; use 0.0.0.0 or :: to serve the network.'),
+  bind: setting(k.bindAddress, '127.0.0.1', 'Address every listener binds to. Loopback by default; use 0.0.0.0 or :: to serve the network.'),
   'database.url': setting(k.optionalText, undefined, 'Database URL. Unset: an SQLite file `mailroom.db` in data_dir. `sqlite:/path/file.db` for another SQLite file.'),
   'smtp.port': setting(k.port, 2525, 'MX listener (port 25 in production): accepts mail for local domains, relays only for authenticated clients and trusted networks. `off` disables it.'),
   'submission.port': setting(k.port, 2587, 'Submission listener (port 587 in production): AUTH required, only after STARTTLS unless the client is on loopback. `off` disables it.'),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
   'admin.port': setting(k.port, 9425, 'Admin API, health checks and Prometheus metrics. Part of the service: it stays up while the server is stopped.'),
-  'admin.token': setting(k.optionalText, undefined, 'Admin API bearer token with the admin role. Never logged.'),
-  relay: setting(
-    z.preprocess((v) => (v === '' ? undefined : v), z.string().optional().refine((v) => v === undefined || parseHostPort(v) !== null, "expected 'host:port'")),
-    undefined,
-    'Smarthost `host:port` for all remote mail. Unset: deliver directly to the recipient domain\'s MX hosts.',
-  ),
-  trusted_networks: setting(
-    k.list.refine((v) => parseCidrList(v) !== null, 'expected a list of CIDR ranges such as 10.0.0.0/8 or ::1/128'),
+  'admin.token': setting(k.optionalText, undefined, 'Admin API bearer token with the admin role. Never logged, nor shown in configuration errors.', { secret: true }),
+  'admin.tokens': setting(
+    k.apiTokens,
     [],
-    'CIDR ranges whose clients may relay through the MX listener without authentication. Default none.',
+    'More admin API tokens, each `name:role:token` with role `viewer` (read), `operator` (also queue and server actions) or `admin`; comma-separated in the environment, a list in YAML. The name appears in audit logs, the token never.',
+    { secret: true },
   ),
-  'tls.cert_file': setting(k.optionalText, undefined, 'PEM certificate (chain) for STARTTLS. Unset: a self-signed certificate is generated in data_dir at first start.'),
-  'tls.key_file': setting(k.optionalText, undefined, 'PEM private key for tls.cert_file.'),
-  'smtp.max_message_size_bytes': setting(k.positiveInt, 26_214_400, 'Largest message accepted (advertised with SIZE); larger ones get 552 5.3.4.'),
-  'smtp.max_recipients': setting(k.positiveInt, 100, 'Recipients per message; more get 452 4.5.3.'),
-  'smtp.greeting_delay_ms': setting(k.nonNegativeInt, 100, 'Wait before the greeting on the MX listener; clients that talk before it are refused (an early-talker check against spam bots). Submission and trusted networks are never delayed.'),
+  relay: setting(k.optionalHostPort, undefined, 'Smarthost `host:port` for all remote mail (`[2001:db8::1]:25` for IPv6). Unset: deliver directly to the recipient domain\'s MX hosts.'),
+  trusted_networks: setting(
+    k.cidrList,
+    [],
+    'CIDR ranges (comma-separated in the environment, a list in YAML) whose clients may relay through the MX listener without authentication and are never delayed by the greeting check. A bare address means that one host. Ranges with host bits set (10.0.0.1/8) are refused. Default none: not even loopback relays without AUTH.',
+  ),
+  postmaster: setting(
+    k.optionalAddress,
+    undefined,
+    'Where mail to postmaster@ goes for every local domain without its own postmaster account or alias, and mail to the bare `postmaster` (RFC 5321 4.5.1 requires both to be accepted). May be a remote address. Unset: such mail is refused as an unknown user.',
+  ),
+  'tls.cert_file': setting(k.optionalText, undefined, 'PEM certificate for STARTTLS, leaf first then intermediates. Checked against tls.key_file at start-up. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.'),
+  'tls.key_file': setting(k.optionalText, undefined, 'PEM private key for tls.cert_file (RSA or EC); set both or neither.'),
+  'smtp.max_message_size_bytes': setting(k.positiveInt, 26_214_400, 'Largest message accepted, advertised with SIZE. MAIL FROM with a larger SIZE= gets 552 5.3.4 at once; a larger message without SIZE= gets 552 5.3.4 after DATA and is not kept.'),
+  'smtp.max_recipients': setting(k.positiveInt, 100, 'Recipients per message (after removing duplicates); each one beyond gets 452 4.5.3 and the client may send it in another transaction.'),
+  'smtp.greeting_delay_ms': setting(k.nonNegativeInt, 100, 'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.'),
   'smtp.reverse_dns': setting(k.bool, false, 'Look up the client\'s PTR name for the Received header.'),
   'smtp.idle_timeout_seconds': setting(k.positiveInt, 300, 'Close an SMTP session that says nothing for this long (RFC 5321 suggests 5 minutes).'),
   'smtp.max_clients': setting(k.positiveInt, 1000, 'Concurrent SMTP sessions per listener; more get 421.'),
   'delivery.concurrency': setting(k.positiveInt, 16, 'Deliveries in progress at once (local and remote).'),
   'delivery.connections_per_domain': setting(k.positiveInt, 4, 'Outbound SMTP connections at once to one destination domain.'),
-  'delivery.retry_schedule_seconds': setting(k.secondsList, [60, 300, 900, 1800, 3600, 7200, 14400], 'Delay before each retry after a temporary failure; the last delay repeats until the expiry.'),
+  'delivery.retry_schedule_seconds': setting(k.secondsList, [60, 300, 900, 1800, 3600, 7200, 14400], 'Delay before each retry after a temporary failure; the last delay repeats until the expiry. The first delay is also how long a delivery interrupted by a crash waits after the restart.'),
   'delivery.expiry_seconds': setting(k.positiveInt, 432_000, 'Give up and bounce a message that could not be delivered for this long (default 5 days).'),
   'delivery.connect_timeout_seconds': setting(k.positiveInt, 30, 'Outbound SMTP connection timeout.'),
   'delivery.smtp_timeout_seconds': setting(k.positiveInt, 300, 'Outbound SMTP timeout for a reply to a command or to the end of data.'),

@@ -66,7 +66,10 @@ describe('DeliveryScheduler', () => {
     const failing: Store = { ...store, deliverLocal: async () => Promise.reject(new Error('disk I/O error')) };
     const { intake, scheduler: s } = startScheduler(failing);
     await s.start();
-    const id = await intake.accept(intake.newId(), { sender: 'x@remote.test', recipients: [await local('alice@example.test')], source: 'smtp' }, Buffer.from('Subject: t\r\n\r\nb\r\n'));
+    // Queued directly: the intake would file local mail at once without the scheduler.
+    const id = intake.newId();
+    await store.enqueue({ id, sender: 'x@remote.test', recipients: [await local('alice@example.test')], source: 'smtp', content: Buffer.from('Subject: t\r\n\r\nb\r\n') });
+    s.wake();
     const rcpt = await waitFor(
       async () => (await store.getQueueMessage(id))!.recipients[0]!,
       (r) => r.state === 'deferred',

@@ -38,7 +38,7 @@ export class Service {
 
   constructor(readonly config: Config) {
     this.store = openStore(config);
-    this.intake = new MessageIntake(this.store, this.events);
+    this.intake = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
     this.scheduler = new DeliveryScheduler(config, this.store, this.intake, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
     this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.cert, selfSigned: this.tls.selfSigned, file: this.tls.certFile } : null), {
@@ -66,7 +66,7 @@ export class Service {
     this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls });
     const adminPort = config['admin.port'];
     if (adminPort !== null) {
-      const tokens = new TokenTable(config['admin.token'] ? [{ name: 'admin-token', role: 'admin', token: config['admin.token'] }] : []);
+      const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
       const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);

@@ -1,10 +1,10 @@
 // The MX and submission listeners: smtp-server configured for each role, with our hooks deciding who
 // may send what. A message gets "250 queued as ID" only after MessageIntake has made it durable.
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { Config } from '../config/settings.ts';
-import { inNetworks, isLoopback, parseCidrList, type Cidr } from '../config/validators.ts';
+import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
 import { verifyPassword } from '../auth/password.ts';
 import type { MessageIntake } from '../delivery/accept.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
@@ -13,9 +13,14 @@ import type { NewRecipient } from '../store/types.ts';
 import type { EventBus, RejectionReason } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import { parseAddress } from '../util/address.ts';
+import { authenticatedUser, authNeedsTls, ownsSender } from './auth-policy.ts';
+import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
+import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
-import { decideRecipient } from '../delivery/recipient-policy.ts';
-import { installSmtpServerPatches } from './smtp-server-patches.ts';
+import { decideRecipient, type RecipientDecision } from '../delivery/recipient-policy.ts';
+import { routePostmaster } from './postmaster.ts';
+import { SmtpReply } from './reply.ts';
+import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
 import type { TlsMaterial } from './tls.ts';
 
 export type ListenerKind = 'smtp' | 'submission';
@@ -34,14 +39,7 @@ interface Transaction {
   log: Logger;
 }
 
-class SmtpReply extends Error {
-  constructor(
-    readonly responseCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+type Address = { address: string; args: unknown };
 
 export class SmtpListener {
   private readonly server: SMTPServer;
@@ -58,13 +56,23 @@ export class SmtpListener {
     this.log = logger(kind);
     this.trusted = parseCidrList(config.trusted_networks) ?? [];
     const greetingDelay = config['smtp.greeting_delay_ms'];
-    this.server = new SMTPServer({
+    const patched: PatchedServerOptions = {
+      greetingDelayMs: (address) => (kind === 'submission' || this.isTrusted(address) ? 0 : greetingDelay),
+      onEarlyTalker: (address) => {
+        this.deps.events.emit('smtp.rejected', { protocol: kind, reason: 'early_talker' });
+        this.log.info({ remote: address }, 'client talked before the greeting; disconnected');
+      },
+    };
+    const options: SMTPServerOptions & PatchedServerOptions = {
       name: config.hostname,
-      banner: 'Mailroom ESMTP',
+      // smtp-server writes "220 <name> ESMTP <banner>".
+      banner: 'Mailroom',
       key: deps.tls.key,
       cert: deps.tls.cert,
       size: config['smtp.max_message_size_bytes'],
       authMethods: ['PLAIN', 'LOGIN'],
+      // sendmail's joke commands (WIZ answers "200 Please pass, oh mighty wizard") become unknown commands.
+      disabledCommands: ['WIZ', 'SHELL', 'KILL'],
       authOptional: kind === 'smtp',
       // We decide per connection (loopback may authenticate in the clear) in onAuth.
       allowInsecureAuth: true,
@@ -74,14 +82,15 @@ export class SmtpListener {
       closeTimeout: config['server.shutdown_grace_seconds'] * 1000,
       maxClients: config['smtp.max_clients'],
       logger: false,
-      ...({ greetingDelayMs: (address: string) => (kind === 'submission' || this.isTrusted(address) ? 0 : greetingDelay) } as object),
+      ...patched,
       onConnect: (session, cb) => this.onConnect(session, cb),
       onAuth: (auth, session, cb) => void this.onAuth(auth, session).then((user) => cb(null, { user }), (err: Error) => cb(err)),
-      onMailFrom: (address, session, cb) => void this.onMailFrom(address.address, session).then(() => cb(), (err: Error) => cb(err)),
-      onRcptTo: (address, session, cb) => void this.onRcptTo(address.address, session).then(() => cb(), (err: Error) => cb(err)),
+      onMailFrom: (address, session, cb) => void this.onMailFrom(address, session).then(() => cb(), (err: Error) => cb(err)),
+      onRcptTo: (address, session, cb) => void this.onRcptTo(address, session).then(() => cb(), (err: Error) => cb(err)),
       onData: (stream, session, cb) => this.onData(stream, session, cb),
       onClose: (session) => this.onClose(session),
-    });
+    };
+    this.server = new SMTPServer(options);
     this.server.on('error', (err) => this.log.warn({ err: err.message }, 'SMTP listener error'));
   }
 
@@ -107,7 +116,7 @@ export class SmtpListener {
 
   private reject(session: SMTPServerSession, reason: RejectionReason, code: number, message: string): SmtpReply {
     this.deps.events.emit('smtp.rejected', { protocol: this.kind, reason });
-    this.transactions.get(session)?.log.info({ code, reason }, 'rejected');
+    (this.transactions.get(session)?.log ?? this.log.child({ session: session.id })).info({ code, reason }, 'rejected');
     return new SmtpReply(code, message);
   }
 
@@ -122,7 +131,7 @@ export class SmtpListener {
   }
 
   private async onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<string> {
-    if (!session.secure && !isLoopback(session.remoteAddress)) {
+    if (authNeedsTls(session)) {
       throw this.reject(session, 'auth_required', 538, '5.7.11 Encryption required for requested authentication mechanism: use STARTTLS first');
     }
     const account = auth.username ? await this.deps.store.findAccount(auth.username) : null;
@@ -135,42 +144,33 @@ export class SmtpListener {
     throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
   }
 
-  private async onMailFrom(sender: string, session: SMTPServerSession): Promise<void> {
+  private async onMailFrom({ address: sender, args }: Address, session: SMTPServerSession): Promise<void> {
     const log = this.log.child({ session: session.id });
     this.transactions.set(session, { recipients: [], log });
+    const unsupported = unsupportedParameter(args, MAIL_PARAMETERS);
+    if (unsupported) throw this.reject(session, 'bad_parameter', 555, `5.5.4 MAIL FROM parameter ${unsupported} not supported`);
     if (sender !== '' && !parseAddress(sender)) {
       throw this.reject(session, 'bad_address', 553, `5.1.7 <${sender}>: Sender address syntax not accepted`);
     }
-    if (this.kind === 'submission' && !(await this.mayUseSender(session.user as string, sender))) {
-      throw this.reject(session, 'sender_denied', 553, `5.7.1 <${sender}>: Sender address not owned by user ${String(session.user)}`);
+    // Whoever logged in, on either listener, sends only as themselves: a stolen password must not
+    // become a licence to forge every other user's mail.
+    const user = authenticatedUser(session);
+    if (user !== undefined && !(await ownsSender(user, sender, this.deps.store))) {
+      throw this.reject(session, 'sender_denied', 553, `5.7.1 <${sender}>: Sender address not owned by user ${user}`);
     }
   }
 
-  /** On submission an authenticated user may send as their own address or an alias that leads to it. */
-  private async mayUseSender(user: string, sender: string): Promise<boolean> {
-    const parsed = parseAddress(sender);
-    if (!parsed) return false;
-    if (parsed.normalized.toLowerCase() === user.toLowerCase()) return true;
-    let current = parsed.normalized;
-    for (let depth = 0; depth < 8; depth++) {
-      const alias = await this.deps.store.findAlias(current);
-      if (!alias) return false;
-      if (alias.target.toLowerCase() === user.toLowerCase()) return true;
-      current = alias.target;
-    }
-    return false;
-  }
-
-  private async onRcptTo(address: string, session: SMTPServerSession): Promise<void> {
+  private async onRcptTo({ address, args }: Address, session: SMTPServerSession): Promise<void> {
     const tx = this.transactions.get(session);
     if (!tx) throw new SmtpReply(503, '5.5.1 Error: need MAIL command');
+    const unsupported = unsupportedParameter(args, RCPT_PARAMETERS);
+    if (unsupported) throw this.reject(session, 'bad_parameter', 555, `5.5.4 RCPT TO parameter ${unsupported} not supported`);
     if (tx.recipients.length >= this.deps.config['smtp.max_recipients']) {
       throw this.reject(session, 'too_many_recipients', 452, '4.5.3 Error: too many recipients');
     }
-    const standing = { authenticated: session.user !== undefined, trusted: this.isTrusted(session.remoteAddress) };
-    let decision;
+    let decision: RecipientDecision;
     try {
-      decision = await decideRecipient(address, standing, this.deps.store);
+      decision = await this.decide(address, session);
     } catch (err) {
       tx.log.error({ err: (err as Error).message }, 'recipient lookup failed');
       throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure looking up the recipient, try again later');
@@ -179,6 +179,20 @@ export class SmtpListener {
     if (!tx.recipients.some((r) => r.address.toLowerCase() === decision.recipient.address.toLowerCase())) {
       tx.recipients.push(decision.recipient);
     }
+  }
+
+  private async decide(address: string, session: SMTPServerSession): Promise<RecipientDecision> {
+    const { store, config } = this.deps;
+    const postmaster = await routePostmaster(address, store, config.postmaster);
+    if (postmaster.kind === 'configured') {
+      // The administrator chose this address, so it is delivered like an alias even when it is remote.
+      return decideRecipient(postmaster.target, { authenticated: true, trusted: true }, store);
+    }
+    if (postmaster.kind === 'unconfigured') {
+      return { ok: false, code: 550, message: `5.1.1 <${address}>: Recipient address rejected: User unknown`, reason: 'unknown_user' };
+    }
+    const standing = { authenticated: authenticatedUser(session) !== undefined, trusted: this.isTrusted(session.remoteAddress) };
+    return decideRecipient(address, standing, store);
   }
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
@@ -192,7 +206,14 @@ export class SmtpListener {
         cb(this.reject(session, 'too_big', 552, `5.3.4 Error: message exceeds the size limit of ${this.deps.config['smtp.max_message_size_bytes']} bytes`));
         return;
       }
-      this.accept(session, Buffer.concat(chunks)).then(
+      const data = Buffer.concat(chunks);
+      const hops = countReceivedHeaders(data);
+      if (hops > MAX_RECEIVED_HEADERS) {
+        this.transactions.get(session)?.log.warn({ hops }, 'refused a looping message');
+        cb(this.reject(session, 'mail_loop', 554, `5.4.6 Error: too many hops (${hops} Received headers), probably a mail loop`));
+        return;
+      }
+      this.accept(session, data).then(
         (id) => cb(null, `2.0.0 Ok: queued as ${id}`),
         (err: Error) => {
           this.transactions.get(session)?.log.error({ err: err.message }, 'could not queue message');
@@ -212,7 +233,7 @@ export class SmtpListener {
       clientHostname: session.clientHostname && !session.clientHostname.startsWith('[') ? session.clientHostname : undefined,
       clientAddress: session.remoteAddress,
       hostname: config.hostname,
-      protocol: `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}` as 'ESMTP',
+      protocol: `ESMTP${session.secure ? 'S' : ''}${authenticatedUser(session) ? 'A' : ''}` as 'ESMTP',
       queueId: id,
       recipient: tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined,
     });
@@ -223,7 +244,7 @@ export class SmtpListener {
         recipients: tx.recipients,
         source: this.kind,
         clientAddress: session.remoteAddress,
-        authUser: session.user as string | undefined,
+        authUser: authenticatedUser(session),
       },
       Buffer.concat([Buffer.from(header, 'utf8'), data]),
     );

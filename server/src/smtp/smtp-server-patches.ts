@@ -1,34 +1,55 @@
-// Two small changes to smtp-server's connection class, installed once at start-up. Each replaces
-// behaviour the library hard-codes; smtp-server-patches.test.ts fails if an upgrade moves them.
+// Small changes to smtp-server's connection class, installed once at start-up. Each replaces behaviour
+// the library hard-codes; smtp-server-patches.test.ts fails if an upgrade moves them.
 //
 // 1. Greeting delay. smtp-server waits a fixed 100 ms before its banner to catch clients that talk too
 //    soon (spam bots that do not wait). That alone caps 20 sessions at about 200 messages/s and is
 //    pointless for submission or trusted clients, so the delay becomes the option `greetingDelayMs`, a
-//    function of the client address.
-// 2. Enhanced status codes. smtp-server derives the RFC 3463 code from the reply code alone (554 is
+//    function of the client address. A delay of 0 greets at once: even a timer of 0 ms leaves a window
+//    in which a client's first bytes arrive before the greeting and get "talk too soon". (With
+//    smtp.reverse_dns on, the PTR lookup before the greeting opens that window again.)
+// 2. Early talkers. A command before the greeting is answered 421 with a protocol enhanced code (the
+//    library says 4.4.2, a network fault) and reported through the option `onEarlyTalker`, so it is
+//    counted like every other rejection.
+// 3. Enhanced status codes. smtp-server derives the RFC 3463 code from the reply code alone (554 is
 //    always 5.6.0, 552 is 5.2.2). Our hooks know better: a reply text that starts with its own
 //    enhanced code keeps it, and a 552 (always a size limit here) says 5.3.4.
+// 4. Commands we know and deliberately do not offer (EXPN would list a group's members; TURN and ETRN
+//    are obsolete or unused here) answer 502 "not implemented" (RFC 5321 4.2.4), not 500 "unknown".
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 
-type DelayFn = (remoteAddress: string) => number;
+/** Options this module adds to smtp-server's; pass them alongside the library's own. */
+export interface PatchedServerOptions {
+  greetingDelayMs?: (remoteAddress: string) => number;
+  onEarlyTalker?: (remoteAddress: string) => void;
+}
+
+type Handler = (this: Connection, command: Buffer, callback: () => void) => void;
 interface Connection {
-  _server: { options: { maxClients?: number; greetingDelayMs?: DelayFn }; connections: Set<unknown> };
+  _server: { options: { maxClients?: number } & PatchedServerOptions; connections: Set<unknown>; _closeTimeout?: unknown };
+  _ready: boolean;
+  _upgrading: boolean;
   _setListeners(cb: () => void): void;
   _getEnhancedStatusCode(code: number, context?: unknown): string;
+  _onCommand(command: Buffer, callback?: () => void): void;
   send(code: number, data?: string | string[], context?: unknown): void;
   connectionReady(): void;
   init(): void;
   remoteAddress: string;
   name: string;
+  [handler: `handler_${string}`]: Handler | undefined;
 }
 
+/** The library's own wait before the banner, used when no greetingDelayMs option is given. */
+const LIBRARY_GREETING_DELAY_MS = 100;
 const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
+export const NOT_IMPLEMENTED_COMMANDS = ['EXPN', 'TURN', 'ETRN'] as const;
+const PATCHED = ['init', 'connectionReady', '_setListeners', '_onCommand', 'send', '_getEnhancedStatusCode'] as const;
 let installed = false;
 
 export function installSmtpServerPatches(): void {
   if (installed) return;
   const proto = (SMTPConnection as unknown as { prototype: Connection }).prototype;
-  for (const name of ['init', 'connectionReady', '_setListeners', 'send', '_getEnhancedStatusCode'] as const) {
+  for (const name of PATCHED) {
     if (typeof proto[name] !== 'function') throw new Error(`smtp-server internals changed: SMTPConnection.${name} is missing`);
   }
 
@@ -38,9 +59,20 @@ export function installSmtpServerPatches(): void {
       if (maxClients && this._server.connections.size > maxClients) {
         return this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
       }
-      const delay = greetingDelayMs ? greetingDelayMs(this.remoteAddress) : 100;
+      const delay = greetingDelayMs ? greetingDelayMs(this.remoteAddress) : LIBRARY_GREETING_DELAY_MS;
+      if (delay <= 0) return this.connectionReady();
       setTimeout(() => this.connectionReady(), delay).unref();
     });
+  };
+
+  const originalOnCommand = proto._onCommand;
+  proto._onCommand = function onCommand(this: Connection, command: Buffer, callback?: () => void) {
+    // The library checks a TLS upgrade in progress and a shutdown first; keep that order.
+    if (!this._ready && !this._upgrading && !this._server._closeTimeout) {
+      this._server.options.onEarlyTalker?.(this.remoteAddress);
+      return this.send(421, `4.5.0 ${this.name} Error: command sent before the greeting, closing connection`);
+    }
+    return originalOnCommand.call(this, command, callback);
   };
 
   const originalSend = proto.send;
@@ -54,5 +86,12 @@ export function installSmtpServerPatches(): void {
     const derived = originalEnhanced.call(this, code, context);
     return code === 552 && derived ? '5.3.4' : derived;
   };
+
+  for (const name of NOT_IMPLEMENTED_COMMANDS) {
+    proto[`handler_${name}`] = function notImplemented(this: Connection, _command: Buffer, callback: () => void) {
+      this.send(502, `5.5.1 ${name} not implemented`);
+      callback();
+    };
+  }
   installed = true;
 }

@@ -3,7 +3,7 @@
 // after the change is committed durably.
 import type {
   Account, Alias, DatabaseInfo, DeliveryJob, MailboxInfo, NewMessage, QueueFilter, QueueListRequest,
-  QueueMessage, QueueRecipient, RecipientOutcome, StoredMail,
+  QueueMessage, QueueRecipient, RecipientOutcome, StoredMail, AcceptedMessage,
 } from './types.ts';
 
 export interface DirectoryStore {
@@ -32,6 +32,13 @@ export interface DirectoryStore {
 export interface DeliveryQueueStore {
   /** Stores a message and its recipients; resolves once both are durable. */
   enqueue(message: NewMessage): Promise<void>;
+  /**
+   * Accepts new messages in one transaction (group commit: one fsync for the batch). With fileLocal,
+   * local recipients are filed straight into their account's INBOX and only the rest (remote recipients,
+   * and local ones whose account vanished since RCPT) enter the queue; without, everything is queued.
+   * Resolves once everything is durable.
+   */
+  acceptMessages(messages: NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]>;
   /**
    * Claims the next due job: marks its recipients in flight, counts the attempt and writes the time of
    * the next attempt *before* the attempt starts, so a crash never turns into a hot retry loop.

@@ -118,3 +118,12 @@ export interface DatabaseInfo {
   version: string;
   location: string;
 }
+
+/** What acceptMessages did with one message. */
+export interface AcceptedMessage {
+  id: string;
+  /** Local recipients filed into a mailbox at once. */
+  filed: number;
+  /** Recipients left in the queue for the scheduler. */
+  queued: number;
+}

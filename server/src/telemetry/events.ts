@@ -6,7 +6,7 @@ import type { Destination, MessageSource } from '../store/types.ts';
 export type Protocol = 'smtp' | 'submission' | 'pop3' | 'imap';
 export type RejectionReason =
   | 'unknown_user' | 'relay_denied' | 'bad_address' | 'too_big' | 'too_many_recipients' | 'auth_required'
-  | 'sender_denied' | 'temporary' | 'early_talker';
+  | 'sender_denied' | 'temporary' | 'early_talker' | 'mail_loop' | 'bad_parameter';
 
 export interface MailroomEvents {
   'message.accepted': [{ id: string; source: MessageSource; size: number; recipients: number }];

@@ -16,6 +16,7 @@ export const DESTINATIONS: readonly Destination[] = ['local', 'remote'];
 export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
 export const REJECTION_REASONS: readonly RejectionReason[] = [
   'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
+  'mail_loop', 'bad_parameter',
 ];
 
 /** What the scrape-time gauges read. */
@@ -129,7 +130,7 @@ export function createMetrics(sources: MetricSources) {
   });
   const smtpRejections = new Counter({
     name: 'mailroom_smtp_rejections_total',
-    help: 'SMTP commands refused, by reason (unknown_user, relay_denied, bad_address, too_big, too_many_recipients, auth_required, sender_denied, temporary, early_talker).',
+    help: `SMTP commands refused, by reason (${REJECTION_REASONS.join(', ')}).`,
     labelNames: ['reason'] as const,
     registers: r,
   });

@@ -2,7 +2,7 @@
 import type { DirectoryStore } from '../store.ts';
 import type { Account, Alias } from '../types.ts';
 import { domainOf } from '../../util/address.ts';
-import type { Db } from './open.ts';
+import { stmt, type Db } from './open.ts';
 
 /** Folders every account gets, with their RFC 6154 special-use attribute. */
 export const DEFAULT_MAILBOXES: ReadonlyArray<[name: string, specialUse: string | null]> = [
@@ -35,37 +35,37 @@ export class SqliteDirectory implements DirectoryStore {
   constructor(private readonly db: Db) {}
 
   async addDomain(name: string): Promise<void> {
-    const exists = this.db.prepare('SELECT 1 FROM domains WHERE name = ?').get(name);
+    const exists = stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(name);
     if (exists) throw new StoreError('conflict', `domain ${name} already exists`);
-    this.db.prepare('INSERT INTO domains (name, created_at) VALUES (?, ?)').run(name.toLowerCase(), Date.now());
+    stmt(this.db, 'INSERT INTO domains (name, created_at) VALUES (?, ?)').run(name.toLowerCase(), Date.now());
   }
 
   async removeDomain(name: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM domains WHERE name = ?').run(name).changes > 0;
+    return stmt(this.db, 'DELETE FROM domains WHERE name = ?').run(name).changes > 0;
   }
 
   async listDomains(): Promise<string[]> {
-    return this.db.prepare('SELECT name FROM domains ORDER BY name').pluck().all() as string[];
+    return stmt(this.db, 'SELECT name FROM domains ORDER BY name').pluck().all() as string[];
   }
 
   async isLocalDomain(name: string): Promise<boolean> {
-    return this.db.prepare('SELECT 1 FROM domains WHERE name = ?').get(name) !== undefined;
+    return stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(name) !== undefined;
   }
 
   async addAccount(address: string, passwordHash: string): Promise<Account> {
     const domain = domainOf(address);
     return this.db.transaction(() => {
-      if (!this.db.prepare('SELECT 1 FROM domains WHERE name = ?').get(domain)) {
+      if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
         throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
       }
-      if (this.db.prepare('SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
+      if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
         throw new StoreError('conflict', `${address} already exists as an account or alias`);
       }
       const now = Date.now();
       const id = Number(
-        this.db.prepare('INSERT INTO accounts (address, domain, password_hash, created_at) VALUES (?, ?, ?, ?)').run(address, domain, passwordHash, now).lastInsertRowid,
+        stmt(this.db, 'INSERT INTO accounts (address, domain, password_hash, created_at) VALUES (?, ?, ?, ?)').run(address, domain, passwordHash, now).lastInsertRowid,
       );
-      const insertMailbox = this.db.prepare('INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?)');
+      const insertMailbox = stmt(this.db, 'INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?)');
       const uidValidity = Math.floor(now / 1000);
       for (const [name, specialUse] of DEFAULT_MAILBOXES) insertMailbox.run(id, name, specialUse, uidValidity);
       return { id, address, passwordHash, createdAt: now };
@@ -73,44 +73,44 @@ export class SqliteDirectory implements DirectoryStore {
   }
 
   async removeAccount(address: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM accounts WHERE address = ?').run(address).changes > 0;
+    return stmt(this.db, 'DELETE FROM accounts WHERE address = ?').run(address).changes > 0;
   }
 
   async setPassword(address: string, passwordHash: string): Promise<boolean> {
-    return this.db.prepare('UPDATE accounts SET password_hash = ? WHERE address = ?').run(passwordHash, address).changes > 0;
+    return stmt(this.db, 'UPDATE accounts SET password_hash = ? WHERE address = ?').run(passwordHash, address).changes > 0;
   }
 
   async listAccounts(): Promise<Account[]> {
-    return (this.db.prepare('SELECT * FROM accounts ORDER BY address').all() as AccountRow[]).map(toAccount);
+    return (stmt(this.db, 'SELECT * FROM accounts ORDER BY address').all() as AccountRow[]).map(toAccount);
   }
 
   async findAccount(address: string): Promise<Account | null> {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE address = ?').get(address) as AccountRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM accounts WHERE address = ?').get(address) as AccountRow | undefined;
     return row ? toAccount(row) : null;
   }
 
   async addAlias(address: string, target: string): Promise<void> {
     const domain = domainOf(address);
     this.db.transaction(() => {
-      if (!this.db.prepare('SELECT 1 FROM domains WHERE name = ?').get(domain)) {
+      if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
         throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
       }
-      if (this.db.prepare('SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
+      if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
         throw new StoreError('conflict', `${address} already exists as an account or alias`);
       }
-      this.db.prepare('INSERT INTO aliases (address, target, domain) VALUES (?, ?, ?)').run(address, target, domain);
+      stmt(this.db, 'INSERT INTO aliases (address, target, domain) VALUES (?, ?, ?)').run(address, target, domain);
     }).immediate();
   }
 
   async removeAlias(address: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM aliases WHERE address = ?').run(address).changes > 0;
+    return stmt(this.db, 'DELETE FROM aliases WHERE address = ?').run(address).changes > 0;
   }
 
   async listAliases(): Promise<Alias[]> {
-    return this.db.prepare('SELECT address, target FROM aliases ORDER BY address').all() as Alias[];
+    return stmt(this.db, 'SELECT address, target FROM aliases ORDER BY address').all() as Alias[];
   }
 
   async findAlias(address: string): Promise<Alias | null> {
-    return (this.db.prepare('SELECT address, target FROM aliases WHERE address = ?').get(address) as Alias | undefined) ?? null;
+    return (stmt(this.db, 'SELECT address, target FROM aliases WHERE address = ?').get(address) as Alias | undefined) ?? null;
   }
 }

@@ -31,3 +31,24 @@ function migrate(db: Db): void {
     }).immediate();
   }
 }
+
+const statementCaches = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement for this SQL, compiled once per connection. Compiling costs several times
+ * more than running a small statement, and the queue runs the same few statements per message.
+ * Only for fixed SQL texts (or a small bounded set of them): the cache is never trimmed.
+ */
+export function stmt(db: Db, source: string): Database.Statement {
+  let cache = statementCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCaches.set(db, cache);
+  }
+  let statement = cache.get(source);
+  if (!statement) {
+    statement = db.prepare(source);
+    cache.set(source, statement);
+  }
+  return statement;
+}

@@ -2,7 +2,7 @@
 // from the recipients, and the operator's actions (send now, hold, bounce, remove).
 import type { QueueAdminStore } from '../store.ts';
 import type { NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, QueueSort, QueueState } from '../types.ts';
-import type { Db } from './open.ts';
+import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
 
 interface MessageRow {
@@ -47,26 +47,25 @@ export class SqliteQueueAdmin implements QueueAdminStore {
 
   async listQueue(req: QueueListRequest, _now: number): Promise<{ total: number; items: QueueMessage[] }> {
     const { where, params } = filterSql(req);
-    const total = this.db.prepare(`SELECT COUNT(*) FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().get(...params) as number;
-    const rows = this.db
-      .prepare(`SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where} ORDER BY ${SORTS[req.sort ?? 'created']} LIMIT ? OFFSET ?`)
+    const total = stmt(this.db, `SELECT COUNT(*) FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().get(...params) as number;
+    const rows = stmt(this.db, `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where} ORDER BY ${SORTS[req.sort ?? 'created']} LIMIT ? OFFSET ?`)
       .all(...params, req.limit, req.offset) as MessageRow[];
     return { total, items: rows.map((r) => this.withRecipients(r)) };
   }
 
   async getQueueMessage(id: string): Promise<QueueMessage | null> {
-    const row = this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM queue_messages m WHERE m.id = ?`).get(id) as MessageRow | undefined;
+    const row = stmt(this.db, `SELECT ${MESSAGE_COLUMNS} FROM queue_messages m WHERE m.id = ?`).get(id) as MessageRow | undefined;
     return row ? this.withRecipients(row) : null;
   }
 
   async readContent(id: string): Promise<Buffer | null> {
-    return (this.db.prepare('SELECT content FROM queue_content WHERE message_id = ?').pluck().get(id) as Buffer | undefined) ?? null;
+    return (stmt(this.db, 'SELECT content FROM queue_content WHERE message_id = ?').pluck().get(id) as Buffer | undefined) ?? null;
   }
 
   async sendNow(filter: QueueFilter & { id?: string }, now: number): Promise<number> {
     return this.db.transaction(() => {
       const ids = this.matchingIds(filter);
-      const update = this.db.prepare(`UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`);
+      const update = stmt(this.db, `UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`);
       let changed = 0;
       for (const id of ids) if (update.run(now, id).changes > 0) changed++;
       return changed;
@@ -74,13 +73,13 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 
   async setHeld(id: string, held: boolean): Promise<boolean> {
-    return this.db.prepare('UPDATE queue_messages SET held = ? WHERE id = ?').run(held ? 1 : 0, id).changes > 0;
+    return stmt(this.db, 'UPDATE queue_messages SET held = ? WHERE id = ?').run(held ? 1 : 0, id).changes > 0;
   }
 
   async failMessage(id: string, error: string, notice?: (failed: QueueRecipient[]) => NewMessage | null): Promise<QueueRecipient[]> {
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT * FROM queue_recipients WHERE message_id = ? AND state IN ('queued', 'deferred') ORDER BY id`).all(id) as RecipientRow[];
-      this.db.prepare(`UPDATE queue_recipients SET state = 'bounced', last_error = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`).run(error, id);
+      const rows = stmt(this.db, `SELECT * FROM queue_recipients WHERE message_id = ? AND state IN ('queued', 'deferred') ORDER BY id`).all(id) as RecipientRow[];
+      stmt(this.db, `UPDATE queue_recipients SET state = 'bounced', last_error = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`).run(error, id);
       const failed = rows.map((r) => toRecipient({ ...r, state: 'bounced', last_error: error }));
       const dsn = failed.length > 0 && notice ? notice(failed) : null;
       if (dsn) insertMessage(this.db, dsn, Date.now());
@@ -91,7 +90,7 @@ export class SqliteQueueAdmin implements QueueAdminStore {
 
   async removeMessages(filter: QueueFilter & { id?: string }): Promise<number> {
     return this.db.transaction(() => {
-      const del = this.db.prepare('DELETE FROM queue_messages WHERE id = ?');
+      const del = stmt(this.db, 'DELETE FROM queue_messages WHERE id = ?');
       let removed = 0;
       for (const id of this.matchingIds(filter)) removed += del.run(id).changes;
       return removed;
@@ -99,13 +98,13 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 
   private matchingIds(filter: QueueFilter & { id?: string }): string[] {
-    if (filter.id !== undefined) return this.db.prepare('SELECT id FROM queue_messages WHERE id = ?').pluck().all(filter.id) as string[];
+    if (filter.id !== undefined) return stmt(this.db, 'SELECT id FROM queue_messages WHERE id = ?').pluck().all(filter.id) as string[];
     const { where, params } = filterSql(filter);
-    return this.db.prepare(`SELECT id FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().all(...params) as string[];
+    return stmt(this.db, `SELECT id FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().all(...params) as string[];
   }
 
   private withRecipients(row: MessageRow): QueueMessage {
-    const recipients = (this.db.prepare(`SELECT * FROM queue_recipients WHERE message_id = ? ORDER BY id`).all(row.id) as RecipientRow[]).map(toRecipient);
+    const recipients = (stmt(this.db, `SELECT * FROM queue_recipients WHERE message_id = ? ORDER BY id`).all(row.id) as RecipientRow[]).map(toRecipient);
     return {
       id: row.id,
       sender: row.sender,

@@ -2,7 +2,7 @@
 // Everything here runs inside a caller's transaction.
 import type { NewMessage, QueueRecipient } from '../types.ts';
 import { domainOf } from '../../util/address.ts';
-import type { Db } from './open.ts';
+import { stmt, type Db } from './open.ts';
 
 export interface RecipientRow {
   id: number;
@@ -36,11 +36,11 @@ export const toRecipient = (r: RecipientRow): QueueRecipient => ({
 export const PENDING = `('queued', 'in_flight', 'deferred')`;
 
 export function insertMessage(db: Db, message: NewMessage, now: number): void {
-  db.prepare('INSERT INTO queue_messages (id, sender, size, created_at, source, client_address, auth_user) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO queue_messages (id, sender, size, created_at, source, client_address, auth_user) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     message.id, message.sender, message.content.length, now, message.source, message.clientAddress ?? null, message.authUser ?? null,
   );
-  db.prepare('INSERT INTO queue_content (message_id, content) VALUES (?, ?)').run(message.id, message.content);
-  const insert = db.prepare(
+  stmt(db, 'INSERT INTO queue_content (message_id, content) VALUES (?, ?)').run(message.id, message.content);
+  const insert = stmt(db, 
     `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
   );
   for (const r of message.recipients) insert.run(message.id, r.address, r.destination, domainOf(r.address), r.accountId ?? null, now);
@@ -48,6 +48,6 @@ export function insertMessage(db: Db, message: NewMessage, now: number): void {
 
 /** Deletes the message (content and recipients cascade) once no recipient is pending. */
 export function dropIfFinished(db: Db, messageId: string): void {
-  const pending = db.prepare(`SELECT 1 FROM queue_recipients WHERE message_id = ? AND state IN ${PENDING} LIMIT 1`).get(messageId);
-  if (!pending) db.prepare('DELETE FROM queue_messages WHERE id = ?').run(messageId);
+  const pending = stmt(db, `SELECT 1 FROM queue_recipients WHERE message_id = ? AND state IN ${PENDING} LIMIT 1`).get(messageId);
+  if (!pending) stmt(db, 'DELETE FROM queue_messages WHERE id = ?').run(messageId);
 }

@@ -2,8 +2,9 @@
 // delivery. Each method is one IMMEDIATE transaction; since better-sqlite3 runs it synchronously, no
 // other claim can interleave in this process, and the write lock keeps other processes out.
 import type { DeliveryQueueStore } from '../store.ts';
-import type { DeliveryJob, NewMessage, QueueRecipient, RecipientOutcome } from '../types.ts';
-import type { Db } from './open.ts';
+import type { AcceptedMessage, DeliveryJob, NewMessage, QueueRecipient, RecipientOutcome } from '../types.ts';
+import { fileIntoInbox } from './filing.ts';
+import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
 
 interface JobHead {
@@ -23,8 +24,7 @@ export class SqliteQueue implements DeliveryQueueStore {
 
   async claimNextJob(now: number, retryAt: (attempts: number) => number, busyDomains: ReadonlySet<string>): Promise<DeliveryJob | null> {
     return this.db.transaction((): DeliveryJob | null => {
-      const head = this.db
-        .prepare(
+      const head = stmt(this.db, 
           `SELECT r.message_id, r.destination, r.domain, m.sender, m.created_at FROM queue_recipients r
            JOIN queue_messages m ON m.id = r.message_id
            WHERE r.state IN ('queued', 'deferred') AND r.next_attempt_at <= ? AND m.held = 0
@@ -35,13 +35,12 @@ export class SqliteQueue implements DeliveryQueueStore {
       if (!head) return null;
       // One job is every due recipient of the message that goes to the same place: all local ones
       // (one transaction files them all), or all of one remote domain (one SMTP transaction).
-      const rows = this.db
-        .prepare(
+      const rows = stmt(this.db, 
           `SELECT * FROM queue_recipients WHERE message_id = ? AND destination = ? AND (destination = 'local' OR domain = ?)
            AND state IN ('queued', 'deferred') AND next_attempt_at <= ? ORDER BY id`,
         )
         .all(head.message_id, head.destination, head.domain, now) as RecipientRow[];
-      const claim = this.db.prepare(
+      const claim = stmt(this.db, 
         `UPDATE queue_recipients SET state = 'in_flight', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? WHERE id = ?`,
       );
       const recipients = rows.map((r) => {
@@ -64,7 +63,7 @@ export class SqliteQueue implements DeliveryQueueStore {
   async recordOutcomes(messageId: string, outcomes: RecipientOutcome[], now: number, notice?: NewMessage): Promise<void> {
     this.db.transaction(() => {
       // The state guard makes a late outcome harmless: a message removed while in flight has no rows.
-      const update = this.db.prepare(
+      const update = stmt(this.db, 
         `UPDATE queue_recipients SET state = ?, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at)
          WHERE id = ? AND message_id = ? AND state = 'in_flight'`,
       );
@@ -80,33 +79,20 @@ export class SqliteQueue implements DeliveryQueueStore {
 
   async deliverLocal(messageId: string, recipientIds: number[], content: Buffer, now: number): Promise<{ delivered: number[]; unfiled: QueueRecipient[] }> {
     return this.db.transaction(() => {
-      const pick = this.db.prepare(`SELECT * FROM queue_recipients WHERE id = ? AND message_id = ? AND state = 'in_flight'`);
-      const inbox = this.db.prepare(`SELECT id, uid_next FROM mailboxes WHERE account_id = ? AND name = 'INBOX'`);
-      const bump = this.db.prepare('UPDATE mailboxes SET uid_next = uid_next + 1 WHERE id = ?');
-      const file = this.db.prepare('INSERT INTO mail (mailbox_id, uid, internal_date, size, queue_id, content) VALUES (?, ?, ?, ?, ?, ?)');
-      const done = this.db.prepare(`UPDATE queue_recipients SET state = 'delivered', last_error = NULL WHERE id = ?`);
+      const pick = stmt(this.db, `SELECT * FROM queue_recipients WHERE id = ? AND message_id = ? AND state = 'in_flight'`);
+      const done = stmt(this.db, `UPDATE queue_recipients SET state = 'delivered', last_error = NULL WHERE id = ?`);
       const filed = new Set<number>();
       const delivered: number[] = [];
       const unfiled: QueueRecipient[] = [];
       for (const id of recipientIds) {
         const row = pick.get(id, messageId) as RecipientRow | undefined;
         if (!row) continue; // removed from the queue, or no longer ours: never file twice
-        if (row.account_id === null) {
-          unfiled.push(toRecipient(row));
+        // Two recipients that resolve to one account (an alias and the address itself) get one copy.
+        if (row.account_id === null || (!filed.has(row.account_id) && !fileIntoInbox(this.db, row.account_id, content, messageId, now))) {
+          unfiled.push(toRecipient(row)); // the account was deleted after the message was queued
           continue;
         }
-        // Two recipients that resolve to one account (an alias and the address itself) get one copy.
-        if (!filed.has(row.account_id)) {
-          const box = inbox.get(row.account_id) as { id: number; uid_next: number } | undefined;
-          if (!box) {
-            // The account was deleted after the message was queued.
-            unfiled.push(toRecipient(row));
-            continue;
-          }
-          file.run(box.id, box.uid_next, now, content.length, messageId, content);
-          bump.run(box.id);
-          filed.add(row.account_id);
-        }
+        filed.add(row.account_id);
         done.run(id);
         delivered.push(id);
       }
@@ -115,15 +101,30 @@ export class SqliteQueue implements DeliveryQueueStore {
     }).immediate();
   }
 
+  async acceptMessages(messages: NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]> {
+    return this.db.transaction(() =>
+      messages.map((message) => {
+        const filedAccounts = new Set<number>();
+        const rest = message.recipients.filter((r) => {
+          if (!fileLocal || r.destination !== 'local' || r.accountId === undefined) return true;
+          if (filedAccounts.has(r.accountId)) return false;
+          if (!fileIntoInbox(this.db, r.accountId, message.content, message.id, now)) return true;
+          filedAccounts.add(r.accountId);
+          return false;
+        });
+        if (rest.length > 0) insertMessage(this.db, { ...message, recipients: rest }, now);
+        return { id: message.id, filed: message.recipients.length - rest.length, queued: rest.length };
+      }),
+    ).immediate();
+  }
+
   async recoverInFlight(): Promise<number> {
-    return this.db
-      .prepare(`UPDATE queue_recipients SET state = 'deferred', last_error = COALESCE(last_error, 'interrupted by a restart') WHERE state = 'in_flight'`)
+    return stmt(this.db, `UPDATE queue_recipients SET state = 'deferred', last_error = COALESCE(last_error, 'interrupted by a restart') WHERE state = 'in_flight'`)
       .run().changes;
   }
 
   async nextDueAt(): Promise<number | null> {
-    const v = this.db
-      .prepare(
+    const v = stmt(this.db, 
         `SELECT MIN(r.next_attempt_at) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
          WHERE r.state IN ('queued', 'deferred') AND m.held = 0`,
       )

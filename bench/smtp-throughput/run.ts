@@ -1,0 +1,228 @@
+// SMTP throughput: Mailroom side by side with Postfix and a bare smtp-server, all driven by Postfix's
+// smtp-source on 127.0.0.1. Prints a table and writes it into BENCHMARKS.md ("SMTP throughput").
+//
+//   npm run bench:smtp                      # the full matrix, 3 runs each, plus a CPU profile of Mailroom
+//   npm run bench:smtp -- --quick           # a smoke test: 1 run, fewer messages, BENCHMARKS.md untouched
+//   npm run bench:smtp -- --help
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { baselineTargets } from './baseline.ts';
+import { SMTP_SOURCE, smtpSourceCommand } from './load.ts';
+import { describeMachine, loadAverage, probeFsync } from './machine.ts';
+import { mailroomTargets } from './mailroom.ts';
+import { measure, profileMailroom, type RunPlan } from './measure.ts';
+import { postfixTarget } from './postfix.ts';
+import { cleanupAll } from './proc.ts';
+import { renderProfile } from './profile.ts';
+import { formatSize, mergeSection, renderSection, type Cell } from './report.ts';
+import type { Target } from './target.ts';
+
+const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const TARGETS: Target[] = [...mailroomTargets, postfixTarget, ...baselineTargets];
+
+const HELP = `Usage: npm run bench:smtp -- [options]
+
+  --runs N             timed runs per configuration and size; the table shows the median (default 3)
+  --sessions N         concurrent smtp-source sessions (default 20)
+  --sizes A,B          message payload sizes in bytes (default 1024,102400)
+  --messages A,B       messages per timed run, one per size or one for all (default 2000,1000)
+  --warmup N           messages sent (and delivered) before each timed run (default: 10% of --messages)
+  --targets a,b        configurations to run (default all): ${TARGETS.map((t) => t.id).join(', ')}
+  --keep-connection    smtp-source -d: one connection per session instead of one per message
+  --no-profile         skip the CPU profile of Mailroom
+  --keep-profile DIR   also copy Mailroom's .cpuprofile into DIR (open it in Chrome DevTools)
+  --note TEXT          a line about the conditions, shown above the table
+  --no-write           print only; leave BENCHMARKS.md as it is
+  --quick              smoke test: 1 run, 400 and 200 messages, implies --no-write
+`;
+
+interface Options {
+  runs: number;
+  sessions: number;
+  sizes: number[];
+  messages: number[];
+  warmup: number | null;
+  targets: Target[];
+  keepConnection: boolean;
+  profile: boolean;
+  keepProfile: string | undefined;
+  note: string | undefined;
+  write: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string' },
+      sessions: { type: 'string' },
+      sizes: { type: 'string' },
+      messages: { type: 'string' },
+      warmup: { type: 'string' },
+      targets: { type: 'string' },
+      'keep-connection': { type: 'boolean' },
+      'no-profile': { type: 'boolean' },
+      'keep-profile': { type: 'string' },
+      note: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const int = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
+    return n;
+  };
+  const ints = (name: string, raw: string | undefined, fallback: number[]) => (raw === undefined ? fallback : raw.split(',').map((v) => int(name, v.trim(), 0)));
+  const quick = values.quick === true;
+  const sizes = ints('sizes', values.sizes, [1024, 102_400]);
+  let messages = ints('messages', values.messages, quick ? [400, 200] : [2000, 1000]);
+  if (messages.length === 1) messages = sizes.map(() => messages[0]!);
+  if (messages.length !== sizes.length) throw new Error('--messages needs one value, or one per size');
+  const ids = values.targets?.split(',').map((t) => t.trim()) ?? TARGETS.map((t) => t.id);
+  const unknown = ids.filter((id) => !TARGETS.some((t) => t.id === id));
+  if (unknown.length > 0) throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
+  return {
+    runs: int('runs', values.runs, quick ? 1 : 3),
+    sessions: int('sessions', values.sessions, 20),
+    sizes,
+    messages,
+    warmup: values.warmup === undefined ? null : int('warmup', values.warmup, 0, 0),
+    targets: TARGETS.filter((t) => ids.includes(t.id)),
+    keepConnection: values['keep-connection'] === true,
+    profile: values['no-profile'] !== true,
+    keepProfile: values['keep-profile'],
+    note: values.note,
+    write: values['no-write'] !== true && !quick,
+  };
+}
+
+function withoutNote(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--note') i++;
+    else if (!argv[i]!.startsWith('--note=')) out.push(argv[i]!);
+  }
+  return out;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const opts = parseOptions(argv);
+  if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} is missing: DEBIAN_FRONTEND=noninteractive apt-get install -y postfix`);
+
+  const machine = describeMachine();
+  const loadBefore = loadAverage();
+  const fsync = probeFsync();
+  log(`machine: ${machine.cpus} x ${machine.cpuModel}, load ${loadBefore}, durable 4 KiB write ${fsync.overwriteMs.toFixed(2)} ms in place, ${fsync.appendMs.toFixed(2)} ms appending`);
+
+  const plans: RunPlan[] = opts.sizes.map((sizeBytes, i) => {
+    const messages = opts.messages[i]!;
+    return { sizeBytes, messages, warmup: opts.warmup ?? Math.max(20, Math.round(messages / 10)), sessions: opts.sessions, keepConnection: opts.keepConnection };
+  });
+  const cells: Cell[] = [];
+  for (const plan of plans) {
+    for (const t of opts.targets) cells.push({ targetId: t.id, label: t.label, sizeBytes: plan.sizeBytes, messages: plan.messages, runs: [], errors: [] });
+  }
+
+  // Runs are interleaved (run 1 of everything, then run 2...) so drifting background load hits all alike.
+  for (let run = 1; run <= opts.runs; run++) {
+    for (const plan of plans) {
+      for (const target of opts.targets) {
+        const cell = cells.find((c) => c.targetId === target.id && c.sizeBytes === plan.sizeBytes)!;
+        const what = `[run ${run}/${opts.runs}] ${formatSize(plan.sizeBytes)} x ${plan.messages}, ${target.label}`;
+        try {
+          const r = await measure(target, plan);
+          cell.runs.push(r);
+          const delivered = r.deliverSeconds === null ? '' : `, all delivered after ${r.deliverSeconds.toFixed(2)} s (${(plan.messages / r.deliverSeconds).toFixed(0)}/s)`;
+          const cpu = r.cpuShare === null ? '' : `, server CPU ${(r.cpuShare * 100).toFixed(0)}%`;
+          log(`${what}: accepted in ${r.acceptSeconds.toFixed(2)} s (${(plan.messages / r.acceptSeconds).toFixed(0)}/s)${delivered}${cpu}`);
+        } catch (err) {
+          cell.errors.push((err as Error).message);
+          log(`${what}: FAILED: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+
+  const extra: string[] = [];
+  if (opts.profile && opts.targets.some((t) => t.id.startsWith('mailroom'))) {
+    log('profiling Mailroom (greeting 0 ms) with node --cpu-prof...');
+    try {
+      const profiled = await profileMailroom(plans, opts.keepProfile);
+      extra.push('### Where Mailroom spends its time', '');
+      extra.push(
+        'One extra run of Mailroom (greeting delay 0 ms) under `node --cpu-prof` (not part of the table; the profiler slows it down).',
+        'Self time of the main thread from the start of the load until the last message was delivered.',
+        '',
+      );
+      for (const p of profiled) {
+        extra.push(
+          `#### ${formatSize(p.plan.sizeBytes)} x ${p.plan.messages} (profiled run: ${(p.plan.messages / p.result.acceptSeconds).toFixed(0)} accepted/s)`,
+          '',
+          ...renderProfile(p.summary),
+          '',
+        );
+      }
+    } catch (err) {
+      log(`profiling failed: ${(err as Error).message}`);
+      extra.push(`Profiling failed: ${(err as Error).message.split('\n')[0]}`, '');
+    }
+  }
+
+  // The command to reproduce the figures; a --note describes this run only, so it is left out.
+  const args = withoutNote(argv).map((a) => (/^[\w,./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+  const section = renderSection(
+    {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      command: `npm run bench:smtp${args ? ` -- ${args}` : ''}`,
+      nodeCommand: `node --import tsx bench/smtp-throughput/run.ts${args ? ` ${args}` : ''}`,
+      smtpSourceCommands: plans.map((p) => smtpSourceCommand(p)),
+      machine,
+      loadBefore,
+      loadAfter: loadAverage(),
+      fsync,
+      sessions: opts.sessions,
+      runs: opts.runs,
+      warmup: plans.map((p) => `${p.warmup} messages at ${formatSize(p.sizeBytes)}`).join(', '),
+      keepConnection: opts.keepConnection,
+      targetNotes: opts.targets.map((t) => ({ label: t.label, notes: t.notes })),
+      preliminaryNote: opts.note,
+    },
+    cells,
+    extra,
+  );
+  process.stdout.write(`\n${section}\n`);
+  if (opts.write) {
+    const existing = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : null;
+    fs.writeFileSync(BENCHMARKS_MD, mergeSection(existing, section));
+    log(`wrote the "SMTP throughput" section of ${BENCHMARKS_MD}`);
+  }
+  return cells.some((c) => c.errors.length > 0) ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping servers and removing temporary directories...`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  log(`bench: ${(err as Error).message}`);
+} finally {
+  await cleanupAll();
+}
+process.exit(code);

@@ -1,0 +1,112 @@
+// The OpenAPI 3.1 description of the admin API, served at /api/v1/openapi.json. Query parameter
+// schemas come from the same zod schemas the routes validate with, so they cannot disagree.
+import { z } from 'zod';
+import { queueFilterSchema, queueListSchema } from './routes/queue-filter.ts';
+
+type Role = 'viewer' | 'operator' | 'admin';
+interface Op {
+  summary: string;
+  role: Role | null;
+  query?: z.ZodObject;
+  body?: Record<string, unknown>;
+  ok?: number;
+  produces?: string;
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+};
+
+const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+
+const OPS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'delete', Op>>> = {
+  '/healthz': { get: { summary: 'The service is up (no token needed).', role: null } },
+  '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
+  '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
+  '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },
+  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners.', role: 'viewer' } },
+  '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator' } },
+  '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator' } },
+  '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer' } },
+  '/api/v1/warnings': { get: { summary: 'Configuration warnings from the self-test.', role: 'viewer' } },
+  '/api/v1/warnings/recheck': { post: { summary: 'Run the self-test now.', role: 'operator' } },
+  '/api/v1/queue': {
+    get: { summary: 'A page of the delivery queue: {total, items}.', role: 'viewer', query: queueListSchema },
+    delete: { summary: 'Clear the queue, or only the messages matching the filter: {removed}.', role: 'operator', query: queueFilterSchema },
+  },
+  '/api/v1/queue/send-now': { post: { summary: 'Make every matching message due now: {messages}.', role: 'operator', query: queueFilterSchema } },
+  '/api/v1/queue/{id}': {
+    get: { summary: 'One queued message with its recipients.', role: 'viewer' },
+    delete: { summary: 'Remove a message from the queue.', role: 'operator', ok: 204 },
+  },
+  '/api/v1/queue/{id}/content': { get: { summary: 'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML and attachments.', role: 'viewer', produces: 'message/rfc822' } },
+  '/api/v1/queue/{id}/send-now': { post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free).', role: 'operator' } },
+  '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator' } },
+  '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator' } },
+  '/api/v1/queue/{id}/bounce': { post: { summary: 'Give up now and send the sender a DSN.', role: 'operator' } },
+  '/api/v1/messages': {
+    post: {
+      summary: 'Inject a raw message with its envelope (counts as processed, source api).',
+      role: 'admin',
+      ok: 201,
+      body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'array', items: { type: 'string' } }, raw: { type: 'string' }, rawBase64: { type: 'string' } } },
+    },
+  },
+  '/api/v1/domains': { get: { summary: 'Local domains.', role: 'viewer' }, post: { summary: 'Add a domain.', role: 'admin', ok: 201, body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+  '/api/v1/domains/{name}': { delete: { summary: 'Remove a domain with its accounts and aliases.', role: 'admin', ok: 204 } },
+  '/api/v1/accounts': {
+    get: { summary: 'Accounts.', role: 'viewer' },
+    post: { summary: 'Add an account.', role: 'admin', ok: 201, body: { type: 'object', required: ['address', 'password'], properties: { address: { type: 'string' }, password: { type: 'string', minLength: 8 } } } },
+  },
+  '/api/v1/accounts/{address}': {
+    patch: { summary: 'Change the password.', role: 'admin', body: { type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 8 } } } },
+    delete: { summary: 'Remove an account and its mail.', role: 'admin', ok: 204 },
+  },
+  '/api/v1/aliases': {
+    get: { summary: 'Aliases.', role: 'viewer' },
+    post: { summary: 'Add an alias.', role: 'admin', ok: 201, body: { type: 'object', required: ['address', 'target'], properties: { address: { type: 'string' }, target: { type: 'string' } } } },
+  },
+  '/api/v1/aliases/{address}': { delete: { summary: 'Remove an alias.', role: 'admin', ok: 204 } },
+};
+
+function queryParameters(schema: z.ZodObject): unknown[] {
+  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+  return Object.entries(js.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+}
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, ops] of Object.entries(OPS)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(ops)) {
+      const params: unknown[] = [...(op.query ? queryParameters(op.query) : [])];
+      const pathParam = /\{(\w+)\}/.exec(path);
+      if (pathParam) params.push({ name: pathParam[1], in: 'path', required: true, schema: { type: 'string' } });
+      const responses: Record<string, unknown> = {
+        [String(op.ok ?? 200)]: { description: 'OK', ...(op.produces && op.produces !== 'application/json' ? { content: { [op.produces]: {} } } : {}) },
+      };
+      if (op.role) {
+        responses['401'] = { description: 'Missing or invalid token', ...json(errorSchema) };
+        responses['403'] = { description: `The token's role is below ${op.role}`, ...json(errorSchema) };
+      }
+      if (op.query || op.body) responses['400'] = { description: 'Bad parameters', ...json(errorSchema) };
+      if (op.body) responses['422'] = { description: 'Body fails validation', ...json(errorSchema) };
+      if (pathParam) responses['404'] = { description: 'Not found', ...json(errorSchema) };
+      paths[path]![method] = {
+        summary: op.summary,
+        ...(op.role ? { security: [{ bearer: [] }], 'x-required-role': op.role } : { security: [] }),
+        ...(params.length ? { parameters: params } : {}),
+        ...(op.body ? { requestBody: { required: true, ...json(op.body) } } : {}),
+        responses,
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Mailroom admin API', version, description: 'Roles: viewer (read), operator (queue and server actions), admin (everything). Errors: {"error": {"code", "message"}}.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+}

@@ -1,0 +1,27 @@
+// The `mailroom` command tree. Built by a function so the documentation test can list every command
+// without running one.
+import { Command } from 'commander';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/settings.ts';
+import { VERSION } from '../service/version.ts';
+import { registerDirectoryCommands } from './directory-commands.ts';
+import { serve } from './serve.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('mailroom')
+    .description('Mailroom mail server: SMTP, delivery queue, admin API.')
+    .version(VERSION, '-V, --version')
+    .option('-c, --config <file>', 'YAML configuration file (or MAILROOM_CONFIG)')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const config = (): Config => loadConfig({ file: program.opts<{ config?: string }>().config });
+
+  program
+    .command('serve')
+    .description('Run the service (admin port) and start the server (listeners and delivery).')
+    .action(async () => serve(config()));
+
+  registerDirectoryCommands(program, config);
+  return program;
+}

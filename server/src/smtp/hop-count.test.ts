@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { countReceivedHeaders } from './hop-count.ts';
+
+const message = (hops: number, bodyLines = '') =>
+  Buffer.from(`${'Received: from a (b) by c; Mon, 1 Jan 2026 00:00:00 +0000\r\n'.repeat(hops)}Subject: x\r\n\r\n${bodyLines}`);
+
+describe('countReceivedHeaders', () => {
+  it('counts Received fields in the header, in any case', () => {
+    expect(countReceivedHeaders(message(0))).toBe(0);
+    expect(countReceivedHeaders(message(3))).toBe(3);
+    expect(countReceivedHeaders(Buffer.from('received: x\r\nRECEIVED: y\r\n\r\n'))).toBe(2);
+  });
+
+  it('ignores Received lines in the body and folded continuation lines', () => {
+    expect(countReceivedHeaders(message(1, 'Received: in the body\r\nReceived: again\r\n'))).toBe(1);
+    expect(countReceivedHeaders(Buffer.from('Received: from a\r\n\tby b\r\nX-Received: no\r\n\r\n'))).toBe(1);
+  });
+
+  it('handles bare LF line ends and a message without a body', () => {
+    expect(countReceivedHeaders(Buffer.from('Received: a\nReceived: b\n\nReceived: body\n'))).toBe(2);
+    expect(countReceivedHeaders(Buffer.from('Received: a\r\nReceived: b'))).toBe(2);
+  });
+});

@@ -1,0 +1,157 @@
+// The admin API contract: every endpoint in the OpenAPI document refuses a missing or wrong token
+// (401) and a role that is too weak (403); happy paths answer with the documented shapes; bad
+// parameters get 400 or 422 with {"error": {"code", "message"}}; actions leave audit lines.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MailroomProcess } from './helpers/mailroom.ts';
+
+const ADMIN = 'admin-api-test-admin-token-7c1d9e2f4a6b';
+const OPERATOR = 'admin-api-test-operator-token-3e8a1c5b9d';
+const VIEWER = 'admin-api-test-viewer-token-9b2f6d4e1a';
+let mr: MailroomProcess;
+
+const call = (path: string, token: string | null, method = 'GET', body?: unknown, extra: Record<string, string> = {}) =>
+  mr.admin(path, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...extra },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+async function expectError(res: Response, status: number, code?: string) {
+  expect(res.status).toBe(status);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.message.length).toBeGreaterThan(0);
+  if (code) expect(body.error.code).toBe(code);
+  return body;
+}
+
+beforeAll(async () => {
+  mr = await MailroomProcess.create({
+    env: { MAILROOM_ADMIN_TOKEN: ADMIN, MAILROOM_ADMIN_TOKENS: `ops:operator:${OPERATOR},grafana-viewer:viewer:${VIEWER}` },
+  });
+  await mr.cli('domain', 'add', 'example.test');
+  await mr.cli('account', 'add', 'erin@example.test', '--password', 'erin-password');
+  await mr.start();
+});
+
+afterAll(async () => {
+  await mr?.stop();
+  mr?.cleanup();
+});
+
+describe('authentication and roles on every documented endpoint', () => {
+  it('answers 401 without a token or with a wrong one, and 403 for a role that is too weak', async () => {
+    const spec = (await (await mr.admin('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-required-role'?: string }>> };
+    const rank = { viewer: 1, operator: 2, admin: 3 } as const;
+    let checked = 0;
+    for (const [path, ops] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const role = op['x-required-role'] as keyof typeof rank | undefined;
+        if (!role) continue;
+        const url = path.replace('{id}', '0000000000NOSUCHID').replace('{name}', 'nosuch.test').replace('{address}', 'nosuch@example.test');
+        const m = method.toUpperCase();
+        await expectError(await call(url, null, m), 401, 'unauthorized');
+        await expectError(await call(url, 'not-a-valid-token-at-all', m), 401, 'unauthorized');
+        if (rank[role] > rank.viewer) await expectError(await call(url, VIEWER, m), 403, 'forbidden');
+        if (rank[role] > rank.operator) await expectError(await call(url, OPERATOR, m), 403, 'forbidden');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(25);
+  });
+
+  it('needs no token for health, readiness, metrics and the OpenAPI document', async () => {
+    expect((await mr.admin('/healthz')).status).toBe(200);
+    expect((await mr.admin('/readyz')).status).toBe(200);
+    expect((await mr.admin('/metrics')).status).toBe(200);
+    const spec = await (await mr.admin('/api/v1/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+  });
+});
+
+describe('happy paths', () => {
+  it('describes the server and the status', async () => {
+    const server = await (await call('/api/v1/server', VIEWER)).json();
+    expect(server).toMatchObject({ running: true, version: expect.any(String), database: { driver: 'sqlite', version: expect.any(String), location: expect.stringContaining('mailroom.db') } });
+    expect(server.listeners.map((l: { protocol: string }) => l.protocol).sort()).toEqual(['smtp', 'submission']);
+    const status = await (await call('/api/v1/status', VIEWER)).json();
+    expect(status).toMatchObject({ running: true, processedMessages: 0, virusesDetected: 0, spamDetected: 0, sessions: { smtp: 0, submission: 0, pop3: 0, imap: 0 } });
+  });
+
+  it('manages domains, accounts and aliases', async () => {
+    expect((await call('/api/v1/domains', ADMIN, 'POST', { name: 'Second.TEST' })).status).toBe(201);
+    expect((await (await call('/api/v1/domains', VIEWER)).json()).items).toEqual([{ name: 'example.test' }, { name: 'second.test' }]);
+    await expectError(await call('/api/v1/domains', ADMIN, 'POST', { name: 'second.test' }), 409, 'conflict');
+    expect((await call('/api/v1/accounts', ADMIN, 'POST', { address: 'frank@second.test', password: 'long-enough-pw' })).status).toBe(201);
+    expect((await call('/api/v1/accounts/frank@second.test', ADMIN, 'PATCH', { password: 'another-long-pw' })).status).toBe(200);
+    expect((await call('/api/v1/aliases', ADMIN, 'POST', { address: 'sales@second.test', target: 'frank@second.test' })).status).toBe(201);
+    expect((await (await call('/api/v1/aliases', VIEWER)).json()).items).toEqual([{ address: 'sales@second.test', target: 'frank@second.test' }]);
+    expect((await call('/api/v1/aliases/sales@second.test', ADMIN, 'DELETE')).status).toBe(204);
+    expect((await call('/api/v1/accounts/frank@second.test', ADMIN, 'DELETE')).status).toBe(204);
+    expect((await call('/api/v1/domains/second.test', ADMIN, 'DELETE')).status).toBe(204);
+    await expectError(await call('/api/v1/domains/second.test', ADMIN, 'DELETE'), 404, 'not_found');
+  });
+
+  it('injects a message that counts as processed and can be shown while queued', async () => {
+    await call('/api/v1/server/stop', OPERATOR, 'POST');
+    const res = await call('/api/v1/messages', ADMIN, 'POST', {
+      from: 'ops@remote.test',
+      to: ['erin@example.test'],
+      raw: 'From: Ops <ops@remote.test>\nTo: erin@example.test\nSubject: injected\nContent-Type: text/html\n\n<p onclick="x()">Hello <script>alert(1)</script><b>there</b></p>\n',
+    });
+    expect(res.status).toBe(201);
+    const { id } = await res.json();
+    const page = await (await call('/api/v1/queue?limit=10', VIEWER)).json();
+    expect(page.total).toBe(1);
+    expect(page.items[0]).toMatchObject({ id, from: 'ops@remote.test', to: ['erin@example.test'], state: 'queued', attempts: 0 });
+    const raw = await call(`/api/v1/queue/${id}/content`, VIEWER);
+    expect(raw.headers.get('content-type')).toContain('message/rfc822');
+    expect(await raw.text()).toContain('Subject: injected\r\n');
+    const parsed = await (await call(`/api/v1/queue/${id}/content?format=parsed`, VIEWER)).json();
+    expect(parsed.subject).toBe('injected');
+    expect(parsed.html).toContain('<b>there</b>');
+    expect(parsed.html).not.toContain('script');
+    expect(parsed.html).not.toContain('onclick');
+    expect((await (await call('/api/v1/status', VIEWER)).json()).processedMessages).toBe(1);
+    await call('/api/v1/server/start', OPERATOR, 'POST');
+  });
+
+  it('writes audit lines naming the token and the Grafana user, never the secret', async () => {
+    await call('/api/v1/warnings/recheck', OPERATOR, 'POST', undefined, { 'X-Grafana-User': 'grafana-admin' });
+    await new Promise((r) => setTimeout(r, 200));
+    const line = mr.output.split('\n').find((l) => l.includes('"action":"warnings.recheck"'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ audit: true, token: 'ops', role: 'operator', grafanaUser: 'grafana-admin' });
+    for (const secret of [ADMIN, OPERATOR, VIEWER]) expect(mr.output).not.toContain(secret);
+  });
+});
+
+describe('bad input', () => {
+  it('answers 400 for bad query parameters', async () => {
+    await expectError(await call('/api/v1/queue?limit=0', VIEWER), 400, 'invalid_parameters');
+    await expectError(await call('/api/v1/queue?limit=abc', VIEWER), 400, 'invalid_parameters');
+    await expectError(await call('/api/v1/queue?state=bogus', VIEWER), 400, 'invalid_parameters');
+    await expectError(await call('/api/v1/queue?sort=sideways', VIEWER), 400, 'invalid_parameters');
+    await expectError(await call('/api/v1/queue/0000000000NOSUCHID/content?format=pdf', VIEWER), 400, 'invalid_parameters');
+  });
+
+  it('answers 400 for malformed JSON and 415 for a body that is not JSON', async () => {
+    await expectError(await call('/api/v1/domains', ADMIN, 'POST', '{"name": '), 400, 'bad_json');
+    await expectError(await mr.admin('/api/v1/domains', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'text/plain' }, body: 'name=x' }), 415);
+  });
+
+  it('answers 422 for bodies that fail validation', async () => {
+    await expectError(await call('/api/v1/domains', ADMIN, 'POST', { name: 'not a domain!' }), 422, 'invalid_body');
+    await expectError(await call('/api/v1/accounts', ADMIN, 'POST', { address: 'x@example.test', password: 'short' }), 422, 'invalid_body');
+    await expectError(await call('/api/v1/accounts', ADMIN, 'POST', { address: 'x@nolocal.test', password: 'long-enough-pw' }), 422);
+    await expectError(await call('/api/v1/messages', ADMIN, 'POST', { from: 'a@b.test', raw: 'x' }), 422, 'invalid_body');
+    await expectError(await call('/api/v1/messages', ADMIN, 'POST', { from: 'a@b.test', to: ['nobody@example.test'], raw: 'x' }), 422, 'recipient_rejected');
+  });
+
+  it('answers 404 for unknown ids and routes, 405 for a wrong method', async () => {
+    await expectError(await call('/api/v1/queue/0000000000NOSUCHID', VIEWER), 404, 'not_found');
+    await expectError(await call('/api/v1/queue/0000000000NOSUCHID/hold', OPERATOR, 'POST'), 404, 'not_found');
+    await expectError(await call('/api/v1/nothing-here', VIEWER), 404, 'not_found');
+    await expectError(await call('/api/v1/status', VIEWER, 'PUT'), 405, 'method_not_allowed');
+  });
+});
