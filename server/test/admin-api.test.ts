@@ -73,7 +73,7 @@ describe('happy paths', () => {
   it('describes the server and the status', async () => {
     const server = await (await call('/api/v1/server', VIEWER)).json();
     expect(server).toMatchObject({ running: true, version: expect.any(String), database: { driver: 'sqlite', version: expect.any(String), location: expect.stringContaining('mailroom.db') } });
-    expect(server.listeners.map((l: { protocol: string }) => l.protocol).sort()).toEqual(['smtp', 'submission']);
+    expect(server.listeners.map((l: { protocol: string }) => l.protocol).sort()).toEqual(['imap', 'pop3', 'smtp', 'submission']);
     const status = await (await call('/api/v1/status', VIEWER)).json();
     expect(status).toMatchObject({ running: true, processedMessages: 0, virusesDetected: 0, spamDetected: 0, sessions: { smtp: 0, submission: 0, pop3: 0, imap: 0 } });
   });
@@ -121,7 +121,7 @@ describe('happy paths', () => {
     await new Promise((r) => setTimeout(r, 200));
     const line = mr.output.split('\n').find((l) => l.includes('"action":"warnings.recheck"'));
     expect(line).toBeDefined();
-    expect(JSON.parse(line!)).toMatchObject({ audit: true, token: 'ops', role: 'operator', grafanaUser: 'grafana-admin' });
+    expect(JSON.parse(line!)).toMatchObject({ audit: true, tokenName: 'ops', role: 'operator', grafanaUser: 'grafana-admin' });
     for (const secret of [ADMIN, OPERATOR, VIEWER]) expect(mr.output).not.toContain(secret);
   });
 });

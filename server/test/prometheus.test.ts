@@ -49,6 +49,19 @@ function holdSession(port: number): Promise<net.Socket> {
   });
 }
 
+/** Connects and waits for the greeting, then keeps the socket open. */
+function rawSession(port: number, greeting: RegExp): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString();
+      if (greeting.test(buf)) resolve(s);
+    });
+    s.once('error', reject);
+  });
+}
+
 describe.runIf(haveProm)('Prometheus scraping Mailroom', () => {
   it('sees processed messages, sessions rising and falling, and the server stopping', async () => {
     await python(
@@ -72,6 +85,15 @@ for i in range(5):
     expect(await prom.waitForValue('mailroom_sessions{protocol="smtp"}', (v) => v === 0)).toBe(0);
     expect(await prom.waitForValue('mailroom_sessions{protocol="submission"}', (v) => v === 0)).toBe(0);
     expect(await prom.waitForValue('mailroom_sessions_opened_total{protocol="smtp"}', (v) => v >= 7)).toBeGreaterThanOrEqual(7);
+
+    // IMAP and POP3 sessions count the same way: open while connected, gone when the client leaves.
+    const imap = await Promise.all([rawSession(mr.ports.imap, /^\* OK/m), rawSession(mr.ports.imap, /^\* OK/m)]);
+    const pop3 = await rawSession(mr.ports.pop3, /^\+OK/m);
+    expect(await prom.waitForValue('mailroom_sessions{protocol="imap"}', (v) => v === 2)).toBe(2);
+    expect(await prom.waitForValue('mailroom_sessions{protocol="pop3"}', (v) => v === 1)).toBe(1);
+    for (const s of [...imap, pop3]) s.destroy();
+    expect(await prom.waitForValue('mailroom_sessions{protocol="imap"}', (v) => v === 0)).toBe(0);
+    expect(await prom.waitForValue('mailroom_sessions{protocol="pop3"}', (v) => v === 0)).toBe(0);
 
     expect(await prom.waitForValue('mailroom_server_running', (v) => v === 1)).toBe(1);
     const stop = await mr.admin('/api/v1/server/stop', { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });

@@ -60,6 +60,8 @@ describe('server stop and start', () => {
 
     expect(await connectable(mr.ports.smtp)).toBe(false);
     expect(await connectable(mr.ports.submission)).toBe(false);
+    expect(await connectable(mr.ports.imap)).toBe(false);
+    expect(await connectable(mr.ports.pop3)).toBe(false);
     expect((await mr.admin('/healthz')).status).toBe(200);
     expect((await mr.admin('/readyz')).status).toBe(503);
     const info = await (await api('/api/v1/server')).json();
@@ -78,7 +80,7 @@ describe('server stop and start', () => {
     expect(started.status).toBe(200);
     const after = await started.json();
     expect(after.running).toBe(true);
-    expect(after.listeners.map((l: { protocol: string }) => l.protocol).sort()).toEqual(['smtp', 'submission']);
+    expect(after.listeners.map((l: { protocol: string }) => l.protocol).sort()).toEqual(['imap', 'pop3', 'smtp', 'submission']);
     expect((await mr.admin('/readyz')).status).toBe(200);
 
     await waitFor(() => mailboxContents(mr.dataDir, 'carol@example.test'), (m) => m.some((x) => x.content.includes('queued while stopped')), 10_000, 'queued mail to resume');

@@ -9,6 +9,7 @@ import type { AdminDeps } from './deps.ts';
 import { ApiError, errorMiddleware } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { directoryRoutes } from './routes/directory.ts';
+import { loggingRoutes } from './routes/logging.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { queueRoutes } from './routes/queue.ts';
@@ -36,7 +37,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   app.use(open.routes());
   app.use(metricsRoutes(deps).routes());
 
-  const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps), directoryRoutes(deps), warningRoutes(deps)];
+  const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps), directoryRoutes(deps), warningRoutes(deps), loggingRoutes(deps)];
   const api = new Router();
   api.use('/api/v1', authenticate(deps.tokens));
   for (const routes of routers) api.use(routes.routes());

@@ -8,7 +8,7 @@ import type { AuthState } from './auth.ts';
 export function audit(ctx: Koa.Context, action: string, details: Record<string, unknown> = {}): void {
   const auth = ctx.state.auth as AuthState | undefined;
   logger('application').info(
-    { audit: true, action, token: auth?.tokenName, role: auth?.role, grafanaUser: ctx.get('X-Grafana-User') || undefined, remote: ctx.ip, ...details },
+    { audit: true, action, tokenName: auth?.tokenName, role: auth?.role, grafanaUser: ctx.get('X-Grafana-User') || undefined, remote: ctx.ip, ...details },
     `admin action ${action}`,
   );
 }

@@ -4,6 +4,7 @@ import type { MessageIntake } from '../delivery/accept.ts';
 import type { QueueOperations } from '../delivery/queue-ops.ts';
 import type { SelfTest } from '../selftest/self-test.ts';
 import type { MailServer } from '../service/mail-server.ts';
+import type { LoggingHandles } from '../service/logging-setup.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -21,4 +22,5 @@ export interface AdminDeps {
   tokens: TokenTable;
   selfTest: SelfTest;
   metricsToken?: string | undefined;
+  logging: LoggingHandles;
 }

@@ -21,7 +21,7 @@ const errorSchema = {
 
 const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
 
-const OPS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'delete', Op>>> = {
+const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
   '/healthz': { get: { summary: 'The service is up (no token needed).', role: null } },
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
@@ -54,6 +54,11 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'delete', Op
       body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'array', items: { type: 'string' } }, raw: { type: 'string' }, rawBase64: { type: 'string' } } },
     },
   },
+  '/api/v1/logging': {
+    get: { summary: 'Which log categories are on: {categories: {smtp: true, ...}}.', role: 'viewer' },
+    put: { summary: 'Switch log categories on or off (kept across restarts).', role: 'admin', body: { type: 'object', required: ['categories'], properties: { categories: { type: 'object', additionalProperties: { type: 'boolean' } } } } },
+  },
+  '/api/v1/log/stream': { get: { summary: 'The live log as Server-Sent Events (event: log, event: dropped, heartbeat comments); ?category=a,b&session=ID.', role: 'viewer', produces: 'text/event-stream' } },
   '/api/v1/domains': { get: { summary: 'Local domains.', role: 'viewer' }, post: { summary: 'Add a domain.', role: 'admin', ok: 201, body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
   '/api/v1/domains/{name}': { delete: { summary: 'Remove a domain with its accounts and aliases.', role: 'admin', ok: 204 } },
   '/api/v1/accounts': {

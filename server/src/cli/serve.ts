@@ -2,11 +2,12 @@
 import type { Config } from '../config/settings.ts';
 import { Service } from '../service/service.ts';
 import { explainListenError } from './listen-errors.ts';
-import { configureLogging, logger } from '../telemetry/log.ts';
+import { setupLogging } from '../service/logging-setup.ts';
+import { logger } from '../telemetry/log.ts';
 
 export async function serve(config: Config): Promise<void> {
-  configureLogging(config['log.level']);
-  const service = new Service(config);
+  const logging = await setupLogging(config);
+  const service = new Service(config, logging);
   try {
     await service.start();
   } catch (err) {

@@ -2,7 +2,7 @@
 // first (it needs the directory); the message is then built from the failures the store actually
 // records, inside the transaction that records them (Store.recordOutcomes, Store.failMessage), so a
 // crash can neither lose a bounce nor send one for a failure that was not recorded.
-import type { Logger } from 'pino';
+import type { Log as Logger } from '../telemetry/log.ts';
 import type { DirectoryStore } from '../store/store.ts';
 import type { DeliveryJob, NewMessage } from '../store/types.ts';
 import { newQueueId } from '../util/ids.ts';

@@ -1,7 +1,7 @@
 // The delivery scheduler: a pool of workers that claims due jobs from the store and runs them, local
 // or remote, within delivery.concurrency and delivery.connections_per_domain. Workers wake at once on
 // new mail and on send-now, otherwise at the next due time or the poll interval, whichever is sooner.
-import type { Logger } from 'pino';
+import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import type { Store } from '../store/store.ts';
 import type { DeliveryJob, RecipientOutcome } from '../store/types.ts';

@@ -2,10 +2,12 @@
 // and close them while the *service* (process, admin API, metrics) keeps running. Sessions in progress
 // get server.shutdown_grace_seconds to finish.
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
+import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import type { MessageIntake } from '../delivery/accept.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
+import { ImapListener } from '../imap/listener.ts';
+import { Pop3Listener } from '../pop3/listener.ts';
 import { SmtpListener, type ListenerKind } from '../smtp/listener.ts';
 import type { TlsMaterial } from '../smtp/tls.ts';
 import type { Store } from '../store/store.ts';
@@ -34,7 +36,7 @@ type State = 'stopped' | 'starting' | 'running' | 'stopping';
 
 export class MailServer {
   private state: State = 'stopped';
-  private listeners: SmtpListener[] = [];
+  private listeners: Array<SmtpListener | ImapListener | Pop3Listener> = [];
   private bound: ListenerInfo[] = [];
   private startedAt: number | null = null;
   private readonly log: Logger = logger('application');
@@ -80,6 +82,17 @@ export class MailServer {
         const address: AddressInfo = await listener.listen(port, config.bind);
         this.listeners.push(listener);
         this.bound.push({ protocol: kind, address: address.address, port: address.port, tls: 'starttls' });
+      }
+      const mailboxListeners: Array<['imap' | 'pop3', number | null, () => ImapListener | Pop3Listener]> = [
+        ['imap', config['imap.port'], () => new ImapListener(this.deps)],
+        ['pop3', config['pop3.port'], () => new Pop3Listener(this.deps)],
+      ];
+      for (const [protocol, port, create] of mailboxListeners) {
+        if (port === null) continue;
+        const listener = create();
+        const address: AddressInfo = await listener.listen(port, config.bind);
+        this.listeners.push(listener);
+        this.bound.push({ protocol, address: address.address, port: address.port, tls: 'starttls' });
       }
       await this.deps.scheduler.start();
     } catch (err) {

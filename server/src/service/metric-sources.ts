@@ -1,5 +1,7 @@
 // Connects the metric catalogue's scrape-time gauges to the live state they mirror.
 import type { SelfTest } from '../selftest/self-test.ts';
+import { liveLog, logStats } from '../telemetry/log.ts';
+import type { LoggingHandles } from './logging-setup.ts';
 import type { MetricSources } from '../telemetry/metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { QueueState } from '../store/types.ts';
@@ -9,7 +11,7 @@ import { VERSION } from './version.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
-export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null, selfTest: SelfTest): MetricSources {
+export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null, selfTest: SelfTest, logging: LoggingHandles): MetricSources {
   // One scrape reads the queue gauges twice (count and age); share one query per scrape.
   let cached: { at: number; value: Awaited<ReturnType<MetricSources['queue']>> } | null = null;
   return {
@@ -25,6 +27,8 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     },
     warnings: () => selfTest.warnings,
     bansActive: async () => 0,
+    logging: () => ({ lines: logStats.lines, enabled: logging.switches.snapshot(), liveDropped: liveLog.dropped, stdoutDropped: logStats.stdoutDropped }),
+    loki: () => logging.loki?.snapshot() ?? null,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };
 }

@@ -13,7 +13,9 @@ import { loadTls, type TlsMaterial } from '../smtp/tls.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
-import { logger } from '../telemetry/log.ts';
+import { categorySwitches, logger } from '../telemetry/log.ts';
+import { debugCategoryWarnings, lokiWarnings } from '../selftest/checks-logging.ts';
+import { lokiRequestObserver, type LoggingHandles } from './logging-setup.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { feedMetrics } from '../telemetry/metrics-from-events.ts';
 import { MailServer } from './mail-server.ts';
@@ -36,17 +38,23 @@ export class Service {
   private adminAddress: AddressInfo | null = null;
   private readonly log = logger('application');
 
-  constructor(readonly config: Config) {
+  constructor(
+    readonly config: Config,
+    readonly logging: LoggingHandles = { switches: categorySwitches(), loki: null },
+  ) {
     this.store = openStore(config);
     this.intake = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
     this.scheduler = new DeliveryScheduler(config, this.store, this.intake, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
     this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.cert, selfSigned: this.tls.selfSigned, file: this.tls.certFile } : null), {
-      intervalMs: 300_000,
-      minFreeDiskBytes: 1024 ** 3,
-      maxQueueAgeSeconds: 3600,
+      intervalMs: config['selftest.interval_seconds'] * 1000,
+      minFreeDiskBytes: config['selftest.min_free_disk_bytes'],
+      maxQueueAgeSeconds: config['selftest.max_queue_age_seconds'],
     });
-    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest));
+    if (logging.loki) this.selfTest.addCheck(lokiWarnings(logging.loki));
+    this.selfTest.addCheck(() => debugCategoryWarnings(logging.switches));
+    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging));
+    lokiRequestObserver.observe = (statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds);
     feedMetrics(this.events, this.metrics);
   }
 
@@ -68,7 +76,7 @@ export class Service {
     if (adminPort !== null) {
       const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
-      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest });
+      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;
@@ -89,5 +97,7 @@ export class Service {
     }
     await this.store.close();
     this.log.info('service stopped');
+    // Last: the lines above should reach Loki too. Lines still held after the deadline are counted.
+    await this.logging.loki?.close(5000);
   }
 }

@@ -2,7 +2,7 @@
 // may send what. A message gets "250 queued as ID" only after MessageIntake has made it durable.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-import type { Logger } from 'pino';
+import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
 import { verifyPassword } from '../auth/password.ts';
@@ -12,6 +12,7 @@ import type { Store } from '../store/store.ts';
 import type { NewRecipient } from '../store/types.ts';
 import type { EventBus, RejectionReason } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
+import { smtpServerLogger } from './protocol-log.ts';
 import { parseAddress } from '../util/address.ts';
 import { authenticatedUser, authNeedsTls, ownsSender } from './auth-policy.ts';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
@@ -81,7 +82,7 @@ export class SmtpListener {
       socketTimeout: config['smtp.idle_timeout_seconds'] * 1000,
       closeTimeout: config['server.shutdown_grace_seconds'] * 1000,
       maxClients: config['smtp.max_clients'],
-      logger: false,
+      logger: smtpServerLogger(kind) as unknown as SMTPServerOptions['logger'],
       ...patched,
       onConnect: (session, cb) => this.onConnect(session, cb),
       onAuth: (auth, session, cb) => void this.onAuth(auth, session).then((user) => cb(null, { user }), (err: Error) => cb(err)),

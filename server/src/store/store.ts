@@ -2,9 +2,12 @@
 // Implementations: sqlite/ (embedded default). Every method that changes state resolves only
 // after the change is committed durably.
 import type {
-  Account, Alias, DatabaseInfo, DeliveryJob, MailboxInfo, NewMessage, QueueFilter, QueueListRequest,
-  QueueMessage, QueueRecipient, RecipientOutcome, StoredMail, AcceptedMessage,
+  Account, Alias, DatabaseInfo, DeliveryJob, NewMessage, QueueFilter, QueueListRequest,
+  QueueMessage, QueueRecipient, RecipientOutcome, AcceptedMessage,
 } from './types.ts';
+import type { MailboxStore } from './mailbox-store.ts';
+
+export type { MailboxStore } from './mailbox-store.ts';
 
 export interface DirectoryStore {
   addDomain(name: string): Promise<void>;
@@ -86,11 +89,6 @@ export interface QueueAdminStore {
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
-export interface MailboxStore {
-  listMailboxes(accountId: number): Promise<MailboxInfo[]>;
-  listMail(mailboxId: number): Promise<StoredMail[]>;
-  readMail(id: number): Promise<Buffer | null>;
-}
 
 export interface Store extends DirectoryStore, QueueStore, MailboxStore {
   readonly info: DatabaseInfo;

@@ -1,18 +1,145 @@
-// Structured logs by category. Every line carries `category`; session and queue ids are added by the
-// callers through child loggers, so one session can be followed from connect to delivery.
-import pino, { type Logger } from 'pino';
+// Structured logs by category. Every line carries `category`; callers add the session id and queue id
+// through child loggers, so one session can be followed from connect to delivery.
+//
+// Categories gate detail, not trouble: info and below are written only while their category is on;
+// warnings and errors are always written, so switching a category off never hides a failure.
+// Lines go to stdout (JSON, or pretty on a terminal), to the live log, and to Loki when configured.
+// None of these can block: stdout is buffered with a cap (what overflows is dropped and counted), the
+// live log and the Loki client only append to bounded queues.
+import pino, { type Level, type Logger } from 'pino';
+import { CategorySwitches, LOG_CATEGORIES, type LogCategory } from './log-categories.ts';
+import { LiveLogHub } from './live-log.ts';
 
-export type LogCategory = 'smtp' | 'submission' | 'pop3' | 'imap' | 'tcpip' | 'delivery' | 'application' | 'debug';
+export { LOG_CATEGORIES, type LogCategory } from './log-categories.ts';
+
+type LogArgs = [obj: object, msg?: string] | [msg: string];
+
+export interface Log {
+  trace(...args: LogArgs): void;
+  debug(...args: LogArgs): void;
+  info(...args: LogArgs): void;
+  warn(...args: LogArgs): void;
+  error(...args: LogArgs): void;
+  fatal(...args: LogArgs): void;
+  child(bindings: Record<string, unknown>): Log;
+  isEnabled(level: Level): boolean;
+}
+
+const STDOUT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
+const REDACT = ['password', 'pass', '*.password', 'token', '*.token', 'authorization'];
+
+export const logStats = {
+  lines: Object.fromEntries(LOG_CATEGORIES.map((c) => [c, 0])) as Record<LogCategory, number>,
+  stdoutDropped: 0,
+};
+
+export const liveLog = new LiveLogHub();
+let switches = new CategorySwitches(['application', 'delivery']);
+let extraStreams: pino.StreamEntry[] = [];
+
+/** Feeds the live log; parses a line only when someone is watching. */
+const liveStream: pino.DestinationStream = {
+  write(line: string) {
+    if (liveLog.subscriberCount === 0) return;
+    try {
+      const parsed = JSON.parse(line) as { category?: string; session?: string };
+      liveLog.publish({ category: parsed.category ?? 'application', session: parsed.session, json: line.trimEnd() });
+    } catch {
+      // not one of our lines
+    }
+  },
+};
+
+function stdoutStream(): pino.DestinationStream {
+  if (process.stdout.isTTY && process.env.MAILROOM_LOG_FORMAT !== 'json') {
+    // Imported lazily: only an operator at a terminal needs it.
+    return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,pid,hostname' });
+  }
+  const boom = pino.destination({ fd: 1, sync: false, maxLength: STDOUT_MAX_BUFFER_BYTES });
+  boom.on('drop', () => logStats.stdoutDropped++);
+  return boom;
+}
+
+let pinoPretty: (opts: object) => pino.DestinationStream = () => pino.destination(1);
+
+function build(level: string): Logger {
+  const streams: pino.StreamEntry[] = [
+    { level: 'trace', stream: stdoutStream() },
+    { level: 'trace', stream: liveStream },
+    ...extraStreams,
+  ];
+  return pino({ level, base: { service: 'mailroom' }, redact: REDACT }, pino.multistream(streams));
+}
 
 // Until serve() configures it from the validated config, use MAILROOM_LOG_LEVEL only when it is a level
 // pino knows: pino throws on anything else, before the config check could name the bad setting.
 const envLevel = process.env.MAILROOM_LOG_LEVEL;
-let root: Logger = pino({ level: envLevel && envLevel in pino.levels.values || envLevel === 'silent' ? envLevel : 'info', base: { service: 'mailroom' }, redact: ['password', 'pass', '*.password'] });
+let root: Logger = build(envLevel && (envLevel in pino.levels.values || envLevel === 'silent') ? envLevel : 'info');
 
-export function configureLogging(level: string): void {
-  root = pino({ level, base: { service: 'mailroom' }, redact: ['password', 'pass', '*.password'] });
+export interface LoggingSetup {
+  level: string;
+  switches: CategorySwitches;
+  /** More destinations, e.g. the Loki client's stream. */
+  streams?: pino.StreamEntry[];
 }
 
-export function logger(category: LogCategory): Logger {
-  return root.child({ category });
+export async function configureLogging(setup: LoggingSetup): Promise<void> {
+  if (process.stdout.isTTY) {
+    const mod = (await import('pino-pretty')) as unknown as { default: (opts: object) => pino.DestinationStream };
+    pinoPretty = mod.default;
+  }
+  switches = setup.switches;
+  extraStreams = setup.streams ?? [];
+  root = build(setup.level);
+}
+
+export function categorySwitches(): CategorySwitches {
+  return switches;
+}
+
+const GATED: ReadonlySet<string> = new Set(['trace', 'debug', 'info']);
+
+class CategoryLog implements Log {
+  constructor(
+    private readonly category: LogCategory,
+    private readonly bindings: Record<string, unknown>,
+    private readonly target: () => Logger,
+  ) {}
+
+  private emit(level: Level, args: LogArgs): void {
+    if (GATED.has(level) && !switches.enabled(this.category)) return;
+    const logger = this.target();
+    if (!logger.isLevelEnabled(level)) return;
+    logStats.lines[this.category]++;
+    (logger[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  trace(...args: LogArgs) { this.emit('trace', args); }
+  debug(...args: LogArgs) { this.emit('debug', args); }
+  info(...args: LogArgs) { this.emit('info', args); }
+  warn(...args: LogArgs) { this.emit('warn', args); }
+  error(...args: LogArgs) { this.emit('error', args); }
+  fatal(...args: LogArgs) { this.emit('fatal', args); }
+
+  isEnabled(level: Level): boolean {
+    return (!GATED.has(level) || switches.enabled(this.category)) && this.target().isLevelEnabled(level);
+  }
+
+  child(bindings: Record<string, unknown>): Log {
+    const merged = { ...this.bindings, ...bindings };
+    // The pino child is made on first use after each reconfiguration, so children outlive configureLogging.
+    let made: { root: Logger; child: Logger } | null = null;
+    return new CategoryLog(this.category, merged, () => {
+      if (!made || made.root !== root) made = { root, child: root.child({ category: this.category, ...merged }) };
+      return made.child;
+    });
+  }
+}
+
+export function logger(category: LogCategory): Log {
+  let made: { root: Logger; child: Logger } | null = null;
+  return new CategoryLog(category, {}, () => {
+    if (!made || made.root !== root) made = { root, child: root.child({ category }) };
+    return made.child;
+  });
 }

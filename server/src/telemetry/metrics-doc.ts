@@ -13,6 +13,8 @@ const idleSources: MetricSources = {
   queue: async () => ({ byState: { queued: 0, deferred: 0, held: 0, in_flight: 0 }, oldestCreatedAt: null }),
   warnings: () => [],
   bansActive: async () => 0,
+  logging: () => ({ lines: { smtp: 0, submission: 0, pop3: 0, imap: 0, tcpip: 0, delivery: 0, application: 0, debug: 0 }, enabled: { smtp: false, submission: false, pop3: false, imap: false, tcpip: false, delivery: false, application: false, debug: false }, liveDropped: 0, stdoutDropped: 0 }),
+  loki: () => null,
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };
 

@@ -6,6 +6,8 @@
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Protocol, RejectionReason } from './events.ts';
+import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
+import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
 
 export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['smtp', 'submission', 'api', 'pop3_fetch'];
@@ -26,6 +28,9 @@ export interface MetricSources {
   queue(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }>;
   warnings(): ReadonlyArray<{ id: string; severity: string }>;
   bansActive(): Promise<number>;
+  logging(): { lines: Record<LogCategory, number>; enabled: CategoryState; liveDropped: number; stdoutDropped: number };
+  /** The Loki client's own totals, or null when Loki is not configured. */
+  loki(): LokiClientSnapshot | null;
   build: { version: string; database: string; databaseVersion: string };
 }
 
@@ -159,6 +164,76 @@ export function createMetrics(sources: MetricSources) {
     },
   });
 
+  new Counter({
+    name: 'mailroom_log_lines_total',
+    help: 'Log lines written, per category (smtp, submission, pop3, imap, tcpip, delivery, application, debug).',
+    labelNames: ['category'] as const,
+    registers: r,
+    collect() {
+      const { lines } = sources.logging();
+      this.reset();
+      for (const category of LOG_CATEGORIES) this.inc({ category }, lines[category]);
+    },
+  });
+  new Gauge({
+    name: 'mailroom_log_category_enabled',
+    help: '1 for each log category that is switched on (info and below are written only then; warnings and errors always are).',
+    labelNames: ['category'] as const,
+    registers: r,
+    collect() {
+      const { enabled } = sources.logging();
+      for (const category of LOG_CATEGORIES) this.set({ category }, enabled[category] ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'mailroom_log_dropped_lines_total',
+    help: 'Log lines dropped locally because a reader was too slow: stdout (its buffer was full) or live_log (a live log viewer fell behind).',
+    labelNames: ['destination'] as const,
+    registers: r,
+    collect() {
+      const { liveDropped, stdoutDropped } = sources.logging();
+      this.reset();
+      this.inc({ destination: 'stdout' }, stdoutDropped);
+      this.inc({ destination: 'live_log' }, liveDropped);
+    },
+  });
+  new Counter({
+    name: 'mailroom_loki_sent_entries_total',
+    help: 'Log lines Loki accepted.',
+    registers: r,
+    collect() {
+      this.reset();
+      this.inc(sources.loki()?.sentEntries ?? 0);
+    },
+  });
+  new Counter({
+    name: 'mailroom_loki_dropped_entries_total',
+    help: `Log lines that never reached Loki, by reason (${LOKI_DROP_REASONS.join(', ')}).`,
+    labelNames: ['reason'] as const,
+    registers: r,
+    collect() {
+      const snapshot = sources.loki();
+      this.reset();
+      for (const reason of LOKI_DROP_REASONS) this.inc({ reason }, snapshot?.droppedEntries[reason] ?? 0);
+    },
+  });
+  new Counter({
+    name: 'mailroom_loki_batch_retries_total',
+    help: 'Push requests to Loki that were retried (429, 5xx, network errors).',
+    registers: r,
+    collect() {
+      this.reset();
+      this.inc(sources.loki()?.batchRetries ?? 0);
+    },
+  });
+  const lokiRequestDuration = new Histogram({
+    name: 'mailroom_loki_request_duration_seconds',
+    help: 'Duration of push requests to Loki, by HTTP status code ("network" when no response came).',
+    labelNames: ['status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: r,
+  });
+
   // Every known label set exists at 0 from the start, so rate() and absent() behave from the first scrape.
   for (const source of MESSAGE_SOURCES) messagesProcessed.inc({ source }, 0);
   for (const action of SPAM_ACTIONS) spamDetected.inc({ action }, 0);
@@ -172,5 +247,5 @@ export function createMetrics(sources: MetricSources) {
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
 
-  return { registry, messagesProcessed, virusesDetected, spamDetected, sessionsOpened, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, sessionsOpened, deliveries, deliveryDuration, smtpRejections, authFailures };
 }

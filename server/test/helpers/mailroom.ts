@@ -14,6 +14,8 @@ export const BIN = fileURLToPath(new URL('../../bin/mailroom.js', import.meta.ur
 export interface MailroomPorts {
   smtp: number;
   submission: number;
+  imap: number;
+  pop3: number;
   admin: number;
 }
 
@@ -39,8 +41,8 @@ export class MailroomProcess {
       MAILROOM_BIND: '127.0.0.1',
       MAILROOM_SMTP_PORT: String(ports.smtp),
       MAILROOM_SUBMISSION_PORT: String(ports.submission),
-      MAILROOM_POP3_PORT: 'off',
-      MAILROOM_IMAP_PORT: 'off',
+      MAILROOM_POP3_PORT: String(ports.pop3),
+      MAILROOM_IMAP_PORT: String(ports.imap),
       MAILROOM_ADMIN_PORT: String(ports.admin),
       MAILROOM_SMTP_GREETING_DELAY_MS: '0',
       MAILROOM_LOG_LEVEL: 'info',
@@ -49,7 +51,7 @@ export class MailroomProcess {
   }
 
   static async create(options: MailroomOptions = {}): Promise<MailroomProcess> {
-    const ports = { smtp: await freePort(), submission: await freePort(), admin: await freePort() };
+    const ports = { smtp: await freePort(), submission: await freePort(), imap: await freePort(), pop3: await freePort(), admin: await freePort() };
     return new MailroomProcess(ports, options);
   }
 
@@ -73,6 +75,8 @@ export class MailroomProcess {
     const ports = [this.ports.admin];
     if (this.env.MAILROOM_SMTP_PORT !== 'off') ports.push(this.ports.smtp);
     if (this.env.MAILROOM_SUBMISSION_PORT !== 'off') ports.push(this.ports.submission);
+    if (this.env.MAILROOM_IMAP_PORT !== 'off') ports.push(this.ports.imap);
+    if (this.env.MAILROOM_POP3_PORT !== 'off') ports.push(this.ports.pop3);
     await Promise.race([Promise.all(ports.map((p) => waitForPort(p))), exited]);
     exited.catch(() => undefined);
   }

@@ -1,28 +1,109 @@
-// Read access to mailboxes and their mail (IMAP and POP3 grow this in their issue).
-import type { MailboxStore } from '../store.ts';
+// The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
+// Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
+// Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
+import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
-import type { Db } from './open.ts';
+import * as folders from './mailbox-folders.ts';
+import * as messages from './mailbox-messages.ts';
+import { ensureMailboxSchema } from './mailbox-schema.ts';
+import { stmt, type Db } from './open.ts';
 
 export class SqliteMailboxes implements MailboxStore {
-  constructor(private readonly db: Db) {}
-
-  async listMailboxes(accountId: number): Promise<MailboxInfo[]> {
-    return this.db
-      .prepare(
-        `SELECT id, account_id AS accountId, name, special_use AS specialUse, uid_validity AS uidValidity, uid_next AS uidNext
-         FROM mailboxes WHERE account_id = ? ORDER BY id`,
-      )
-      .all(accountId) as MailboxInfo[];
+  constructor(private readonly db: Db) {
+    ensureMailboxSchema(db);
   }
 
-  async listMail(mailboxId: number): Promise<StoredMail[]> {
-    const rows = this.db
-      .prepare(`SELECT id, mailbox_id AS mailboxId, uid, flags, internal_date AS internalDate, size FROM mail WHERE mailbox_id = ? ORDER BY uid`)
-      .all(mailboxId) as Array<Omit<StoredMail, 'flags'> & { flags: string }>;
-    return rows.map((r) => ({ ...r, flags: r.flags === '' ? [] : r.flags.split(' ') }));
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  async listMailboxes(accountId: number): Promise<MailboxInfo[]> {
+    return folders.listBoxes(this.db, accountId);
+  }
+
+  async findMailbox(accountId: number, name: string): Promise<MailboxInfo | null> {
+    return folders.findBox(this.db, accountId, folders.canonicalName(name));
+  }
+
+  async createMailbox(accountId: number, name: string): Promise<MailboxInfo> {
+    const canonical = folders.canonicalName(name);
+    folders.checkName(canonical);
+    return this.tx(() => folders.createBox(this.db, accountId, canonical));
+  }
+
+  async deleteMailbox(accountId: number, name: string): Promise<void> {
+    this.tx(() => folders.deleteBox(this.db, accountId, folders.canonicalName(name)));
+  }
+
+  async renameMailbox(accountId: number, from: string, to: string): Promise<void> {
+    const target = folders.canonicalName(to);
+    folders.checkName(target);
+    this.tx(() => folders.renameBox(this.db, accountId, folders.canonicalName(from), target));
+  }
+
+  async listSubscriptions(accountId: number): Promise<string[]> {
+    return folders.listSubscribed(this.db, accountId);
+  }
+
+  async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
+    const canonical = folders.canonicalName(name);
+    folders.checkName(canonical);
+    folders.setSubscribed(this.db, accountId, canonical, subscribed);
+  }
+
+  async mailboxVersion(mailboxId: number): Promise<MailboxVersion | null> {
+    return messages.version(this.db, mailboxId);
+  }
+
+  async mailboxVersions(mailboxIds: readonly number[]): Promise<Map<number, MailboxVersion>> {
+    return messages.versions(this.db, mailboxIds);
+  }
+
+  async mailboxStatus(mailboxId: number): Promise<MailboxStatus | null> {
+    return messages.status(this.db, mailboxId);
+  }
+
+  async claimRecent(mailboxId: number): Promise<number> {
+    return this.tx(() => messages.claimRecent(this.db, mailboxId));
+  }
+
+  async firstRecentUid(mailboxId: number): Promise<number> {
+    return messages.firstRecentUid(this.db, mailboxId);
+  }
+
+  async listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]> {
+    return messages.listMail(this.db, mailboxId, fromUid);
   }
 
   async readMail(id: number): Promise<Buffer | null> {
-    return (this.db.prepare('SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
+    return (stmt(this.db, 'SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
+  }
+
+  async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
+    return this.tx(() => messages.append(this.db, mailboxId, content, flags, internalDate));
+  }
+
+  async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
+    return this.tx(() => messages.setFlags(this.db, mailboxId, uids, op, flags));
+  }
+
+  async copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+    return this.tx(() => messages.copy(this.db, fromMailboxId, uids, toMailboxId));
+  }
+
+  async moveMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+    return this.tx(() => {
+      const result = messages.copy(this.db, fromMailboxId, uids, toMailboxId);
+      messages.remove(this.db, fromMailboxId, result.sourceUids);
+      return result;
+    });
+  }
+
+  async expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
+    return this.tx(() => messages.expunge(this.db, mailboxId, uids));
+  }
+
+  async removeMail(mailboxId: number, uids: readonly number[]): Promise<number[]> {
+    return this.tx(() => messages.remove(this.db, mailboxId, uids));
   }
 }

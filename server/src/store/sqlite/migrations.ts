@@ -1,6 +1,8 @@
 // Versioned schema for the SQLite store. Append new steps; never edit a step that has shipped.
 // The applied version is kept in PRAGMA user_version.
 
+import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
+
 export const MIGRATIONS: readonly string[] = [
   /* 1: directory, mailboxes, delivery queue */ `
   CREATE TABLE domains (
@@ -71,4 +73,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX queue_recipients_message ON queue_recipients (message_id);
   CREATE INDEX queue_messages_created ON queue_messages (created_at);
   `,
+  /* 2: mailbox sync state, subscriptions, UIDVALIDITY counter */ MAILBOX_MIGRATION,
 ];

@@ -1,21 +1,41 @@
 // The embedded store: one SQLite file in WAL mode. Composes the directory, queue and mailbox parts.
+import path from 'node:path';
 import type { Store } from '../store.ts';
 import type { DatabaseInfo } from '../types.ts';
+import { AcceptWriter } from './accept-writer.ts';
 import { SqliteDirectory } from './directory.ts';
 import { SqliteMailboxes } from './mailboxes.ts';
 import { openSqlite, type Db } from './open.ts';
 import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
 
-export function openSqliteStore(file: string): Store {
+/**
+ * Whether accepted mail is committed in a worker thread (accept-worker.ts). A stand-in until the settings
+ * catalogue has database.accept_worker: MAILROOM_DATABASE_ACCEPT_WORKER=false commits on the main thread,
+ * as before, for comparisons (BENCHMARKS.md).
+ */
+const ACCEPT_WORKER_DEFAULT = !/^(0|false|no|off)$/i.test(process.env.MAILROOM_DATABASE_ACCEPT_WORKER ?? '');
+
+export interface SqliteStoreOptions {
+  /** Commit accepted mail in a worker thread with its own connection (ignored for an in-memory database). */
+  acceptWorker?: boolean;
+}
+
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const db: Db = openSqlite(file);
+  const inMemory = file === '' || file === ':memory:';
+  const writer = (options.acceptWorker ?? ACCEPT_WORKER_DEFAULT) && !inMemory ? new AcceptWriter(path.resolve(file)) : undefined;
   const info: DatabaseInfo = {
     driver: 'sqlite',
     version: db.prepare('SELECT sqlite_version()').pluck().get() as string,
     location: file,
   };
-  const parts = [new SqliteDirectory(db), new SqliteQueue(db), new SqliteQueueAdmin(db), new SqliteMailboxes(db)];
-  const store = { info, close: async () => void db.close() } as Partial<Store>;
+  const parts = [new SqliteDirectory(db), new SqliteQueue(db, writer), new SqliteQueueAdmin(db), new SqliteMailboxes(db)];
+  const close = async () => {
+    await writer?.close(); // answers the batches already sent before the connection goes
+    db.close();
+  };
+  const store = { info, close } as Partial<Store>;
   // Bind every method of each part onto one object, so callers see a single Store.
   for (const part of parts) {
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {

@@ -1,0 +1,93 @@
+// FETCH and UID FETCH (RFC 3501 6.4.5). Reading a body section without .PEEK sets \Seen, for all the
+// messages at once before any response, so each response can carry the new flags.
+import { bodyStructure } from '../mime/body-structure.ts';
+import { envelope } from '../mime/envelope.ts';
+import { parseMessage, type MimePart } from '../mime/part.ts';
+import { sectionBytes } from '../mime/section.ts';
+import { formatDateTime } from '../protocol/date-time.ts';
+import { sectionLabel, type FetchItem } from '../protocol/fetch-items.ts';
+import { NIL, join, literal, text, type Wire } from '../protocol/response.ts';
+import type { SelectedMailbox } from '../selected-mailbox.ts';
+import type { ImapSession } from '../session.ts';
+import type { StoredMail } from '../../store/types.ts';
+import { SELECTED, type CommandOf, type Handler } from './types.ts';
+
+const NEEDS_CONTENT = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'SECTION']);
+
+const setsSeen = (item: FetchItem) => item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || (item.kind === 'SECTION' && !item.peek);
+
+function slice(bytes: Buffer, partial: { start: number; length: number } | undefined): Buffer {
+  return partial ? bytes.subarray(Math.min(partial.start, bytes.length), Math.min(partial.start + partial.length, bytes.length)) : bytes;
+}
+
+function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, message: { buf: Buffer; root: MimePart } | null): Wire {
+  const m = message!;
+  switch (it.kind) {
+    case 'UID':
+      return text(`UID ${uid}`);
+    case 'FLAGS':
+      return text(`FLAGS (${selected.flagsOf(uid).join(' ')})`);
+    case 'INTERNALDATE':
+      return text(`INTERNALDATE "${formatDateTime(mail.internalDate)}"`);
+    case 'RFC822.SIZE':
+      return text(`RFC822.SIZE ${mail.size}`);
+    case 'ENVELOPE':
+      return join([text('ENVELOPE'), envelope(m.root.fields)]);
+    case 'BODYSTRUCTURE':
+      return join([text('BODYSTRUCTURE'), bodyStructure(m.buf, m.root, true)]);
+    case 'BODY':
+      return join([text('BODY'), bodyStructure(m.buf, m.root, false)]);
+    case 'RFC822':
+      return join([text('RFC822'), literal(m.buf)]);
+    case 'RFC822.HEADER':
+      return join([text('RFC822.HEADER'), literal(m.buf.subarray(m.root.start, m.root.bodyStart))]);
+    case 'RFC822.TEXT':
+      return join([text('RFC822.TEXT'), literal(m.buf.subarray(m.root.bodyStart, m.root.end))]);
+    case 'SECTION': {
+      const bytes = sectionBytes(m.buf, m.root, it.section);
+      return join([text(sectionLabel(it)), bytes === null ? NIL : literal(slice(bytes, it.partial))]);
+    }
+  }
+}
+
+async function markSeen(session: ImapSession, selected: SelectedMailbox, uids: readonly number[]): Promise<Set<number>> {
+  const unseen = uids.filter((uid) => !selected.isExpunged(uid) && !selected.hasFlag(uid, '\\Seen'));
+  if (unseen.length === 0) return new Set();
+  const changed = await session.store.setFlags(selected.info.id, unseen, 'add', ['\\Seen']);
+  selected.applyChanges(changed);
+  return new Set(changed.map((m) => m.uid));
+}
+
+export const fetch: Handler<CommandOf<'FETCH'>> = {
+  states: SELECTED,
+  async run(session, command) {
+    const selected = session.selected!;
+    const uids = selected.resolve(command.set, command.uid);
+    const items = command.uid && !command.items.some((i) => i.kind === 'UID') ? [{ kind: 'UID' } as FetchItem, ...command.items] : command.items;
+    const needsContent = items.some((i) => NEEDS_CONTENT.has(i.kind));
+    const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
+    const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
+    let missing = false;
+    for (const uid of uids) {
+      const mail = selected.get(uid);
+      if (!mail || selected.isExpunged(uid)) {
+        missing = true;
+        continue;
+      }
+      let message: { buf: Buffer; root: MimePart } | null = null;
+      if (needsContent) {
+        const buf = await session.store.readMail(mail.id);
+        if (!buf) {
+          missing = true;
+          continue;
+        }
+        message = { buf, root: parseMessage(buf) };
+      }
+      const wanted = marked.has(uid) ? withFlags : items;
+      const data = join(wanted.map((it) => item(it, uid, mail, selected, message)));
+      await session.untagged(Buffer.concat([text(`${selected.seqOf(uid)} FETCH (`), data, text(')')]));
+    }
+    // RFC 5530: some of the messages were expunged by another session and can no longer be read.
+    return missing ? { code: 'EXPUNGEISSUED', text: 'Some messages were expunged meanwhile' } : { text: 'FETCH completed' };
+  },
+};

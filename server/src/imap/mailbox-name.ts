@@ -1,0 +1,69 @@
+// Mailbox names on the wire are modified UTF-7 (RFC 3501 section 5.1.3); the store keeps Unicode.
+// "Entwürfe" travels as "Entw&APw-rfe", a plain "&" as "&-".
+import { bad } from './errors.ts';
+
+const PRINTABLE = /^[\x20-\x7e]$/;
+
+export function encodeMailboxName(name: string): string {
+  let out = '';
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    const utf16 = Buffer.alloc(pending.length * 2);
+    for (let i = 0; i < pending.length; i++) utf16.writeUInt16BE(pending.charCodeAt(i), i * 2);
+    out += `&${utf16.toString('base64').replace(/=+$/, '').replace(/\//g, ',')}-`;
+    pending = '';
+  };
+  for (const ch of name) {
+    if (PRINTABLE.test(ch)) {
+      flush();
+      out += ch === '&' ? '&-' : ch;
+    } else {
+      pending += ch;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** null when the text is not valid modified UTF-7. */
+export function decodeMailboxName(wire: string): string | null {
+  let out = '';
+  for (let i = 0; i < wire.length; i++) {
+    const ch = wire[i]!;
+    if (ch !== '&') {
+      if (!PRINTABLE.test(ch)) return null;
+      out += ch;
+      continue;
+    }
+    const end = wire.indexOf('-', i + 1);
+    if (end < 0) return null;
+    const b64 = wire.slice(i + 1, end);
+    i = end;
+    if (b64 === '') {
+      out += '&';
+      continue;
+    }
+    // Whole UTF-16 units only: 3, 6 or 8 base64 characters per 1, 2 or 3 units.
+    if (!/^[A-Za-z0-9+,]+$/.test(b64) || ![0, 3, 6].includes(b64.length % 8)) return null;
+    const utf16 = Buffer.from(b64.replace(/,/g, '/'), 'base64');
+    if (utf16.length % 2 !== 0) return null;
+    for (let j = 0; j < utf16.length; j += 2) out += String.fromCharCode(utf16.readUInt16BE(j));
+  }
+  return out;
+}
+
+/**
+ * A mailbox argument as the client sent it. 8-bit bytes are read as UTF-8: clients that ignore
+ * modified UTF-7 are common, and the name they mean is not in doubt.
+ */
+export function mailboxFromWire(raw: Buffer): string {
+  if (raw.some((b) => b >= 0x80)) {
+    const text = raw.toString('utf8');
+    if (text.includes('\ufffd')) throw bad('Mailbox name is neither modified UTF-7 nor UTF-8');
+    return text;
+  }
+  const decoded = decodeMailboxName(raw.toString('latin1'));
+  if (decoded === null) throw bad('Mailbox name is not valid modified UTF-7');
+  return decoded;
+}

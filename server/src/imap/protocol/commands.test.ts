@@ -1,0 +1,104 @@
+// Parsing commands into typed values, and the BAD each malformed one gets, tag kept.
+import { describe, expect, it } from 'vitest';
+import { parseCommand, type Parsed } from './commands.ts';
+
+const parse = (s: string): Parsed => parseCommand(Buffer.from(s, 'latin1'));
+const command = (s: string) => {
+  const p = parse(s);
+  if ('error' in p) throw new Error(`unexpected ${p.error.status} ${p.error.message}`);
+  return p.command;
+};
+const error = (s: string) => {
+  const p = parse(s);
+  return 'error' in p ? `${p.tag} ${p.error.status} ${p.error.message}` : 'parsed';
+};
+
+describe('parseCommand', () => {
+  it('parses commands without arguments, case-insensitively', () => {
+    expect(parse('a1 noop')).toEqual({ tag: 'a1', command: { name: 'NOOP' } });
+    expect(command('A.2 Capability')).toEqual({ name: 'CAPABILITY' });
+  });
+
+  it('reads atoms, quoted strings and literals as strings', () => {
+    expect(command('a LOGIN alice "p\\"w\\\\d"')).toEqual({ name: 'LOGIN', user: 'alice', password: 'p"w\\d' });
+    const utf8 = parseCommand(Buffer.concat([Buffer.from('a LOGIN {5}\r\nalice {3+}\r\n'), Buffer.from('sé')]));
+    expect(utf8).toEqual({ tag: 'a', command: { name: 'LOGIN', user: 'alice', password: 'sé' } });
+  });
+
+  it('decodes mailbox names from modified UTF-7 and normalises nothing else', () => {
+    expect(command('a SELECT Entw&APw-rfe')).toEqual({ name: 'SELECT', mailbox: 'Entwürfe' });
+    expect(command('a RENAME "A B" "C/D"')).toEqual({ name: 'RENAME', from: 'A B', to: 'C/D' });
+    expect(command('a LIST "" %')).toEqual({ name: 'LIST', reference: '', pattern: '%' });
+    expect(command('a LSUB "Work/" *')).toEqual({ name: 'LSUB', reference: 'Work/', pattern: '*' });
+  });
+
+  it('parses STATUS, APPEND, STORE and COPY', () => {
+    expect(command('a STATUS INBOX (MESSAGES unseen)')).toEqual({ name: 'STATUS', mailbox: 'INBOX', items: ['MESSAGES', 'UNSEEN'] });
+    const append = command('a APPEND Drafts (\\Draft $Todo) " 7-Jul-2024 10:00:00 +0200" {2}\r\nhi');
+    expect(append).toEqual({ name: 'APPEND', mailbox: 'Drafts', flags: ['\\Draft', '$Todo'], date: Date.UTC(2024, 6, 7, 8), message: Buffer.from('hi') });
+    expect(command('a UID STORE 1:* -FLAGS.SILENT \\Seen \\Flagged')).toEqual({
+      name: 'STORE', uid: true, set: [[1, '*']], op: 'remove', silent: true, flags: ['\\Seen', '\\Flagged'],
+    });
+    expect(command('a COPY 2,4:5 Trash')).toEqual({ name: 'COPY', uid: false, set: [[2, 2], [4, 5]], mailbox: 'Trash' });
+    expect(command('a UID EXPUNGE 3')).toEqual({ name: 'UID EXPUNGE', set: [[3, 3]] });
+    expect(command('a UID MOVE 1 Archive')).toEqual({ name: 'MOVE', uid: true, set: [[1, 1]], mailbox: 'Archive' });
+  });
+
+  it('parses FETCH items, macros and sections', () => {
+    expect(command('a FETCH 1 FAST')).toMatchObject({ items: [{ kind: 'FLAGS' }, { kind: 'INTERNALDATE' }, { kind: 'RFC822.SIZE' }] });
+    expect(command('a FETCH 1:3 (UID BODY.PEEK[1.2.HEADER.FIELDS (From "To")]<10.20> BODY[] BODY)')).toEqual({
+      name: 'FETCH',
+      uid: false,
+      set: [[1, 3]],
+      items: [
+        { kind: 'UID' },
+        { kind: 'SECTION', peek: true, section: { path: [1, 2], text: 'HEADER.FIELDS', fields: ['From', 'To'] }, partial: { start: 10, length: 20 } },
+        { kind: 'SECTION', peek: false, section: { path: [] } },
+        { kind: 'BODY' },
+      ],
+    });
+    expect(command('a FETCH 1 BODY[2.MIME]')).toMatchObject({ items: [{ section: { path: [2], text: 'MIME' } }] });
+  });
+
+  it('parses SEARCH programs', () => {
+    expect(command('a SEARCH CHARSET utf-8 OR FROM "bob" NOT SEEN SINCE 1-Feb-2024 2:4')).toEqual({
+      name: 'SEARCH',
+      uid: false,
+      charset: 'UTF-8',
+      key: {
+        kind: 'and',
+        keys: [
+          { kind: 'or', a: { kind: 'header', field: 'from', value: 'bob' }, b: { kind: 'not', key: { kind: 'flag', flag: '\\Seen', present: true } } },
+          { kind: 'date', of: 'internal', op: 'since', day: 20240201 },
+          { kind: 'seq', set: [[2, 4]] },
+        ],
+      },
+    });
+    expect(command('a UID SEARCH (HEADER X-Spam "" LARGER 10) UID 5:*')).toMatchObject({ uid: true, key: { kind: 'and' } });
+  });
+
+  it('parses ID and ENABLE', () => {
+    expect(command('a ID ("name" "imaplib" "version" NIL)')).toEqual({ name: 'ID', params: [['name', 'imaplib'], ['version', null]] });
+    expect(command('a ID NIL')).toEqual({ name: 'ID', params: null });
+    expect(command('a ENABLE condstore UTF8=ACCEPT')).toEqual({ name: 'ENABLE', extensions: ['CONDSTORE', 'UTF8=ACCEPT'] });
+  });
+
+  it('answers BAD with the tag for malformed commands', () => {
+    expect(error('a1 NOPE')).toBe('a1 BAD Unknown command NOPE');
+    expect(error('+x NOOP')).toBe('* BAD Missing or invalid tag');
+    expect(error('a2 LOGIN alice')).toBe('a2 BAD Missing arguments');
+    expect(error('a3 LOGIN alice  pw')).toBe('a3 BAD Expected a password');
+    expect(error('a4 FETCH 0 FLAGS')).toBe('a4 BAD Invalid number "0" in sequence set');
+    expect(error('a5 FETCH 1 BODY[1.]')).toBe('a5 BAD Section ends with "."');
+    expect(error('a6 FETCH 1 BODY[1HEADER]')).toBe('a6 BAD Expected "." after the part number');
+    expect(error('a7 FETCH 1 BODY.PEEK')).toBe('a7 BAD BODY.PEEK needs a section');
+    expect(error('a8 STATUS INBOX ()')).toBe('a8 BAD Empty status item list');
+    expect(error('a9 STATUS INBOX (SIZE)')).toBe('a9 BAD Unknown status item "SIZE"');
+    expect(error('b1 SEARCH FOO')).toBe('b1 BAD Unknown search key "FOO"');
+    expect(error('b2 LOGIN {5}\r\nab')).toBe('b2 BAD Literal is shorter than announced');
+    expect(error('b3 LIST (SUBSCRIBED) "" *')).toBe('b3 BAD LIST selection options (RFC 5258) are not supported');
+    expect(error('b4 APPEND INBOX (\\Seen)')).toBe('b4 BAD Missing arguments');
+    expect(error('b5 SEARCH ' + '('.repeat(60) + 'ALL' + ')'.repeat(60))).toBe('b5 BAD Search criteria nested too deeply');
+    expect(error('b6 SELECT "a\0b"')).toBe('b6 BAD Line break or NUL in a quoted string');
+  });
+});

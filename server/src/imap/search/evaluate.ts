@@ -1,0 +1,107 @@
+// Evaluates SEARCH criteria against the selected mailbox. Flags, sizes and dates come from the
+// session's state; content is read and parsed only for criteria that need it, once per message.
+import type { StoredMail } from '../../store/types.ts';
+import { bodyText, decodeHeaderValue, headerText } from '../mime/decode.ts';
+import { fieldValue } from '../mime/header.ts';
+import { parseMessage, type MimePart } from '../mime/part.ts';
+import { dayOf, headerDay, type Day } from '../protocol/date-time.ts';
+import type { SearchKey } from '../protocol/search-keys.ts';
+import { matcher } from '../protocol/sequence-set.ts';
+import type { SelectedMailbox } from '../selected-mailbox.ts';
+
+export interface SearchScope {
+  selected: SelectedMailbox;
+  readMail(id: number): Promise<Buffer | null>;
+}
+
+class Candidate {
+  private parsed: { buf: Buffer; root: MimePart } | null | undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly mail: StoredMail,
+    private readonly scope: SearchScope,
+  ) {}
+
+  async message(): Promise<{ buf: Buffer; root: MimePart } | null> {
+    if (this.parsed === undefined) {
+      const buf = await this.scope.readMail(this.mail.id);
+      this.parsed = buf ? { buf, root: parseMessage(buf) } : null;
+    }
+    return this.parsed;
+  }
+}
+
+const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+
+function compareDay(day: Day, op: 'before' | 'on' | 'since', wanted: Day): boolean {
+  return op === 'before' ? day < wanted : op === 'on' ? day === wanted : day >= wanted;
+}
+
+async function matches(key: SearchKey, c: Candidate, scope: SearchScope): Promise<boolean> {
+  const { selected } = scope;
+  const uid = c.mail.uid;
+  switch (key.kind) {
+    case 'all':
+      return true;
+    case 'flag':
+      return selected.hasFlag(uid, key.flag) === key.present;
+    case 'recent':
+      return selected.isRecent(uid);
+    case 'new':
+      return selected.isRecent(uid) && !selected.hasFlag(uid, '\\Seen');
+    case 'old':
+      return !selected.isRecent(uid);
+    case 'size':
+      return key.op === 'larger' ? c.mail.size > key.octets : c.mail.size < key.octets;
+    case 'seq':
+      return matcher(key.set, selected.count)(c.seq);
+    case 'uid': {
+      const all = selected.all();
+      return matcher(key.set, all.length > 0 ? all[all.length - 1]! : 0)(uid);
+    }
+    case 'not':
+      return !(await matches(key.key, c, scope));
+    case 'or':
+      return (await matches(key.a, c, scope)) || (await matches(key.b, c, scope));
+    case 'and':
+      for (const k of key.keys) if (!(await matches(k, c, scope))) return false;
+      return true;
+    case 'date': {
+      if (key.of === 'internal') return compareDay(dayOf(c.mail.internalDate), key.op, key.day);
+      const m = await c.message();
+      const date = m ? fieldValue(m.root.fields, 'date') : undefined;
+      // Without a readable Date: header the arrival date stands in for the sending date.
+      const day = (date !== undefined ? headerDay(date) : null) ?? dayOf(c.mail.internalDate);
+      return compareDay(day, key.op, key.day);
+    }
+    case 'header': {
+      const m = await c.message();
+      if (!m) return false;
+      const values = m.root.fields.filter((f) => f.name === key.field);
+      // RFC 3501: an empty string matches every message that has the field at all.
+      if (key.value === '') return values.length > 0;
+      return values.some((f) => contains(decodeHeaderValue(f.value), key.value));
+    }
+    case 'body':
+    case 'text': {
+      const m = await c.message();
+      if (!m) return false;
+      if (key.kind === 'text' && contains(headerText(m.root), key.value)) return true;
+      return contains(bodyText(m.buf, m.root), key.value);
+    }
+  }
+}
+
+/** The UIDs of the messages that match, in sequence order. */
+export async function search(key: SearchKey, scope: SearchScope): Promise<number[]> {
+  const out: number[] = [];
+  const uids = scope.selected.all();
+  for (let i = 0; i < uids.length; i++) {
+    const uid = uids[i]!;
+    const mail = scope.selected.get(uid);
+    if (!mail || scope.selected.isExpunged(uid)) continue;
+    if (await matches(key, new Candidate(i + 1, mail, scope), scope)) out.push(uid);
+  }
+  return out;
+}

@@ -1,0 +1,213 @@
+// The selected mailbox as one session sees it: sequence numbers, flags, \Recent, and the changes other
+// sessions and local delivery made since it last looked. Sequence numbers may only shift when the client
+// is told (EXPUNGE), so mail removed elsewhere stays addressable until an EXPUNGE may be sent
+// (RFC 3501 section 7.4.1: never during FETCH, STORE or SEARCH).
+import type { MailboxStore, MailboxVersion } from '../store/mailbox-store.ts';
+import { SYSTEM_FLAGS } from '../store/mailbox-store.ts';
+import type { MailboxInfo, StoredMail } from '../store/types.ts';
+import { bad, no } from './errors.ts';
+import { highest, matcher, type SequenceSet } from './protocol/sequence-set.ts';
+
+export class MailboxGoneError extends Error {
+  constructor() {
+    super('the selected mailbox was deleted');
+  }
+}
+
+type Store = Pick<MailboxStore, 'mailboxVersion' | 'listMail' | 'claimRecent' | 'firstRecentUid'>;
+
+export class SelectedMailbox {
+  /** Sequence number - 1 to UID, ascending. */
+  private uids: number[] = [];
+  private readonly mail = new Map<number, StoredMail>();
+  private readonly recent = new Set<number>();
+  /** Gone from the store but not yet announced with EXPUNGE. */
+  private readonly expunged = new Set<number>();
+  private readonly keywords = new Set<string>();
+  private version: MailboxVersion = { uidNext: 1, modseq: 0 };
+  /** A keyword appeared through this session's own STORE: the next sync repeats FLAGS. */
+  private keywordsGrew = false;
+
+  private constructor(
+    readonly info: MailboxInfo,
+    readonly readOnly: boolean,
+    private readonly store: Store,
+  ) {}
+
+  /** Opens the mailbox and returns the untagged SELECT/EXAMINE responses. */
+  static async open(store: Store, info: MailboxInfo, readOnly: boolean): Promise<{ selected: SelectedMailbox; lines: string[] }> {
+    const s = new SelectedMailbox(info, readOnly, store);
+    const version = await store.mailboxVersion(info.id);
+    if (!version) throw no('Mailbox does not exist', 'NONEXISTENT');
+    s.version = version;
+    // Claim before listing: whatever arrives in between is claimed by the next sync, never lost.
+    const firstRecent = readOnly ? await store.firstRecentUid(info.id) : await store.claimRecent(info.id);
+    for (const m of await store.listMail(info.id)) s.add(m, m.uid >= firstRecent);
+    const unseen = s.uids.findIndex((uid) => !s.hasFlag(uid, '\\Seen'));
+    const lines = [
+      `FLAGS (${s.flagNames().join(' ')})`,
+      readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags in a read-only mailbox' : `OK [PERMANENTFLAGS (${SYSTEM_FLAGS.join(' ')} \\*)] Flags permitted`,
+      `${s.uids.length} EXISTS`,
+      `${s.recent.size} RECENT`,
+      ...(unseen >= 0 ? [`OK [UNSEEN ${unseen + 1}] First unseen message`] : []),
+      `OK [UIDVALIDITY ${info.uidValidity}] UIDs valid`,
+      `OK [UIDNEXT ${version.uidNext}] Predicted next UID`,
+    ];
+    return { selected: s, lines };
+  }
+
+  get count(): number {
+    return this.uids.length;
+  }
+
+  get uidNext(): number {
+    return this.version.uidNext;
+  }
+
+  /** The store's change counters as of the last sync. */
+  get known(): MailboxVersion {
+    return this.version;
+  }
+
+  seqOf(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid]!;
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  get(uid: number): StoredMail | undefined {
+    return this.mail.get(uid);
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recent.has(uid);
+  }
+
+  isExpunged(uid: number): boolean {
+    return this.expunged.has(uid);
+  }
+
+  /** Flags as FETCH reports them, \Recent included. */
+  flagsOf(uid: number): string[] {
+    const flags = this.mail.get(uid)?.flags ?? [];
+    return this.recent.has(uid) ? [...flags, '\\Recent'] : flags;
+  }
+
+  hasFlag(uid: number, flag: string): boolean {
+    if (flag.toLowerCase() === '\\recent') return this.recent.has(uid);
+    return (this.mail.get(uid)?.flags ?? []).some((f) => f.toLowerCase() === flag.toLowerCase());
+  }
+
+  /** All UIDs in sequence order, the not yet announced expunged ones included. */
+  all(): readonly number[] {
+    return this.uids;
+  }
+
+  /**
+   * The UIDs a set names, in sequence order. Sequence numbers beyond the mailbox are an error (the
+   * client is out of step); UIDs that do not exist are simply not there (RFC 3501 section 6.4.8).
+   */
+  resolve(set: SequenceSet, byUid: boolean): number[] {
+    if (byUid) {
+      const max = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
+      const has = matcher(set, max);
+      return this.uids.filter((uid) => has(uid) && !this.expunged.has(uid));
+    }
+    if (this.uids.length === 0 || highest(set, this.uids.length) > this.uids.length) throw bad('Invalid message sequence number');
+    const has = matcher(set, this.uids.length);
+    return this.uids.filter((_, i) => has(i + 1));
+  }
+
+  /** Records flag changes this session made, so the next sync does not report them back. */
+  applyChanges(changed: readonly StoredMail[]): void {
+    for (const m of changed) if (this.mail.has(m.uid)) this.mail.set(m.uid, m);
+    const before = this.keywords.size;
+    for (const m of changed) for (const f of m.flags) if (!f.startsWith('\\')) this.keywords.add(f);
+    if (this.keywords.size !== before) this.keywordsGrew = true;
+  }
+
+  /**
+   * Catches up with the store and returns the untagged responses that tell the client: new keywords
+   * (FLAGS), flag changes (FETCH), removals (EXPUNGE, only when allowed) and new mail (EXISTS, RECENT).
+   */
+  async sync(allowExpunge: boolean): Promise<string[]> {
+    const v = await this.store.mailboxVersion(this.info.id);
+    if (!v) throw new MailboxGoneError();
+    const lines: string[] = [];
+    if (this.keywordsGrew) {
+      this.keywordsGrew = false;
+      lines.push(`FLAGS (${this.flagNames().join(' ')})`);
+    }
+    const flagsChanged = v.modseq !== this.version.modseq;
+    const newMail = v.uidNext !== this.version.uidNext;
+    if (flagsChanged || newMail) {
+      const rows = await this.store.listMail(this.info.id, flagsChanged ? 1 : this.version.uidNext);
+      const keywordsBefore = this.keywords.size;
+      const fetches: string[] = [];
+      if (flagsChanged) {
+        const present = new Set(rows.map((r) => r.uid));
+        for (const uid of this.uids) if (!present.has(uid)) this.expunged.add(uid);
+      }
+      const maxKnown = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
+      const arrived: StoredMail[] = [];
+      for (const row of rows) {
+        const known = this.mail.get(row.uid);
+        if (!known) {
+          if (row.uid > maxKnown) arrived.push(row);
+          continue;
+        }
+        if (known.flags.join(' ') !== row.flags.join(' ')) {
+          this.mail.set(row.uid, row);
+          for (const f of row.flags) if (!f.startsWith('\\')) this.keywords.add(f);
+          fetches.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS (${this.flagsOf(row.uid).join(' ')}))`);
+        }
+      }
+      const firstRecent = arrived.length > 0 && !this.readOnly ? await this.store.claimRecent(this.info.id) : Infinity;
+      for (const m of arrived) this.add(m, m.uid >= firstRecent);
+      if (this.keywords.size !== keywordsBefore) lines.push(`FLAGS (${this.flagNames().join(' ')})`);
+      lines.push(...fetches);
+      this.version = v;
+      if (allowExpunge) lines.push(...this.announceExpunges());
+      if (arrived.length > 0) {
+        lines.push(`${this.uids.length} EXISTS`, `${this.recent.size} RECENT`);
+      }
+      return lines;
+    }
+    if (allowExpunge) lines.push(...this.announceExpunges());
+    return lines;
+  }
+
+  /** Forgets expunged mail, highest sequence number first so each number is still right when sent. */
+  private announceExpunges(): string[] {
+    if (this.expunged.size === 0) return [];
+    const lines: string[] = [];
+    for (let i = this.uids.length - 1; i >= 0; i--) {
+      const uid = this.uids[i]!;
+      if (!this.expunged.has(uid)) continue;
+      lines.push(`${i + 1} EXPUNGE`);
+      this.uids.splice(i, 1);
+      this.mail.delete(uid);
+      this.recent.delete(uid);
+      this.expunged.delete(uid);
+    }
+    return lines;
+  }
+
+  private add(m: StoredMail, recent: boolean): void {
+    this.uids.push(m.uid);
+    this.mail.set(m.uid, m);
+    if (recent) this.recent.add(m.uid);
+    for (const f of m.flags) if (!f.startsWith('\\')) this.keywords.add(f);
+  }
+
+  private flagNames(): string[] {
+    return [...SYSTEM_FLAGS, ...this.keywords];
+  }
+}

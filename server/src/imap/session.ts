@@ -1,0 +1,335 @@
+// One IMAP connection: frames commands (protocol/command-reader.ts), parses them (protocol/commands.ts),
+// checks the state, runs the command from commands/ and turns a thrown ImapError into the tagged NO or
+// BAD. After each command the selected mailbox is synchronised, so the client hears about changes made
+// by other sessions and by delivery.
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { Log as Logger } from '../telemetry/log.ts';
+import type { Config } from '../config/settings.ts';
+import { isLoopback } from '../config/validators.ts';
+import type { SessionRegistry } from '../service/session-registry.ts';
+import type { TlsMaterial } from '../smtp/tls.ts';
+import type { MailboxStore } from '../store/mailbox-store.ts';
+import type { DirectoryStore } from '../store/store.ts';
+import type { Account } from '../store/types.ts';
+import type { EventBus } from '../telemetry/events.ts';
+import { newQueueId } from '../util/ids.ts';
+import { capabilities } from './capabilities.ts';
+import { HANDLERS, type ImapState } from './commands/index.ts';
+import type { Handler } from './commands/types.ts';
+import { ImapError } from './errors.ts';
+import { COMMAND_LINE_MAX_BYTES, IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
+import type { MailboxWatcher } from './mailbox-watcher.ts';
+import { CommandReader } from './protocol/command-reader.ts';
+import { parseCommand, type Command } from './protocol/commands.ts';
+import { MailboxGoneError, type SelectedMailbox } from './selected-mailbox.ts';
+import { SocketReader } from './shared/socket-reader.ts';
+import { upgradeToTls } from './shared/starttls.ts';
+import type { ListenerSession } from './shared/tcp-listener.ts';
+
+export type ImapStore = Pick<DirectoryStore, 'findAccount'> & MailboxStore;
+
+export interface ImapSessionDeps {
+  config: Config;
+  watcher: MailboxWatcher;
+  store: ImapStore;
+  events: EventBus;
+  sessions: SessionRegistry;
+  tls: TlsMaterial;
+  log: Logger;
+}
+
+/** A tagged OK; handlers that write their own tagged response (LOGOUT, STARTTLS) return 'done'. */
+export type Completion = { code?: string; text: string } | 'done';
+
+/** Commands during which EXPUNGE must not be sent (RFC 3501 section 7.4.1); their UID forms may. */
+const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
+/** Commands that leave or replace the selected mailbox: nothing to catch up on first. */
+const RESELECTING = new Set(['SELECT', 'EXAMINE', 'CLOSE', 'UNSELECT', 'LOGOUT']);
+
+export class ImapSession implements ListenerSession {
+  readonly id = newQueueId();
+  readonly remoteAddress: string;
+  readonly log: Logger;
+  state: ImapState = 'not_authenticated';
+  secure = false;
+  account: Account | null = null;
+  selected: SelectedMailbox | null = null;
+  authFailures = 0;
+  private socket: net.Socket | tls.TLSSocket;
+  private reader: SocketReader;
+  private readonly commands: CommandReader;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */
+  private waiting = false;
+  private stopping = false;
+  private ended = false;
+
+  constructor(
+    socket: net.Socket,
+    readonly deps: ImapSessionDeps,
+  ) {
+    this.socket = socket;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.log = deps.log.child({ session: this.id });
+    this.reader = new SocketReader(socket, INPUT_BUFFER_MAX_BYTES, () => this.touch());
+    this.commands = new CommandReader({
+      reader: () => this.reader,
+      continueLiteral: () => this.write('+ Ready for literal data\r\n'),
+      // A client sending a command (an APPEND literal, say) gets the grace period to finish it.
+      started: () => (this.waiting = false),
+      appendMaxBytes: this.appendMaxBytes,
+    });
+    socket.on('close', () => (this.ended = true));
+  }
+
+  get appendMaxBytes(): number {
+    return this.deps.config['smtp.max_message_size_bytes'];
+  }
+
+  /** LOGIN and PLAIN carry the password in the clear: only over TLS, or on loopback. */
+  get plaintextAllowed(): boolean {
+    return this.secure || isLoopback(this.remoteAddress);
+  }
+
+  get store(): ImapStore {
+    return this.deps.store;
+  }
+
+  /** The logged-in account (commands reach this only in the authenticated and selected states). */
+  get user(): Account {
+    if (!this.account) throw new Error('no account in an authenticated state');
+    return this.account;
+  }
+
+  capabilities(): string {
+    return capabilities({
+      authenticated: this.state !== 'not_authenticated',
+      secure: this.secure,
+      plaintextAllowed: this.plaintextAllowed,
+      appendMaxBytes: this.appendMaxBytes,
+    }).join(' ');
+  }
+
+  async run(): Promise<void> {
+    this.deps.sessions.add('imap', this.id, this.remoteAddress);
+    this.log.debug({ remote: this.remoteAddress }, 'connected');
+    try {
+      this.touch();
+      await this.write(`* OK [CAPABILITY ${this.capabilities()}] Mailroom IMAP4rev1 server ready\r\n`);
+      await this.loop();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'session failed');
+    } finally {
+      this.close();
+      this.deps.sessions.remove('imap', this.id);
+      this.log.debug('disconnected');
+    }
+  }
+
+  shutdown(): void {
+    this.stopping = true;
+    if (this.waiting) this.close('* BYE Server shutting down\r\n');
+  }
+
+  destroy(): void {
+    this.close();
+  }
+
+  async write(data: string | Buffer): Promise<void> {
+    if (this.ended) return;
+    if (!this.socket.write(data)) {
+      await new Promise<void>((resolve) => {
+        this.socket.once('drain', resolve);
+        this.socket.once('close', resolve);
+      });
+    }
+  }
+
+  untagged(line: string | Buffer): Promise<void> {
+    return this.write(typeof line === 'string' ? `* ${line}\r\n` : Buffer.concat([Buffer.from('* '), line, Buffer.from('\r\n')]));
+  }
+
+  /** A raw line (AUTHENTICATE responses, IDLE's DONE); null when the client went away or overflowed it. */
+  async readLine(maxBytes: number): Promise<string | null> {
+    const r = await this.reader.readLine(maxBytes);
+    return r.kind === 'line' ? r.line.toString('latin1') : null;
+  }
+
+  async startTls(): Promise<void> {
+    this.reader.detach();
+    const secure = await upgradeToTls(this.socket as net.Socket, this.deps.tls);
+    this.socket = secure;
+    this.secure = true;
+    secure.on('error', (err) => this.log.debug({ err: err.message }, 'TLS connection error'));
+    secure.on('close', () => (this.ended = true));
+    this.reader = new SocketReader(secure, INPUT_BUFFER_MAX_BYTES, () => this.touch());
+    this.touch();
+  }
+
+  select(mailbox: SelectedMailbox | null): void {
+    this.selected = mailbox;
+    this.state = mailbox ? 'selected' : 'authenticated';
+  }
+
+  /** Sends what changed in the selected mailbox since the client last heard. */
+  async syncSelected(allowExpunge: boolean): Promise<void> {
+    if (!this.selected) return;
+    for (const line of await this.selected.sync(allowExpunge)) await this.untagged(line);
+  }
+
+  /**
+   * IDLE (RFC 2177): until the client sends a line, report changes as the mailbox watcher sees them
+   * (within IDLE_POLL_INTERVAL_MS). Returns the client's line, or null when the connection ended.
+   */
+  async idle(): Promise<string | null> {
+    let syncing: Promise<void> | null = null;
+    let again = false;
+    const sync = () => {
+      if (syncing) {
+        again = true;
+        return;
+      }
+      syncing = this.syncSelected(true)
+        .catch((err: Error) => this.onSyncError(err))
+        .finally(() => {
+          syncing = null;
+          if (again && !this.ended) {
+            again = false;
+            sync();
+          }
+        });
+    };
+    const selected = this.selected;
+    const unwatch = selected ? this.deps.watcher.watch(selected.info.id, selected.known, sync) : () => undefined;
+    this.waiting = true;
+    try {
+      if (this.stopping) {
+        this.close('* BYE Server shutting down\r\n');
+        return null;
+      }
+      const line = await this.readLine(COMMAND_LINE_MAX_BYTES);
+      // An over-long line where DONE was expected: there is no command to answer, so say goodbye.
+      if (line === null) this.close('* BYE Expected DONE\r\n');
+      return line;
+    } finally {
+      this.waiting = false;
+      unwatch();
+      await syncing;
+    }
+  }
+
+  /** Sends a last line (if any) and closes the connection. */
+  close(last?: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (last) this.socket.end(last);
+    else this.socket.destroy();
+    // A client that never reads its last response must not hold the connection open.
+    setTimeout(() => this.socket.destroy(), 5_000).unref();
+  }
+
+  private async loop(): Promise<void> {
+    let bad = 0;
+    while (!this.ended && !this.stopping) {
+      this.waiting = true;
+      const frame = await this.commands.read();
+      this.waiting = false;
+      if (frame.kind === 'eof' || this.ended) return;
+      let status: 'OK' | 'NO' | 'BAD';
+      if (frame.kind === 'reject') {
+        await this.write(`${frame.tag} ${frame.status} ${frame.code ? `[${frame.code}] ` : ''}${frame.text}\r\n`);
+        if (frame.fatal) {
+          this.close('* BYE Cannot continue after that command\r\n');
+          return;
+        }
+        status = frame.status;
+      } else {
+        status = await this.execute(frame.data);
+      }
+      bad = status === 'BAD' ? bad + 1 : 0;
+      if (bad >= MAX_BAD_COMMANDS) {
+        this.close('* BYE Too many invalid commands\r\n');
+        return;
+      }
+    }
+    if (this.stopping && !this.ended) this.close('* BYE Server shutting down\r\n');
+  }
+
+  private async execute(data: Buffer): Promise<'OK' | 'NO' | 'BAD'> {
+    const parsed = parseCommand(data);
+    if ('error' in parsed) return this.fail(parsed.tag, parsed.error);
+    const { tag, command } = parsed;
+    // The table pairs each name with its handler; indexing by a union of names loses that pairing.
+    const handler = HANDLERS[command.name] as Handler;
+    if (!handler.states.includes(this.state)) {
+      const why =
+        this.state === 'not_authenticated' ? 'log in first'
+        : handler.states.includes('not_authenticated') ? 'already logged in'
+        : this.state === 'selected' ? 'close the mailbox first'
+        : 'select a mailbox first';
+      return this.fail(tag, new ImapError('BAD', `${command.name} is not allowed in this state: ${why}`));
+    }
+    let status: 'OK' | 'NO' | 'BAD' = 'OK';
+    let completion: Completion | null = null;
+    let error: ImapError | null = null;
+    try {
+      // Catch up first, so what the command reports is current; expunges wait, since the client's
+      // sequence numbers in this command refer to the messages it knows.
+      if (this.state === 'selected' && !RESELECTING.has(command.name)) await this.syncSelected(false);
+      completion = await handler.run(this, command, tag);
+    } catch (err) {
+      if (err instanceof ImapError) error = err;
+      else if (err instanceof MailboxGoneError) return this.mailboxGone();
+      else {
+        this.log.error({ err: (err as Error).message, command: command.name }, 'command failed');
+        error = new ImapError('NO', 'Internal server error; try again later', 'SERVERBUG');
+      }
+      status = error.status;
+    }
+    if (completion === 'done' || this.ended) return status;
+    try {
+      await this.syncAfter(command);
+    } catch (err) {
+      if (err instanceof MailboxGoneError) return this.mailboxGone();
+      this.log.error({ err: (err as Error).message }, 'mailbox sync failed');
+    }
+    if (error) return this.fail(tag, error);
+    const { code, text } = completion!;
+    await this.write(`${tag} OK ${code ? `[${code}] ` : ''}${text}\r\n`);
+    return status;
+  }
+
+  private async syncAfter(command: Command): Promise<void> {
+    if (this.state !== 'selected') return;
+    if (command.name === 'SELECT' || command.name === 'EXAMINE') return;
+    const uid = 'uid' in command && command.uid;
+    await this.syncSelected(!(NO_EXPUNGE_DURING.has(command.name) && !uid));
+  }
+
+  private async fail(tag: string, error: ImapError): Promise<'NO' | 'BAD'> {
+    await this.write(`${tag} ${error.status} ${error.code ? `[${error.code}] ` : ''}${error.message}\r\n`);
+    return error.status;
+  }
+
+  private mailboxGone(): 'NO' {
+    this.close('* BYE The selected mailbox was deleted\r\n');
+    return 'NO';
+  }
+
+  private onSyncError(err: Error): void {
+    if (err instanceof MailboxGoneError) this.mailboxGone();
+    else this.log.error({ err: err.message }, 'mailbox sync failed');
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.ended) return;
+    this.idleTimer = setTimeout(() => {
+      this.log.info('idle timeout');
+      this.close('* BYE Autologout; idle for too long\r\n');
+    }, IMAP_IDLE_TIMEOUT_MS);
+    this.idleTimer.unref();
+  }
+}

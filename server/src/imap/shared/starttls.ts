@@ -1,0 +1,30 @@
+// Upgrades a plaintext connection in place (IMAP STARTTLS, POP3 STLS) with the server's certificate.
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { TlsMaterial } from '../../smtp/tls.ts';
+
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+
+/** Resolves with the TLS socket once the handshake is done; rejects (and destroys both) if it fails. */
+export function upgradeToTls(socket: net.Socket, material: TlsMaterial): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: tls.createSecureContext({ key: material.key, cert: material.cert }) });
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      secure.destroy();
+      socket.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new Error('TLS handshake timed out')), HANDSHAKE_TIMEOUT_MS);
+    timer.unref();
+    secure.once('error', fail);
+    secure.once('_tlsError', fail);
+    // once(): a TLS 1.2 renegotiation emits 'secure' again and must not restart the session.
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      secure.off('error', fail);
+      secure.off('_tlsError', fail);
+      resolve(secure);
+    });
+  });
+}

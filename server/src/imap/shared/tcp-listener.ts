@@ -1,0 +1,70 @@
+// A TCP listener for a line protocol: one session object per connection, a connection cap, and the
+// stop sequence every Mailroom listener follows: stop accepting, ask each session to end at its next
+// command boundary, and after the grace period close whatever is left. Shared by IMAP and POP3.
+import net, { type AddressInfo } from 'node:net';
+import type { Log as Logger } from '../../telemetry/log.ts';
+
+export interface ListenerSession {
+  /** Serves the connection; resolves once it is closed, never rejects. */
+  run(): Promise<void>;
+  /** The server is stopping: say goodbye at once if idle, otherwise after the command in progress. */
+  shutdown(): void;
+  /** The grace period is over: close now. */
+  destroy(): void;
+}
+
+export interface TcpListenerOptions {
+  createSession(socket: net.Socket): ListenerSession;
+  /** Tells a client over the connection cap why it is turned away, before it is closed. */
+  refusal: string;
+  maxConnections: number;
+  graceMs: number;
+  log: Logger;
+}
+
+export class TcpListener {
+  private readonly server: net.Server;
+  private readonly running = new Map<ListenerSession, Promise<void>>();
+
+  constructor(private readonly options: TcpListenerOptions) {
+    this.server = net.createServer((socket) => this.accept(socket));
+    this.server.on('error', (err) => options.log.warn({ err: err.message }, 'listener error'));
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const session of this.running.keys()) session.shutdown();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.graceMs)));
+    await Promise.race([Promise.allSettled([...this.running.values()]), grace]);
+    clearTimeout(timer);
+    for (const session of this.running.keys()) session.destroy();
+    await Promise.allSettled([...this.running.values()]);
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    // Without a listener, a reset from the client would be an uncaught 'error' and end the process.
+    socket.on('error', (err) => this.options.log.debug({ err: err.message }, 'connection error'));
+    // Replies are many small writes; waiting for ACKs between them (Nagle) adds tens of ms each.
+    socket.setNoDelay(true);
+    if (this.running.size >= this.options.maxConnections) {
+      socket.end(this.options.refusal);
+      return;
+    }
+    const session = this.options.createSession(socket);
+    const done = session.run().finally(() => this.running.delete(session));
+    this.running.set(session, done);
+  }
+}

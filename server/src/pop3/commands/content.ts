@@ -1,0 +1,11 @@
+// Reads a maildrop message's content for RETR and TOP.
+import type { DropMessage } from '../maildrop.ts';
+import { Pop3Error } from '../reply.ts';
+import type { Pop3Session } from '../session.ts';
+
+export async function readContent(session: Pop3Session, m: DropMessage): Promise<Buffer> {
+  const content = await session.deps.store.readMail(m.mailId);
+  // An IMAP client may have expunged it since the maildrop was opened.
+  if (!content) throw new Pop3Error(`Message ${m.number} was removed by another session`, 'SYS/PERM');
+  return content;
+}

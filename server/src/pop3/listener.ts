@@ -1,0 +1,44 @@
+// The POP3 listener: plaintext with STLS, one session per connection, one session per maildrop.
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/settings.ts';
+import type { SessionRegistry } from '../service/session-registry.ts';
+import type { TlsMaterial } from '../smtp/tls.ts';
+import type { EventBus } from '../telemetry/events.ts';
+import { logger } from '../telemetry/log.ts';
+import { TcpListener } from '../imap/shared/tcp-listener.ts';
+import { MAX_CONNECTIONS } from './limits.ts';
+import { MaildropLocks } from './maildrop-lock.ts';
+import { Pop3Session, type Pop3Store } from './session.ts';
+
+export interface Pop3ListenerDeps {
+  config: Config;
+  store: Pop3Store;
+  events: EventBus;
+  sessions: SessionRegistry;
+  tls: TlsMaterial;
+}
+
+export class Pop3Listener {
+  private readonly listener: TcpListener;
+
+  constructor(deps: Pop3ListenerDeps) {
+    const log = logger('pop3');
+    const locks = new MaildropLocks();
+    this.listener = new TcpListener({
+      createSession: (socket) => new Pop3Session(socket, { ...deps, locks, log }),
+      refusal: '-ERR [SYS/TEMP] Too many connections, try again later\r\n',
+      maxConnections: MAX_CONNECTIONS,
+      graceMs: deps.config['server.shutdown_grace_seconds'] * 1000,
+      log,
+    });
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return this.listener.listen(port, host);
+  }
+
+  /** Stops accepting; idle sessions end at once, busy ones after their command or the grace period. */
+  close(): Promise<void> {
+    return this.listener.close();
+  }
+}

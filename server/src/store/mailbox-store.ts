@@ -1,0 +1,94 @@
+// The mailbox half of the Store: folders, the messages in them, flags and the change counters that let
+// several IMAP and POP3 sessions on one mailbox see each other's changes. Everything addresses mail by
+// (mailbox id, UID); callers find mailbox ids only through their own account, which is the access check.
+import type { MailboxInfo, StoredMail } from './types.ts';
+
+/** The one hierarchy delimiter: "Archive/2024" is the child "2024" of "Archive". */
+export const MAILBOX_DELIMITER = '/';
+
+/** Flags the server gives meaning to (RFC 3501 2.3.2); \Recent is per session and never stored. */
+export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'] as const;
+
+export type MailboxErrorCode = 'exists' | 'not_found' | 'has_children' | 'invalid';
+
+export class MailboxError extends Error {
+  constructor(
+    readonly code: MailboxErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MailboxError';
+  }
+}
+
+/**
+ * What a session compares to learn whether anything changed: uidNext moves when mail arrives (local
+ * delivery, APPEND, COPY), modseq when flags change or mail is expunged. Reading it is one row by key.
+ */
+export interface MailboxVersion {
+  uidNext: number;
+  modseq: number;
+}
+
+export interface MailboxStatus {
+  messages: number;
+  recent: number;
+  unseen: number;
+  uidNext: number;
+  uidValidity: number;
+}
+
+/** COPY and MOVE results for UIDPLUS: sourceUids[i] became targetUids[i]. */
+export interface CopyResult {
+  uidValidity: number;
+  sourceUids: number[];
+  targetUids: number[];
+}
+
+export type FlagOperation = 'add' | 'remove' | 'replace';
+
+export interface MailboxStore {
+  listMailboxes(accountId: number): Promise<MailboxInfo[]>;
+  /** INBOX matches case-insensitively; every other name exactly. */
+  findMailbox(accountId: number, name: string): Promise<MailboxInfo | null>;
+  /** Creates the mailbox and any missing parents. Throws MailboxError 'exists' or 'invalid'. */
+  createMailbox(accountId: number, name: string): Promise<MailboxInfo>;
+  /** Removes a mailbox and its mail. INBOX and mailboxes with children are refused. */
+  deleteMailbox(accountId: number, name: string): Promise<void>;
+  /**
+   * Renames a mailbox with its children; missing parents of the new name are created. Renaming INBOX
+   * moves its mail into the new mailbox and leaves INBOX empty (RFC 3501 6.3.5).
+   */
+  renameMailbox(accountId: number, from: string, to: string): Promise<void>;
+
+  /** Subscribed names; they may name mailboxes that no longer exist (RFC 3501 6.3.6). */
+  listSubscriptions(accountId: number): Promise<string[]>;
+  setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+
+  /** null when the mailbox no longer exists. */
+  mailboxVersion(mailboxId: number): Promise<MailboxVersion | null>;
+  /** Versions of many mailboxes in one read (IDLE watching); mailboxes that no longer exist are absent. */
+  mailboxVersions(mailboxIds: readonly number[]): Promise<Map<number, MailboxVersion>>;
+  mailboxStatus(mailboxId: number): Promise<MailboxStatus | null>;
+  /**
+   * Hands the caller the mail no session has seen yet: UIDs from the returned value up to the current
+   * uidNext are \Recent for this caller only; the next caller starts after them.
+   */
+  claimRecent(mailboxId: number): Promise<number>;
+  /** The first UID not yet claimed as recent, without claiming (EXAMINE, STATUS). */
+  firstRecentUid(mailboxId: number): Promise<number>;
+
+  /** Mail in UID order; with fromUid, only UIDs at or above it. */
+  listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]>;
+  readMail(id: number): Promise<Buffer | null>;
+  appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
+  /** Changes flags of the given UIDs (missing ones are skipped); returns the mail whose flags changed. */
+  setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]>;
+  copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
+  /** Copy and expunge in one transaction: the mail is never in both mailboxes or in neither. */
+  moveMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
+  /** Removes mail flagged \Deleted (only among uids when given); returns the UIDs removed. */
+  expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]>;
+  /** Removes the given mail whatever its flags (POP3's UPDATE state); returns the UIDs removed. */
+  removeMail(mailboxId: number, uids: readonly number[]): Promise<number[]>;
+}
