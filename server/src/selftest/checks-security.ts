@@ -53,7 +53,9 @@ export function certificateWarnings(cert: CertificateFacts, now: number): Warnin
     const days = Math.floor((validTo - now) / 86_400_000);
     warnings.push({ id: 'tls_certificate_expiring', severity: 'high', message: `The STARTTLS certificate expires in ${days} day(s), on ${new Date(validTo).toISOString()}.`, remedy: 'Renew the certificate before it expires and restart Mailroom.' });
   }
-  if (cert.selfSigned || x509.checkIssued(x509)) {
+  // Self-signed: issued by itself and verified by its own key (checkIssued also wants keyCertSign,
+  // which many self-signed server certificates lack).
+  if (cert.selfSigned || (x509.issuer === x509.subject && x509.verify(x509.publicKey))) {
     warnings.push({ id: 'tls_certificate_self_signed', severity: 'medium', message: `STARTTLS uses a self-signed certificate (${cert.file}); clients cannot verify the server.`, remedy: 'Set tls.cert_file and tls.key_file to a certificate from a CA (e.g. Let\'s Encrypt) for the host name.' });
   }
   return warnings;
