@@ -16,6 +16,8 @@ export interface MailroomOptions {
   trustLoopback?: boolean;
   /** Extra node flags for the server process, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** false: MAILROOM_DATABASE_ACCEPT_WORKER=false, accepted mail is committed on the main thread. */
+  acceptWorker?: boolean;
 }
 
 /** The inherited environment without any MAILROOM_* variable, so a developer's settings cannot leak in. */
@@ -39,6 +41,7 @@ export async function startMailroom(opts: MailroomOptions = {}): Promise<Running
     MAILROOM_LOG_LEVEL: 'warn',
     ...(opts.greetingDelayMs !== undefined ? { MAILROOM_SMTP_GREETING_DELAY_MS: String(opts.greetingDelayMs) } : {}),
     ...(opts.trustLoopback ? { MAILROOM_TRUSTED_NETWORKS: '127.0.0.1/32' } : {}),
+    ...(opts.acceptWorker === false ? { MAILROOM_DATABASE_ACCEPT_WORKER: 'false' } : {}),
   };
   const cli = (...args: string[]) => runCommand(process.execPath, [MAILROOM_BIN, ...args], { env, timeoutMs: 60_000 });
   await cli('domain', 'add', RECIPIENT.split('@')[1]!);
@@ -72,8 +75,14 @@ export const mailroomTargets: Target[] = [
   {
     id: 'mailroom',
     label: 'Mailroom, greeting delay 0 ms',
-    notes: 'MAILROOM_SMTP_GREETING_DELAY_MS=0. 250 after the message is committed to SQLite (WAL, synchronous=FULL); delivery (claiming the job, then filing it into the INBOX: two more commits) runs concurrently on the same thread.',
+    notes: 'MAILROOM_SMTP_GREETING_DELAY_MS=0. 250 after the message is committed to SQLite (WAL, synchronous=FULL) and filed into the INBOX in that same transaction. The commit runs in a worker thread with its own connection, one batch at a time: the messages that finish while one commits make the next batch, and the main thread keeps serving SMTP.',
     start: () => startMailroom({ greetingDelayMs: 0 }),
+  },
+  {
+    id: 'mailroom-main-thread',
+    label: 'Mailroom, greeting delay 0 ms, commits on the main thread',
+    notes: 'As above with MAILROOM_DATABASE_ACCEPT_WORKER=false: the same transaction on the main thread, which waits for each fsync; only messages whose data ends in the same event-loop turn share a commit. The design before the accept worker, kept for comparison.',
+    start: () => startMailroom({ greetingDelayMs: 0, acceptWorker: false }),
   },
   {
     id: 'mailroom-trusted',

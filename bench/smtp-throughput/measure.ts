@@ -85,6 +85,8 @@ export interface ProfiledLoad {
   plan: RunPlan;
   result: RunResult;
   summary: ProfileSummary;
+  /** The accept worker thread, when the server ran one. */
+  worker: ProfileSummary | undefined;
 }
 
 /** Runs Mailroom (greeting 0 ms) under `node --cpu-prof` and summarises each timed window separately. */
@@ -107,12 +109,26 @@ async function profileOnce(plans: RunPlan[], keepDir: string | undefined): Promi
   } finally {
     await server.stop(); // the profile is written when the process exits
   }
-  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error('node --cpu-prof wrote no profile');
+  // One file per thread, CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; the main thread is 0 (the
+  // accept worker has its own, kept with --keep-profile).
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const file = files.find((f) => f.split('.').at(-3) === '0');
+  if (!file) throw new Error('node --cpu-prof wrote no profile of the main thread');
   if (keepDir) {
     fs.mkdirSync(keepDir, { recursive: true });
-    fs.copyFileSync(path.join(dir, file), path.join(keepDir, file));
+    for (const f of files) fs.copyFileSync(path.join(dir, f), path.join(keepDir, f));
   }
-  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-  return windows.map((w) => ({ plan: w.plan, result: w.result, summary: summariseProfile(profile, 15, w.windowUs) }));
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CpuProfile;
+  const profile = read(file);
+  // The accept worker is the thread that ran accept-worker.ts (the others load TypeScript for tsx).
+  const worker = files
+    .filter((f) => f !== file)
+    .map(read)
+    .find((p) => p.nodes.some((n) => n.callFrame.url.endsWith('/accept-worker.ts')));
+  return windows.map((w) => ({
+    plan: w.plan,
+    result: w.result,
+    summary: summariseProfile(profile, 15, w.windowUs),
+    worker: worker && summariseProfile(worker, 8, w.windowUs),
+  }));
 }

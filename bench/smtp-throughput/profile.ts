@@ -126,10 +126,10 @@ export function summariseProfile(profile: CpuProfile, n = 20, windowUs?: [number
 
 const code = (text: string) => `\`${text.replace(/\|/g, '\\|')}\``;
 
-export function renderProfile(summary: ProfileSummary): string[] {
+export function renderProfile(summary: ProfileSummary, thread = 'the main thread'): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return [
-    `Profile: ${(summary.wallMs / 1000).toFixed(1)} s of wall time, the main thread not idle for ${(summary.busyMs / 1000).toFixed(1)} s (${pct(summary.busyMs / summary.wallMs)}): running, blocked in a synchronous call (an fsync inside a SQLite commit counts here) or waiting for a CPU.`,
+    `Profile: ${(summary.wallMs / 1000).toFixed(1)} s of wall time, ${thread} not idle for ${(summary.busyMs / 1000).toFixed(1)} s (${pct(summary.busyMs / summary.wallMs)}): running, blocked in a synchronous call (an fsync inside a SQLite commit counts here) or waiting for a CPU.`,
     '',
     '| self time by area | ms | share of wall time |',
     '| --- | ---: | ---: |',

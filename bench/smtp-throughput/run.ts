@@ -172,6 +172,14 @@ async function main(): Promise<number> {
           ...renderProfile(p.summary),
           '',
         );
+        if (p.worker) {
+          extra.push(
+            'The accept worker thread in the same window (its own SQLite connection; the fsync of each commit counts as busy):',
+            '',
+            ...renderProfile(p.worker, 'the accept worker'),
+            '',
+          );
+        }
       }
     } catch (err) {
       log(`profiling failed: ${(err as Error).message}`);

@@ -87,7 +87,11 @@ describe('logging', () => {
     const switchedAt = Date.now();
     await submit('chatty');
     // smtplib sends its commands in lower case.
-    await loki.waitFor(() => loki.accepted().some((e) => e.labelSet.category === 'submission' && /C: ehlo client\.test/i.test(e.line)), 'submission commands in Loki', 5_000);
+    await loki.waitFor(
+      () => loki.accepted().some((e) => e.labelSet.category === 'submission' && /C: ehlo client\.test/i.test(e.line)) && loki.accepted().some((e) => e.labelSet.category === 'submission' && e.line.includes('"queueId"')),
+      'submission commands and the accepted line in Loki',
+      10_000,
+    );
     const submission = loki.accepted().filter((e) => e.labelSet.category === 'submission').map((e) => JSON.parse(e.line) as Record<string, unknown>);
     expect(submission.some((l) => String(l.msg).startsWith('S: 250'))).toBe(true);
     expect(submission.every((l) => typeof l.session === 'string')).toBe(true);

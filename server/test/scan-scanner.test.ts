@@ -37,7 +37,7 @@ describe.skipIf(!haveDaemons)('Scanner with real clamd and spamd', () => {
     expect(verdict).toMatchObject({ virus: { kind: 'clean' }, spam: { kind: 'scored', isSpam: true } });
     expect(decide(verdict, DEFAULT_SCAN_POLICY)).toMatchObject({ action: 'reject', reason: 'spam', reply: { code: 554, message: '5.7.1 Message rejected as spam' } });
 
-    const d = decide(verdict, { ...DEFAULT_SCAN_POLICY, spamRejectScore: null, spamSubjectPrefix: '[SPAM] ' });
+    const d = decide(verdict, { ...DEFAULT_SCAN_POLICY, spamAction: 'tag', spamRejectScore: null, spamSubjectPrefix: '[SPAM] ' });
     expect(d).toMatchObject({ action: 'deliver', folder: 'INBOX' });
     if (d.action !== 'deliver' || !d.spam) throw new Error('expected a tagged delivery');
     const parsed = await simpleParser(addSpamHeaders(gtubeMail(), d.spam));

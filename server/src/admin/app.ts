@@ -8,10 +8,13 @@ import { authenticate } from './auth.ts';
 import type { AdminDeps } from './deps.ts';
 import { ApiError, errorMiddleware } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { banRoutes } from './routes/bans.ts';
 import { directoryRoutes } from './routes/directory.ts';
+import { fetchAccountRoutes } from './routes/fetch-accounts.ts';
 import { loggingRoutes } from './routes/logging.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { quarantineRoutes } from './routes/quarantine.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { serverRoutes } from './routes/server.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -37,7 +40,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   app.use(open.routes());
   app.use(metricsRoutes(deps).routes());
 
-  const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), messageRoutes(deps), directoryRoutes(deps), warningRoutes(deps), loggingRoutes(deps)];
+  const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), quarantineRoutes(deps), messageRoutes(deps), directoryRoutes(deps), fetchAccountRoutes(deps), banRoutes(deps), warningRoutes(deps), loggingRoutes(deps)];
   const api = new Router();
   api.use('/api/v1', authenticate(deps.tokens));
   for (const routes of routers) api.use(routes.routes());

@@ -5,6 +5,7 @@ import type { QueueOperations } from '../delivery/queue-ops.ts';
 import type { SelfTest } from '../selftest/self-test.ts';
 import type { MailServer } from '../service/mail-server.ts';
 import type { LoggingHandles } from '../service/logging-setup.ts';
+import type { ContentScan } from '../smtp/content-scan.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -23,4 +24,6 @@ export interface AdminDeps {
   selfTest: SelfTest;
   metricsToken?: string | undefined;
   logging: LoggingHandles;
+  /** Scanning for injected messages, and the scanners' health for GET /api/v1/server. */
+  scan: ContentScan;
 }

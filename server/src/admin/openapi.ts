@@ -1,6 +1,9 @@
 // The OpenAPI 3.1 description of the admin API, served at /api/v1/openapi.json. Query parameter
 // schemas come from the same zod schemas the routes validate with, so they cannot disagree.
 import { z } from 'zod';
+import { banCreateSchema } from './routes/bans.ts';
+import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
+import { quarantineListSchema } from './routes/quarantine.ts';
 import { queueFilterSchema, queueListSchema } from './routes/queue-filter.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -20,13 +23,17 @@ const errorSchema = {
 };
 
 const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+const bodySchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const fetchAccountCreateBody = bodySchema(fetchAccountCreateSchema);
+const fetchAccountUpdateBody = bodySchema(fetchAccountUpdateSchema);
+const banCreateBody = bodySchema(banCreateSchema);
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
   '/healthz': { get: { summary: 'The service is up (no token needed).', role: null } },
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
   '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },
-  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners.', role: 'viewer' } },
+  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error.', role: 'viewer' } },
   '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator' } },
   '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator' } },
   '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer' } },
@@ -46,9 +53,16 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator' } },
   '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator' } },
   '/api/v1/queue/{id}/bounce': { post: { summary: 'Give up now and send the sender a DSN.', role: 'operator' } },
+  '/api/v1/quarantine': { get: { summary: 'A page of quarantined messages, newest first: {total, items} with sender, recipients and virus name.', role: 'viewer', query: quarantineListSchema } },
+  '/api/v1/quarantine/{id}': {
+    get: { summary: 'One quarantined message.', role: 'viewer' },
+    delete: { summary: 'Delete a quarantined message for good.', role: 'operator', ok: 204 },
+  },
+  '/api/v1/quarantine/{id}/content': { get: { summary: 'The infected message: raw message/rfc822 as an attachment, or ?format=parsed.', role: 'operator', produces: 'message/rfc822' } },
+  '/api/v1/quarantine/{id}/release': { post: { summary: 'Deliver to the original recipients: moved into the delivery queue (same id), due now, without another scan.', role: 'operator' } },
   '/api/v1/messages': {
     post: {
-      summary: 'Inject a raw message with its envelope (counts as processed, source api).',
+      summary: 'Inject a raw message with its envelope (counts as processed, source api). Scanned like MX mail: 422 message_rejected (virus, spam over the reject score), 503 scanner_unavailable (scan.unavailable_action = tempfail), else 201 {id, outcome}.',
       role: 'admin',
       ok: 201,
       body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'array', items: { type: 'string' } }, raw: { type: 'string' }, rawBase64: { type: 'string' } } },
@@ -74,6 +88,26 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     post: { summary: 'Add an alias.', role: 'admin', ok: 201, body: { type: 'object', required: ['address', 'target'], properties: { address: { type: 'string' }, target: { type: 'string' } } } },
   },
   '/api/v1/aliases/{address}': { delete: { summary: 'Remove an alias.', role: 'admin', ok: 204 } },
+  '/api/v1/fetch-accounts': {
+    get: { summary: 'External POP3 accounts collected into local accounts (never with their password), with the last run time, last error and messages fetched.', role: 'viewer' },
+    post: {
+      summary: 'Add an external POP3 account. security: tls (port 995 by default), starttls or none (110). The password is stored as given (it must be sent to the remote server) and never returned.',
+      role: 'admin',
+      ok: 201,
+      body: fetchAccountCreateBody,
+    },
+  },
+  '/api/v1/fetch-accounts/{id}': {
+    get: { summary: 'One external POP3 account.', role: 'viewer' },
+    patch: { summary: 'Change settings of an external account (any of the fields of POST except account).', role: 'admin', body: fetchAccountUpdateBody },
+    delete: { summary: 'Remove an external account and the UIDLs remembered for it.', role: 'admin', ok: 204 },
+  },
+  '/api/v1/fetch-accounts/{id}/fetch': { post: { summary: 'Fetch now, whatever the interval: {delivered, skipped, deleted, error}. 409 while the server is stopped or a fetch of it runs.', role: 'operator' } },
+  '/api/v1/bans': {
+    get: { summary: 'Banned client addresses: {items: [{address, reason (auto|manual), createdAt, expiresAt}]}.', role: 'viewer' },
+    post: { summary: 'Ban an address by hand for durationSeconds (default auth.ban_duration_seconds; null: until lifted). Loopback only with auth.ban_loopback.', role: 'operator', ok: 201, body: banCreateBody },
+  },
+  '/api/v1/bans/{address}': { delete: { summary: 'Lift a ban.', role: 'operator', ok: 204 } },
 };
 
 function queryParameters(schema: z.ZodObject): unknown[] {

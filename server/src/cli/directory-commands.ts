@@ -11,7 +11,7 @@ import { readPassword, type PasswordOptions } from './password-input.ts';
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 const MAX_ALIAS_DEPTH = 8;
 
-async function withStore<T>(config: () => Config, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(config: () => Config, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openStore(config());
   try {
     return await fn(store);
@@ -20,7 +20,7 @@ async function withStore<T>(config: () => Config, fn: (store: Store) => Promise<
   }
 }
 
-function address(value: string): string {
+export function address(value: string): string {
   const parsed = parseAddress(value);
   if (!parsed) throw new CliError(`not a valid address: ${JSON.stringify(value)} (expected local-part@domain)`);
   return parsed.normalized;
@@ -46,7 +46,7 @@ async function refuseAliasLoop(store: Store, alias: string, target: string): Pro
   throw new CliError(`alias ${alias} -> ${target} would make a chain longer than ${MAX_ALIAS_DEPTH} aliases`);
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+export const out = (line: string) => process.stdout.write(`${line}\n`);
 
 const passwordOptions = (cmd: Command, what: string): Command =>
   cmd.option('-p, --password <password>', `${what} (visible to other local users in the process list)`).option('--password-stdin', `read ${what} from standard input`);

@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/settings.ts';
 import { VERSION } from '../service/version.ts';
+import { registerBanCommands } from './ban-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
+import { registerFetchCommands } from './fetch-commands.ts';
 import { serve } from './serve.ts';
 
 export function buildProgram(): Command {
@@ -23,5 +25,7 @@ export function buildProgram(): Command {
     .action(async () => serve(config()));
 
   registerDirectoryCommands(program, config);
+  registerFetchCommands(program, config);
+  registerBanCommands(program, config);
   return program;
 }

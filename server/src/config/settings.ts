@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import * as k from './kinds.ts';
+import { isHostName, parseHostPort } from './validators.ts';
 
 interface Setting<S extends z.ZodType> {
   schema: S;
@@ -25,11 +26,28 @@ const setting = <S extends z.ZodType>(schema: S, def: z.input<S> | undefined, do
   ...extra,
 });
 
+// Scanner settings' own kinds: spam scores are decimals (SpamAssassin's 5.0), and the daemon addresses have
+// the shapes scan/endpoint.ts parses (config must not import it, so the check is repeated loosely here).
+const envNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v);
+const spamScore = z.preprocess(envNumber, z.number({ error: 'expected a score such as 5 or 6.5' }).positive('expected a score above 0'));
+const spamScoreOrOff = z.preprocess((v) => (v === 'off' || v === false ? null : envNumber(v)), z.union([z.null(), z.number().positive()], { error: "expected a score such as 20, or 'off'" }));
+const subjectPrefix = z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[\x20-\x7e]+$/, 'expected printable ASCII on one line, such as [SPAM]').optional());
+const hostPortOrSocket = (v: string): boolean => v.startsWith('/') || parseHostPort(v) !== null || isHostName(v);
+const clamdAddress = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .refine((v) => v.startsWith('/') || /^unix:(\/\/)?\/./.test(v) || (v.startsWith('tcp://') && hostPortOrSocket(v.slice(6).replace(/\/$/, ''))), 'expected tcp://host:port, unix:/path or an absolute socket path')
+    .optional(),
+);
+const spamdAddress = z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(hostPortOrSocket, "expected 'host:port' such as 127.0.0.1:783, or an absolute socket path").optional());
+
 export const SETTINGS = {
   hostname: setting(k.hostName, os.hostname(), 'Host name used in the SMTP greeting, Received headers and bounces; should be a fully qualified name.', { defaultDoc: "this machine's host name" }),
   data_dir: setting(k.text, './data', 'Directory for the embedded database, the generated TLS certificate and other state.'),
   bind: setting(k.bindAddress, '127.0.0.1', 'Address every listener binds to. Loopback by default; use 0.0.0.0 or :: to serve the network.'),
   'database.url': setting(k.optionalText, undefined, 'Database URL. Unset: an SQLite file `mailroom.db` in data_dir. `sqlite:/path/file.db` for another SQLite file.'),
+  'database.accept_worker': setting(k.bool, true, 'SQLite: commit accepted mail in a worker thread with its own connection, so SMTP sessions go on while the disk syncs and concurrent messages share one commit. Off: commit on the main thread. Durability is the same either way (see BENCHMARKS.md).'),
   'smtp.port': setting(k.port, 2525, 'MX listener (port 25 in production): accepts mail for local domains, relays only for authenticated clients and trusted networks. `off` disables it.'),
   'submission.port': setting(k.port, 2587, 'Submission listener (port 587 in production): AUTH required, only after STARTTLS unless the client is on loopback. `off` disables it.'),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
@@ -70,6 +88,12 @@ export const SETTINGS = {
   'delivery.poll_interval_ms': setting(k.positiveInt, 1000, 'How often idle workers look for due messages (they also wake at once on new mail and on send-now).'),
   'server.shutdown_grace_seconds': setting(k.nonNegativeInt, 10, 'How long a server stop waits for sessions and deliveries in progress before closing them.'),
   'server.autostart': setting(k.bool, true, 'Start the server (listeners and delivery) when the service starts. Off: only the admin port comes up.'),
+  'auth.ban_failures': setting(k.nonNegativeInt, 5, 'Failed logins (SMTP AUTH, IMAP, POP3 together) from one IP address within auth.ban_window_seconds that get the address banned: every listener then refuses it at connect for auth.ban_duration_seconds. 0 turns auto-ban off. Bans are kept in the database (they survive a restart), listed and lifted with `mailroom ban` or /api/v1/bans.'),
+  'auth.ban_window_seconds': setting(k.positiveInt, 600, 'The period over which failed logins are counted for auth.ban_failures.'),
+  'auth.ban_duration_seconds': setting(k.positiveInt, 3600, 'How long an automatic ban lasts (and a ban added by hand without its own duration).'),
+  'auth.ban_loopback': setting(k.bool, false, 'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.'),
+  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed IMAP or POP3 login (and SMTP AUTH) is answered only after this delay, which slows down password guessing on one connection.'),
+  'limits.max_sessions_per_ip': setting(k.positiveInt, 50, 'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.'),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(
     k.list.refine((v) => v.every((c) => ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'].includes(c)), 'expected categories among smtp, submission, pop3, imap, tcpip, delivery, application, debug'),
@@ -89,6 +113,48 @@ export const SETTINGS = {
   'loki.batch_wait_ms': setting(k.positiveInt, 1000, 'Send a batch at the latest this long after its first line.'),
   'loki.buffer_max_bytes': setting(k.positiveInt, 16_777_216, 'Lines held while Loki is slow or down; beyond this the oldest are dropped (counted in mailroom_loki_dropped_entries_total).'),
   'admin.metrics_token': setting(k.optionalText, undefined, 'Bearer token that /metrics requires. Unset: /metrics is open (bind the admin port to loopback or a private network).', { secret: true }),
+  clamd: setting(
+    clamdAddress,
+    undefined,
+    'ClamAV daemon for virus scanning: `tcp://host:port` or a unix socket (`unix:/run/clamav/clamd.ctl` or just the path). Unset: no virus scanning. Mail is scanned during SMTP DATA on the MX listener (so it can be refused in the session) and on injection through the API; scan.authenticated decides for authenticated clients.',
+  ),
+  spamd: setting(
+    spamdAddress,
+    undefined,
+    'SpamAssassin daemon for spam scoring: `host:port` (`[::1]:783` for IPv6) or an absolute socket path. Unset: no spam checks. Scanned where clamd is (see there).',
+  ),
+  'scan.virus_action': setting(
+    z.enum(['reject', 'delete', 'quarantine']),
+    'reject',
+    'What to do with a message in which clamd finds a virus: `reject` (554 5.7.1 in the SMTP session, so the sender keeps it), `delete` (accept with 250 and drop it silently) or `quarantine` (accept and keep it out of every mailbox; listed, released or deleted through /api/v1/quarantine). Every virus counts in mailroom_viruses_detected_total.',
+  ),
+  'scan.spam_action': setting(
+    z.enum(['tag', 'junk', 'delete']),
+    'junk',
+    'What to do with spam (score from scan.spam_score, below scan.spam_reject_score): `tag` (X-Spam-Flag, X-Spam-Score, X-Spam-Status headers and scan.spam_subject_prefix, delivered to INBOX), `junk` (tagged and delivered to the local recipient\'s Junk folder; remote recipients get it tagged) or `delete` (accept with 250 and drop it). Counted in mailroom_spam_detected_total by action.',
+  ),
+  'scan.spam_score': setting(spamScore, 5, 'Spam score (a decimal number, SpamAssassin\'s usual 5.0) from which a message is spam. Mailroom applies its own threshold; spamd\'s required_score does not matter.'),
+  'scan.spam_reject_score': setting(spamScoreOrOff, 20, 'Spam score (a decimal number) from which a message is refused in the SMTP session with 554 5.7.1, whatever scan.spam_action says. `off` never refuses spam.'),
+  'scan.spam_subject_prefix': setting(subjectPrefix, undefined, 'Put before the subject of spam that is delivered, e.g. `[SPAM]` (printable ASCII). Unset: the subject is left alone.'),
+  'scan.unavailable_action': setting(
+    z.enum(['accept', 'tempfail']),
+    'accept',
+    'When clamd or spamd is down, too slow (scan.timeout_seconds) or saturated: `accept` the message unscanned (a self-test warning shows the scanner unreachable, and mailroom_scan_errors_total counts it) or `tempfail` it with 451 4.7.1 so the sender retries later. Scanning resumes on its own once the daemon is back.',
+  ),
+  'scan.too_large_action': setting(
+    z.enum(['accept', 'reject']),
+    'accept',
+    'A message larger than clamd takes (scan.clamd_max_stream_bytes, or clamd\'s own StreamMaxLength): `accept` it without a virus scan, or `reject` it with 552 5.3.4 (a retry would not help). Mail over scan.spamd_max_message_bytes always skips the spam check, as spamc does.',
+  ),
+  'scan.authenticated': setting(
+    z.enum(['all', 'virus', 'none']),
+    'virus',
+    'What is checked in mail from authenticated clients (submission, and AUTH on the MX listener): `virus` only, `all` (virus and spam) or `none`.',
+  ),
+  'scan.timeout_seconds': setting(k.positiveInt, 30, 'Longest wait for one check (clamd, then spamd), waiting for a free connection included; past it the scanner counts as unavailable (scan.unavailable_action).'),
+  'scan.max_concurrent': setting(k.positiveInt, 4, 'Connections at once to each daemon (clamd MaxThreads defaults to 10, spamd starts 5 children); further scans wait their turn within scan.timeout_seconds.'),
+  'scan.clamd_max_stream_bytes': setting(k.positiveInt, 26_214_400, 'Largest message sent to clamd; set it to clamd.conf StreamMaxLength (default 25M). Larger mail gets scan.too_large_action without being sent; if clamd\'s own limit is lower, clamd cuts the stream off and the outcome is the same.'),
+  'scan.spamd_max_message_bytes': setting(k.positiveInt, 512_000, 'Largest message sent to spamd (spamc\'s default 500 KB); larger mail is delivered without a spam check.'),
   'selftest.interval_seconds': setting(k.positiveInt, 300, 'How often the configuration self-test runs on its own (it also runs at start, on changes and on recheck).'),
   'selftest.min_free_disk_bytes': setting(k.positiveInt, 1_073_741_824, 'Warn when the disk of data_dir has less free space than this.'),
   'selftest.max_queue_age_seconds': setting(k.positiveInt, 3600, 'Warn when the delivery queue holds a message older than this.'),

@@ -2,8 +2,10 @@
 // is durable, so a caller may acknowledge it (SMTP 250, API 201) right after. Bounces are the one
 // exception: they enter with the failure that causes them, in one transaction (see bounce.ts).
 //
-// Group commit: messages whose data ends in the same turn of the event loop are committed in one
-// transaction, one fsync for all of them, and each caller hears back only after that commit. Local
+// Group commit: messages whose data ends in the same turn of the event loop go to the store as one
+// batch, committed in one transaction with one fsync, and each caller hears back only after that
+// commit. The SQLite store commits in a worker thread, which also merges the batches that arrive while
+// it is busy, so SMTP keeps being served during an fsync and batches grow with the load. Local
 // recipients are filed straight into their INBOX in that same transaction, so local mail costs one
 // commit instead of three (enqueue, claim, deliver). See BENCHMARKS.md for what this buys.
 import type { Store } from '../store/store.ts';
@@ -27,6 +29,8 @@ interface Pending {
 
 /** Enough to share an fsync among all concurrent sessions without making one transaction huge. */
 const MAX_BATCH_MESSAGES = 64;
+/** Bounds the copy a batch makes on its way to the store's worker thread; a larger message goes alone. */
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
 export class MessageIntake {
   private readonly listeners = new Set<() => void>();
@@ -60,7 +64,8 @@ export class MessageIntake {
       this.pending.push({ message: { id, content, ...envelope }, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => void this.flush());
+        // The next turn, so that messages whose data ends in this one join the batch.
+        setImmediate(() => this.flush());
       }
     });
     // Bounces are our own output, not processed mail: hMailServer counts what clients handed over.
@@ -71,29 +76,42 @@ export class MessageIntake {
     return id;
   }
 
-  private async flush(): Promise<void> {
+  /** Hands everything pending to the store at once; the store serialises the commits. */
+  private flush(): void {
     this.flushScheduled = false;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH_MESSAGES);
-      let queued = false;
-      try {
-        const results = await this.store.acceptMessages(batch.map((p) => p.message), Date.now(), this.fileLocalNow());
-        batch.forEach((p, i) => p.resolve(results[i]!));
-        queued = results.some((r) => r.queued > 0);
-      } catch {
-        // One bad message must not fail its neighbours: retry each on its own.
-        for (const p of batch) {
-          try {
-            const [result] = await this.store.acceptMessages([p.message], Date.now(), this.fileLocalNow());
-            p.resolve(result!);
-            queued ||= result!.queued > 0;
-          } catch (err) {
-            p.reject(err as Error);
-          }
+    while (this.pending.length > 0) void this.commit(this.takeBatch());
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let queued = false;
+    try {
+      const results = await this.store.acceptMessages(batch.map((p) => p.message), Date.now(), this.fileLocalNow());
+      batch.forEach((p, i) => p.resolve(results[i]!));
+      queued = results.some((r) => r.queued > 0);
+    } catch {
+      // One bad message must not fail its neighbours: retry each on its own.
+      for (const p of batch) {
+        try {
+          const [result] = await this.store.acceptMessages([p.message], Date.now(), this.fileLocalNow());
+          p.resolve(result!);
+          queued ||= result!.queued > 0;
+        } catch (err) {
+          p.reject(err as Error);
         }
       }
-      // After the replies: claiming work is another commit, and the 250s should not wait for it.
-      if (queued) setImmediate(() => this.listeners.forEach((listener) => listener()));
     }
+    // After the replies: claiming work is another commit, and the 250s should not wait for it.
+    if (queued) setImmediate(() => this.listeners.forEach((listener) => listener()));
+  }
+
+  private takeBatch(): Pending[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.pending.length && count < MAX_BATCH_MESSAGES) {
+      bytes += this.pending[count]!.message.content.length;
+      if (count > 0 && bytes > MAX_BATCH_BYTES) break;
+      count++;
+    }
+    return this.pending.splice(0, count);
   }
 }

@@ -1,5 +1,6 @@
 // The IMAP listener: plaintext with STARTTLS, one session per connection.
 import type { AddressInfo } from 'node:net';
+import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
 import type { TlsMaterial } from '../smtp/tls.ts';
@@ -8,6 +9,7 @@ import { logger } from '../telemetry/log.ts';
 import { IDLE_POLL_INTERVAL_MS, MAX_CONNECTIONS } from './limits.ts';
 import { MailboxWatcher } from './mailbox-watcher.ts';
 import { ImapSession, type ImapStore } from './session.ts';
+import { clientAddress, refusalFor } from './shared/admission.ts';
 import { TcpListener } from './shared/tcp-listener.ts';
 
 export interface ImapListenerDeps {
@@ -16,6 +18,8 @@ export interface ImapListenerDeps {
   events: EventBus;
   sessions: SessionRegistry;
   tls: TlsMaterial;
+  /** The service's bans, checked at connect and after a failed login. */
+  bans?: BanList | undefined;
 }
 
 export class ImapListener {
@@ -27,6 +31,13 @@ export class ImapListener {
     this.listener = new TcpListener({
       createSession: (socket) => new ImapSession(socket, { ...deps, watcher, log }),
       refusal: '* BYE Too many connections, try again later\r\n',
+      admit: (socket) => {
+        const refusal = refusalFor(deps, clientAddress(socket));
+        if (refusal === null) return null;
+        // A banned client tends to keep knocking: its ban was logged once, each knock only at debug.
+        log[refusal === 'banned' ? 'debug' : 'info']({ remote: socket.remoteAddress, refusal }, 'connection refused');
+        return refusal === 'banned' ? '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n' : '* BYE [UNAVAILABLE] Too many connections from your address\r\n';
+      },
       maxConnections: MAX_CONNECTIONS,
       graceMs: deps.config['server.shutdown_grace_seconds'] * 1000,
       log,

@@ -5,6 +5,7 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Log as Logger } from '../telemetry/log.ts';
+import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
@@ -25,6 +26,7 @@ import { parseCommand, type Command } from './protocol/commands.ts';
 import { MailboxGoneError, type SelectedMailbox } from './selected-mailbox.ts';
 import { SocketReader } from './shared/socket-reader.ts';
 import { upgradeToTls } from './shared/starttls.ts';
+import { clientAddress } from './shared/admission.ts';
 import type { ListenerSession } from './shared/tcp-listener.ts';
 
 export type ImapStore = Pick<DirectoryStore, 'findAccount'> & MailboxStore;
@@ -37,6 +39,7 @@ export interface ImapSessionDeps {
   sessions: SessionRegistry;
   tls: TlsMaterial;
   log: Logger;
+  bans?: BanList | undefined;
 }
 
 /** A tagged OK; handlers that write their own tagged response (LOGOUT, STARTTLS) return 'done'. */
@@ -70,7 +73,7 @@ export class ImapSession implements ListenerSession {
     readonly deps: ImapSessionDeps,
   ) {
     this.socket = socket;
-    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remoteAddress = clientAddress(socket);
     this.log = deps.log.child({ session: this.id });
     this.reader = new SocketReader(socket, INPUT_BUFFER_MAX_BYTES, () => this.touch());
     this.commands = new CommandReader({

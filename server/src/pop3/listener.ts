@@ -1,10 +1,12 @@
 // The POP3 listener: plaintext with STLS, one session per connection, one session per maildrop.
 import type { AddressInfo } from 'node:net';
+import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
 import type { TlsMaterial } from '../smtp/tls.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
+import { clientAddress, refusalFor } from '../imap/shared/admission.ts';
 import { TcpListener } from '../imap/shared/tcp-listener.ts';
 import { MAX_CONNECTIONS } from './limits.ts';
 import { MaildropLocks } from './maildrop-lock.ts';
@@ -16,6 +18,8 @@ export interface Pop3ListenerDeps {
   events: EventBus;
   sessions: SessionRegistry;
   tls: TlsMaterial;
+  /** The service's bans, checked at connect and after a failed login. */
+  bans?: BanList | undefined;
 }
 
 export class Pop3Listener {
@@ -27,6 +31,13 @@ export class Pop3Listener {
     this.listener = new TcpListener({
       createSession: (socket) => new Pop3Session(socket, { ...deps, locks, log }),
       refusal: '-ERR [SYS/TEMP] Too many connections, try again later\r\n',
+      admit: (socket) => {
+        const refusal = refusalFor(deps, clientAddress(socket));
+        if (refusal === null) return null;
+        // A banned client tends to keep knocking: its ban was logged once, each knock only at debug.
+        log[refusal === 'banned' ? 'debug' : 'info']({ remote: socket.remoteAddress, refusal }, 'connection refused');
+        return refusal === 'banned' ? '-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n' : '-ERR [SYS/TEMP] Too many connections from your address\r\n';
+      },
       maxConnections: MAX_CONNECTIONS,
       graceMs: deps.config['server.shutdown_grace_seconds'] * 1000,
       log,

@@ -3,6 +3,7 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Log as Logger } from '../telemetry/log.ts';
+import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
@@ -14,6 +15,7 @@ import type { EventBus } from '../telemetry/events.ts';
 import { SocketReader } from '../imap/shared/socket-reader.ts';
 import type { ListenerSession } from '../imap/shared/tcp-listener.ts';
 import { upgradeToTls } from '../imap/shared/starttls.ts';
+import { clientAddress } from '../imap/shared/admission.ts';
 import { newQueueId } from '../util/ids.ts';
 import { COMMANDS } from './commands/index.ts';
 import { COMMAND_LINE_MAX_BYTES, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS, POP3_IDLE_TIMEOUT_MS, SASL_LINE_MAX_BYTES } from './limits.ts';
@@ -33,6 +35,7 @@ export interface Pop3SessionDeps {
   tls: TlsMaterial;
   locks: MaildropLocks;
   log: Logger;
+  bans?: BanList | undefined;
 }
 
 export class Pop3Session implements ListenerSession {
@@ -59,7 +62,7 @@ export class Pop3Session implements ListenerSession {
     readonly deps: Pop3SessionDeps,
   ) {
     this.socket = socket;
-    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remoteAddress = clientAddress(socket);
     this.log = deps.log.child({ session: this.id });
     this.reader = new SocketReader(socket, INPUT_BUFFER_MAX_BYTES, () => this.touch());
     socket.on('close', () => (this.ended = true));

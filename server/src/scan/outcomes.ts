@@ -15,7 +15,7 @@ export type SpamOutcome =
   | { kind: 'too_large' }
   | { kind: 'error'; message: string };
 
-/** A check that did not run: no daemon configured, or an earlier check already decided (a virus). */
+/** A check that did not run: no daemon configured, or not wanted (an earlier check found a virus, or the caller asked for the virus check only). */
 export type NotRun = { kind: 'not_configured' } | { kind: 'skipped' };
 
 /** Both checks for one message. Timings are for the scan-duration metric; null when the check did not run. */

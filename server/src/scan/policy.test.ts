@@ -39,6 +39,10 @@ describe('decide: viruses', () => {
 });
 
 describe('decide: spam', () => {
+  it('by default files spam in Junk, tagged', () => {
+    expect(decide(verdict(clean, scored(7)), policy())).toMatchObject({ action: 'deliver', folder: 'Junk', spam: { isSpam: true } });
+  });
+
   it('delivers ham to INBOX with the score for the X-Spam headers and no subject prefix', () => {
     expect(decide(verdict(clean, scored(4.9)), policy({ spamSubjectPrefix: '[SPAM] ' }))).toEqual({
       action: 'deliver',
@@ -49,9 +53,10 @@ describe('decide: spam', () => {
   });
 
   it('tags spam from the tag score up (inclusive), with the prefix when one is set', () => {
-    const d = decide(verdict(clean, scored(5)), policy({ spamSubjectPrefix: '[SPAM] ' }));
+    const d = decide(verdict(clean, scored(5)), policy({ spamAction: 'tag', spamSubjectPrefix: '[SPAM] ' }));
     expect(d).toMatchObject({ action: 'deliver', folder: 'INBOX', spam: { isSpam: true, score: 5, subjectPrefix: '[SPAM] ' } });
-    expect(decide(verdict(clean, scored(7)), policy())).toMatchObject({ spam: { isSpam: true, subjectPrefix: null } });
+    expect(decide(verdict(clean, scored(4.99)), policy({ spamAction: 'tag' }))).toMatchObject({ spam: { isSpam: false } });
+    expect(decide(verdict(clean, scored(7)), policy({ spamAction: 'tag' }))).toMatchObject({ folder: 'INBOX', spam: { isSpam: true, subjectPrefix: null } });
   });
 
   it('judges by the policy tag score, not by spamd own required_score', () => {
@@ -109,6 +114,16 @@ describe('decide: scanners that did not answer', () => {
   it('lists messages too large to scan as unscanned, but never temp-fails them (a retry would not help)', () => {
     const d = decide(verdict({ kind: 'too_large' }, { kind: 'too_large' }), policy({ unavailableAction: 'tempfail' }));
     expect(d).toEqual({ action: 'deliver', folder: 'INBOX', spam: null, unscanned: [{ check: 'virus', why: 'too_large' }, { check: 'spam', why: 'too_large' }] });
+  });
+
+  it('refuses a message over the virus scanner limit with 552 5.3.4 when configured to, whatever the spam check said', () => {
+    expect(decide(verdict({ kind: 'too_large' }, scored(1)), policy({ tooLargeAction: 'reject' }))).toEqual({
+      action: 'reject',
+      reason: 'too_large',
+      reply: { code: 552, message: '5.3.4 Message too large to be scanned for viruses' },
+    });
+    // Only clamd's limit counts: mail too large for spamd alone is delivered as spamc would.
+    expect(decide(verdict(clean, { kind: 'too_large' }), policy({ tooLargeAction: 'reject' }))).toMatchObject({ action: 'deliver' });
   });
 
   it('delivers untouched when no scanner is configured', () => {

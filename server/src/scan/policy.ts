@@ -1,11 +1,13 @@
 // What to do with a scanned message: pure, so every action is unit-tested and the SMTP DATA phase and the
 // API injection path behave the same. Verdicts that need no other check win first (a virus; spam at the
-// reject score or set to be deleted); only then does a scanner that could not answer matter.
+// reject score or set to be deleted; a message too large for clamd when set to refuse it); only then does
+// a scanner that could not answer matter.
 import type { Verdict } from './outcomes.ts';
 
 export type VirusAction = 'reject' | 'delete' | 'quarantine';
 export type SpamAction = 'tag' | 'junk' | 'delete';
 export type UnavailableAction = 'accept' | 'tempfail';
+export type TooLargeAction = 'accept' | 'reject';
 
 export interface ScanPolicy {
   virusAction: VirusAction;
@@ -18,15 +20,22 @@ export interface ScanPolicy {
   spamSubjectPrefix: string;
   /** A scanner that is down, times out or is saturated: deliver unscanned, or ask the sender to retry. */
   unavailableAction: UnavailableAction;
+  /**
+   * A message over clamd's stream limit: deliver it without a virus scan, or refuse it for good (552 5.3.4:
+   * a retry would be just as large). Spam checks skip large mail silently, as spamc does.
+   */
+  tooLargeAction: TooLargeAction;
 }
 
+/** The issue's defaults (and hMailServer's): viruses refused; spam from 5 tagged and filed in Junk; from 20 refused. */
 export const DEFAULT_SCAN_POLICY: ScanPolicy = {
   virusAction: 'reject',
-  spamAction: 'tag',
+  spamAction: 'junk',
   spamTagScore: 5,
   spamRejectScore: 20,
   spamSubjectPrefix: '',
   unavailableAction: 'accept',
+  tooLargeAction: 'accept',
 };
 
 /** What addSpamHeaders() writes. `threshold` is the policy's tag score, which is what made the call. */
@@ -55,6 +64,7 @@ export type Decision =
   | { action: 'deliver'; folder: 'INBOX' | 'Junk'; spam: SpamTag | null; unscanned: Unscanned[] }
   | { action: 'reject'; reason: 'virus'; virus: string; reply: ReplyText }
   | { action: 'reject'; reason: 'spam'; score: number; reply: ReplyText }
+  | { action: 'reject'; reason: 'too_large'; reply: ReplyText }
   | { action: 'tempfail'; reason: 'scanner_unavailable'; unscanned: Unscanned[]; reply: ReplyText }
   /** Accept (250) and drop without delivering. */
   | { action: 'delete'; reason: 'virus'; virus: string }
@@ -75,6 +85,9 @@ export function decide(verdict: Pick<Verdict, 'virus' | 'spam'>, policy: ScanPol
   const isSpam = scored !== null && scored.score >= policy.spamTagScore;
   if (isSpam && policy.spamAction === 'delete') return { action: 'delete', reason: 'spam', score: scored.score };
 
+  if (verdict.virus.kind === 'too_large' && policy.tooLargeAction === 'reject') {
+    return { action: 'reject', reason: 'too_large', reply: { code: 552, message: '5.3.4 Message too large to be scanned for viruses' } };
+  }
   const unscanned = unscannedChecks(verdict);
   if (policy.unavailableAction === 'tempfail' && unscanned.some((u) => u.why === 'unavailable')) {
     return { action: 'tempfail', reason: 'scanner_unavailable', unscanned, reply: { code: 451, message: '4.7.1 Message could not be scanned, try again later' } };

@@ -24,6 +24,7 @@ export class SelfTest {
   private checkedAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<Warning[]> | null = null;
+  private again = false;
   private readonly extra: ExtraCheck[] = [];
   private readonly log = logger('application');
 
@@ -57,11 +58,24 @@ export class SelfTest {
     this.timer = null;
   }
 
+  /**
+   * Runs the checks again after something changed (a scanner went away or came back): a run already in
+   * progress may have looked before the change, so one more follows it.
+   */
+  runSoon(): void {
+    if (this.running) this.again = true;
+    else void this.run();
+  }
+
   /** Runs the checks now; concurrent callers share one run. */
   run(): Promise<Warning[]> {
     if (!this.running) {
       this.running = this.runChecks().finally(() => {
         this.running = null;
+        if (this.again) {
+          this.again = false;
+          void this.run();
+        }
       });
     }
     return this.running;

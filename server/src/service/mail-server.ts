@@ -2,12 +2,15 @@
 // and close them while the *service* (process, admin API, metrics) keeps running. Sessions in progress
 // get server.shutdown_grace_seconds to finish.
 import type { AddressInfo } from 'node:net';
+import type { BanList } from '../bans/ban-list.ts';
+import { ExternalFetcher } from '../fetch/fetcher.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import type { MessageIntake } from '../delivery/accept.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { ImapListener } from '../imap/listener.ts';
 import { Pop3Listener } from '../pop3/listener.ts';
+import type { ContentScan } from '../smtp/content-scan.ts';
 import { SmtpListener, type ListenerKind } from '../smtp/listener.ts';
 import type { TlsMaterial } from '../smtp/tls.ts';
 import type { Store } from '../store/store.ts';
@@ -30,6 +33,10 @@ export interface MailServerDeps {
   sessions: SessionRegistry;
   scheduler: DeliveryScheduler;
   tls: TlsMaterial;
+  /** Owned by the service (the admin API reports its health and uses it for injection while the server is stopped). */
+  scan: ContentScan;
+  /** Owned by the service (bans outlive a server stop); the listeners refuse what it bans. */
+  bans: BanList;
 }
 
 type State = 'stopped' | 'starting' | 'running' | 'stopping';
@@ -41,8 +48,26 @@ export class MailServer {
   private startedAt: number | null = null;
   private readonly log: Logger = logger('application');
   private transition: Promise<void> = Promise.resolve();
+  /** External POP3 accounts are collected only while the server runs, like delivery. */
+  private readonly fetcher: ExternalFetcher;
 
-  constructor(private readonly deps: MailServerDeps) {}
+  constructor(private readonly deps: MailServerDeps) {
+    const { config, store, intake } = deps;
+    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery') });
+  }
+
+  /** The bans the listeners enforce (the admin API changes them here, so a change applies at once). */
+  get bans(): BanList {
+    return this.deps.bans;
+  }
+
+  /** Fetches one external account now; null when the server is stopped (nothing is fetched then). */
+  async fetchNow(id: number): Promise<Awaited<ReturnType<ExternalFetcher['fetchNow']>> | null> {
+    if (this.state !== 'running') return null;
+    const account = await this.deps.store.getFetchAccount(id);
+    if (!account) throw new Error(`no external account ${id}`);
+    return this.fetcher.fetchNow(account);
+  }
 
   get running(): boolean {
     return this.state === 'running';
@@ -95,6 +120,7 @@ export class MailServer {
         this.bound.push({ protocol, address: address.address, port: address.port, tls: 'starttls' });
       }
       await this.deps.scheduler.start();
+      this.fetcher.start();
     } catch (err) {
       await Promise.allSettled(this.listeners.map((l) => l.close()));
       this.listeners = [];
@@ -112,7 +138,7 @@ export class MailServer {
     if (this.state === 'stopped') return;
     this.state = 'stopping';
     const graceMs = this.deps.config['server.shutdown_grace_seconds'] * 1000;
-    await Promise.all([Promise.allSettled(this.listeners.map((l) => l.close())), this.deps.scheduler.stop(graceMs)]);
+    await Promise.all([Promise.allSettled(this.listeners.map((l) => l.close())), this.deps.scheduler.stop(graceMs), this.fetcher.stop(graceMs)]);
     this.listeners = [];
     this.bound = [];
     this.state = 'stopped';

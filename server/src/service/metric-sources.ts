@@ -26,7 +26,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
       return cached.value;
     },
     warnings: () => selfTest.warnings,
-    bansActive: async () => 0,
+    bansActive: () => store.countActiveBans(Date.now()),
     logging: () => ({ lines: logStats.lines, enabled: logging.switches.snapshot(), liveDropped: liveLog.dropped, stdoutDropped: logStats.stdoutDropped }),
     loki: () => logging.loki?.snapshot() ?? null,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },

@@ -3,18 +3,23 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminApp, listenAdmin } from '../admin/app.ts';
+import { AutoBan, autoBanSettings } from '../bans/auto-ban.ts';
+import { BanList } from '../bans/ban-list.ts';
+import { banWarnings } from '../selftest/checks-bans.ts';
 import { TokenTable } from '../admin/auth.ts';
 import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
 import { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { SelfTest } from '../selftest/self-test.ts';
+import { ContentScan, scannerFromConfig, scanPolicy } from '../smtp/content-scan.ts';
 import { loadTls, type TlsMaterial } from '../smtp/tls.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
 import { categorySwitches, logger } from '../telemetry/log.ts';
 import { debugCategoryWarnings, lokiWarnings } from '../selftest/checks-logging.ts';
+import { scannerWarnings } from '../selftest/checks-scan.ts';
 import { lokiRequestObserver, type LoggingHandles } from './logging-setup.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { feedMetrics } from '../telemetry/metrics-from-events.ts';
@@ -32,6 +37,10 @@ export class Service {
   readonly queue: QueueOperations;
   readonly metrics: Metrics;
   readonly selfTest: SelfTest;
+  readonly scan: ContentScan;
+  /** Bans outlive a server stop: the admin API lists and lifts them while the listeners are down. */
+  readonly bans: BanList;
+  private readonly autoBan: AutoBan;
   private tls: TlsMaterial | null = null;
   private mailServer: MailServer | null = null;
   private admin: http.Server | null = null;
@@ -53,6 +62,17 @@ export class Service {
     });
     if (logging.loki) this.selfTest.addCheck(lokiWarnings(logging.loki));
     this.selfTest.addCheck(() => debugCategoryWarnings(logging.switches));
+    this.scan = new ContentScan(scannerFromConfig(config), scanPolicy(config), this.store, this.events);
+    if (this.scan.enabled) {
+      this.selfTest.addCheck(scannerWarnings(this.scan.scanner, config['scan.unavailable_action']));
+      // A scan that finds a daemon gone (or back) updates the warnings now, not at the next interval.
+      this.scan.onHealthChange(() => this.selfTest.runSoon());
+    }
+    this.bans = new BanList(this.store, { loopback: config['auth.ban_loopback'] }, logger('application'));
+    this.autoBan = new AutoBan(this.events, this.bans, autoBanSettings(config), logger('application'));
+    this.selfTest.addCheck(banWarnings(this.store, config['auth.ban_loopback']));
+    // A ban added or lifted shows in the warnings now, not at the next interval.
+    this.bans.onChange(() => this.selfTest.runSoon());
     this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging));
     lokiRequestObserver.observe = (statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds);
     feedMetrics(this.events, this.metrics);
@@ -70,18 +90,20 @@ export class Service {
   async start(): Promise<void> {
     const tls = await loadTls(this.config);
     this.tls = tls;
-    const { config, store, intake, events, sessions, scheduler } = this;
-    this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls });
+    const { config, store, intake, events, sessions, scheduler, scan, bans } = this;
+    await bans.start();
+    this.autoBan.start();
+    this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, scan, bans });
     const adminPort = config['admin.port'];
     if (adminPort !== null) {
       const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
-      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging });
+      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging, scan });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;
     }
-    this.log.info({ version: VERSION, database: store.info, admin: this.adminAddress }, 'service started');
+    this.log.info({ version: VERSION, database: store.info, admin: this.adminAddress, scanners: scan.scanner.health().map((h) => `${h.scanner} at ${h.address}`) }, 'service started');
     await this.selfTest.run();
     this.selfTest.start();
     if (config['server.autostart']) await this.mailServer.start();
@@ -90,6 +112,8 @@ export class Service {
   async stop(): Promise<void> {
     this.selfTest.stop();
     await this.mailServer?.stop();
+    this.autoBan.stop();
+    this.bans.stop();
     if (this.admin) {
       const closed = new Promise<void>((resolve) => this.admin!.close(() => resolve()));
       this.admin.closeAllConnections();

@@ -1,12 +1,16 @@
 // The MX and submission listeners: smtp-server configured for each role, with our hooks deciding who
-// may send what. A message gets "250 queued as ID" only after MessageIntake has made it durable.
+// may send what. A message gets "250 queued as ID" only after MessageIntake has made it durable. With a
+// scanner configured, the message is scanned before that reply, so a virus or clear spam is refused in
+// the session (content-scan.ts).
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isBanned } from '../bans/ban-list.ts';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
 import { verifyPassword } from '../auth/password.ts';
-import type { MessageIntake } from '../delivery/accept.ts';
+import type { Envelope, MessageIntake } from '../delivery/accept.ts';
 import type { SessionRegistry } from '../service/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { NewRecipient } from '../store/types.ts';
@@ -15,6 +19,7 @@ import { logger } from '../telemetry/log.ts';
 import { smtpServerLogger } from './protocol-log.ts';
 import { parseAddress } from '../util/address.ts';
 import { authenticatedUser, authNeedsTls, ownsSender } from './auth-policy.ts';
+import type { ContentScan, ScanMode } from './content-scan.ts';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
@@ -33,6 +38,8 @@ export interface SmtpListenerDeps {
   events: EventBus;
   sessions: SessionRegistry;
   tls: TlsMaterial;
+  /** Virus and spam scanning; absent or disabled: messages go straight to the intake. */
+  scan?: ContentScan | undefined;
 }
 
 interface Transaction {
@@ -115,13 +122,18 @@ export class SmtpListener {
     return inNetworks(address, this.trusted);
   }
 
-  private reject(session: SMTPServerSession, reason: RejectionReason, code: number, message: string): SmtpReply {
+  private reject(session: SMTPServerSession, reason: RejectionReason, code: number, message: string, log?: Logger): SmtpReply {
     this.deps.events.emit('smtp.rejected', { protocol: this.kind, reason });
-    (this.transactions.get(session)?.log ?? this.log.child({ session: session.id })).info({ code, reason }, 'rejected');
+    (log ?? this.transactions.get(session)?.log ?? this.log.child({ session: session.id })).info({ code, reason }, 'rejected');
     return new SmtpReply(code, message);
   }
 
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    // smtp-server sends the reply and closes; onClose's remove is then a no-op.
+    if (isBanned(session.remoteAddress)) return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
+    if (this.deps.sessions.countFrom(session.remoteAddress) >= this.deps.config['limits.max_sessions_per_ip']) {
+      return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
+    }
     this.deps.sessions.add(this.kind, session.id, session.remoteAddress);
     this.log.debug({ session: session.id, remote: session.remoteAddress }, 'connected');
     cb();
@@ -142,6 +154,8 @@ export class SmtpListener {
     }
     this.deps.events.emit('auth.failed', { protocol: this.kind, remoteAddress: session.remoteAddress });
     this.log.info({ session: session.id, remote: session.remoteAddress }, 'authentication failed');
+    // Answer failed logins late: it slows down password guessing without holding up anyone else.
+    await sleep(this.deps.config['auth.failure_delay_ms']);
     throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
   }
 
@@ -217,6 +231,7 @@ export class SmtpListener {
       this.accept(session, data).then(
         (id) => cb(null, `2.0.0 Ok: queued as ${id}`),
         (err: Error) => {
+          if (err instanceof SmtpReply) return cb(err);
           this.transactions.get(session)?.log.error({ err: err.message }, 'could not queue message');
           cb(this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure storing the message, try again later'));
         },
@@ -238,19 +253,37 @@ export class SmtpListener {
       queueId: id,
       recipient: tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined,
     });
-    await intake.accept(
-      id,
-      {
-        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        recipients: tx.recipients,
-        source: this.kind,
-        clientAddress: session.remoteAddress,
-        authUser: authenticatedUser(session),
-      },
-      Buffer.concat([Buffer.from(header, 'utf8'), data]),
-    );
+    const envelope: Envelope = {
+      sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      recipients: tx.recipients,
+      source: this.kind,
+      clientAddress: session.remoteAddress,
+      authUser: authenticatedUser(session),
+    };
+    const content = Buffer.concat([Buffer.from(header, 'utf8'), data]);
+    const scan = this.deps.scan;
+    if (!scan?.enabled) {
+      await intake.accept(id, envelope, content);
+    } else {
+      const result = await scan.run({ id, content, envelope, mode: this.scanMode(session), logContext: { session: session.id } });
+      if (result.kind === 'refuse') {
+        this.transactions.delete(session);
+        throw this.reject(session, result.reason, result.code, result.message, tx.log);
+      }
+      if (result.kind === 'dropped') {
+        tx.log.info({ queueId: id, bytes: data.length, recipients: tx.recipients.length, outcome: result.how }, 'message accepted and not delivered');
+        this.transactions.delete(session);
+        return id;
+      }
+      await intake.accept(id, result.envelope, result.content);
+    }
     tx.log.info({ queueId: id, bytes: data.length, recipients: tx.recipients.length }, 'message accepted');
     this.transactions.delete(session);
     return id;
+  }
+
+  /** Strangers' mail is checked for everything; what authenticated users send follows scan.authenticated. */
+  private scanMode(session: SMTPServerSession): ScanMode {
+    return authenticatedUser(session) === undefined ? 'all' : this.deps.config['scan.authenticated'];
   }
 }

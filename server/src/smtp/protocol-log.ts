@@ -15,16 +15,21 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
   const protocol = logger(kind);
   const tcpip = logger('tcpip');
   const debug = logger('debug');
-  const write = (level: 'info' | 'warn' | 'error'): LogFn => (meta, message, ...args) => {
+  const write = (defaultLevel: 'info' | 'warn' | 'error'): LogFn => (meta, message, ...args) => {
+    let level = defaultLevel;
     if (typeof meta === 'string') {
       debug[level]({ listener: kind }, format(meta, message ?? '', ...args));
       return;
     }
     const tnx = meta.tnx ?? '';
-    const target = PROTOCOL_EVENTS.has(tnx) ? protocol : TCPIP_EVENTS.has(tnx) ? tcpip : debug;
-    // Cheap check first: most sessions run with these categories off.
-    if (!target.isEnabled(level)) return;
+    let target = PROTOCOL_EVENTS.has(tnx) ? protocol : TCPIP_EVENTS.has(tnx) ? tcpip : debug;
     const line = format(message ?? '', ...args);
+    // A client that resets the connection (many do right after QUIT) is routine, not an error.
+    if (level === 'error' && /ECONNRESET|EPIPE|socket hang up/.test(line)) {
+      level = 'info';
+      target = tcpip;
+    }
+    if (!target.isEnabled(level)) return;
     target[level]({ session: meta.cid, remote: meta.host, listener: kind, event: tnx || undefined }, line);
   };
   const info = write('info');

@@ -7,8 +7,9 @@ import { ConfigError } from '../config/load.ts';
 
 export function openStore(config: Config): Store {
   const url = config['database.url'];
-  if (url === undefined) return openSqliteStore(dataPath(config, 'mailroom.db'));
-  if (url.startsWith('sqlite:')) return openSqliteStore(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
+  const options = { acceptWorker: config['database.accept_worker'] };
+  if (url === undefined) return openSqliteStore(dataPath(config, 'mailroom.db'), options);
+  if (url.startsWith('sqlite:')) return openSqliteStore(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''), options);
   if (/^postgres(ql)?:/.test(url)) {
     throw new ConfigError('database.url', 'invalid setting database.url: PostgreSQL support is not built yet; use sqlite: or leave it unset');
   }

@@ -6,6 +6,9 @@ import type {
   QueueMessage, QueueRecipient, RecipientOutcome, AcceptedMessage,
 } from './types.ts';
 import type { MailboxStore } from './mailbox-store.ts';
+import type { QuarantineStore } from './quarantine-store.ts';
+import type { FetchAccountStore } from './fetch-account-store.ts';
+import type { BanStore } from './ban-store.ts';
 
 export type { MailboxStore } from './mailbox-store.ts';
 
@@ -39,7 +42,8 @@ export interface DeliveryQueueStore {
    * Accepts new messages in one transaction (group commit: one fsync for the batch). With fileLocal,
    * local recipients are filed straight into their account's INBOX and only the rest (remote recipients,
    * and local ones whose account vanished since RCPT) enter the queue; without, everything is queued.
-   * Resolves once everything is durable.
+   * Resolves once everything is durable. An implementation may commit on another thread and put
+   * concurrent calls into one transaction; each call still succeeds or fails as a whole.
    */
   acceptMessages(messages: NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]>;
   /**
@@ -90,7 +94,7 @@ export interface QueueAdminStore {
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
 
-export interface Store extends DirectoryStore, QueueStore, MailboxStore {
+export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore {
   readonly info: DatabaseInfo;
   close(): Promise<void>;
 }

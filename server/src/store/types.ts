@@ -23,6 +23,11 @@ export interface NewRecipient {
   destination: Destination;
   /** For local recipients: the account that receives it (aliases already resolved). */
   accountId?: number | undefined;
+  /**
+   * For local recipients: the mailbox to file into, e.g. 'Junk' for spam (scan.spam_action = junk). Unset
+   * means INBOX; an account without that mailbox gets it in INBOX.
+   */
+  folder?: string | undefined;
 }
 
 export interface NewMessage {

@@ -6,7 +6,10 @@ import type { Destination, MessageSource } from '../store/types.ts';
 export type Protocol = 'smtp' | 'submission' | 'pop3' | 'imap';
 export type RejectionReason =
   | 'unknown_user' | 'relay_denied' | 'bad_address' | 'too_big' | 'too_many_recipients' | 'auth_required'
-  | 'sender_denied' | 'temporary' | 'early_talker' | 'mail_loop' | 'bad_parameter';
+  | 'sender_denied' | 'temporary' | 'early_talker' | 'mail_loop' | 'bad_parameter' | 'virus' | 'spam' | 'scanner_unavailable';
+export type Scanner = 'clamd' | 'spamd';
+export type VirusAction = 'reject' | 'delete' | 'quarantine';
+export type SpamDetectionAction = 'tag' | 'junk' | 'reject' | 'delete';
 
 export interface MailroomEvents {
   'message.accepted': [{ id: string; source: MessageSource; size: number; recipients: number }];
@@ -14,6 +17,12 @@ export interface MailroomEvents {
   'session.closed': [{ protocol: Protocol; id: string }];
   'smtp.rejected': [{ protocol: Protocol; reason: RejectionReason }];
   'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
+  /** A virus was found; emitted once per message whatever was then done with it. */
+  'scan.virus': [{ action: VirusAction }];
+  /** Spam was found (score from scan.spam_score); once per message, with what was done with it. */
+  'scan.spam': [{ action: SpamDetectionAction }];
+  /** A check did not answer (down, timed out, saturated): the message went unscanned or was temp-failed. */
+  'scan.error': [{ scanner: Scanner }];
   'delivery.finished': [{ destination: Destination; result: 'delivered' | 'deferred' | 'bounced'; seconds: number; recipients: number }];
   'server.started': [{ at: number }];
   'server.stopped': [{ at: number }];

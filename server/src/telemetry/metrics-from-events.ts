@@ -9,6 +9,9 @@ export function feedMetrics(events: EventBus, m: Metrics): void {
   events.on('session.opened', ({ protocol }) => m.sessionsOpened.inc({ protocol }));
   events.on('smtp.rejected', ({ reason }) => m.smtpRejections.inc({ reason }));
   events.on('auth.failed', ({ protocol }) => m.authFailures.inc({ protocol }));
+  events.on('scan.virus', () => m.virusesDetected.inc());
+  events.on('scan.spam', ({ action }) => m.spamDetected.inc({ action }));
+  events.on('scan.error', ({ scanner }) => m.scanErrors.inc({ scanner }));
   events.on('delivery.finished', ({ destination, result, seconds, recipients }) => {
     m.deliveries.inc({ destination, result }, recipients);
     m.deliveryDuration.observe({ destination }, seconds);

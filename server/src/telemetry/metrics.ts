@@ -5,20 +5,21 @@
 // Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Protocol, RejectionReason } from './events.ts';
+import type { Protocol, RejectionReason, Scanner, SpamDetectionAction } from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
 
 export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['smtp', 'submission', 'api', 'pop3_fetch'];
-export const SPAM_ACTIONS = ['tag', 'junk', 'reject', 'delete'] as const;
+export const SPAM_ACTIONS: readonly SpamDetectionAction[] = ['tag', 'junk', 'reject', 'delete'];
+export const SCANNERS: readonly Scanner[] = ['clamd', 'spamd'];
 export const PROTOCOL_LABELS: readonly Protocol[] = ['smtp', 'submission', 'pop3', 'imap'];
 export const QUEUE_STATES: readonly QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 export const DESTINATIONS: readonly Destination[] = ['local', 'remote'];
 export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
 export const REJECTION_REASONS: readonly RejectionReason[] = [
   'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
-  'mail_loop', 'bad_parameter',
+  'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable',
 ];
 
 /** What the scrape-time gauges read. */
@@ -52,13 +53,19 @@ export function createMetrics(sources: MetricSources) {
   });
   const virusesDetected = new Counter({
     name: 'mailroom_viruses_detected_total',
-    help: 'Messages in which a virus was found, whatever was then done with them.',
+    help: 'Messages in which a virus was found, whatever was then done with them (rejected, deleted or quarantined).',
     registers: r,
   });
   const spamDetected = new Counter({
     name: 'mailroom_spam_detected_total',
     help: 'Messages scored as spam, by the action taken (tag, junk, reject, delete); can exceed processed messages when spam is refused.',
     labelNames: ['action'] as const,
+    registers: r,
+  });
+  const scanErrors = new Counter({
+    name: 'mailroom_scan_errors_total',
+    help: 'Checks that got no answer from a scanner (scanner: clamd, spamd): down, timed out or saturated. The message was then accepted unscanned or temp-failed (scan.unavailable_action).',
+    labelNames: ['scanner'] as const,
     registers: r,
   });
   new Gauge({
@@ -237,6 +244,7 @@ export function createMetrics(sources: MetricSources) {
   // Every known label set exists at 0 from the start, so rate() and absent() behave from the first scrape.
   for (const source of MESSAGE_SOURCES) messagesProcessed.inc({ source }, 0);
   for (const action of SPAM_ACTIONS) spamDetected.inc({ action }, 0);
+  for (const scanner of SCANNERS) scanErrors.inc({ scanner }, 0);
   for (const protocol of PROTOCOL_LABELS) {
     sessionsOpened.inc({ protocol }, 0);
     authFailures.inc({ protocol }, 0);
@@ -247,5 +255,5 @@ export function createMetrics(sources: MetricSources) {
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
 
-  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, sessionsOpened, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, deliveries, deliveryDuration, smtpRejections, authFailures };
 }

@@ -1,15 +1,28 @@
 // Free TCP ports on loopback, picked up front so a restarted server comes back on the same ports.
 import net from 'node:net';
 
+/**
+ * Picks a port below the kernel's ephemeral range (32768+ here), so the outgoing connections that tests
+ * and servers open all the time cannot take it while a server under test restarts on it.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    if (handedOut.has(port)) continue;
+    const ok = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (ok) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port found');
 }
 
 export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {

@@ -1,7 +1,9 @@
 // Message injection: a raw RFC 5322 message with its envelope enters the queue like SMTP mail does
-// (and counts as processed, source "api"). Recipients are checked like an authenticated client's.
+// (and counts as processed, source "api"). Recipients are checked like an authenticated client's; the
+// content is scanned like mail from the MX listener, and refused, deleted or quarantined the same way.
 import Router from '@koa/router';
 import { z } from 'zod';
+import type { Envelope } from '../../delivery/accept.ts';
 import { decideRecipient } from '../../delivery/recipient-policy.ts';
 import type { NewRecipient } from '../../store/types.ts';
 import { parseAddress } from '../../util/address.ts';
@@ -34,10 +36,20 @@ export function messageRoutes(deps: AdminDeps): Router {
       if (!decision.ok) throw new ApiError(422, 'recipient_rejected', `${address}: ${decision.message}`);
       recipients.push(decision.recipient);
     }
-    const id = await deps.intake.accept(deps.intake.newId(), { sender: body.from, recipients, source: 'api' }, content);
-    audit(ctx, 'message.inject', { queueId: id, recipients: recipients.length, bytes: content.length });
+    const id = deps.intake.newId();
+    const envelope: Envelope = { sender: body.from, recipients, source: 'api' };
+    const scanned = await deps.scan.run({ id, content, envelope, mode: 'all', logContext: { api: 'message.inject' } });
+    if (scanned.kind === 'refuse') {
+      audit(ctx, 'message.inject', { queueId: id, recipients: recipients.length, bytes: content.length, outcome: 'refused', reason: scanned.reason });
+      // A 4xx SMTP reply means "try again later": the scanner could not answer.
+      if (scanned.code < 500) throw new ApiError(503, 'scanner_unavailable', scanned.message);
+      throw new ApiError(422, 'message_rejected', scanned.message);
+    }
+    if (scanned.kind === 'accept') await deps.intake.accept(id, scanned.envelope, scanned.content);
+    const outcome = scanned.kind === 'accept' ? 'queued' : scanned.how;
+    audit(ctx, 'message.inject', { queueId: id, recipients: recipients.length, bytes: content.length, outcome });
     ctx.status = 201;
-    ctx.body = { id };
+    ctx.body = { id, outcome };
   });
   return router;
 }

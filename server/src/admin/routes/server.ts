@@ -1,14 +1,31 @@
 // The server component, as hMailServer's Status > Server page shows it: running or stopped, version,
-// database backend, start time, listeners; start and stop (the service and this API keep running).
+// database backend, start time, listeners, the virus and spam scanners; start and stop (the service and
+// this API keep running).
 import Router from '@koa/router';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
+import type { ScannerHealth } from '../../scan/health.ts';
+
+/** Each daemon is asked at most this long (clamd VERSION, spamd PING) when the server state is read. */
+const SCANNER_PROBE_MS = 2_000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const scannerJson = (h: ScannerHealth) => ({
+  scanner: h.scanner,
+  address: h.address,
+  reachable: h.reachable,
+  version: h.version,
+  lastError: h.lastError,
+  lastErrorAt: iso(h.lastErrorAt),
+  lastCheckedAt: iso(h.lastCheckedAt),
+});
 
 export function serverRoutes(deps: AdminDeps): Router {
   const router = new Router();
-  const describe = () => {
+  const describe = async () => {
     const startedAt = deps.server.startTime;
+    // Asked now, so reachable and version are the daemons' present state; an empty list: none configured.
+    const scanners = (await deps.scan.scanner.checkHealth(SCANNER_PROBE_MS)).map(scannerJson);
     return {
       running: deps.server.running,
       version: deps.version,
@@ -18,20 +35,21 @@ export function serverRoutes(deps: AdminDeps): Router {
       serviceStartedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
       database: deps.store.info,
       listeners: deps.server.listenerInfo,
+      scanners,
     };
   };
-  router.get('/api/v1/server', requireRole('viewer'), (ctx) => {
-    ctx.body = describe();
+  router.get('/api/v1/server', requireRole('viewer'), async (ctx) => {
+    ctx.body = await describe();
   });
   router.post('/api/v1/server/start', requireRole('operator'), async (ctx) => {
     await deps.server.start();
     audit(ctx, 'server.start');
-    ctx.body = describe();
+    ctx.body = await describe();
   });
   router.post('/api/v1/server/stop', requireRole('operator'), async (ctx) => {
     await deps.server.stop();
     audit(ctx, 'server.stop');
-    ctx.body = describe();
+    ctx.body = await describe();
   });
   return router;
 }

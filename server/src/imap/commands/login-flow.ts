@@ -1,5 +1,6 @@
 // The end of LOGIN and AUTHENTICATE: check the password and enter the authenticated state.
 import { checkCredentials } from '../shared/credentials.ts';
+import { failedLogin } from '../shared/failed-login.ts';
 import { no } from '../errors.ts';
 import { MAX_AUTH_FAILURES } from '../limits.ts';
 import type { Completion, ImapSession } from '../session.ts';
@@ -8,11 +9,11 @@ export async function logIn(session: ImapSession, tag: string, user: string, pas
   const account = await checkCredentials(session.store, user, password);
   if (!account) {
     session.authFailures++;
-    session.deps.events.emit('auth.failed', { protocol: 'imap', remoteAddress: session.remoteAddress });
     session.log.info({ remote: session.remoteAddress }, 'authentication failed');
-    if (session.authFailures >= MAX_AUTH_FAILURES) {
+    const banned = await failedLogin(session.deps, 'imap', session.remoteAddress);
+    if (banned || session.authFailures >= MAX_AUTH_FAILURES) {
       await session.write(`${tag} NO [AUTHENTICATIONFAILED] Authentication failed\r\n`);
-      session.close('* BYE Too many failed logins\r\n');
+      session.close(banned ? '* BYE Too many failed logins from your address\r\n' : '* BYE Too many failed logins\r\n');
       return 'done';
     }
     throw no('Authentication failed', 'AUTHENTICATIONFAILED');

@@ -4,6 +4,8 @@
 import net, { type AddressInfo } from 'node:net';
 import type { Log as Logger } from '../../telemetry/log.ts';
 
+/** How long a refused connection may take to read its one line before it is cut. */
+const REFUSAL_LINGER_MS = 5_000;
 export interface ListenerSession {
   /** Serves the connection; resolves once it is closed, never rejects. */
   run(): Promise<void>;
@@ -17,6 +19,11 @@ export interface TcpListenerOptions {
   createSession(socket: net.Socket): ListenerSession;
   /** Tells a client over the connection cap why it is turned away, before it is closed. */
   refusal: string;
+  /**
+   * Looks at a new connection before a session exists (bans, sessions per address): a line to send
+   * before closing it, or null to serve it.
+   */
+  admit?(socket: net.Socket): string | null;
   maxConnections: number;
   graceMs: number;
   log: Logger;
@@ -61,6 +68,13 @@ export class TcpListener {
     socket.setNoDelay(true);
     if (this.running.size >= this.options.maxConnections) {
       socket.end(this.options.refusal);
+      return;
+    }
+    const refusal = this.options.admit?.(socket) ?? null;
+    if (refusal !== null) {
+      socket.end(refusal);
+      // end() waits for the client to read; one that never does must not keep the socket.
+      setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
       return;
     }
     const session = this.options.createSession(socket);

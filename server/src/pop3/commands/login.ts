@@ -1,18 +1,19 @@
 // The end of USER/PASS and of AUTH PLAIN: check the password, lock the maildrop, open it.
 import { checkCredentials } from '../../imap/shared/credentials.ts';
+import { failedLogin } from '../../imap/shared/failed-login.ts';
 import { MAX_AUTH_FAILURES } from '../limits.ts';
 import { Maildrop } from '../maildrop.ts';
 import { Pop3Error } from '../reply.ts';
 import type { Pop3Session } from '../session.ts';
 
 export async function logIn(session: Pop3Session, user: string, password: string): Promise<void> {
-  const { store, events, locks } = session.deps;
+  const { store, locks } = session.deps;
   const account = await checkCredentials(store, user, password);
   if (!account) {
     session.authFailures++;
-    events.emit('auth.failed', { protocol: 'pop3', remoteAddress: session.remoteAddress });
     session.log.info({ remote: session.remoteAddress }, 'authentication failed');
-    if (session.authFailures >= MAX_AUTH_FAILURES) {
+    const banned = await failedLogin(session.deps, 'pop3', session.remoteAddress);
+    if (banned || session.authFailures >= MAX_AUTH_FAILURES) {
       session.close('-ERR [AUTH] Authentication failed; too many attempts\r\n');
       return;
     }

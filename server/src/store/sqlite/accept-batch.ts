@@ -1,24 +1,33 @@
 // The group-commit transaction behind acceptMessages: new messages are queued, and local recipients
-// filed straight into their INBOX, all in one IMMEDIATE transaction (one fsync for the batch). Runs on
-// whichever connection the caller owns: the main one, or the accept worker's (accept-worker.ts).
+// filed straight into their INBOX, in one IMMEDIATE transaction (one fsync for all of them). Runs on
+// whichever connection the caller owns: the main one, or the accept worker's (accept-worker.ts), which
+// puts several callers' batches into one transaction.
 import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { fileIntoInbox } from './filing.ts';
 import type { Db } from './open.ts';
 import { insertMessage } from './queue-rows.ts';
 
-export function acceptBatch(db: Db, messages: readonly NewMessage[], now: number, fileLocal: boolean): AcceptedMessage[] {
-  return db.transaction(() =>
-    messages.map((message) => {
-      const filedAccounts = new Set<number>();
-      const rest = message.recipients.filter((r) => {
-        if (!fileLocal || r.destination !== 'local' || r.accountId === undefined) return true;
-        if (filedAccounts.has(r.accountId)) return false;
-        if (!fileIntoInbox(db, r.accountId, message.content, message.id, now)) return true;
-        filedAccounts.add(r.accountId);
-        return false;
-      });
-      if (rest.length > 0) insertMessage(db, { ...message, recipients: rest }, now);
-      return { id: message.id, filed: message.recipients.length - rest.length, queued: rest.length };
-    }),
-  ).immediate();
+/** One acceptMessages call. */
+export interface AcceptBatch {
+  messages: readonly NewMessage[];
+  now: number;
+  fileLocal: boolean;
+}
+
+/** Commits every batch in one transaction; the results in the same order, per batch. */
+export function acceptBatches(db: Db, batches: readonly AcceptBatch[]): AcceptedMessage[][] {
+  return db.transaction(() => batches.map((b) => b.messages.map((m) => acceptOne(db, m, b.now, b.fileLocal)))).immediate();
+}
+
+function acceptOne(db: Db, message: NewMessage, now: number, fileLocal: boolean): AcceptedMessage {
+  const filedAccounts = new Set<number>();
+  const rest = message.recipients.filter((r) => {
+    if (!fileLocal || r.destination !== 'local' || r.accountId === undefined) return true;
+    if (filedAccounts.has(r.accountId)) return false;
+    if (!fileIntoInbox(db, r.accountId, message.content, message.id, now, r.folder)) return true;
+    filedAccounts.add(r.accountId);
+    return false;
+  });
+  if (rest.length > 0) insertMessage(db, { ...message, recipients: rest }, now);
+  return { id: message.id, filed: message.recipients.length - rest.length, queued: rest.length };
 }

@@ -22,9 +22,13 @@ export interface CloseRequest {
 
 export type WorkerRequest = AcceptRequest | CloseRequest;
 
-export type WorkerReply =
-  | { seq: number; results: AcceptedMessage[] }
-  | { seq: number; error: { message: string; code?: string | undefined } };
+export type Answer = { seq: number; results: AcceptedMessage[] } | { seq: number; error: { message: string; code?: string | undefined } };
+
+/** The answers to every request taken together, and how many messages each committed transaction held. */
+export interface WorkerReply {
+  answers: Answer[];
+  transactions: number[];
+}
 
 export function pack(messages: readonly NewMessage[]): { messages: PackedMessage[]; content: ArrayBuffer } {
   const content = new ArrayBuffer(messages.reduce((sum, m) => sum + m.content.length, 0));

@@ -1,46 +1,67 @@
 // The accept worker: a thread with its own connection to the store's file that runs the group-commit
 // transaction (accept-batch.ts), so the main thread keeps serving SMTP while a commit waits for its
-// fsync, and the messages that arrive meanwhile make the next batch. WAL lets the two connections share
-// the file; the write lock serialises their transactions (busy_timeout covers the short waits). A reply
-// is posted only after the commit returned: a caller that hears "done" holds a durable message.
-import { parentPort, workerData } from 'node:worker_threads';
-import { acceptBatch } from './accept-batch.ts';
-import { unpack, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
-import { openConnection } from './open.ts';
+// fsync. Whatever batches arrived during one commit go into the next one together: the busier the
+// server, the more messages share an fsync, and a quiet server commits at once. WAL lets the two
+// connections share the file; the write lock serialises their transactions (busy_timeout covers the
+// short waits). A reply is posted only after the commit returned: a caller that hears "done" holds a
+// durable message.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { acceptBatches } from './accept-batch.ts';
+import { unpack, type AcceptRequest, type Answer, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
+import { openConnection, type Db } from './open.ts';
 
-/**
- * Checkpoint the WAL once no batch came for this long, so that a burst starts with a short log and its
- * commits rarely pay for an automatic checkpoint (which runs inside the commit that crosses 1000 pages).
- * Either way checkpoints run here, off the main thread, whenever accepted mail is what grows the log.
- */
-const QUIET_CHECKPOINT_MS = 1000;
+/** Bounds one transaction (and the memory its batches hold) however far behind the worker is. */
+const MAX_MESSAGES_PER_COMMIT = 256;
 
 const port = parentPort!;
 const db = openConnection((workerData as { file: string }).file);
-let quiet: NodeJS.Timeout | undefined;
 
-port.on('message', (request: WorkerRequest) => {
-  clearTimeout(quiet);
-  if (request.type === 'close') {
+port.on('message', (first: WorkerRequest) => {
+  const requests: AcceptRequest[] = [];
+  let closing = false;
+  let messages = 0;
+  for (let request: WorkerRequest | undefined = first; request; request = next(messages)) {
+    if (request.type === 'close') {
+      closing = true; // the writer sends it last: nothing follows
+      break;
+    }
+    requests.push(request);
+    messages += request.messages.length;
+  }
+  if (requests.length > 0) port.postMessage(commit(db, requests)); // one message: one wake-up of the main thread
+  if (closing) {
     db.close();
     port.close(); // nothing else keeps the thread alive: it ends, and the writer sees 'exit'
-    return;
   }
-  let reply: WorkerReply;
-  try {
-    reply = { seq: request.seq, results: acceptBatch(db, unpack(request), request.now, request.fileLocal) };
-  } catch (err) {
-    reply = { seq: request.seq, error: { message: (err as Error).message, code: (err as { code?: string }).code } };
-  }
-  port.postMessage(reply);
-  quiet = setTimeout(checkpoint, QUIET_CHECKPOINT_MS);
 });
 
-function checkpoint(): void {
+/** The next request already waiting, without yielding to the event loop; none once the commit is full. */
+function next(messagesSoFar: number): WorkerRequest | undefined {
+  if (messagesSoFar >= MAX_MESSAGES_PER_COMMIT) return undefined;
+  return receiveMessageOnPort(port)?.message as WorkerRequest | undefined;
+}
+
+function commit(db: Db, requests: AcceptRequest[]): WorkerReply {
+  const batches = requests.map((r) => ({ messages: unpack(r), now: r.now, fileLocal: r.fileLocal }));
   try {
-    // PASSIVE: copies what it can without waiting for readers or blocking writers.
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // A failed checkpoint loses nothing (the log keeps every commit); the next one catches up.
+    const results = acceptBatches(db, batches);
+    return { answers: results.map((r, i) => ({ seq: requests[i]!.seq, results: r })), transactions: [batches.reduce((n, b) => n + b.messages.length, 0)] };
+  } catch (err) {
+    if (requests.length === 1) return { answers: [failure(requests[0]!, err)], transactions: [] };
   }
+  // One caller's bad message must not fail the others that shared the transaction.
+  const reply: WorkerReply = { answers: [], transactions: [] };
+  requests.forEach((request, i) => {
+    try {
+      reply.answers.push({ seq: request.seq, results: acceptBatches(db, [batches[i]!])[0]! });
+      reply.transactions.push(batches[i]!.messages.length);
+    } catch (err) {
+      reply.answers.push(failure(request, err));
+    }
+  });
+  return reply;
+}
+
+function failure(request: AcceptRequest, err: unknown): Answer {
+  return { seq: request.seq, error: { message: (err as Error).message, code: (err as { code?: string }).code } };
 }

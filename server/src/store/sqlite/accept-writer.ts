@@ -9,6 +9,13 @@ import { pack, type WorkerReply, type WorkerRequest } from './accept-protocol.ts
 const BOOT = new URL('./accept-worker-boot.mjs', import.meta.url);
 export const ACCEPT_WORKER_ENTRY = new URL('./accept-worker.ts', import.meta.url);
 
+export interface AcceptWriterOptions {
+  /** The worker's module; tests substitute one that misbehaves on purpose. */
+  entry?: URL;
+  /** Called with the number of messages in each transaction the worker committed (batch sizes). */
+  onCommit?: (messages: number) => void;
+}
+
 interface Waiter {
   resolve: (results: AcceptedMessage[]) => void;
   reject: (err: Error) => void;
@@ -26,10 +33,9 @@ export class AcceptWriter {
   private seq = 0;
   private closed: Promise<void> | null = null;
 
-  /** @param entry the worker's module; tests substitute one that misbehaves on purpose. */
   constructor(
     private readonly file: string,
-    private readonly entry: URL = ACCEPT_WORKER_ENTRY,
+    private readonly options: AcceptWriterOptions = {},
   ) {}
 
   accept(messages: readonly NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]> {
@@ -66,14 +72,18 @@ export class AcceptWriter {
   }
 
   private start(): Thread {
-    const worker = new Worker(BOOT, { workerData: { entry: this.entry.href, file: this.file } });
+    const entry = this.options.entry ?? ACCEPT_WORKER_ENTRY;
+    const worker = new Worker(BOOT, { workerData: { entry: entry.href, file: this.file } });
     const thread: Thread = { worker, waiting: new Map(), exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
-      const waiter = this.settle(thread, reply.seq);
-      if (!waiter) return;
-      if ('error' in reply) waiter.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else waiter.resolve(reply.results);
+      reply.transactions.forEach((messages) => this.options.onCommit?.(messages));
+      for (const answer of reply.answers) {
+        const waiter = this.settle(thread, answer.seq);
+        if (!waiter) continue;
+        if ('error' in answer) waiter.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
+        else waiter.resolve(answer.results);
+      }
     });
     const fail = (err: Error) => {
       if (this.thread === thread) this.thread = null; // the next batch starts a fresh thread

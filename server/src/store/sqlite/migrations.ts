@@ -1,6 +1,7 @@
 // Versioned schema for the SQLite store. Append new steps; never edit a step that has shipped.
 // The applied version is kept in PRAGMA user_version.
 
+import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 
 export const MIGRATIONS: readonly string[] = [
@@ -74,4 +75,24 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX queue_messages_created ON queue_messages (created_at);
   `,
   /* 2: mailbox sync state, subscriptions, UIDVALIDITY counter */ MAILBOX_MIGRATION,
+  /* 3: quarantine (scan.virus_action = quarantine); the mailbox a queued local recipient is filed into */ `
+  CREATE TABLE quarantine (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    -- JSON array of {address, destination, accountId} as resolved at RCPT time.
+    recipients TEXT NOT NULL,
+    source TEXT NOT NULL,
+    client_address TEXT,
+    auth_user TEXT,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL
+  );
+  CREATE INDEX quarantine_created ON quarantine (created_at);
+  -- NULL means INBOX. Written and read by the queue once local filing honours NewRecipient.folder.
+  ALTER TABLE queue_recipients ADD COLUMN folder TEXT;
+  `,
+  /* 4: external POP3 accounts and their fetched UIDLs; banned addresses */ FETCH_BANS_MIGRATION,
 ];

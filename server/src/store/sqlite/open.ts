@@ -7,15 +7,24 @@ import { MIGRATIONS } from './migrations.ts';
 export type Db = Database.Database;
 
 export function openSqlite(file: string): Db {
+  const db = openConnection(file);
+  migrate(db);
+  return db;
+}
+
+/**
+ * One more connection with the same durability settings, without touching the schema: for a second
+ * writer in this process (the accept worker) once openSqlite has migrated the file.
+ */
+export function openConnection(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  // WAL lets the CLI and readers work while the server writes; synchronous=FULL fsyncs the WAL on every
-  // commit, which is what makes "250 Ok" mean "survives a crash".
+  // WAL lets the CLI, readers and the accept worker work while the server writes; synchronous=FULL
+  // fsyncs the WAL on every commit, which is what makes "250 Ok" mean "survives a crash".
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
   return db;
 }
 

@@ -16,6 +16,7 @@ export interface RecipientRow {
   next_attempt_at: number;
   last_attempt_at: number | null;
   last_error: string | null;
+  folder: string | null;
 }
 
 export const toRecipient = (r: RecipientRow): QueueRecipient => ({
@@ -41,9 +42,9 @@ export function insertMessage(db: Db, message: NewMessage, now: number): void {
   );
   stmt(db, 'INSERT INTO queue_content (message_id, content) VALUES (?, ?)').run(message.id, message.content);
   const insert = stmt(db, 
-    `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
+    `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at, folder) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
   );
-  for (const r of message.recipients) insert.run(message.id, r.address, r.destination, domainOf(r.address), r.accountId ?? null, now);
+  for (const r of message.recipients) insert.run(message.id, r.address, r.destination, domainOf(r.address), r.accountId ?? null, now, r.folder ?? null);
 }
 
 /** Deletes the message (content and recipients cascade) once no recipient is pending. */

@@ -3,6 +3,8 @@
 // other claim can interleave in this process, and the write lock keeps other processes out.
 import type { DeliveryQueueStore } from '../store.ts';
 import type { AcceptedMessage, DeliveryJob, NewMessage, QueueRecipient, RecipientOutcome } from '../types.ts';
+import { acceptBatches } from './accept-batch.ts';
+import type { AcceptWriter } from './accept-writer.ts';
 import { fileIntoInbox } from './filing.ts';
 import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
@@ -16,7 +18,11 @@ interface JobHead {
 }
 
 export class SqliteQueue implements DeliveryQueueStore {
-  constructor(private readonly db: Db) {}
+  /** @param writer the accept worker, when acceptMessages should commit off the main thread. */
+  constructor(
+    private readonly db: Db,
+    private readonly writer?: AcceptWriter,
+  ) {}
 
   async enqueue(message: NewMessage): Promise<void> {
     this.db.transaction(() => insertMessage(this.db, message, Date.now())).immediate();
@@ -88,7 +94,7 @@ export class SqliteQueue implements DeliveryQueueStore {
         const row = pick.get(id, messageId) as RecipientRow | undefined;
         if (!row) continue; // removed from the queue, or no longer ours: never file twice
         // Two recipients that resolve to one account (an alias and the address itself) get one copy.
-        if (row.account_id === null || (!filed.has(row.account_id) && !fileIntoInbox(this.db, row.account_id, content, messageId, now))) {
+        if (row.account_id === null || (!filed.has(row.account_id) && !fileIntoInbox(this.db, row.account_id, content, messageId, now, row.folder))) {
           unfiled.push(toRecipient(row)); // the account was deleted after the message was queued
           continue;
         }
@@ -102,20 +108,8 @@ export class SqliteQueue implements DeliveryQueueStore {
   }
 
   async acceptMessages(messages: NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]> {
-    return this.db.transaction(() =>
-      messages.map((message) => {
-        const filedAccounts = new Set<number>();
-        const rest = message.recipients.filter((r) => {
-          if (!fileLocal || r.destination !== 'local' || r.accountId === undefined) return true;
-          if (filedAccounts.has(r.accountId)) return false;
-          if (!fileIntoInbox(this.db, r.accountId, message.content, message.id, now)) return true;
-          filedAccounts.add(r.accountId);
-          return false;
-        });
-        if (rest.length > 0) insertMessage(this.db, { ...message, recipients: rest }, now);
-        return { id: message.id, filed: message.recipients.length - rest.length, queued: rest.length };
-      }),
-    ).immediate();
+    // In the worker, the main thread serves SMTP during the fsync; here, it waits for it.
+    return this.writer ? this.writer.accept(messages, now, fileLocal) : acceptBatches(this.db, [{ messages, now, fileLocal }])[0]!;
   }
 
   async recoverInFlight(): Promise<number> {

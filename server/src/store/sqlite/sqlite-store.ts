@@ -1,4 +1,4 @@
-// The embedded store: one SQLite file in WAL mode. Composes the directory, queue and mailbox parts.
+// The embedded store: one SQLite file in WAL mode. Composes the directory, queue, mailbox, quarantine, external POP3 account and ban parts.
 import path from 'node:path';
 import type { Store } from '../store.ts';
 import type { DatabaseInfo } from '../types.ts';
@@ -6,15 +6,11 @@ import { AcceptWriter } from './accept-writer.ts';
 import { SqliteDirectory } from './directory.ts';
 import { SqliteMailboxes } from './mailboxes.ts';
 import { openSqlite, type Db } from './open.ts';
+import { SqliteQuarantine } from './quarantine.ts';
+import { SqliteFetchAccounts } from './fetch-accounts.ts';
+import { SqliteBans } from './bans.ts';
 import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
-
-/**
- * Whether accepted mail is committed in a worker thread (accept-worker.ts). A stand-in until the settings
- * catalogue has database.accept_worker: MAILROOM_DATABASE_ACCEPT_WORKER=false commits on the main thread,
- * as before, for comparisons (BENCHMARKS.md).
- */
-const ACCEPT_WORKER_DEFAULT = !/^(0|false|no|off)$/i.test(process.env.MAILROOM_DATABASE_ACCEPT_WORKER ?? '');
 
 export interface SqliteStoreOptions {
   /** Commit accepted mail in a worker thread with its own connection (ignored for an in-memory database). */
@@ -24,13 +20,13 @@ export interface SqliteStoreOptions {
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const db: Db = openSqlite(file);
   const inMemory = file === '' || file === ':memory:';
-  const writer = (options.acceptWorker ?? ACCEPT_WORKER_DEFAULT) && !inMemory ? new AcceptWriter(path.resolve(file)) : undefined;
+  const writer = (options.acceptWorker ?? false) && !inMemory ? new AcceptWriter(path.resolve(file)) : undefined;
   const info: DatabaseInfo = {
     driver: 'sqlite',
     version: db.prepare('SELECT sqlite_version()').pluck().get() as string,
     location: file,
   };
-  const parts = [new SqliteDirectory(db), new SqliteQueue(db, writer), new SqliteQueueAdmin(db), new SqliteMailboxes(db)];
+  const parts = [new SqliteDirectory(db), new SqliteQueue(db, writer), new SqliteQueueAdmin(db), new SqliteMailboxes(db), new SqliteQuarantine(db), new SqliteFetchAccounts(db), new SqliteBans(db)];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
     db.close();

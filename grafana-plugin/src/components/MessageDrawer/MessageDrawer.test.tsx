@@ -1,0 +1,75 @@
+import React from 'react';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { MessageDrawer } from './MessageDrawer';
+import { FakeBackend } from '../../test/fakeBackend';
+import { ID1, parsed, queueItem, RAW } from '../../test/fixtures';
+import { renderWithGrafana } from '../../test/render';
+import { testIds } from '../../testIds';
+
+let backend: FakeBackend;
+
+beforeEach(() => {
+  backend = new FakeBackend()
+    .ok('GET', `/api/v1/queue/${ID1}/content`, parsed())
+    .ok('GET', `/api/v1/queue/${ID1}`, queueItem(ID1))
+    .install();
+});
+
+describe('MessageDrawer', () => {
+  it('shows the subject as title and the headers first', async () => {
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    const headers = await screen.findByTestId(testIds.message.headers);
+    expect(headers).toHaveTextContent('FromAlice <alice@example.test>');
+    expect(headers).toHaveTextContent('SubjectQuarterly report');
+    expect(screen.getByText('Quarterly report', { selector: 'h3, h2, h1, div, span' })).toBeInTheDocument();
+  });
+
+  it('shows text, attachments and recipients on their tabs', async () => {
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    await screen.findByTestId(testIds.message.headers);
+    await userEvent.click(screen.getByTestId(testIds.message.tab('text')));
+    expect(screen.getByTestId(testIds.message.text)).toHaveTextContent('Hello Bob, the report is attached.');
+    await userEvent.click(screen.getByTestId(testIds.message.tab('attachments')));
+    expect(screen.getByTestId(testIds.message.attachments)).toHaveTextContent('report.pdfapplication/pdf51 KiB');
+    await userEvent.click(screen.getByTestId(testIds.message.tab('recipients')));
+    expect(await screen.findByTestId(testIds.message.recipients)).toHaveTextContent('bob@remote.testdeferred2');
+  });
+
+  it('loads the raw source as text only when its tab opens', async () => {
+    backend.ok('GET', `/api/v1/queue/${ID1}/content`, parsed());
+    backend.on('GET', `/api/v1/queue/${ID1}/content`, (call) => (call.responseType === 'text' ? { data: RAW } : { data: parsed() }));
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    await screen.findByTestId(testIds.message.headers);
+    expect(backend.callsTo('GET', `/api/v1/queue/${ID1}/content`).filter((c) => c.responseType === 'text')).toHaveLength(0);
+    await userEvent.click(screen.getByTestId(testIds.message.tab('raw')));
+    expect(await screen.findByTestId(testIds.message.raw)).toHaveTextContent('Subject: Quarterly report');
+    const rawCall = backend.callsTo('GET', `/api/v1/queue/${ID1}/content`).find((c) => c.responseType === 'text');
+    expect(rawCall?.params).toBeUndefined();
+  });
+
+  it('renders an HTML part only inside a sandboxed frame', async () => {
+    backend.ok('GET', `/api/v1/queue/${ID1}/content`, { ...parsed(), text: null, html: '<p>Hi <b>Bob</b></p>' });
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    await screen.findByTestId(testIds.message.headers);
+    await userEvent.click(screen.getByTestId(testIds.message.tab('text')));
+    const frame = screen.getByTitle('HTML part');
+    expect(frame).toHaveAttribute('sandbox', '');
+    expect(frame).toHaveAttribute('srcdoc', '<p>Hi <b>Bob</b></p>');
+  });
+
+  it('says so when the message is gone', async () => {
+    backend.fail('GET', `/api/v1/queue/${ID1}/content`, 404, { error: { code: 'not_found', message: 'queued message not found' } });
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    expect(await screen.findByTestId(testIds.error.kind('not_found'))).toHaveTextContent('queued message not found');
+  });
+
+  it('closes', async () => {
+    const onClose = vi.fn();
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={onClose} />);
+    await screen.findByTestId(testIds.message.headers);
+    await userEvent.click(screen.getByRole('button', { name: /close/i }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+});

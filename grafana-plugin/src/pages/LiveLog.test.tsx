@@ -1,0 +1,184 @@
+import React from 'react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PluginContextProvider, PluginType, type AppPluginMeta } from '@grafana/data';
+import LiveLog from './LiveLog';
+import { PROXY_BASE } from '../constants';
+import { FakeBackend } from '../test/fakeBackend';
+import { FakeEventSource } from '../test/fakeEventSource';
+import { isDisabled, renderWithGrafana, setOrgRole } from '../test/render';
+import { testIds } from '../testIds';
+
+const allOn = { smtp: true, submission: true, pop3: true, imap: true, tcpip: true, delivery: true, application: true, debug: false };
+let backend: FakeBackend;
+
+const meta = { id: 'mailroom-admin-app', name: 'Mailroom', type: PluginType.app, jsonData: { lokiDatasourceUid: 'loki-uid' } } as unknown as AppPluginMeta;
+
+function renderLiveLog() {
+  return renderWithGrafana(
+    <PluginContextProvider meta={meta}>
+      <LiveLog />
+    </PluginContextProvider>,
+  );
+}
+
+const line = (o: Record<string, unknown>) => ({ time: Date.UTC(2025, 10, 28, 12, 0, 0), level: 30, category: 'smtp', msg: 'hello', ...o });
+
+async function startStreaming() {
+  renderLiveLog();
+  await waitFor(() => expect(backend.callsTo('GET', '/api/v1/logging')).toHaveLength(1));
+  await userEvent.click(screen.getByTestId(testIds.liveLog.start));
+  const es = FakeEventSource.last;
+  act(() => es.open());
+  return es;
+}
+
+beforeEach(() => {
+  setOrgRole('Admin');
+  FakeEventSource.reset();
+  vi.stubGlobal('EventSource', FakeEventSource);
+  backend = new FakeBackend().ok('GET', '/api/v1/logging', { categories: allOn }).install();
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('Live log page', () => {
+  it('shows the categories Mailroom logs, and Apply PUTs the new choice (admin)', async () => {
+    backend.on('PUT', '/api/v1/logging', (call) => ({ data: call.data }));
+    renderLiveLog();
+    const debug = await screen.findByTestId(testIds.liveLog.category('debug'));
+    await waitFor(() => expect(debug).not.toBeChecked());
+    expect(screen.getByTestId(testIds.liveLog.category('smtp'))).toBeChecked();
+    expect(isDisabled(screen.getByTestId(testIds.liveLog.applyCategories))).toBe(true);
+    await userEvent.click(debug);
+    await userEvent.click(screen.getByTestId(testIds.liveLog.category('tcpip')));
+    await userEvent.click(screen.getByTestId(testIds.liveLog.applyCategories));
+    await waitFor(() => expect(backend.callsTo('PUT', '/api/v1/logging')).toHaveLength(1));
+    expect(backend.callsTo('PUT', '/api/v1/logging')[0]!.data).toEqual({ categories: { ...allOn, debug: true, tcpip: false } });
+    await waitFor(() => expect(isDisabled(screen.getByTestId(testIds.liveLog.applyCategories))).toBe(true));
+  });
+
+  it('Apply is for Grafana Admins only', async () => {
+    setOrgRole('Editor');
+    renderLiveLog();
+    await userEvent.click(await screen.findByTestId(testIds.liveLog.category('debug')));
+    expect(isDisabled(screen.getByTestId(testIds.liveLog.applyCategories))).toBe(true);
+  });
+
+  it('Start opens an EventSource on the plugin proxy, shows log events, Stop closes it', async () => {
+    const es = await startStreaming();
+    expect(es.url).toBe(`${PROXY_BASE}/api/v1/log/stream?category=smtp%2Csubmission%2Cpop3%2Cimap%2Ctcpip%2Cdelivery%2Capplication`);
+    expect(screen.getByTestId(testIds.liveLog.status)).toHaveTextContent('Streaming');
+    act(() => {
+      es.emit('log', line({ session: 'S1', msg: 'connected', remote: '127.0.0.1' }));
+      es.emit('log', line({ category: 'delivery', level: 50, queueId: 'Q1', msg: 'delivery failed', err: 'connection refused' }));
+    });
+    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2));
+    const [first, second] = screen.getAllByTestId(testIds.liveLog.line);
+    expect(first).toHaveTextContent('infosmtpS1connectedremote=127.0.0.1');
+    expect(second).toHaveTextContent('errordeliveryQ1delivery failederr="connection refused"');
+    await userEvent.click(screen.getByTestId(testIds.liveLog.stop));
+    expect(es.closed).toBe(true);
+    expect(screen.getByTestId(testIds.liveLog.status)).toHaveTextContent('Stopped');
+  });
+
+  it('filters to one session: reconnects with ?session= and hides other sessions', async () => {
+    const es = await startStreaming();
+    act(() => {
+      es.emit('log', line({ session: 'S1', msg: 'one' }));
+      es.emit('log', line({ session: 'S2', msg: 'two' }));
+    });
+    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2));
+    await userEvent.click(screen.getByRole('button', { name: 'S2' }));
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(2));
+    expect(es.closed).toBe(true);
+    expect(FakeEventSource.last.url).toContain('session=S2');
+    expect(screen.getByTestId(testIds.liveLog.session)).toHaveValue('S2');
+    expect(screen.getAllByTestId(testIds.liveLog.line).map((l) => l.textContent)).toEqual([expect.stringContaining('two')]);
+  });
+
+  it('hides lines of unticked categories and links to Explore with the same lines', async () => {
+    const es = await startStreaming();
+    act(() => {
+      es.emit('log', line({ category: 'smtp', msg: 'a smtp line' }));
+      es.emit('log', line({ category: 'delivery', msg: 'a delivery line' }));
+    });
+    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2));
+    for (const c of ['submission', 'pop3', 'imap', 'tcpip', 'application', 'smtp']) await userEvent.click(screen.getByTestId(testIds.liveLog.category(c)));
+    expect(screen.getAllByTestId(testIds.liveLog.line).map((l) => l.textContent)).toEqual([expect.stringContaining('a delivery line')]);
+    await userEvent.type(screen.getByTestId(testIds.liveLog.session), 'S9');
+    await waitFor(() => expect(FakeEventSource.last.url).toContain('category=delivery&session=S9'));
+    const href = new URL(screen.getByTestId(testIds.liveLog.explore).getAttribute('href')!, 'http://grafana.test');
+    expect(href.pathname).toBe('/explore');
+    const panes = JSON.parse(href.searchParams.get('panes')!);
+    const query = Object.values(panes as Record<string, { datasource: string; queries: Array<{ expr: string }> }>)[0]!;
+    expect(query.datasource).toBe('loki-uid');
+    expect(query.queries[0]!.expr).toBe('{service_name="mailroom", category=~"delivery"} | json | session_id="S9"');
+  });
+
+  it('counts lines the server dropped', async () => {
+    const es = await startStreaming();
+    act(() => {
+      es.emit('dropped', { count: 17 });
+      es.emit('dropped', { count: 3 });
+    });
+    expect(await screen.findByTestId(testIds.liveLog.dropped)).toHaveTextContent('Mailroom skipped 20 lines');
+  });
+
+  it('keeps a bounded buffer in the browser', async () => {
+    const es = await startStreaming();
+    act(() => {
+      for (let i = 0; i < 2005; i++) es.emit('log', line({ msg: `line ${i}` }));
+    });
+    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2000));
+    expect(screen.getAllByTestId(testIds.liveLog.line)[0]).toHaveTextContent('line 5');
+    expect(screen.getByTestId(testIds.liveLog.dropped)).toHaveTextContent('5 older lines were dropped here');
+    await userEvent.click(screen.getByTestId(testIds.liveLog.clear));
+    expect(screen.queryAllByTestId(testIds.liveLog.line)).toHaveLength(0);
+  });
+
+  it('pauses while the reader scrolls up and resumes', async () => {
+    const es = await startStreaming();
+    act(() => es.emit('log', line({ msg: 'first' })));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(1));
+    const box = screen.getByTestId(testIds.liveLog.lines);
+    Object.defineProperty(box, 'scrollHeight', { configurable: true, value: 1000 });
+    Object.defineProperty(box, 'clientHeight', { configurable: true, value: 200 });
+    box.scrollTop = 100;
+    fireEvent.scroll(box);
+    expect(screen.getByTestId(testIds.liveLog.paused)).toBeInTheDocument();
+    act(() => {
+      es.emit('log', line({ msg: 'second' }));
+      es.emit('log', line({ msg: 'third' }));
+    });
+    await waitFor(() => expect(screen.getByTestId(testIds.liveLog.paused)).toHaveTextContent('2 new lines'));
+    expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(1);
+    await userEvent.click(screen.getByTestId(testIds.liveLog.resume));
+    expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(3);
+    expect(screen.queryByTestId(testIds.liveLog.paused)).not.toBeInTheDocument();
+  });
+
+  it('shows reconnecting while EventSource retries, and why a stream failed for good', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ message: 'plugin proxy route access denied' }), { status: 403 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const es = await startStreaming();
+    act(() => es.fail(false));
+    expect(screen.getByTestId(testIds.liveLog.status)).toHaveTextContent('Reconnecting');
+    act(() => es.fail(true));
+    expect(screen.getByTestId(testIds.liveLog.status)).toHaveTextContent('Failed');
+    expect(await screen.findByTestId(testIds.error.kind('forbidden'))).toHaveTextContent('Your Grafana role does not allow this');
+    expect(fetchMock).toHaveBeenCalledWith(es.url, expect.objectContaining({ headers: { Accept: 'text/event-stream' } }));
+    expect(screen.getByTestId(testIds.liveLog.start)).toBeInTheDocument();
+  });
+
+  it('still streams when the logging API cannot be read', async () => {
+    backend.fail('GET', '/api/v1/logging', 404, { error: { code: 'not_found', message: 'no route for GET /api/v1/logging' } });
+    renderLiveLog();
+    expect(await screen.findByTestId(testIds.error.kind('not_found'))).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId(testIds.liveLog.start));
+    expect(FakeEventSource.last.url).toBe(`${PROXY_BASE}/api/v1/log/stream`);
+  });
+});

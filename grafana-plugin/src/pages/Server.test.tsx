@@ -1,0 +1,130 @@
+import React from 'react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import Server from './Server';
+import { FakeBackend } from '../test/fakeBackend';
+import { runningServer, status, stoppedServer } from '../test/fixtures';
+import { isDisabled, renderWithGrafana, setOrgRole } from '../test/render';
+import { testIds } from '../testIds';
+
+let backend: FakeBackend;
+
+beforeEach(() => {
+  setOrgRole('Editor');
+  backend = new FakeBackend().ok('GET', '/api/v1/server', runningServer()).ok('GET', '/api/v1/status', status()).install();
+});
+
+describe('Server page', () => {
+  it('shows state, version, database, start time, uptime, listeners, counters and sessions from the API', async () => {
+    renderWithGrafana(<Server />);
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.server.version)).toHaveTextContent('0.1.0');
+    const db = screen.getByTestId(testIds.server.database);
+    expect(db).toHaveTextContent('sqlite');
+    expect(db).toHaveTextContent('3.46.1');
+    expect(db).toHaveTextContent('/var/lib/mailroom/mailroom.db');
+    expect(screen.getByTestId(testIds.server.startedAt).textContent).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(screen.getByTestId(testIds.server.uptime)).toHaveTextContent(/^3h 2[45]m$/);
+    const listeners = screen.getByTestId(testIds.server.listeners);
+    expect(within(listeners).getByText('2525')).toBeInTheDocument();
+    expect(within(listeners).getByText('2587')).toBeInTheDocument();
+    expect(within(listeners).getAllByText('STARTTLS')).toHaveLength(2);
+    const counters = screen.getByTestId(testIds.server.counters);
+    expect(counters).toHaveTextContent('1,234');
+    expect(counters).toHaveTextContent('Viruses detected5');
+    expect(counters).toHaveTextContent('Spam detected42');
+    const sessions = screen.getByTestId(testIds.server.sessions);
+    expect(sessions).toHaveTextContent('SMTP3');
+    expect(sessions).toHaveTextContent('IMAP2');
+    expect(screen.queryByTestId(testIds.server.scanners)).not.toBeInTheDocument();
+  });
+
+  it('shows scanner status when the API reports it', async () => {
+    backend.ok('GET', '/api/v1/status', { ...status(), scanners: [{ name: 'clamav', status: 'ok', version: 'ClamAV 1.4.6' }, { name: 'spamassassin', status: 'down', lastError: 'connect ECONNREFUSED' }] });
+    renderWithGrafana(<Server />);
+    const scanners = await screen.findByTestId(testIds.server.scanners);
+    expect(scanners).toHaveTextContent('clamavOKClamAV 1.4.6');
+    expect(scanners).toHaveTextContent('spamassassinDownconnect ECONNREFUSED');
+  });
+
+  it('Stop asks for confirmation, says the service keeps running, then POSTs /server/stop', async () => {
+    backend.ok('POST', '/api/v1/server/stop', stoppedServer());
+    renderWithGrafana(<Server />);
+    await screen.findByText('Running');
+    expect(screen.getByTestId(testIds.server.start)).toBeDisabled();
+    await userEvent.click(screen.getByTestId(testIds.server.stop));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('The Mailroom service keeps running');
+    expect(backend.callsTo('POST', '/api/v1/server/stop')).toHaveLength(0);
+    backend.ok('GET', '/api/v1/server', stoppedServer());
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Stop server' }));
+    await waitFor(() => expect(backend.callsTo('POST', '/api/v1/server/stop')).toHaveLength(1));
+    expect(await screen.findByText('Stopped')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.server.start)).toBeEnabled();
+  });
+
+  it('dismissing the confirmation stops nothing', async () => {
+    renderWithGrafana(<Server />);
+    await screen.findByText('Running');
+    await userEvent.click(screen.getByTestId(testIds.server.stop));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    expect(backend.callsTo('POST', '/api/v1/server/stop')).toHaveLength(0);
+  });
+
+  it('Start POSTs /server/start when the server is stopped', async () => {
+    backend.ok('GET', '/api/v1/server', stoppedServer()).ok('POST', '/api/v1/server/start', runningServer());
+    renderWithGrafana(<Server />);
+    await screen.findByText('Stopped');
+    expect(screen.getByTestId(testIds.server.stop)).toBeDisabled();
+    backend.ok('GET', '/api/v1/server', runningServer());
+    await userEvent.click(screen.getByTestId(testIds.server.start));
+    await waitFor(() => expect(backend.callsTo('POST', '/api/v1/server/start')).toHaveLength(1));
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+  });
+
+  it('disables Start and Stop for a Grafana Viewer', async () => {
+    setOrgRole('Viewer');
+    renderWithGrafana(<Server />);
+    await screen.findByText('Running');
+    expect(isDisabled(screen.getByTestId(testIds.server.stop))).toBe(true);
+    expect(isDisabled(screen.getByTestId(testIds.server.start))).toBe(true);
+    await userEvent.click(screen.getByTestId(testIds.server.stop));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('shows a 403 from Grafana on an action as a role problem', async () => {
+    backend.fail('POST', '/api/v1/server/stop', 403, { message: 'plugin proxy route access denied' });
+    renderWithGrafana(<Server />);
+    await screen.findByText('Running');
+    await userEvent.click(screen.getByTestId(testIds.server.stop));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Stop server' }));
+    expect(await screen.findByTestId(testIds.error.kind('forbidden'))).toHaveTextContent('Your Grafana role does not allow this');
+  });
+
+  it('tells unreachable, 401 and 403 apart when loading', async () => {
+    backend.fail('GET', '/api/v1/server', 502, undefined, 'Bad Gateway');
+    const first = renderWithGrafana(<Server />);
+    expect(await screen.findByTestId(testIds.error.kind('unreachable'))).toHaveTextContent('cannot be reached');
+    first.unmount();
+
+    backend.fail('GET', '/api/v1/server', 401, { error: { code: 'unauthorized', message: 'invalid token' } });
+    const second = renderWithGrafana(<Server />);
+    expect(await screen.findByTestId(testIds.error.kind('unauthorized'))).toHaveTextContent('did not accept the token (invalid token)');
+    second.unmount();
+
+    backend.fail('GET', '/api/v1/server', 403, { error: { code: 'forbidden', message: 'this action needs the viewer role; the token has none' } });
+    renderWithGrafana(<Server />);
+    expect(await screen.findByTestId(testIds.error.kind('forbidden'))).toHaveTextContent('Mailroom refused');
+  });
+
+  it('Try again reloads after an error', async () => {
+    backend.fail('GET', '/api/v1/server', 502);
+    renderWithGrafana(<Server />);
+    await screen.findByTestId(testIds.error.kind('unreachable'));
+    backend.ok('GET', '/api/v1/server', runningServer());
+    await userEvent.click(screen.getByTestId(testIds.error.retry));
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.error.container)).not.toBeInTheDocument();
+  });
+});

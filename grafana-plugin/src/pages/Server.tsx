@@ -1,0 +1,259 @@
+// Status > Server: running or stopped, version, database, start time and uptime, listeners, message
+// counters, open sessions per protocol, scanners; Start and Stop (the service and its API keep running).
+import React, { useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Badge, Button, ConfirmModal, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { mailroomApi } from '../api/mailroom';
+import type { ServerInfo, StatusInfo } from '../api/types';
+import { ErrorState } from '../components/ErrorState/ErrorState';
+import { useApi } from '../hooks/useApi';
+import { useInterval, useNow } from '../hooks/useInterval';
+import { useOrgRole } from '../hooks/useOrgRole';
+import { toMailroomError, type MailroomError } from '../services/errors';
+import { formatCount, formatDateTime, formatDuration, secondsSince } from '../services/format';
+import { canOperate, NEEDS_EDITOR } from '../services/permissions';
+import { readScanners } from '../services/scanners';
+import { testIds } from '../testIds';
+
+const REFRESH_MS = 10_000;
+const PROTOCOL_ORDER = ['smtp', 'submission', 'pop3', 'imap'];
+
+interface Overview {
+  server: ServerInfo;
+  status: StatusInfo;
+}
+
+async function loadOverview(): Promise<Overview> {
+  const [server, status] = await Promise.all([mailroomApi.server(), mailroomApi.status()]);
+  return { server, status };
+}
+
+function Server() {
+  const s = useStyles2(getStyles);
+  const role = useOrgRole();
+  const mayAct = canOperate(role);
+  const now = useNow(1000);
+  const overview = useApi(loadOverview, []);
+  const [confirmStop, setConfirmStop] = useState(false);
+  const [busy, setBusy] = useState<'start' | 'stop' | null>(null);
+  const [actionError, setActionError] = useState<{ action: string; error: MailroomError } | null>(null);
+  useInterval(() => void overview.reload(), REFRESH_MS);
+
+  const act = async (which: 'start' | 'stop') => {
+    setBusy(which);
+    setActionError(null);
+    try {
+      await (which === 'start' ? mailroomApi.startServer() : mailroomApi.stopServer());
+    } catch (err) {
+      setActionError({ action: which === 'start' ? 'Could not start the server' : 'Could not stop the server', error: toMailroomError(err) });
+    } finally {
+      setBusy(null);
+      setConfirmStop(false);
+      await overview.reload();
+    }
+  };
+
+  const running = overview.data?.server.running;
+  const actions = (
+    <>
+      <Button variant="secondary" icon="sync" onClick={() => void overview.reload()} data-testid={testIds.server.refresh}>
+        Refresh
+      </Button>
+      <Button
+        icon="play"
+        disabled={!mayAct || running !== false || busy !== null}
+        tooltip={mayAct ? undefined : NEEDS_EDITOR}
+        onClick={() => void act('start')}
+        data-testid={testIds.server.start}
+      >
+        {busy === 'start' ? 'Starting…' : 'Start'}
+      </Button>
+      <Button
+        variant="destructive"
+        icon="square-shape"
+        disabled={!mayAct || running !== true || busy !== null}
+        tooltip={mayAct ? undefined : NEEDS_EDITOR}
+        onClick={() => setConfirmStop(true)}
+        data-testid={testIds.server.stop}
+      >
+        {busy === 'stop' ? 'Stopping…' : 'Stop'}
+      </Button>
+    </>
+  );
+
+  return (
+    <PluginPage actions={actions}>
+      <div data-testid={testIds.server.container}>
+        {actionError && <ErrorState error={actionError.error} action={actionError.action} onDismiss={() => setActionError(null)} />}
+        {overview.error && <ErrorState error={overview.error} onRetry={() => void overview.reload()} />}
+        {!overview.data && overview.loading && <LoadingPlaceholder text="Loading server state…" />}
+        {overview.data && <OverviewView overview={overview.data} now={now} styles={s} />}
+      </div>
+      <ConfirmModal
+        isOpen={confirmStop}
+        title="Stop the mail server?"
+        body="The listeners close and delivery pauses; sessions in progress get a short grace period to finish."
+        description="The Mailroom service keeps running: this admin API, metrics and this app stay available, and you can start the server again from here."
+        confirmText="Stop server"
+        onConfirm={() => act('stop')}
+        onDismiss={() => setConfirmStop(false)}
+      />
+    </PluginPage>
+  );
+}
+
+function OverviewView({ overview, now, styles: s }: { overview: Overview; now: number; styles: ReturnType<typeof getStyles> }) {
+  const { server, status } = overview;
+  const uptime = server.running ? secondsSince(server.startedAt, now) : null;
+  const scanners = readScanners(status.scanners, server.scanners);
+  const protocols = [...PROTOCOL_ORDER, ...Object.keys(status.sessions ?? {}).filter((p) => !PROTOCOL_ORDER.includes(p))];
+  return (
+    <div className={s.grid}>
+      <section className={s.card} aria-label="Server">
+        <h3>Server</h3>
+        <dl className={s.list}>
+          <dt>State</dt>
+          <dd data-testid={testIds.server.state}>
+            {server.running ? <Badge color="green" icon="check" text="Running" /> : <Badge color="red" icon="square-shape" text="Stopped" />}
+          </dd>
+          <dt>Version</dt>
+          <dd data-testid={testIds.server.version}>{server.version}</dd>
+          <dt>Host name</dt>
+          <dd data-testid={testIds.server.hostname}>{server.hostname}</dd>
+          <dt>Started</dt>
+          <dd data-testid={testIds.server.startedAt}>{server.running ? formatDateTime(server.startedAt) : 'not running'}</dd>
+          <dt>Uptime</dt>
+          <dd data-testid={testIds.server.uptime}>{uptime === null ? '-' : formatDuration(uptime)}</dd>
+          <dt>Service up since</dt>
+          <dd>{formatDateTime(server.serviceStartedAt)}</dd>
+        </dl>
+      </section>
+
+      <section className={s.card} aria-label="Database">
+        <h3>Database</h3>
+        <dl className={s.list} data-testid={testIds.server.database}>
+          <dt>Driver</dt>
+          <dd>{server.database.driver}</dd>
+          <dt>Version</dt>
+          <dd>{server.database.version}</dd>
+          <dt>Location</dt>
+          <dd className={s.mono}>{server.database.location}</dd>
+        </dl>
+      </section>
+
+      <section className={s.card} aria-label="Messages">
+        <h3>Messages</h3>
+        <dl className={s.list} data-testid={testIds.server.counters}>
+          <dt>Processed</dt>
+          <dd>{formatCount(status.processedMessages)}</dd>
+          <dt>Viruses detected</dt>
+          <dd>{formatCount(status.virusesDetected)}</dd>
+          <dt>Spam detected</dt>
+          <dd>{formatCount(status.spamDetected)}</dd>
+        </dl>
+      </section>
+
+      <section className={s.card} aria-label="Sessions">
+        <h3>Open sessions</h3>
+        <dl className={s.list} data-testid={testIds.server.sessions}>
+          {protocols.map((p) => (
+            <React.Fragment key={p}>
+              <dt>{p.toUpperCase()}</dt>
+              <dd>{formatCount(status.sessions?.[p] ?? 0)}</dd>
+            </React.Fragment>
+          ))}
+        </dl>
+      </section>
+
+      <section className={s.wide} aria-label="Listeners">
+        <h3>Listeners</h3>
+        {server.listeners.length === 0 ? (
+          <p data-testid={testIds.server.listeners}>{server.running ? 'No listeners are configured.' : 'No listeners: the server is stopped.'}</p>
+        ) : (
+          <table className={s.table} data-testid={testIds.server.listeners}>
+            <thead>
+              <tr>
+                <th>Protocol</th>
+                <th>Address</th>
+                <th>Port</th>
+                <th>TLS</th>
+              </tr>
+            </thead>
+            <tbody>
+              {server.listeners.map((l) => (
+                <tr key={`${l.protocol}-${l.address}-${l.port}`}>
+                  <td>{l.protocol}</td>
+                  <td className={s.mono}>{l.address}</td>
+                  <td>{l.port}</td>
+                  <td>{l.tls === 'none' ? 'none' : l.tls.toUpperCase()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {scanners.length > 0 && (
+        <section className={s.wide} aria-label="Scanners">
+          <h3>Scanners</h3>
+          <table className={s.table} data-testid={testIds.server.scanners}>
+            <tbody>
+              {scanners.map((sc) => (
+                <tr key={sc.name}>
+                  <td>{sc.name}</td>
+                  <td>
+                    <Badge
+                      color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : sc.state === 'off' ? 'darkgrey' : 'orange'}
+                      text={{ ok: 'OK', down: 'Down', off: 'Not configured', unknown: 'Unknown' }[sc.state]}
+                    />
+                  </td>
+                  <td>{sc.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}
+
+export default Server;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  grid: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(320px, 1fr))',
+    gap: theme.spacing(2),
+  }),
+  card: css({
+    background: theme.colors.background.secondary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(2),
+  }),
+  wide: css({
+    gridColumn: '1 / -1',
+    background: theme.colors.background.secondary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(2),
+  }),
+  list: css({
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(0.5),
+    margin: 0,
+    dt: { color: theme.colors.text.secondary },
+    dd: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
+  }),
+  table: css({
+    width: '100%',
+    'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left', borderBottom: `1px solid ${theme.colors.border.weak}` },
+    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+  }),
+  mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
+});
