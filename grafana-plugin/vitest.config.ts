@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     root: here('.'),
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    // The real-browser test has its own config (vitest.browser.config.ts) and runs after a build.
+    exclude: ['test/browser/**', '**/node_modules/**'],
     environment: 'jsdom',
     setupFiles: [here('./src/test/setup-dom.ts'), here('./src/test/setup.ts')],
     server: { deps: { inline: [/@grafana\//] } },

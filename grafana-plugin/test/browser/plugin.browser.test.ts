@@ -1,0 +1,259 @@
+// The built plugin (dist/module.js) in Debian's Chromium, loaded by the harness the way Grafana loads it,
+// against a real `mailroom serve` through the harness's copy of Grafana's plugin proxy (dist/plugin.json's
+// routes, tokens and roles). Every action is clicked in the page and checked through Mailroom's own admin
+// API, not through what the page shows. Remote mail goes to an SMTP sink that answers 451, so injected
+// messages stay deferred (retry schedule: an hour) until the test acts on them.
+//
+// Needs dist/ and test/harness/dist/ (see `npm run test:browser --workspace grafana-plugin`, which does
+// not build them: run `npm run build` and `npm run harness:build` first). Without /usr/bin/chromium it
+// prints SKIPPED and passes, unless CI=true. The unit-test config also matches this file; there it is
+// skipped (only vitest.browser.config.ts sets MAILROOM_BROWSER_TEST).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testIds } from '../../src/testIds';
+
+// MAILROOM_CHROMIUM only to try the missing-browser path; the test is written for Debian's chromium package.
+const CHROMIUM = process.env.MAILROOM_CHROMIUM ?? '/usr/bin/chromium';
+const PLUGIN_ID = 'mailroom-admin-app';
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const PLUGIN_DIR = here('../..');
+const SCREENSHOTS = path.join(PLUGIN_DIR, 'screenshots');
+const REQUIRED_BUILDS = [path.join(PLUGIN_DIR, 'dist/module.js'), path.join(PLUGIN_DIR, 'dist/plugin.json'), path.join(PLUGIN_DIR, 'test/harness/dist/shared.js')];
+
+const ADMIN = 'browser-test-admin-token-aaaaaaaaaaaaaaaa';
+const VIEWER = 'browser-test-viewer-token-vvvvvvvvvvvvvvv';
+const OPERATOR = 'browser-test-operator-token-oooooooooooooo';
+
+const inBrowserRun = process.env.MAILROOM_BROWSER_TEST === '1';
+const haveChromium = fs.existsSync(CHROMIUM);
+const runIt = inBrowserRun && (haveChromium || process.env.CI === 'true');
+if (inBrowserRun && !haveChromium) {
+  if (process.env.CI === 'true') console.error(`${CHROMIUM} is missing and CI=true: failing (install the chromium package).`);
+  else console.log(`SKIPPED: ${CHROMIUM} is missing (apt-get install chromium); the plugin's browser test did not run.`);
+}
+
+// The server's test helpers are TypeScript with .ts imports that the plugin's tsconfig does not allow, so
+// they are loaded at run time and typed here by what this test uses.
+interface Mailroom {
+  ports: { admin: number };
+  dataDir: string;
+  output: string;
+  cli(...args: string[]): Promise<string>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  cleanup(): void;
+  admin(pathname: string, init?: RequestInit): Promise<Response>;
+}
+interface Sink {
+  port: number;
+  rcptTries: Array<{ address: string; code: number }>;
+  script(target: string, rule: { rcpt?: { code: number; message: string } } | undefined): void;
+  close(): Promise<void>;
+}
+type PwPage = import('playwright-core').Page;
+type PwContext = import('playwright-core').BrowserContext;
+
+let mr: Mailroom;
+let sink: Sink;
+let harness: import('../harness/server.mjs').Harness;
+let context: PwContext;
+let page: PwPage;
+let profileDir: string;
+const pageErrors: string[] = [];
+const ids: string[] = [];
+
+const api = (pathname: string, method = 'GET', body?: unknown) =>
+  mr.admin(pathname, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+const getJson = async <T = any>(pathname: string): Promise<T> => {
+  const res = await api(pathname);
+  expect(res.status, `GET ${pathname}`).toBe(200);
+  return (await res.json()) as T;
+};
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await read();
+  }
+  return last;
+}
+
+const tid = (id: string) => `[data-testid="${id}"]`;
+// @grafana/ui's ConfirmModal confirm button (selectors.pages.ConfirmModal.delete).
+const CONFIRM = tid('data-testid Confirm Modal Danger Button');
+
+async function open(route: string, readyTestId: string): Promise<void> {
+  await page.goto(`${harness.url}/a/${PLUGIN_ID}/${route}`);
+  await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 30_000 });
+  expect(await page.evaluate(() => document.body.dataset.harness)).toBe('ready');
+  await page.locator(tid(readyTestId)).first().waitFor({ timeout: 20_000 });
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', () => {
+  beforeAll(async () => {
+    expect(haveChromium, `${CHROMIUM} is missing (CI=true)`).toBe(true);
+    for (const f of REQUIRED_BUILDS) expect(fs.existsSync(f), `${f} is missing: run npm run build and npm run harness:build in grafana-plugin first`).toBe(true);
+
+    const helpers = here('../../../server/test/helpers/');
+    const { MailroomProcess } = await import(/* @vite-ignore */ path.join(helpers, 'mailroom.ts'));
+    const { SmtpSink } = await import(/* @vite-ignore */ path.join(helpers, 'smtp-sink.ts'));
+    sink = (await SmtpSink.start()) as Sink;
+    sink.script('@remote.test', { rcpt: { code: 451, message: '4.3.0 Try again later' } });
+    mr = (await MailroomProcess.create({
+      env: {
+        MAILROOM_ADMIN_TOKENS: `browser-admin:admin:${ADMIN},grafana-viewer:viewer:${VIEWER},grafana-operator:operator:${OPERATOR}`,
+        MAILROOM_RELAY: `127.0.0.1:${sink.port}`,
+        MAILROOM_DELIVERY_RETRY_SCHEDULE_SECONDS: '3600',
+        MAILROOM_DELIVERY_POLL_INTERVAL_MS: '200',
+      },
+    })) as Mailroom;
+    await mr.cli('domain', 'add', 'example.test');
+    await mr.cli('account', 'add', 'alice@example.test', '--password', 'alice-secret');
+    await mr.start();
+
+    for (let i = 1; i <= 4; i++) {
+      const res = await api('/api/v1/messages', 'POST', {
+        from: 'alice@example.test',
+        to: [`friend${i}@remote.test`],
+        raw: `From: alice@example.test\r\nTo: friend${i}@remote.test\r\nSubject: browser test ${i}\r\nX-Browser-Test: ${i}\r\n\r\nHello ${i}\r\n`,
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    // Each has had its first attempt refused with 451 and waits an hour for the next.
+    for (const id of ids) await until(`${id} to be deferred`, () => getJson(`/api/v1/queue/${id}`), (m) => m.state === 'deferred' && m.attempts >= 1);
+
+    harness = await startHarnessModule();
+    const { chromium } = await import('playwright-core');
+    profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-chromium-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await harness?.close();
+    await mr?.stop();
+    mr?.cleanup();
+    await sink?.close();
+    if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  async function startHarnessModule() {
+    const { startHarness } = await import('../harness/server.mjs');
+    return startHarness({
+      role: 'Editor',
+      settings: { jsonData: { apiUrl: `http://127.0.0.1:${mr.ports.admin}` }, secureJsonData: { viewerToken: VIEWER, operatorToken: OPERATOR, adminToken: ADMIN } },
+    });
+  }
+
+  it('Server: Stop (confirmed) stops the server, Start starts it again', async () => {
+    await open('server', testIds.server.state);
+    await expect.poll(() => page.locator(tid(testIds.server.state)).textContent()).toMatch(/running/i);
+    expect((await getJson('/api/v1/server')).running).toBe(true);
+
+    await page.click(tid(testIds.server.stop));
+    await page.click(CONFIRM);
+    await until('the server to stop', () => getJson('/api/v1/server'), (s) => s.running === false);
+    await expect.poll(() => page.locator(tid(testIds.server.state)).textContent()).toMatch(/stopped/i);
+
+    await page.click(tid(testIds.server.start));
+    await until('the server to start', () => getJson('/api/v1/server'), (s) => s.running === true);
+    await expect.poll(() => page.locator(tid(testIds.server.state)).textContent()).toMatch(/running/i);
+    await shot('server');
+  });
+
+  it('Warnings: Recheck runs the self-test again', async () => {
+    const before = (await getJson('/api/v1/warnings')).checkedAt;
+    await open('warnings', testIds.warnings.checkedAt);
+    await new Promise((r) => setTimeout(r, 50));
+    await page.click(tid(testIds.warnings.recheck));
+    await until('checkedAt to change', () => getJson('/api/v1/warnings'), (w) => w.checkedAt !== before && w.checkedAt !== null);
+    await shot('warnings');
+  });
+
+  it('Queue: show, send now, hold, remove and clear act on the real queue', async () => {
+    const [first, second, third] = ids as [string, string, string];
+    await open('queue', testIds.queue.table);
+    for (const id of ids) await page.locator(tid(testIds.queue.row(id))).waitFor();
+    await shot('queue');
+
+    // Show: the drawer with the message's headers.
+    await page.click(tid(testIds.queue.rowAction('show', first)));
+    const headers = page.locator(tid(testIds.message.headers));
+    await headers.waitFor();
+    await expect.poll(() => headers.textContent()).toContain('browser test 1');
+    await page.keyboard.press('Escape');
+    await page.locator(tid(testIds.message.drawer)).waitFor({ state: 'detached' });
+
+    // Send now: another delivery attempt (the sink refuses it again) long before the hour is up.
+    const attemptsBefore = (await getJson(`/api/v1/queue/${first}`)).attempts as number;
+    const triesBefore = sink.rcptTries.filter((t) => t.address === 'friend1@remote.test').length;
+    await page.click(tid(testIds.queue.rowAction('send-now', first)));
+    await until('a new attempt', () => getJson(`/api/v1/queue/${first}`), (m) => m.attempts > attemptsBefore && m.state === 'deferred');
+    expect(sink.rcptTries.filter((t) => t.address === 'friend1@remote.test').length).toBeGreaterThan(triesBefore);
+
+    // Hold.
+    await page.locator(tid(testIds.queue.rowAction('hold', second))).click();
+    await until('the message to be held', () => getJson(`/api/v1/queue/${second}`), (m) => m.held === true);
+    await page.locator(tid(testIds.queue.rowAction('release', second))).waitFor();
+
+    // Remove (confirmed).
+    await page.locator(tid(testIds.queue.rowAction('remove', third))).click();
+    await page.click(CONFIRM);
+    await until('the message to be gone', async () => (await api(`/api/v1/queue/${third}`)).status, (s) => s === 404);
+    await page.locator(tid(testIds.queue.row(third))).waitFor({ state: 'detached' });
+
+    // Clear the queue (confirmed): everything left, the held message included.
+    expect((await getJson('/api/v1/queue?limit=10')).total).toBe(3);
+    await page.locator(tid(testIds.queue.clear)).click();
+    await page.click(CONFIRM);
+    await until('an empty queue', () => getJson('/api/v1/queue?limit=10'), (q) => q.total === 0);
+    await page.locator(tid(testIds.queue.empty)).waitFor();
+  });
+
+  it('Live log: the page renders and connects to the stream', async () => {
+    await open('live-log', testIds.liveLog.container);
+    const status = page.locator(tid(testIds.liveLog.status));
+    await expect.poll(() => status.textContent()).toContain('Stopped');
+    await page.click(tid(testIds.liveLog.start));
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('Streaming');
+    // Something for the log to show: a recheck and a message that the sink defers.
+    expect((await api('/api/v1/warnings/recheck', 'POST')).status).toBe(200);
+    const res = await api('/api/v1/messages', 'POST', { from: 'alice@example.test', to: ['friend5@remote.test'], raw: 'Subject: for the live log\r\n\r\nhi\r\n' });
+    expect(res.status).toBe(201);
+    await page.locator(tid(testIds.liveLog.line)).first().waitFor({ timeout: 15_000 });
+    await shot('live-log');
+  });
+
+  it('as a Grafana Viewer, a POST through the plugin proxy is refused and changes nothing', async () => {
+    await page.goto(`${harness.url}/harness/login?role=Viewer&next=/a/${PLUGIN_ID}/server`);
+    await page.locator(tid(testIds.server.state)).waitFor({ timeout: 30_000 });
+    const status = await page.evaluate(async (url) => (await fetch(url, { method: 'POST' })).status, `/api/plugin-proxy/${PLUGIN_ID}/api/v1/server/stop`);
+    expect(status).toBe(403);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await getJson('/api/v1/server')).running).toBe(true);
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
