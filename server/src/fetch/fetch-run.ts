@@ -3,7 +3,8 @@
 // counts as processed), and only then remember its UIDL, and only after that DELE it when the account
 // does not keep mail on the server. A crash at any point therefore means at most one message delivered
 // twice (accepted, not yet remembered), never one lost. The server applies DELEs at QUIT.
-import type { MessageIntake } from '../delivery/accept.ts';
+import type { Envelope, MessageIntake } from '../delivery/accept.ts';
+import type { ContentScan } from '../smtp/content-scan.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { rfc2822Date } from '../util/date.ts';
@@ -16,6 +17,7 @@ export interface FetchRunDeps {
   hostname: string;
   maxMessageBytes: number;
   log: Logger;
+  scan?: ContentScan | undefined;
 }
 
 export interface FetchResult {
@@ -71,12 +73,28 @@ export async function runFetch(account: FetchAccount, deps: FetchRunDeps, contro
       const content = await client.retr(n, deps.maxMessageBytes + 64 * 1024);
       const id = deps.intake.newId();
       const received = Buffer.from(receivedHeader(account, client.remoteAddress, deps.hostname, id));
-      await deps.intake.accept(
-        id,
-        // The null sender: a fetched message must never cause a bounce to whoever sent it to the other server.
-        { sender: '', recipients: [{ address: account.accountAddress, destination: 'local', accountId: account.accountId }], source: 'pop3_fetch', clientAddress: client.remoteAddress || undefined },
-        Buffer.concat([received, content]),
-      );
+      // The null sender: a fetched message must never cause a bounce to whoever sent it to the other server.
+      let envelope: Envelope = { sender: '', recipients: [{ address: account.accountAddress, destination: 'local', accountId: account.accountId }], source: 'pop3_fetch', clientAddress: client.remoteAddress || undefined };
+      let full: Buffer = Buffer.concat([received, content]);
+      if (deps.scan?.enabled) {
+        const verdict = await deps.scan.run({ id, content: full, envelope, mode: 'all', logContext: { fetchAccount: account.id } });
+        // A scanner that is down (4xx) stops the run without remembering the message: it is fetched
+        // again next time. A refusal (5xx) cannot be sent back to anyone: the message is skipped for good.
+        if (verdict.kind === 'refuse' && verdict.code < 500) throw new Error(`not scanned, will retry: ${verdict.message}`);
+        if (verdict.kind !== 'accept') {
+          await deps.store.rememberUidl(account.id, uid, Date.now());
+          result.skipped++;
+          log.info({ id, message: n, outcome: verdict.kind === 'refuse' ? verdict.reason : verdict.how }, 'fetched message not delivered after scanning');
+          if (!account.keepOnServer) {
+            await client.dele(n);
+            result.deleted++;
+          }
+          continue;
+        }
+        envelope = verdict.envelope;
+        full = verdict.content;
+      }
+      await deps.intake.accept(id, envelope, full);
       await deps.store.rememberUidl(account.id, uid, Date.now());
       result.delivered++;
       log.info({ id, message: n, size: content.length }, 'fetched message delivered');

@@ -53,7 +53,7 @@ export class MailServer {
 
   constructor(private readonly deps: MailServerDeps) {
     const { config, store, intake } = deps;
-    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery') });
+    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery'), scan: deps.scan });
   }
 
   /** The bans the listeners enforce (the admin API changes them here, so a change applies at once). */
