@@ -3,6 +3,7 @@
 
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
+import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 
 export const MIGRATIONS: readonly string[] = [
   /* 1: directory, mailboxes, delivery queue */ `
@@ -91,8 +92,9 @@ export const MIGRATIONS: readonly string[] = [
     content BLOB NOT NULL
   );
   CREATE INDEX quarantine_created ON quarantine (created_at);
-  -- NULL means INBOX. Written and read by the queue once local filing honours NewRecipient.folder.
+  -- NULL means INBOX (NewRecipient.folder).
   ALTER TABLE queue_recipients ADD COLUMN folder TEXT;
   `,
   /* 4: external POP3 accounts and their fetched UIDLs; banned addresses */ FETCH_BANS_MIGRATION,
+  /* 5: queue listing: per-message summary and per-state counts kept by triggers */ QUEUE_INDEX_MIGRATION,
 ];

@@ -1,7 +1,10 @@
 // The delivery queue in SQLite as the admin API sees it: a listing with message-level state derived
-// from the recipients, and the operator's actions (send now, hold, bounce, remove).
+// from the recipients (kept per message by triggers: migrations-queue-index.ts), and the operator's
+// actions (send now, hold, bounce, remove).
 import type { QueueAdminStore } from '../store.ts';
 import type { NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, QueueSort, QueueState } from '../types.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
 
@@ -18,43 +21,112 @@ interface MessageRow {
   last_error: string | null;
 }
 
-/** Message-level columns derived from its pending recipients, shared by list and get. */
+/**
+ * Message-level columns, shared by list and get: state, attempts and the next attempt come from the
+ * summary row the triggers keep (migrations-queue-index.ts); the last error is read for the rows shown.
+ */
 const MESSAGE_COLUMNS = `
-  m.id, m.sender, m.size, m.created_at, m.source, m.held,
-  CASE
-    WHEN m.held = 1 THEN 'held'
-    WHEN EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.state = 'in_flight') THEN 'in_flight'
-    WHEN EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.state = 'deferred') THEN 'deferred'
-    ELSE 'queued'
-  END AS state,
-  (SELECT MAX(r.attempts) FROM queue_recipients r WHERE r.message_id = m.id) AS attempts,
-  (SELECT MIN(r.next_attempt_at) FROM queue_recipients r WHERE r.message_id = m.id AND r.state IN ('queued', 'deferred')) AS next_attempt_at,
+  m.id, m.sender, m.size, m.created_at, m.source, m.held, s.state, s.attempts, s.next_attempt_at,
   (SELECT r.last_error FROM queue_recipients r WHERE r.message_id = m.id AND r.last_error IS NOT NULL ORDER BY r.last_attempt_at DESC LIMIT 1) AS last_error`;
 
+// Creation order walks an index of queue_message_summary (with or without a state); the other sorts
+// read every summary row that matches and keep the top of the page (an index on next_attempt_at or
+// attempts would be rewritten on every delivery attempt; see "Queue API" in BENCHMARKS.md).
 const SORTS: Record<QueueSort, string> = {
-  created: 'm.created_at ASC, m.id ASC',
-  '-created': 'm.created_at DESC, m.id DESC',
-  next_attempt: 'next_attempt_at ASC, m.id ASC',
-  '-next_attempt': 'next_attempt_at DESC, m.id DESC',
-  size: 'm.size ASC, m.id ASC',
-  '-size': 'm.size DESC, m.id DESC',
-  attempts: 'attempts ASC, m.id ASC',
-  '-attempts': 'attempts DESC, m.id DESC',
+  created: 's.created_at ASC, s.message_id ASC',
+  '-created': 's.created_at DESC, s.message_id DESC',
+  next_attempt: 's.next_attempt_at ASC, s.message_id ASC',
+  '-next_attempt': 's.next_attempt_at DESC, s.message_id DESC',
+  size: 's.size ASC, s.message_id ASC',
+  '-size': 's.size DESC, s.message_id DESC',
+  attempts: 's.attempts ASC, s.message_id ASC',
+  '-attempts': 's.attempts DESC, s.message_id DESC',
 };
 
+/** A search with fewer matches sorts them; one with more walks the sort's index (see listQueue). */
+const SORT_MATCHES_MAX = 10_000;
+
+/** Separates the queue id, the sender and the recipients in queue_message_summary.search. */
+const FIELD_SEPARATOR = '\u0001';
+
+/**
+ * Until QUEUE_INDEX_MIGRATION is appended to MIGRATIONS, the admin store applies it itself when it
+ * opens, once (the SQL is idempotent, so the later migration step is harmless on such a database).
+ */
+export function ensureQueueIndexSchema(db: Db): void {
+  if (MIGRATIONS.includes(QUEUE_INDEX_MIGRATION)) return;
+  if (db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = 'queue_summary_recipient_delete'`).get()) return;
+  db.transaction(() => db.exec(QUEUE_INDEX_MIGRATION)).immediate();
+}
+
 export class SqliteQueueAdmin implements QueueAdminStore {
-  constructor(private readonly db: Db) {}
+  /** @param sortMatchesMax see SORT_MATCHES_MAX (tests lower it to reach both ways of a search). */
+  constructor(
+    private readonly db: Db,
+    private readonly sortMatchesMax = SORT_MATCHES_MAX,
+  ) {
+    ensureQueueIndexSchema(db);
+  }
 
   async listQueue(req: QueueListRequest, _now: number): Promise<{ total: number; items: QueueMessage[] }> {
+    const sort = SORTS[req.sort ?? 'created'];
+    const columnsOf = (pageIds: string, params: unknown[]) =>
+      // CROSS JOIN keeps the page's ids as the outer loop: without statistics the planner may otherwise
+      // walk the whole summary to avoid sorting the 50 rows.
+      stmt(
+        this.db,
+        `SELECT ${MESSAGE_COLUMNS} FROM (${pageIds}) page
+         CROSS JOIN queue_message_summary s ON s.message_id = page.message_id CROSS JOIN queue_messages m ON m.id = page.message_id
+         ORDER BY ${sort}`,
+      ).all(...params, req.limit, req.offset) as MessageRow[];
+    const page = (total: number, rows: () => MessageRow[]) => ({ total, items: req.offset >= total ? [] : rows().map((r) => this.withRecipients(r)) });
+
+    if (!req.search) {
+      // The total is a row of queue_state_counts. By creation, the page's ids come from an index of the
+      // summary alone (a deep offset skips index entries, not joined rows); another sort reads the
+      // state's index when the state is a small share of the queue, every summary row otherwise.
+      const counts = stmt(this.db, 'SELECT state, messages FROM queue_state_counts').all() as { state: QueueState; messages: number }[];
+      const all = counts.reduce((n, c) => n + c.messages, 0);
+      const total = req.state ? (counts.find((c) => c.state === req.state)?.messages ?? 0) : all;
+      const byCreation = req.sort === undefined || req.sort === 'created' || req.sort === '-created';
+      const { where, params } = filterSql(req, byCreation || total * 10 < all ? 'index' : 'scan');
+      return page(total, () => columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params));
+    }
     const { where, params } = filterSql(req);
-    const total = stmt(this.db, `SELECT COUNT(*) FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().get(...params) as number;
-    const rows = stmt(this.db, `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where} ORDER BY ${SORTS[req.sort ?? 'created']} LIMIT ? OFFSET ?`)
-      .all(...params, req.limit, req.offset) as MessageRow[];
-    return { total, items: rows.map((r) => this.withRecipients(r)) };
+    // A search reads the summary rows in table order (the fastest way through all of them). Up to
+    // SORT_MATCHES_MAX matches are kept and sorted; past that it stops, counts them all in a second
+    // read and finds the page by walking the sort's index, which ends as soon as the page is full.
+    const scan = filterSql(req, 'scan');
+    const matches: string[] = [];
+    for (const id of stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${scan.where}`).pluck().iterate(...scan.params) as Iterable<string>) {
+      if (matches.length === this.sortMatchesMax) break;
+      matches.push(id);
+    }
+    if (matches.length < this.sortMatchesMax) {
+      return page(matches.length, () =>
+        columnsOf(`SELECT s.message_id FROM json_each(?) j CROSS JOIN queue_message_summary s ON s.message_id = j.value ORDER BY ${sort} LIMIT ? OFFSET ?`, [JSON.stringify(matches)]),
+      );
+    }
+    const total = stmt(this.db, `SELECT COUNT(*) FROM queue_message_summary s WHERE ${scan.where}`).pluck().get(...scan.params) as number;
+    return page(total, () => columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params));
+  }
+
+  /**
+   * Messages per state and the oldest message's creation time, for the queue gauges: a handful of
+   * rows whatever the queue holds. (Not yet in QueueAdminStore; metric-sources.ts lists the queue
+   * five times per scrape instead.)
+   */
+  async queueCounts(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }> {
+    const byState: Record<QueueState, number> = { queued: 0, deferred: 0, held: 0, in_flight: 0 };
+    for (const row of stmt(this.db, 'SELECT state, messages FROM queue_state_counts').all() as { state: QueueState; messages: number }[]) byState[row.state] = row.messages;
+    const oldest = stmt(this.db, 'SELECT MIN(created_at) FROM queue_message_summary').pluck().get() as number | null;
+    return { byState, oldestCreatedAt: oldest };
   }
 
   async getQueueMessage(id: string): Promise<QueueMessage | null> {
-    const row = stmt(this.db, `SELECT ${MESSAGE_COLUMNS} FROM queue_messages m WHERE m.id = ?`).get(id) as MessageRow | undefined;
+    const row = stmt(this.db, `SELECT ${MESSAGE_COLUMNS} FROM queue_messages m JOIN queue_message_summary s ON s.message_id = m.id WHERE m.id = ?`).get(id) as
+      | MessageRow
+      | undefined;
     return row ? this.withRecipients(row) : null;
   }
 
@@ -89,18 +161,17 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 
   async removeMessages(filter: QueueFilter & { id?: string }): Promise<number> {
-    return this.db.transaction(() => {
-      const del = stmt(this.db, 'DELETE FROM queue_messages WHERE id = ?');
-      let removed = 0;
-      for (const id of this.matchingIds(filter)) removed += del.run(id).changes;
-      return removed;
-    }).immediate();
+    // One statement (the matching ids are collected before the first row goes): running the triggers
+    // of a statement per message would cost four times as much. Its change count is the messages only.
+    if (filter.id !== undefined) return stmt(this.db, 'DELETE FROM queue_messages WHERE id = ?').run(filter.id).changes;
+    const { where, params } = filterSql(filter);
+    return this.db.transaction(() => stmt(this.db, `DELETE FROM queue_messages WHERE id IN (SELECT s.message_id FROM queue_message_summary s WHERE ${where})`).run(...params).changes).immediate();
   }
 
   private matchingIds(filter: QueueFilter & { id?: string }): string[] {
     if (filter.id !== undefined) return stmt(this.db, 'SELECT id FROM queue_messages WHERE id = ?').pluck().all(filter.id) as string[];
     const { where, params } = filterSql(filter);
-    return stmt(this.db, `SELECT id FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().all(...params) as string[];
+    return stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${where}`).pluck().all(...params) as string[];
   }
 
   private withRecipients(row: MessageRow): QueueMessage {
@@ -121,19 +192,30 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 }
 
-function filterSql(filter: QueueFilter): { where: string; params: unknown[] } {
+/**
+ * The filter over queue_message_summary (s); 'scan' keeps the state test off its index. A search is a
+ * case-insensitive (ASCII) substring of the queue id, the sender or a recipient address, as LIKE finds
+ * it in the summary's search column. A search that contains the separator could match across two
+ * fields there; only then is each field tested on its own.
+ */
+function filterSql(filter: QueueFilter, plan: 'index' | 'scan' = 'index'): { where: string; params: unknown[] } {
   const clauses = ['1 = 1'];
   const params: unknown[] = [];
-  if (filter.state) {
-    clauses.push('m.state = ?');
-    params.push(filter.state);
-  }
   if (filter.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clauses.push(
-      `(m.id LIKE ? ESCAPE '\\' OR m.sender LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.address LIKE ? ESCAPE '\\'))`,
-    );
-    params.push(like, like, like);
+    clauses.push(`s.search LIKE ? ESCAPE '\\'`);
+    params.push(like);
+    if (filter.search.includes(FIELD_SEPARATOR)) {
+      clauses.push(
+        `EXISTS (SELECT 1 FROM queue_messages m WHERE m.id = s.message_id AND (m.id LIKE ? ESCAPE '\\' OR m.sender LIKE ? ESCAPE '\\'
+           OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.address LIKE ? ESCAPE '\\')))`,
+      );
+      params.push(like, like, like);
+    }
+  }
+  if (filter.state) {
+    clauses.push(plan === 'index' ? 's.state = ?' : '+s.state = ?');
+    params.push(filter.state);
   }
   return { where: clauses.join(' AND '), params };
 }

@@ -1,0 +1,385 @@
+// Queue API latency: how long the admin API takes to answer a queue page, filtered pages and a scrape,
+// with 1,000, 100,000 and 1,000,000 queued messages; how long clearing 100,000 takes; and what the
+// listing's triggers cost the delivery path. Writes the "Queue API" section of BENCHMARKS.md.
+//
+//   npm run bench:queue                 # 1k, 100k and 1M (about 15 min, 3 GB of temporary disk)
+//   npm run bench:queue -- --quick      # smoke test: 1k and 20k, 10 requests, prints only
+//   npm run bench:queue -- --help
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cleanupAll, cleanupScope, makeTempDir } from '../smtp-throughput/proc.ts';
+import { fillQueue, syntheticQueueId, type FillResult } from './fill.ts';
+import { legacyPage, openReadOnly, type LegacyRequest } from './legacy.ts';
+import { conditions, count, latency, loadAverage, mergeSection, mib, ms, rssBytes, table, type Latency } from './markdown.ts';
+import { startMailroomServe, type RunningMailroom } from './server.ts';
+import { measureWriteCost, type WriteCost } from './write-cost.ts';
+
+const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const TITLE = '## Queue API';
+
+const HELP = `Usage: npm run bench:queue -- [options]
+
+  --sizes A,B,C          queued messages per run (default 1000,100000,1000000)
+  --requests N           timed requests per case (default 50), after 2 untimed ones
+  --case-seconds S       stop a case after S seconds of timed requests, if it has 5 (default 20)
+  --clear-sizes A,B      sizes at which DELETE /api/v1/queue is timed (default 1000,100000)
+  --legacy-max N         also time the listing as it was before, in-process, up to this size (default 100000)
+  --write-cost N         messages for the write-cost comparison (default 2000; 0 skips it)
+  --note TEXT            a line about the conditions, shown above the table
+  --no-write             print only; leave BENCHMARKS.md as it is
+  --quick                smoke test: 1000,20000; 10 requests; write cost 200; implies --no-write
+`;
+
+interface Options {
+  sizes: number[];
+  requests: number;
+  caseSeconds: number;
+  clearSizes: number[];
+  legacyMax: number;
+  writeCost: number;
+  note: string | undefined;
+  write: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      requests: { type: 'string' },
+      'case-seconds': { type: 'string' },
+      'clear-sizes': { type: 'string' },
+      'legacy-max': { type: 'string' },
+      'write-cost': { type: 'string' },
+      note: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const int = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
+    return n;
+  };
+  const list = (name: string, raw: string | undefined, fallback: number[]): number[] =>
+    raw === undefined ? fallback : raw.split(',').map((v) => int(name, v.trim(), 0));
+  const quick = values.quick ?? false;
+  return {
+    sizes: list('sizes', values.sizes, quick ? [1000, 20_000] : [1000, 100_000, 1_000_000]),
+    requests: int('requests', values.requests, quick ? 10 : 50),
+    caseSeconds: int('case-seconds', values['case-seconds'], 20),
+    clearSizes: list('clear-sizes', values['clear-sizes'], quick ? [20_000] : [1000, 100_000]),
+    legacyMax: int('legacy-max', values['legacy-max'], quick ? 20_000 : 100_000, 0),
+    writeCost: int('write-cost', values['write-cost'], quick ? 200 : 2000, 0),
+    note: values.note,
+    write: !(values['no-write'] ?? false) && !quick,
+  };
+}
+
+const log = (line: string) => process.stderr.write(`[bench:queue ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** One kind of request; `path` gets the queue size (for a deep page or a known queue id). */
+interface Case {
+  id: string;
+  label: string;
+  path: (size: number, now: number) => string;
+  /** The same filter for the listing before the summary (page by creation only). */
+  legacy?: LegacyRequest;
+}
+
+const CASES: Case[] = [
+  { id: 'page', label: 'first page (`limit=50`, by creation)', path: () => '/api/v1/queue?limit=50', legacy: {} },
+  { id: 'newest', label: 'newest first (`sort=-created`)', path: () => '/api/v1/queue?limit=50&sort=-created' },
+  { id: 'deep', label: 'middle page (`offset=` half the queue)', path: (size) => `/api/v1/queue?limit=50&offset=${Math.floor(size / 2)}` },
+  { id: 'next', label: 'by next attempt (`sort=next_attempt`)', path: () => '/api/v1/queue?limit=50&sort=next_attempt' },
+  { id: 'attempts', label: 'most attempts (`sort=-attempts`)', path: () => '/api/v1/queue?limit=50&sort=-attempts' },
+  { id: 'held', label: 'state filter, 5% of the queue (`state=held`)', path: () => '/api/v1/queue?limit=50&state=held', legacy: { state: 'held' } },
+  { id: 'deferred', label: 'state filter, 55% (`state=deferred&sort=-created`)', path: () => '/api/v1/queue?limit=50&state=deferred&sort=-created' },
+  { id: 'deferred-next', label: 'state filter and another sort (`state=deferred&sort=next_attempt`)', path: () => '/api/v1/queue?limit=50&state=deferred&sort=next_attempt' },
+  { id: 'search-user', label: 'search one recipient (`search=user123@`)', path: () => '/api/v1/queue?limit=50&search=user123%40', legacy: { search: 'user123@' } },
+  { id: 'search-domain', label: 'search a domain (`search=dest42.example`)', path: () => '/api/v1/queue?limit=50&search=dest42.example', legacy: { search: 'dest42.example' } },
+  { id: 'search-state', label: 'search a domain and a state (`&state=deferred`)', path: () => '/api/v1/queue?limit=50&search=dest42.example&state=deferred' },
+  { id: 'search-id', label: 'search a queue id (one message)', path: (size, now) => `/api/v1/queue?limit=50&search=${syntheticQueueId(now - size * 50 + Math.floor(size / 2) * 50, Math.floor(size / 2))}` },
+  { id: 'search-none', label: 'search that matches nothing (`search=nobody@nowhere`)', path: () => '/api/v1/queue?limit=50&search=nobody%40nowhere' },
+  { id: 'search-broad', label: 'search that matches every message (`search=example`)', path: () => '/api/v1/queue?limit=50&search=example' },
+  { id: 'metrics', label: 'Prometheus scrape (`GET /metrics`: queue gauges call the listing 5 times)', path: () => '/metrics' },
+];
+
+interface CaseResult {
+  latency: Latency;
+  total: number | null;
+  capped: boolean;
+}
+
+interface SizeResult {
+  size: number;
+  fill: FillResult;
+  cases: Record<string, CaseResult>;
+  legacy: Record<string, { latency: Latency; total: number; capped: boolean }>;
+  firstRequestMs: number;
+  clear: { ms: number; removed: number } | null;
+  serverRss: number | null;
+}
+
+async function timeCase(server: RunningMailroom, url: string, opts: Options): Promise<CaseResult> {
+  let total: number | null = null;
+  const once = async () => {
+    const started = performance.now();
+    const res = await server.admin(url);
+    const body = await res.text();
+    const elapsed = performance.now() - started;
+    if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${body.slice(0, 200)}`);
+    if (total === null && url.startsWith('/api/')) total = (JSON.parse(body) as { total: number }).total;
+    return elapsed;
+  };
+  await once();
+  await once();
+  const samples: number[] = [];
+  const deadline = performance.now() + opts.caseSeconds * 1000;
+  while (samples.length < opts.requests && (samples.length < 5 || performance.now() < deadline)) samples.push(await once());
+  return { latency: latency(samples), total, capped: samples.length < opts.requests };
+}
+
+function timeLegacy(file: string, req: LegacyRequest, opts: Options): { latency: Latency; total: number; capped: boolean } {
+  const db = openReadOnly(file);
+  try {
+    const samples: number[] = [];
+    let total = 0;
+    const deadline = performance.now() + opts.caseSeconds * 1000;
+    while (samples.length < opts.requests && (samples.length < 3 || performance.now() < deadline)) {
+      const started = performance.now();
+      total = legacyPage(db, req);
+      samples.push(performance.now() - started);
+    }
+    return { latency: latency(samples), total, capped: samples.length < opts.requests };
+  } finally {
+    db.close();
+  }
+}
+
+async function runSize(size: number, opts: Options): Promise<SizeResult> {
+  return cleanupScope(async () => {
+    const dir = makeTempDir(`mailroom-bench-queue-${size}-`);
+    const file = path.join(dir, 'mailroom.db');
+    const now = Date.now();
+    log(`${count(size)} messages: filling ${file}...`);
+    const fill = fillQueue(file, size, now);
+    log(`  rows in ${fill.seconds.toFixed(1)} s, listing step in ${fill.indexSeconds.toFixed(1)} s, ${mib(fill.fileBytes)} MiB`);
+    const legacy: SizeResult['legacy'] = {};
+    if (size <= opts.legacyMax) {
+      for (const c of CASES.filter((c) => c.legacy)) {
+        legacy[c.id] = timeLegacy(file, c.legacy!, opts);
+        log(`  before (in-process) ${c.id}: p50 ${ms(legacy[c.id]!.latency.p50)} ms (${legacy[c.id]!.latency.n} runs)`);
+      }
+    }
+    const server = await startMailroomServe({ dataDir: dir, env: { MAILROOM_SERVER_AUTOSTART: 'false' } });
+    const first = performance.now();
+    const res = await server.admin('/api/v1/queue?limit=50');
+    await res.text();
+    const firstRequestMs = performance.now() - first;
+    const cases: SizeResult['cases'] = {};
+    for (const c of CASES) {
+      cases[c.id] = await timeCase(server, c.path(size, now), opts);
+      const r = cases[c.id]!;
+      log(`  ${c.id}: p50 ${ms(r.latency.p50)} ms, p95 ${ms(r.latency.p95)} ms (${r.latency.n} requests${r.total === null ? '' : `, total ${r.total}`})`);
+    }
+    let clear: SizeResult['clear'] = null;
+    if (opts.clearSizes.includes(size)) {
+      const started = performance.now();
+      const del = await server.admin('/api/v1/queue', { method: 'DELETE' });
+      const body = (await del.json()) as { removed: number };
+      clear = { ms: performance.now() - started, removed: body.removed };
+      const after = (await (await server.admin('/api/v1/queue?limit=1')).json()) as { total: number };
+      if (body.removed !== size || after.total !== 0) throw new Error(`DELETE /api/v1/queue removed ${body.removed} of ${size}; ${after.total} left`);
+      log(`  DELETE /api/v1/queue: ${count(body.removed)} messages in ${ms(clear.ms)} ms`);
+    }
+    const serverRss = rssBytes(server.pid);
+    await server.stop();
+    return { size, fill, cases, legacy, firstRequestMs, clear, serverRss };
+  });
+}
+
+function cell(r: CaseResult | undefined): string {
+  if (!r) return 'n/a';
+  return `${ms(r.latency.p50)} / ${ms(r.latency.p95)}${r.capped ? ` (${r.latency.n})` : ''}`;
+}
+
+/** Which requests meet the aim (a page in under 50 ms, p50) at the largest size, and the speed-up over "before". */
+function verdict(results: SizeResult[]): string[] {
+  const largest = results[results.length - 1];
+  if (!largest) return [];
+  const under = CASES.filter((c) => c.id !== 'metrics' && largest.cases[c.id] && largest.cases[c.id]!.latency.p50 < AIM_MS);
+  const over = CASES.filter((c) => c.id !== 'metrics' && largest.cases[c.id] && largest.cases[c.id]!.latency.p50 >= AIM_MS);
+  const lines = [`**Against the aim** (a page in under ${AIM_MS} ms with ${count(largest.size)} queued, p50):`, ''];
+  lines.push(`- under: ${under.map((c) => c.label).join('; ') || 'none'}.`);
+  if (over.length) {
+    lines.push(
+      `- over: ${over.map((c) => `${c.label} (${ms(largest.cases[c.id]!.latency.p50)} ms)`).join('; ')}.`,
+      '  A search reads every summary row once (one narrow row per message); a sort other than by creation reads the',
+      '  summary rows of its state and keeps the top 50. Indexes on next attempt or attempts would be rewritten on every',
+      '  delivery attempt, and a search index on every queued message: the delivery path would pay for them (see the cost below).',
+    );
+  }
+  const compared = [...results].reverse().find((r) => r.legacy.page && r.cases.page);
+  if (compared) {
+    lines.push(
+      `- before this listing, a first page at ${count(compared.size)} messages took ${ms(compared.legacy.page!.latency.p50)} ms (SQL alone, in-process); now ${ms(compared.cases.page!.latency.p50)} ms through the API.`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+const AIM_MS = 50;
+
+function render(opts: Options, results: SizeResult[], writeCost: WriteCost | null, startedAt: Date, loadBefore: string, command: string): string {
+  const sizes = results.map((r) => r.size);
+  const largest = results[results.length - 1];
+  const lines: string[] = [
+    TITLE,
+    '',
+    'Latency of the admin API\'s queue listing (`GET /api/v1/queue`, 50 messages a page) and of a Prometheus scrape, with',
+    'the queue filled beforehand; the time to clear it (`DELETE /api/v1/queue`); and what keeping the listing fast costs',
+    'each queued message. Each cell: p50 / p95 in ms over the timed requests (one client, sequential, keep-alive, full',
+    'body read) after 2 untimed ones; a count in brackets when the case stopped early at its time limit.',
+    '',
+    ...(opts.note ? [`> ${opts.note}`, ''] : []),
+    `Reproduce (from the repository root): \`${command}\`.`,
+    '',
+    ...verdict(results),
+    ...table(
+      ['request', ...sizes.map((s) => `${count(s)} queued`), `total at ${count(largest?.size ?? 0)}`],
+      ['l', ...sizes.map(() => 'r' as const), 'r'],
+      CASES.map((c) => [c.label, ...results.map((r) => cell(r.cases[c.id])), largest?.cases[c.id]?.total === null || !largest ? '' : count(largest.cases[c.id]!.total!)]),
+    ),
+    '',
+  ];
+  const legacySizes = results.filter((r) => Object.keys(r.legacy).length > 0);
+  if (legacySizes.length > 0) {
+    lines.push(
+      '**Before** (the listing as of commit 801276b, its SQL run in-process on the same file: the count and the page query, without reading',
+      'recipients or HTTP, so a lower bound of what the API took; not run above ' + count(opts.legacyMax) + ' messages):',
+      '',
+      ...table(
+        ['request (before)', ...legacySizes.map((r) => `${count(r.size)} queued`)],
+        ['l', ...legacySizes.map(() => 'r' as const)],
+        CASES.filter((c) => c.legacy).map((c) => [c.label, ...legacySizes.map((r) => (r.legacy[c.id] ? `${ms(r.legacy[c.id]!.latency.p50)} / ${ms(r.legacy[c.id]!.latency.p95)}${r.legacy[c.id]!.capped ? ` (${r.legacy[c.id]!.latency.n})` : ''}` : 'n/a'))]),
+      ),
+      '',
+    );
+  }
+  const cleared = results.filter((r) => r.clear);
+  if (cleared.length > 0) {
+    lines.push(
+      ...table(
+        ['`DELETE /api/v1/queue` (clear everything)', ...cleared.map((r) => `${count(r.size)} queued`)],
+        ['l', ...cleared.map(() => 'r' as const)],
+        [['time to answer, ms (one request)', ...cleared.map((r) => ms(r.clear!.ms))], ['messages/s removed', ...cleared.map((r) => count((r.clear!.removed / r.clear!.ms) * 1000))]],
+      ),
+      '',
+    );
+  }
+  lines.push(
+    ...table(
+      ['queue database', ...sizes.map((s) => `${count(s)} queued`)],
+      ['l', ...sizes.map(() => 'r' as const)],
+      [
+        ['recipients', ...results.map((r) => count(r.fill.recipients))],
+        ['file size, MiB', ...results.map((r) => mib(r.fill.fileBytes))],
+        ['fill: rows written, s', ...results.map((r) => r.fill.seconds.toFixed(1))],
+        ['listing migration step applied to them, s', ...results.map((r) => r.fill.indexSeconds.toFixed(1))],
+        ['first request after start, ms', ...results.map((r) => ms(r.firstRequestMs))],
+        ['server RSS after the requests, MiB', ...results.map((r) => (r.serverRss === null ? 'n/a' : mib(r.serverRss)))],
+      ],
+    ),
+    '',
+  );
+  if (writeCost) {
+    lines.push(
+      '**What it costs each queued message.** The summary and the per-state counts are kept by triggers in the transactions',
+      'that queue, claim and finish a message. Measured through the store as the scheduler drives it (one remote recipient;',
+      `enqueue, claim, record "delivered": three IMMEDIATE transactions, synchronous=FULL), ${count(writeCost.messages)} messages on a database`,
+      `with ${count(writeCost.background)} other messages waiting, alternating blocks of 100 with and without the triggers (ms per message;`,
+      `WAL checkpoints between blocks, untimed). Pages written to the WAL per message: ${writeCost.walPages.with.toFixed(1)} with, ${writeCost.walPages.without.toFixed(1)} without.`,
+      '',
+      ...table(
+        ['transaction', 'with: p50 / p95 / mean', 'without: p50 / p95 / mean', 'p50 difference'],
+        ['l', 'r', 'r', 'r'],
+        [
+          ...writeCost.ops.map((o) => [o.op, `${ms(o.with.p50)} / ${ms(o.with.p95)} / ${ms(o.with.mean)}`, `${ms(o.without.p50)} / ${ms(o.without.p95)} / ${ms(o.without.mean)}`, `+${ms(o.with.p50 - o.without.p50)}`]),
+          [
+            'all three',
+            ms(writeCost.ops.reduce((a, o) => a + o.with.p50, 0)),
+            ms(writeCost.ops.reduce((a, o) => a + o.without.p50, 0)),
+            `+${ms(writeCost.ops.reduce((a, o) => a + o.with.p50 - o.without.p50, 0))}`,
+          ],
+        ],
+      ),
+      '',
+    );
+  }
+  lines.push(
+    ...conditions({
+      startedAt,
+      loadBefore,
+      notes: [
+        'Server: `node server/bin/mailroom.js serve` with MAILROOM_SERVER_AUTOSTART=false (admin port only: nothing drains the queue), MAILROOM_LOG_LEVEL=warn, on 127.0.0.1; the client is Node\'s fetch in the benchmark process.',
+        'The queue (bench/queue-api/fill.ts): rows written straight into a fresh SQLite file opened with `openSqlite` (so the migrations apply), then the listing\'s migration step applied to them as to an existing queue. 55% of messages deferred (1 to 6 attempts, an error each), 40% queued, 5% held; 1 to 3 remote recipients (1.43 on average) among 20,000 users at 2,000 domains; 5,000 senders; 256-byte bodies.',
+        'Deterministic: the same queue every run; "total" is what the API answered at the largest size.',
+      ],
+    }),
+    '',
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const opts = parseOptions(argv);
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  const results: SizeResult[] = [];
+  for (const size of opts.sizes) results.push(await runSize(size, opts));
+  let writeCost: WriteCost | null = null;
+  if (opts.writeCost > 0) {
+    log(`write cost: ${opts.writeCost} messages with and without the listing's triggers...`);
+    writeCost = await cleanupScope(async () => measureWriteCost(makeTempDir('mailroom-bench-write-cost-'), 100_000, opts.writeCost));
+    for (const o of writeCost.ops) log(`  ${o.op}: with ${ms(o.with.p50)} ms, without ${ms(o.without.p50)} ms (p50)`);
+  }
+  const args = argv.filter((a, i) => a !== '--note' && argv[i - 1] !== '--note');
+  const command = `npm run bench:queue${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const section = render(opts, results, writeCost, startedAt, loadBefore, command);
+  process.stdout.write(`\n${section}\n`);
+  if (opts.write) {
+    const existing = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : null;
+    fs.writeFileSync(BENCHMARKS_MD, mergeSection(existing, TITLE, section));
+    log(`wrote the "${TITLE.slice(3)}" section of ${BENCHMARKS_MD}`);
+  }
+  return 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping servers and removing temporary directories...`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  log(`failed: ${(err as Error).stack ?? (err as Error).message}`);
+} finally {
+  await cleanupAll();
+}
+process.exit(code);
+
