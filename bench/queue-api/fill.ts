@@ -1,15 +1,15 @@
 // Fills a fresh SQLite file with a large delivery queue, fast: rows are written straight into the real
 // schema (openSqlite applies the migrations) in big transactions with synchronous=OFF. The listing's
 // triggers (migrations-queue-index.ts) are dropped for the fill and the step is then applied again, as
-// it is to a database that already holds a queue: it recreates them and summarises and indexes every
-// message in bulk, ending in exactly the state the triggers would have kept (bench/queue-api/
-// summary.test.ts checks that). Only the fill takes these shortcuts; the server later opens the file
+// it is to a database that already holds a queue: it recreates them and summarises every message in
+// bulk, ending in exactly the state the triggers would have kept (bench/queue-api/summary.test.ts
+// checks that). Only the fill takes these shortcuts; the server later opens the file
 // with its usual settings.
 //
 // The queue looks like one after a remote outage: most messages deferred with errors and several
-// attempts, a third still queued, a few held, 1 to 3 remote recipients each, some recipients already
+// attempts, 40% still queued, a few held, 1 to 3 remote recipients each, some recipients already
 // delivered. Everything is derived from the message number, so every run builds the same queue and
-// the searches below match a known number of messages.
+// the benchmark's searches match a known number of messages.
 import { QUEUE_INDEX_MIGRATION } from '../../server/src/store/sqlite/migrations-queue-index.ts';
 import { openSqlite } from '../../server/src/store/sqlite/open.ts';
 
