@@ -13,6 +13,7 @@ import { cleanupAll, cpuSeconds, makeTempDir, sleep, withTimeout } from '../smtp
 import { conditions, count, loadAverage, mergeSection, mib, ms, rssBytes, table } from '../queue-api/markdown.ts';
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { ImapClient, quote, type CommandResult } from './client.ts';
+import { buildServer } from '../build-server.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TITLE = '## IMAP';
@@ -218,6 +219,7 @@ async function waitForSessions(server: RunningMailroom, n: number): Promise<void
 }
 
 async function main(): Promise<number> {
+  buildServer();
   const argv = process.argv.slice(2);
   const opts = parseOptions(argv);
   if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} not found: apt-get install postfix (it brings smtp-source)`);

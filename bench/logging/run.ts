@@ -21,6 +21,7 @@ import { conditions, count, loadAverage, mergeSection, table } from '../queue-ap
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { lokiCeiling, type Ceiling } from './ceiling.ts';
 import { TinyLokiReceiver } from './receiver.ts';
+import { buildServer } from '../build-server.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TITLE = '## Logging';
@@ -370,6 +371,7 @@ function render(opts: Options, results: RunResult[], profiles: { config: Config;
 }
 
 async function main(): Promise<number> {
+  buildServer();
   const argv = process.argv.slice(2);
   const opts = parseOptions(argv);
   if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} not found: apt-get install postfix (it brings smtp-source)`);

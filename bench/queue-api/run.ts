@@ -15,6 +15,7 @@ import { legacyPage, openReadOnly, type LegacyRequest } from './legacy.ts';
 import { conditions, count, latency, loadAverage, mergeSection, mib, ms, rssBytes, table, type Latency } from './markdown.ts';
 import { startMailroomServe, type RunningMailroom } from './server.ts';
 import { measureWriteCost, type WriteCost } from './write-cost.ts';
+import { buildServer } from '../build-server.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TITLE = '## Queue API';
@@ -342,6 +343,7 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
 }
 
 async function main(): Promise<number> {
+  buildServer();
   const argv = process.argv.slice(2);
   const opts = parseOptions(argv);
   const startedAt = new Date();

@@ -46,14 +46,20 @@ export function areaOf(frame: CallFrame): string {
     return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
   }
   if (url.startsWith('node:')) return 'node internals';
-  const src = url.indexOf('/server/src/');
-  if (src >= 0) return `mailroom ${path.posix.dirname(url.slice(src + 1))}`;
+  const src = sourceIndex(url);
+  if (src >= 0) return `mailroom ${path.posix.dirname(url.slice(src + 1)).replace('server/dist', 'server/src')}`;
   return url;
+}
+
+/** Where "server/src/" (TypeScript run through tsx) or "server/dist/" (the build) starts in a URL. */
+function sourceIndex(url: string): number {
+  const src = url.indexOf('/server/src/');
+  return src >= 0 ? src : url.indexOf('/server/dist/');
 }
 
 function fileOf(url: string): string {
   const nm = url.lastIndexOf('/node_modules/');
-  const src = url.indexOf('/server/src/');
+  const src = sourceIndex(url);
   return nm >= 0 ? url.slice(nm + '/node_modules/'.length) : src >= 0 ? url.slice(src + 1) : url.replace(/^file:\/\//, '');
 }
 
@@ -108,7 +114,7 @@ export function summariseProfile(profile: CpuProfile, n = 20, windowUs?: [number
     const seen = new Set<string>();
     for (let up: ProfileNode | undefined = node; up; up = parentOf.get(up.id)) {
       const f = up.callFrame;
-      if (f.functionName === '' || !f.url.includes('/server/src/')) continue;
+      if (f.functionName === '' || sourceIndex(f.url) < 0) continue;
       const key = `${f.functionName} ${fileOf(f.url)}`;
       if (!seen.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
       seen.add(key);

@@ -17,6 +17,7 @@ import { cleanupAll } from './proc.ts';
 import { renderProfile } from './profile.ts';
 import { formatSize, mergeSection, renderSection, type Cell } from './report.ts';
 import type { Target } from './target.ts';
+import { buildServer } from '../build-server.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TARGETS: Target[] = [...mailroomTargets, postfixTarget, ...baselineTargets];
@@ -118,6 +119,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const opts = parseOptions(argv);
+  buildServer();
   if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} is missing: DEBIAN_FRONTEND=noninteractive apt-get install -y postfix`);
 
   const machine = describeMachine();

@@ -93,7 +93,7 @@ describe('logging', () => {
       10_000,
     );
     const submission = loki.accepted().filter((e) => e.labelSet.category === 'submission').map((e) => JSON.parse(e.line) as Record<string, unknown>);
-    expect(submission.some((l) => String(l.msg).startsWith('S: 250'))).toBe(true);
+    expect(submission.some((l) => /^C: .* \| S: 250/.test(String(l.msg)))).toBe(true); // command and reply on one line
     expect(submission.every((l) => typeof l.session === 'string')).toBe(true);
     // One session from connect to queue id: the accepted line carries both.
     expect(submission.some((l) => typeof l.queueId === 'string' && typeof l.session === 'string')).toBe(true);

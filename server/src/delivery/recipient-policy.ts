@@ -22,6 +22,10 @@ export async function decideRecipient(raw: string, client: ClientStanding, direc
   if (!parsed) {
     return { ok: false, code: 553, message: `5.1.3 <${raw}>: Recipient address syntax not accepted`, reason: 'bad_address' };
   }
+  // Most mail is for an account: one lookup settles it (an account exists only in a local domain;
+  // removing the domain removes its accounts).
+  const account = await directory.findAccount(parsed.normalized);
+  if (account) return { ok: true, recipient: { address: account.address, destination: 'local', accountId: account.id } };
   if (await directory.isLocalDomain(parsed.domain)) {
     const target = await resolveLocal(parsed.normalized, directory);
     if (target) return { ok: true, recipient: target };
@@ -33,11 +37,14 @@ export async function decideRecipient(raw: string, client: ClientStanding, direc
   return { ok: false, code: 554, message: `5.7.1 <${parsed.normalized}>: Relay access denied`, reason: 'relay_denied' };
 }
 
-/** Follows aliases to an account (local delivery) or a foreign address (forwarding). */
+/**
+ * Follows aliases from a local address that is no account (the caller looked) to an account (local
+ * delivery) or a foreign address (forwarding).
+ */
 async function resolveLocal(address: string, directory: DirectoryStore): Promise<NewRecipient | null> {
   let current = address;
   for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
-    const account = await directory.findAccount(current);
+    const account = depth > 0 ? await directory.findAccount(current) : null;
     if (account) return { address: account.address, destination: 'local', accountId: account.id };
     const alias = await directory.findAlias(current);
     if (!alias) return null;

@@ -4,11 +4,18 @@ import fs from 'node:fs';
 import type { Config } from '../config/settings.ts';
 import { dataPath } from '../config/load.ts';
 import { CategorySwitches } from '../telemetry/log-categories.ts';
-import { configureLogging, logger } from '../telemetry/log.ts';
-import { LokiClient, createPinoLokiStream, type LokiClientOptions } from '../telemetry/loki/index.ts';
+import { configureLogging, currentLine, lineField, logger } from '../telemetry/log.ts';
+
+import { LokiClient, createPinoLokiStream, type KnownLine, type LokiClientOptions } from '../telemetry/loki/index.ts';
 
 /** Observes Loki request durations once the metric catalogue exists (it is created after logging). */
 export const lokiRequestObserver: { observe: (statusCode: string, seconds: number) => void } = { observe: () => undefined };
+
+/** The Loki stream's view of the line being written (see LineContext in log.ts). */
+function knownLine(): KnownLine | null {
+  const context = currentLine();
+  return context && { category: context.category, level: context.level, field: (name) => lineField(context, name) };
+}
 
 export interface LoggingHandles {
   switches: CategorySwitches;
@@ -52,7 +59,7 @@ export async function setupLogging(config: Config): Promise<LoggingHandles> {
   await configureLogging({
     level: config['log.level'],
     switches,
-    streams: loki ? [{ level: 'trace', stream: createPinoLokiStream(loki) }] : [],
+    streams: loki ? [{ level: 'trace', stream: createPinoLokiStream(loki, { known: knownLine }) }] : [],
   });
   logger('application').info({ categories: switches.snapshot(), loki: url ? new URL(url).origin : null }, 'logging configured');
   return { switches, loki };

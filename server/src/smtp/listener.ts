@@ -49,9 +49,13 @@ interface Transaction {
 
 type Address = { address: string; args: unknown };
 
+/** Client addresses whose trusted_networks answer is remembered; the map starts over when full. */
+const TRUSTED_CACHE_SIZE = 4096;
+
 export class SmtpListener {
   private readonly server: SMTPServer;
   private readonly trusted: Cidr[];
+  private readonly trustedCache = new Map<string, boolean>();
   private readonly transactions = new WeakMap<SMTPServerSession, Transaction>();
   private readonly log: Logger;
 
@@ -99,6 +103,9 @@ export class SmtpListener {
       onClose: (session) => this.onClose(session),
     };
     this.server = new SMTPServer(options);
+    // The library wraps the logger in a function that copies every entry into a new object first; it
+    // logs each command and reply, mostly into categories that are off, so hand it ours directly.
+    (this.server as unknown as { logger: unknown }).logger = options.logger;
     this.server.on('error', (err) => this.log.warn({ err: err.message }, 'SMTP listener error'));
   }
 
@@ -118,8 +125,15 @@ export class SmtpListener {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Asked at connect and for every recipient: parsing the address each time showed in profiles. */
   private isTrusted(address: string): boolean {
-    return inNetworks(address, this.trusted);
+    let trusted = this.trustedCache.get(address);
+    if (trusted === undefined) {
+      if (this.trustedCache.size >= TRUSTED_CACHE_SIZE) this.trustedCache.clear();
+      trusted = inNetworks(address, this.trusted);
+      this.trustedCache.set(address, trusted);
+    }
+    return trusted;
   }
 
   private reject(session: SMTPServerSession, reason: RejectionReason, code: number, message: string, log?: Logger): SmtpReply {
@@ -221,14 +235,7 @@ export class SmtpListener {
         cb(this.reject(session, 'too_big', 552, `5.3.4 Error: message exceeds the size limit of ${this.deps.config['smtp.max_message_size_bytes']} bytes`));
         return;
       }
-      const data = Buffer.concat(chunks);
-      const hops = countReceivedHeaders(data);
-      if (hops > MAX_RECEIVED_HEADERS) {
-        this.transactions.get(session)?.log.warn({ hops }, 'refused a looping message');
-        cb(this.reject(session, 'mail_loop', 554, `5.4.6 Error: too many hops (${hops} Received headers), probably a mail loop`));
-        return;
-      }
-      this.accept(session, data).then(
+      this.accept(session, chunks).then(
         (id) => cb(null, `2.0.0 Ok: queued as ${id}`),
         (err: Error) => {
           if (err instanceof SmtpReply) return cb(err);
@@ -239,7 +246,7 @@ export class SmtpListener {
     });
   }
 
-  private async accept(session: SMTPServerSession, data: Buffer): Promise<string> {
+  private async accept(session: SMTPServerSession, chunks: Buffer[]): Promise<string> {
     const tx = this.transactions.get(session);
     if (!tx || tx.recipients.length === 0) throw new SmtpReply(503, '5.5.1 Error: need RCPT command');
     const { intake, config } = this.deps;
@@ -260,7 +267,16 @@ export class SmtpListener {
       clientAddress: session.remoteAddress,
       authUser: authenticatedUser(session),
     };
-    const content = Buffer.concat([Buffer.from(header, 'utf8'), data]);
+    // One copy of the message, with our header in front (a 100 KiB message is copied once more on its
+    // way to the accept worker, and that is all).
+    const headerBytes = Buffer.from(header, 'utf8');
+    const content = Buffer.concat([headerBytes, ...chunks]);
+    const bytes = content.length - headerBytes.length;
+    const hops = countReceivedHeaders(content) - 1; // not counting ours
+    if (hops > MAX_RECEIVED_HEADERS) {
+      tx.log.warn({ hops }, 'refused a looping message');
+      throw this.reject(session, 'mail_loop', 554, `5.4.6 Error: too many hops (${hops} Received headers), probably a mail loop`);
+    }
     const scan = this.deps.scan;
     if (!scan?.enabled) {
       await intake.accept(id, envelope, content);
@@ -271,13 +287,13 @@ export class SmtpListener {
         throw this.reject(session, result.reason, result.code, result.message, tx.log);
       }
       if (result.kind === 'dropped') {
-        tx.log.info({ queueId: id, bytes: data.length, recipients: tx.recipients.length, outcome: result.how }, 'message accepted and not delivered');
+        tx.log.info({ queueId: id, bytes, recipients: tx.recipients.length, outcome: result.how }, 'message accepted and not delivered');
         this.transactions.delete(session);
         return id;
       }
       await intake.accept(id, result.envelope, result.content);
     }
-    tx.log.info({ queueId: id, bytes: data.length, recipients: tx.recipients.length }, 'message accepted');
+    tx.log.info({ queueId: id, bytes, recipients: tx.recipients.length }, 'message accepted');
     this.transactions.delete(session);
     return id;
   }

@@ -98,3 +98,14 @@ describe('reply codes', () => {
     expect(lines).toEqual(expect.arrayContaining(['502 5.5.1 EXPN not implemented', '502 5.5.1 TURN not implemented', '502 5.5.1 ETRN not implemented']));
   });
 });
+
+describe('session ids', () => {
+  it('gives every session its own 16-character base-32 id', async () => {
+    const ids: string[] = [];
+    const port = await start({ greetingDelayMs: () => 0, onConnect: (session, cb) => (ids.push(session.id), cb()) });
+    for (let i = 0; i < 5; i++) await converse(port, 'QUIT\r\n', /^221 /);
+    expect(ids).toHaveLength(5);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-v]{16}$/);
+    expect(new Set(ids).size).toBe(5);
+  });
+});

@@ -37,10 +37,40 @@ export const liveLog = new LiveLogHub();
 let switches = new CategorySwitches(['application', 'delivery']);
 let extraStreams: pino.StreamEntry[] = [];
 
-/** Feeds the live log; parses a line only when someone is watching. */
+/**
+ * What the line pino is writing right now is about, set by CategoryLog around each call (pino writes
+ * to its destinations synchronously), so that the live log and the Loki stream need not parse the JSON
+ * pino just made. Null for lines that do not come through a CategoryLog.
+ */
+export interface LineContext {
+  category: LogCategory;
+  level: Level;
+  /** The call's own fields (its first argument when that is an object). */
+  fields: Readonly<Record<string, unknown>> | undefined;
+  /** The child logger's bindings (session id, queue id...). */
+  bindings: Readonly<Record<string, unknown>>;
+}
+let writing: LineContext | null = null;
+
+export function currentLine(): LineContext | null {
+  return writing;
+}
+
+/** A field of the line being written: the call's own, else the child logger's. */
+export function lineField(context: LineContext, name: string): unknown {
+  return context.fields?.[name] ?? context.bindings[name];
+}
+
+/** Feeds the live log; looks at a line only when someone is watching. */
 const liveStream: pino.DestinationStream = {
   write(line: string) {
     if (liveLog.subscriberCount === 0) return;
+    const context = writing;
+    if (context) {
+      const session = lineField(context, 'session');
+      liveLog.publish({ category: context.category, session: typeof session === 'string' ? session : undefined, json: line.trimEnd() });
+      return;
+    }
     try {
       const parsed = JSON.parse(line) as { category?: string; session?: string };
       liveLog.publish({ category: parsed.category ?? 'application', session: parsed.session, json: line.trimEnd() });
@@ -111,7 +141,13 @@ class CategoryLog implements Log {
     const logger = this.target();
     if (!logger.isLevelEnabled(level)) return;
     logStats.lines[this.category]++;
-    (logger[level] as (...a: unknown[]) => void)(...args);
+    const outer = writing; // a serializer that logs would nest calls
+    writing = { category: this.category, level, fields: typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : undefined, bindings: this.bindings };
+    try {
+      (logger[level] as (...a: unknown[]) => void)(...args);
+    } finally {
+      writing = outer;
+    }
   }
 
   trace(...args: LogArgs) { this.emit('trace', args); }

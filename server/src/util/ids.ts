@@ -1,5 +1,5 @@
 // Queue ids: sortable by creation time and unguessable, safe in headers, file names and URLs.
-import crypto from 'node:crypto';
+import { randomBytesPooled } from './random-pool.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32
 
@@ -10,8 +10,8 @@ export function newQueueId(now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const random = crypto.randomBytes(8);
+  const random = randomBytesPooled(8);
   let rand = '';
-  for (const byte of random) rand += ALPHABET[byte % 32];
+  for (let i = 0; i < random.length; i++) rand += ALPHABET[random[i]! % 32];
   return time + rand;
 }

@@ -7,7 +7,8 @@
 // durable message.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { acceptBatches } from './accept-batch.ts';
-import { unpack, type AcceptRequest, type Answer, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
+import { unpack, type Answer, type Batch, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
+import type { NewMessage } from '../types.ts';
 import { openConnection, type Db } from './open.ts';
 
 /** Bounds one transaction (and the memory its batches hold) however far behind the worker is. */
@@ -17,7 +18,7 @@ const port = parentPort!;
 const db = openConnection((workerData as { file: string }).file);
 
 port.on('message', (first: WorkerRequest) => {
-  const requests: AcceptRequest[] = [];
+  const batches: Batch<NewMessage>[] = [];
   let closing = false;
   let messages = 0;
   for (let request: WorkerRequest | undefined = first; request; request = next(messages)) {
@@ -25,10 +26,12 @@ port.on('message', (first: WorkerRequest) => {
       closing = true; // the writer sends it last: nothing follows
       break;
     }
-    requests.push(request);
-    messages += request.messages.length;
+    for (const batch of unpack(request)) {
+      batches.push(batch);
+      messages += batch.messages.length;
+    }
   }
-  if (requests.length > 0) port.postMessage(commit(db, requests)); // one message: one wake-up of the main thread
+  if (batches.length > 0) port.postMessage(commit(db, batches)); // one message: one wake-up of the main thread
   if (closing) {
     db.close();
     port.close(); // nothing else keeps the thread alive: it ends, and the writer sees 'exit'
@@ -41,27 +44,26 @@ function next(messagesSoFar: number): WorkerRequest | undefined {
   return receiveMessageOnPort(port)?.message as WorkerRequest | undefined;
 }
 
-function commit(db: Db, requests: AcceptRequest[]): WorkerReply {
-  const batches = requests.map((r) => ({ messages: unpack(r), now: r.now, fileLocal: r.fileLocal }));
+function commit(db: Db, batches: Batch<NewMessage>[]): WorkerReply {
   try {
     const results = acceptBatches(db, batches);
-    return { answers: results.map((r, i) => ({ seq: requests[i]!.seq, results: r })), transactions: [batches.reduce((n, b) => n + b.messages.length, 0)] };
+    return { answers: results.map((r, i) => ({ seq: batches[i]!.seq, results: r })), transactions: [batches.reduce((n, b) => n + b.messages.length, 0)] };
   } catch (err) {
-    if (requests.length === 1) return { answers: [failure(requests[0]!, err)], transactions: [] };
+    if (batches.length === 1) return { answers: [failure(batches[0]!, err)], transactions: [] };
   }
   // One caller's bad message must not fail the others that shared the transaction.
   const reply: WorkerReply = { answers: [], transactions: [] };
-  requests.forEach((request, i) => {
+  for (const batch of batches) {
     try {
-      reply.answers.push({ seq: request.seq, results: acceptBatches(db, [batches[i]!])[0]! });
-      reply.transactions.push(batches[i]!.messages.length);
+      reply.answers.push({ seq: batch.seq, results: acceptBatches(db, [batch])[0]! });
+      reply.transactions.push(batch.messages.length);
     } catch (err) {
-      reply.answers.push(failure(request, err));
+      reply.answers.push(failure(batch, err));
     }
-  });
+  }
   return reply;
 }
 
-function failure(request: AcceptRequest, err: unknown): Answer {
-  return { seq: request.seq, error: { message: (err as Error).message, code: (err as { code?: string }).code } };
+function failure(batch: Batch<NewMessage>, err: unknown): Answer {
+  return { seq: batch.seq, error: { message: (err as Error).message, code: (err as { code?: string }).code } };
 }

@@ -95,13 +95,19 @@ describe('AcceptWriter', () => {
     const first = message([remote('x@far.test')]);
     await writer.accept([first], Date.now(), true);
     const release = holdWriteLock();
+    // The first batch is sent at once and waits for the lock; the next two wait on the main thread and
+    // then travel in one request into one transaction, which the duplicate makes fail.
+    const decoy = writer.accept([message([alice])], Date.now(), true);
     const good = message([alice]);
     const duplicate = writer.accept([message([remote('y@far.test')], { id: first.id })], Date.now(), true);
     const fine = writer.accept([good], Date.now(), true);
     release();
     await expect(duplicate).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
     await expect(fine).resolves.toEqual([{ id: good.id, filed: 1, queued: 0 }]);
-    expect(onDisk().mail).toEqual([good.content.toString()]);
+    await decoy;
+    expect(onDisk().mail).toHaveLength(2);
+    expect(onDisk().mail).toContain(good.content.toString());
+    expect(transactions).toContain(1); // the good batch committed on its own after the shared attempt failed
   });
 
   it('close answers every batch already sent, then refuses new ones', async () => {

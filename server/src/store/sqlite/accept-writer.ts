@@ -1,13 +1,19 @@
-// The main thread's side of the accept worker (accept-worker.ts): sends each batch to the thread and
-// resolves its promise with the thread's answer, which comes only after the commit. The worker starts
-// with the first batch (the CLI never pays for it) and again after a crash; a crash rejects whatever it
-// had not answered (SMTP answers 451, the sender retries: a duplicate at worst, never a loss).
+// The main thread's side of the accept worker (accept-worker.ts): sends batches to the thread and
+// resolves each one's promise with the thread's answer, which comes only after the commit. One request
+// is in flight at a time: the batches that arrive meanwhile wait here and go together, in one message,
+// when the answer comes (they would have shared the worker's next transaction anyway; one message
+// instead of one per batch spares the main thread a structured clone and a wake-up of the worker each).
+// The worker starts with the first batch (the CLI never pays for it) and again after a crash; a crash
+// rejects whatever was sent or waiting (SMTP answers 451, the sender retries: a duplicate at worst,
+// never a loss).
 import { Worker } from 'node:worker_threads';
 import type { AcceptedMessage, NewMessage } from '../types.ts';
-import { pack, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
+import { pack, type Batch, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
 
 const BOOT = new URL('./accept-worker-boot.mjs', import.meta.url);
-export const ACCEPT_WORKER_ENTRY = new URL('./accept-worker.ts', import.meta.url);
+// Compiled (dist/), this file is accept-writer.js and the worker is plain JavaScript too.
+const COMPILED = import.meta.url.endsWith('.js');
+export const ACCEPT_WORKER_ENTRY = new URL(COMPILED ? './accept-worker.js' : './accept-worker.ts', import.meta.url);
 
 export interface AcceptWriterOptions {
   /** The worker's module; tests substitute one that misbehaves on purpose. */
@@ -21,12 +27,16 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-/** One worker thread and the requests it has not answered yet. */
+/** One worker thread, the batches it has not answered yet, and those waiting for the next request. */
 interface Thread {
   worker: Worker;
   waiting: Map<number, Waiter>;
+  queued: { batch: Batch<NewMessage>; waiter: Waiter }[];
   exited: Promise<void>;
 }
+
+/** Bounds the messages one request carries; the worker bounds its transactions the same way. */
+const MAX_MESSAGES_PER_REQUEST = 256;
 
 export class AcceptWriter {
   private thread: Thread | null = null;
@@ -41,23 +51,35 @@ export class AcceptWriter {
   accept(messages: readonly NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     const thread = this.thread ?? this.start();
-    const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      const { messages: packed, content } = pack(messages);
-      const request: WorkerRequest = { type: 'accept', seq, messages: packed, content, now, fileLocal };
-      // Keeps the process alive while a caller waits for a commit, and only then.
-      if (thread.waiting.size === 0) thread.worker.ref();
-      thread.waiting.set(seq, { resolve, reject });
-      try {
-        thread.worker.postMessage(request, [content]);
-      } catch (err) {
-        this.settle(thread, seq)?.reject(err as Error);
-      }
+      thread.queued.push({ batch: { seq: ++this.seq, messages: [...messages], now, fileLocal }, waiter: { resolve, reject } });
+      if (thread.waiting.size === 0) this.send(thread);
     });
   }
 
+  /** Sends what is queued as one request (up to its bound). */
+  private send(thread: Thread): void {
+    let count = 0;
+    let messages = 0;
+    while (count < thread.queued.length && (count === 0 || messages + thread.queued[count]!.batch.messages.length <= MAX_MESSAGES_PER_REQUEST)) {
+      messages += thread.queued[count]!.batch.messages.length;
+      count++;
+    }
+    const entries = thread.queued.splice(0, count);
+    if (entries.length === 0) return;
+    // Keeps the process alive while a caller waits for a commit, and only then.
+    if (thread.waiting.size === 0) thread.worker.ref();
+    for (const { batch, waiter } of entries) thread.waiting.set(batch.seq, waiter);
+    try {
+      const request = pack(entries.map((e) => e.batch));
+      thread.worker.postMessage(request, [request.content]);
+    } catch (err) {
+      for (const { batch } of entries) this.settle(thread, batch.seq)?.reject(err as Error);
+    }
+  }
+
   /**
-   * Lets the worker answer everything already sent (the close request queues behind them), closes its
+   * Lets the worker answer everything already sent or queued (the close request queues behind them), closes its
    * connection and waits for the thread to end. Later batches are refused.
    */
   close(): Promise<void> {
@@ -65,6 +87,8 @@ export class AcceptWriter {
       const thread = this.thread;
       if (!thread) return;
       thread.worker.ref();
+      // Batches waiting for the next request go now: the close request must come after all of them.
+      while (thread.queued.length > 0) this.send(thread);
       thread.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
       await thread.exited;
     })();
@@ -73,8 +97,9 @@ export class AcceptWriter {
 
   private start(): Thread {
     const entry = this.options.entry ?? ACCEPT_WORKER_ENTRY;
-    const worker = new Worker(BOOT, { workerData: { entry: entry.href, file: this.file } });
-    const thread: Thread = { worker, waiting: new Map(), exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
+    // A TypeScript entry needs the boot file, which registers tsx in the new thread first.
+    const worker = new Worker(entry.pathname.endsWith('.ts') ? BOOT : entry, { workerData: { entry: entry.href, file: this.file } });
+    const thread: Thread = { worker, waiting: new Map(), queued: [], exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       reply.transactions.forEach((messages) => this.options.onCommit?.(messages));
@@ -84,11 +109,13 @@ export class AcceptWriter {
         if ('error' in answer) waiter.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
         else waiter.resolve(answer.results);
       }
+      if (thread.waiting.size === 0) this.send(thread);
     });
     const fail = (err: Error) => {
       if (this.thread === thread) this.thread = null; // the next batch starts a fresh thread
-      const waiters = [...thread.waiting.values()];
+      const waiters = [...thread.waiting.values(), ...thread.queued.map((q) => q.waiter)];
       thread.waiting.clear();
+      thread.queued = [];
       for (const waiter of waiters) waiter.reject(err);
     };
     worker.on('error', (err) => fail(new Error(`the accept worker failed: ${err.message}`)));

@@ -3,4 +3,4 @@ export { LokiClient } from './client.ts';
 export type { LokiMetadata } from './metadata.ts';
 export type { LokiBackoffOptions, LokiClientOptions } from './options.ts';
 export { LOKI_DROP_REASONS, type LokiClientSnapshot, type LokiClientStats, type LokiDropReason, type LokiRetryInfo } from './stats.ts';
-export { createPinoLokiStream, type LokiPushTarget, type PinoLokiStreamOptions } from './pino-loki-stream.ts';
+export { createPinoLokiStream, type KnownLine, type LokiPushTarget, type PinoLokiStreamOptions } from './pino-loki-stream.ts';

@@ -14,9 +14,22 @@ export interface LokiPushTarget {
   push(category: string, level: string, timestampMs: number, line: string, metadata?: LokiMetadata): void;
 }
 
+/** What the caller already knows about the line being written (log.ts's LineContext). */
+export interface KnownLine {
+  category: string;
+  level: string;
+  field(name: string): unknown;
+}
+
 export interface PinoLokiStreamOptions {
   /** Category of lines that carry none (the root logger). */
   defaultCategory?: string;
+  /**
+   * The line being written, when the logger can say: then the stream takes category, level and the
+   * metadata fields from it instead of parsing the JSON (that parse was 4% of SMTP throughput with
+   * every category on). Lines it knows nothing about are parsed.
+   */
+  known?: () => KnownLine | null;
 }
 
 /** pino's numeric levels; custom levels pass through as their number. */
@@ -38,10 +51,23 @@ export function createPinoLokiStream(client: LokiPushTarget, options: PinoLokiSt
   const defaultCategory = options.defaultCategory ?? 'application';
   return {
     write(chunk: string): void {
+      const known = options.known?.();
+      if (known && typeof chunk === 'string' && chunk.indexOf('\n') === chunk.length - 1) {
+        return pushKnown(client, known, chunk.slice(0, -1));
+      }
       // pino writes one newline-terminated line per call; splitting also copes with a caller that batches.
       for (const line of String(chunk).split('\n')) if (line) pushLine(client, line, defaultCategory);
     },
   };
+}
+
+function pushKnown(client: LokiPushTarget, known: KnownLine, line: string): void {
+  let metadata: Record<string, string> | undefined;
+  for (const field in METADATA_FIELDS) {
+    const value = known.field(field);
+    if (typeof value === 'string' || typeof value === 'number') (metadata ??= {})[METADATA_FIELDS[field]!] = String(value);
+  }
+  client.push(known.category, known.level, Date.now(), line, metadata);
 }
 
 function pushLine(client: LokiPushTarget, line: string, defaultCategory: string): void {
