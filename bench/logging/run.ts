@@ -244,6 +244,7 @@ async function runOnce(config: Config, opts: Options, profile = false): Promise<
       // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; the main thread is 0.
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && f.split('.').at(-3) === '0');
       if (!file) throw new Error('node --cpu-prof wrote no profile of the main thread');
+      if (process.env.BENCH_KEEP_PROFILE) fs.copyFileSync(path.join(profileDir, file), path.join(process.env.BENCH_KEEP_PROFILE, `${config.id}.cpuprofile`));
       summary = summariseProfile(JSON.parse(fs.readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile, 12, [startUs, endUs]);
     }
     return {

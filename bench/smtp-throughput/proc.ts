@@ -153,10 +153,14 @@ export function tail(text: string, lines = 20): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+const OUTPUT_KEPT_BYTES = 512 * 1024;
+
 /** A long-running child we started; stopped (and if need be killed) by the cleanup list. */
 export class Child {
   readonly proc: ChildProcess;
-  output = '';
+  /** The last OUTPUT_KEPT_BYTES or so of stdout and stderr, as received. */
+  private chunks: Buffer[] = [];
+  private kept = 0;
   readonly exited: Promise<void>;
   readonly stop: () => Promise<void>;
 
@@ -167,15 +171,23 @@ export class Child {
     env: NodeJS.ProcessEnv,
   ) {
     this.proc = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Kept as bytes and only the tail: a server logging every category writes megabytes a second, and
+    // turning them into strings here would take CPU from the server under test on the same cores.
     const collect = (chunk: Buffer) => {
-      this.output += chunk.toString();
-      if (this.output.length > 1_000_000) this.output = this.output.slice(-500_000);
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+      while (this.kept - this.chunks[0]!.length >= OUTPUT_KEPT_BYTES) this.kept -= this.chunks.shift()!.length;
     };
     this.proc.stdout!.on('data', collect);
     this.proc.stderr!.on('data', collect);
     this.exited = new Promise((resolve) => this.proc.once('close', () => resolve()));
     this.proc.once('error', (err) => collect(Buffer.from(`spawn error: ${err.message}\n`)));
     this.stop = onCleanup(`${name} (pid ${this.proc.pid})`, () => this.terminate(), () => this.kill('SIGKILL'));
+  }
+
+  /** Output so far (its tail), stdout and stderr interleaved. */
+  get output(): string {
+    return Buffer.concat(this.chunks).toString();
   }
 
   /** Null while running, otherwise why it is gone. */

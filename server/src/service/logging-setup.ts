@@ -59,7 +59,7 @@ export async function setupLogging(config: Config): Promise<LoggingHandles> {
   await configureLogging({
     level: config['log.level'],
     switches,
-    streams: loki ? [{ level: 'trace', stream: createPinoLokiStream(loki, { known: knownLine }) }] : [],
+    streams: loki ? [createPinoLokiStream(loki, { known: knownLine })] : [],
   });
   logger('application').info({ categories: switches.snapshot(), loki: url ? new URL(url).origin : null }, 'logging configured');
   return { switches, loki };

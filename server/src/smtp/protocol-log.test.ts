@@ -13,7 +13,7 @@ beforeEach(async () => {
   await configureLogging({
     level: 'info',
     switches,
-    streams: [{ level: 'trace', stream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } }],
+    streams: [{ write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }],
   });
 });
 
@@ -67,8 +67,14 @@ describe('smtp-server protocol log', () => {
     const log = smtpServerLogger('submission');
     log.debug({ tnx: 'command', cid: 'x' }, 'C:', 'EHLO quiet.test');
     log.debug({ tnx: 'send', cid: 'x' }, 'S:', '250 OK');
-    log.error({ tnx: 'error', cid: 'x', host: '192.0.2.9' }, '%s %s %s', 'x', '192.0.2.9', 'read ECONNRESET');
+    log.error({ tnx: 'error', host: '192.0.2.9' }, '%s %s %s', 'x', '192.0.2.9', 'read ECONNRESET');
+    // After QUIT a reset is how many clients say goodbye: debug, not tcpip.
+    log.debug({ tnx: 'command', cid: 'y' }, 'C:', 'QUIT');
+    log.error({ tnx: 'error', host: '192.0.2.9' }, '%s %s %s', 'y', '192.0.2.9', 'read ECONNRESET');
+    switches.set({ debug: true });
+    log.error({ tnx: 'error', host: '192.0.2.9' }, '%s %s %s', 'y', '192.0.2.9', 'read ECONNRESET');
     expect(said('submission')).toEqual([]);
-    expect(lines.filter((l) => l.category === 'tcpip')).toMatchObject([{ level: 30, msg: 'x 192.0.2.9 read ECONNRESET' }]);
+    expect(lines.filter((l) => l.category === 'tcpip')).toMatchObject([{ level: 30, session: 'x', msg: 'x 192.0.2.9 read ECONNRESET' }]);
+    expect(said('debug')).toEqual(['y 192.0.2.9 read ECONNRESET']);
   });
 });

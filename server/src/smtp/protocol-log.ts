@@ -18,14 +18,17 @@ const TCPIP_EVENTS = new Set(['connection', 'close', 'closed', 'starttls', 'sni'
 const PROTOCOL_EVENTS = new Set(['command', 'send', 'auth', 'autherror', 'authfail', 'authskip', 'deauth', 'data', 'message']);
 /** Commands of one session waiting for their replies; beyond this the oldest is logged on its own. */
 const MAX_WAITING_COMMANDS = 16;
-/** smtp-server logs a close twice: the socket's event (here) and "Connection closed to" right after. */
+/** smtp-server logs a close twice: the socket's event (dropped here) and "Connection closed to" right after. */
 const SOCKET_CLOSE_EVENT = /received "close" event/;
+const ROUTINE_RESET = /ECONNRESET|EPIPE|socket hang up/;
 
 export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', LogFn> {
   const protocol = logger(kind);
   const tcpip = logger('tcpip');
   const debug = logger('debug');
   const waiting = new Map<string, string[]>();
+  /** Sessions that sent QUIT: many clients reset the connection instead of waiting for the 221. */
+  const quitting = new Set<string>();
 
   const conversation = (meta: Meta, line: string) =>
     protocol.info({ session: meta.cid, remote: meta.host, listener: kind, event: 'command' }, line);
@@ -35,6 +38,7 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
     const session = meta.cid;
     if (!session || !(tnx === 'command' || tnx === 'send' || tnx === 'data')) return false;
     if (message !== 'C:' && message !== 'S:' && !(tnx === 'data' && message?.startsWith('C: '))) return false;
+    if (message === 'C:' && typeof args[0] === 'string' && args[0].toUpperCase() === 'QUIT') quitting.add(session);
     if (!protocol.isEnabled('info')) return true;
     const line = format(message, ...args);
     const queue = waiting.get(session);
@@ -53,6 +57,7 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
 
   /** Commands still waiting when the connection goes are logged as they were. */
   const closed = (meta: Meta) => {
+    if (meta.cid) quitting.delete(meta.cid);
     const queue = meta.cid ? waiting.get(meta.cid) : undefined;
     if (!queue) return;
     waiting.delete(meta.cid!);
@@ -67,23 +72,27 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
     }
     const tnx = meta.tnx ?? '';
     if (level === 'info' && exchange(tnx, meta, message, args)) return;
-    if (tnx === 'close') closed(meta);
+    if (tnx === 'close') {
+      if (message && SOCKET_CLOSE_EVENT.test(message)) return;
+      closed(meta);
+    }
     let target = PROTOCOL_EVENTS.has(tnx) ? protocol : TCPIP_EVENTS.has(tnx) ? tcpip : debug;
     let line: string | undefined;
+    // A socket error names its session only in the text ("<id> <address> <error>").
+    const session = meta.cid ?? (tnx === 'error' && typeof args[0] === 'string' ? args[0] : undefined);
     if (level === 'error') {
       line = format(message ?? '', ...args);
-      // A client that resets the connection (many do right after QUIT) is routine, not an error.
-      if (/ECONNRESET|EPIPE|socket hang up/.test(line)) {
+      // A client that resets the connection is routine, not an error; right after its QUIT (many
+      // clients do not wait for the 221) it is not even news.
+      if (ROUTINE_RESET.test(line)) {
         level = 'info';
-        target = tcpip;
+        target = session !== undefined && quitting.has(session) ? debug : tcpip;
       }
-    } else if (tnx === 'close' && message && SOCKET_CLOSE_EVENT.test(message)) {
-      target = debug;
     }
     // Checked before formatting: smtp-server logs a lot, mostly into categories that are off.
     if (!target.isEnabled(level)) return;
     line ??= format(message ?? '', ...args);
-    target[level]({ session: meta.cid, remote: meta.host, listener: kind, event: tnx || undefined }, line);
+    target[level]({ session, remote: meta.host, listener: kind, event: tnx || undefined }, line);
   };
   const info = write('info');
   return { trace: info, debug: info, info, warn: write('warn'), error: write('error'), fatal: write('error') };

@@ -9,6 +9,7 @@
 import pino, { type Level, type Logger } from 'pino';
 import { CategorySwitches, LOG_CATEGORIES, type LogCategory } from './log-categories.ts';
 import { LiveLogHub } from './live-log.ts';
+import { fanOut, stdoutWriter, LineBatcher, type LineSink } from './log-destinations.ts';
 
 export { LOG_CATEGORIES, type LogCategory } from './log-categories.ts';
 
@@ -26,7 +27,27 @@ export interface Log {
 }
 
 const STDOUT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
-const REDACT = ['password', 'pass', '*.password', 'token', '*.token', 'authorization'];
+const SECRET_KEYS = ['password', 'pass', 'token', 'authorization'];
+const REDACT = SECRET_KEYS;
+const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);
+
+/**
+ * The fields with secrets one level down censored (what pino's "*.password" paths did), copying only
+ * when there is one: most lines carry strings and numbers only, and cost a loop over their keys.
+ */
+export function withoutNestedSecrets(fields: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value) || value instanceof Error) continue;
+    let inner: Record<string, unknown> | null = null;
+    for (const innerKey in value as Record<string, unknown>) {
+      if (SECRET_KEY_SET.has(innerKey)) (inner ??= { ...(value as Record<string, unknown>) })[innerKey] = '[Redacted]';
+    }
+    if (inner) (copy ??= { ...fields })[key] = inner;
+  }
+  return copy ?? fields;
+}
 
 export const logStats = {
   lines: Object.fromEntries(LOG_CATEGORIES.map((c) => [c, 0])) as Record<LogCategory, number>,
@@ -35,7 +56,7 @@ export const logStats = {
 
 export const liveLog = new LiveLogHub();
 let switches = new CategorySwitches(['application', 'delivery']);
-let extraStreams: pino.StreamEntry[] = [];
+let extraStreams: LineSink[] = [];
 
 /**
  * What the line pino is writing right now is about, set by CategoryLog around each call (pino writes
@@ -62,7 +83,7 @@ export function lineField(context: LineContext, name: string): unknown {
 }
 
 /** Feeds the live log; looks at a line only when someone is watching. */
-const liveStream: pino.DestinationStream = {
+const liveStream: LineSink = {
   write(line: string) {
     if (liveLog.subscriberCount === 0) return;
     const context = writing;
@@ -80,25 +101,34 @@ const liveStream: pino.DestinationStream = {
   },
 };
 
-function stdoutStream(): pino.DestinationStream {
+let stdoutBatch: LineBatcher | null = null;
+let stdoutFlushAtExit: (() => void) | null = null;
+
+function stdoutSink(): LineSink {
   if (process.stdout.isTTY && process.env.MAILROOM_LOG_FORMAT !== 'json') {
     // Imported lazily: only an operator at a terminal needs it.
     return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,pid,hostname' });
   }
-  const boom = pino.destination({ fd: 1, sync: false, maxLength: STDOUT_MAX_BUFFER_BYTES });
-  boom.on('drop', () => logStats.stdoutDropped++);
-  return boom;
+  stdoutBatch?.flush(); // lines of the logger being replaced
+  const writer = stdoutWriter(STDOUT_MAX_BUFFER_BYTES, (lines) => (logStats.stdoutDropped += lines));
+  stdoutBatch = new LineBatcher(writer);
+  if (!stdoutFlushAtExit) {
+    stdoutFlushAtExit = () => stdoutBatch?.flush();
+    process.once('exit', () => {
+      stdoutFlushAtExit?.();
+      writer.flushSync();
+    });
+  }
+  return stdoutBatch;
 }
 
-let pinoPretty: (opts: object) => pino.DestinationStream = () => pino.destination(1);
+let pinoPretty: (opts: object) => LineSink = () => pino.destination(1);
 
 function build(level: string): Logger {
-  const streams: pino.StreamEntry[] = [
-    { level: 'trace', stream: stdoutStream() },
-    { level: 'trace', stream: liveStream },
-    ...extraStreams,
-  ];
-  return pino({ level, base: { service: 'mailroom' }, redact: REDACT }, pino.multistream(streams));
+  const sinks: LineSink[] = [stdoutSink(), liveStream, ...extraStreams];
+  // Top-level keys only: a wildcard path makes pino run every field of every line through the redactor.
+  // Nested secrets are taken out before pino sees them (withoutNestedSecrets).
+  return pino({ level, base: { service: 'mailroom' }, redact: REDACT }, fanOut(sinks));
 }
 
 // Until serve() configures it from the validated config, use MAILROOM_LOG_LEVEL only when it is a level
@@ -109,13 +139,13 @@ let root: Logger = build(envLevel && (envLevel in pino.levels.values || envLevel
 export interface LoggingSetup {
   level: string;
   switches: CategorySwitches;
-  /** More destinations, e.g. the Loki client's stream. */
-  streams?: pino.StreamEntry[];
+  /** More destinations, e.g. the Loki client's stream; every line goes to each. */
+  streams?: LineSink[];
 }
 
 export async function configureLogging(setup: LoggingSetup): Promise<void> {
   if (process.stdout.isTTY) {
-    const mod = (await import('pino-pretty')) as unknown as { default: (opts: object) => pino.DestinationStream };
+    const mod = (await import('pino-pretty')) as unknown as { default: (opts: object) => LineSink };
     pinoPretty = mod.default;
   }
   switches = setup.switches;
@@ -142,7 +172,12 @@ class CategoryLog implements Log {
     if (!logger.isLevelEnabled(level)) return;
     logStats.lines[this.category]++;
     const outer = writing; // a serializer that logs would nest calls
-    writing = { category: this.category, level, fields: typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : undefined, bindings: this.bindings };
+    let fields: Record<string, unknown> | undefined;
+    if (typeof args[0] === 'object' && args[0] !== null) {
+      fields = withoutNestedSecrets(args[0] as Record<string, unknown>);
+      args = [fields, args[1]];
+    }
+    writing = { category: this.category, level, fields, bindings: this.bindings };
     try {
       (logger[level] as (...a: unknown[]) => void)(...args);
     } finally {
