@@ -293,7 +293,8 @@ export class SmtpListener {
       }
       await intake.accept(id, result.envelope, result.content);
     }
-    tx.log.info({ queueId: id, bytes, recipients: tx.recipients.length }, 'message accepted');
+    // Debug: at info the conversation line with the reply ("queued as") already says it, with the queue id.
+    tx.log.debug({ queueId: id, bytes, recipients: tx.recipients.length }, 'message accepted');
     this.transactions.delete(session);
     return id;
   }

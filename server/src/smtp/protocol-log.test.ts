@@ -75,6 +75,13 @@ describe('smtp-server protocol log', () => {
     log.error({ tnx: 'error', host: '192.0.2.9' }, '%s %s %s', 'y', '192.0.2.9', 'read ECONNRESET');
     expect(said('submission')).toEqual([]);
     expect(lines.filter((l) => l.category === 'tcpip')).toMatchObject([{ level: 30, session: 'x', msg: 'x 192.0.2.9 read ECONNRESET' }]);
-    expect(said('debug')).toEqual(['y 192.0.2.9 read ECONNRESET']);
+    expect(said('debug')).toEqual([]); // a debug-level line: log.level is info here
+  });
+
+  it('carries the queue id of the reply to DATA as a field', () => {
+    const log = smtpServerLogger('smtp');
+    log.debug({ tnx: 'data', cid: 's' }, 'C: <%s bytes of DATA>', 10);
+    log.debug({ tnx: 'send', cid: 's' }, 'S:', '250 2.0.0 Ok: queued as 1M8HFSXR5SRMG5SFW');
+    expect(lines).toMatchObject([{ session: 's', queueId: '1M8HFSXR5SRMG5SFW', msg: 'C: <10 bytes of DATA> | S: 250 2.0.0 Ok: queued as 1M8HFSXR5SRMG5SFW' }]);
   });
 });

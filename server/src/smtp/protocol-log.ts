@@ -21,6 +21,7 @@ const MAX_WAITING_COMMANDS = 16;
 /** smtp-server logs a close twice: the socket's event (dropped here) and "Connection closed to" right after. */
 const SOCKET_CLOSE_EVENT = /received "close" event/;
 const ROUTINE_RESET = /ECONNRESET|EPIPE|socket hang up/;
+const QUEUED_AS = /^S: 250 .*queued as (\S+)/;
 
 export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', LogFn> {
   const protocol = logger(kind);
@@ -30,8 +31,10 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
   /** Sessions that sent QUIT: many clients reset the connection instead of waiting for the 221. */
   const quitting = new Set<string>();
 
-  const conversation = (meta: Meta, line: string) =>
-    protocol.info({ session: meta.cid, remote: meta.host, listener: kind, event: 'command' }, line);
+  // The reply to DATA names the queue id: carried as a field, it ties the session to the message's
+  // delivery lines (the listener's own "message accepted" line is debug).
+  const conversation = (meta: Meta, line: string, queueId?: string) =>
+    protocol.info({ session: meta.cid, remote: meta.host, listener: kind, event: 'command', queueId }, line);
 
   /** Commands and replies; false when the line is something else. */
   const exchange = (tnx: string, meta: Meta, message: string | undefined, args: unknown[]): boolean => {
@@ -44,7 +47,7 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
     const queue = waiting.get(session);
     if (message === 'S:') {
       const command = queue?.shift();
-      conversation(meta, command === undefined ? line : `${command} | ${line}`);
+      conversation(meta, command === undefined ? line : `${command} | ${line}`, QUEUED_AS.exec(line)?.[1]);
       return true;
     }
     if (!queue) waiting.set(session, [line]);
@@ -65,7 +68,7 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
   };
 
   const write = (defaultLevel: 'info' | 'warn' | 'error'): LogFn => (meta, message, ...args) => {
-    let level = defaultLevel;
+    let level: 'debug' | 'info' | 'warn' | 'error' = defaultLevel;
     if (typeof meta === 'string') {
       debug[level]({ listener: kind }, format(meta, message ?? '', ...args));
       return;
@@ -85,8 +88,9 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
       // A client that resets the connection is routine, not an error; right after its QUIT (many
       // clients do not wait for the 221) it is not even news.
       if (ROUTINE_RESET.test(line)) {
-        level = 'info';
-        target = session !== undefined && quitting.has(session) ? debug : tcpip;
+        const afterQuit = session !== undefined && quitting.has(session);
+        level = afterQuit ? 'debug' : 'info';
+        target = afterQuit ? debug : tcpip;
       }
     }
     // Checked before formatting: smtp-server logs a lot, mostly into categories that are off.
