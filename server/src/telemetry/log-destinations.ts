@@ -2,8 +2,8 @@
 // for every line and every stream; ours has nothing to check) to stdout, the live log and any extra
 // stream (the Loki client's).
 //
-// Lines for stdout are gathered for up to 50 ms (or 64 KiB) and handed to the asynchronous writer as one
-// string. A write per line, or even per event-loop turn, cost more than making the lines: each is a
+// Lines for stdout are gathered for up to 50 ms (or 64 KiB; a warning or an error goes at once, with
+// what was gathered before it) and handed to the asynchronous writer as one string. A write per line, or even per event-loop turn, cost more than making the lines: each is a
 // hand-off to libuv's thread pool and a wake-up of whoever reads the pipe (BENCHMARKS.md, Logging).
 // Nothing waits on stdout: the writer caps what it holds and drops (and counts) the rest.
 import pino from 'pino';
@@ -26,15 +26,17 @@ export class LineBatcher implements LineSink {
   private chars = 0;
   private timer: NodeJS.Timeout | null = null;
 
+  /** @param urgent whether the line being written should go at once (warnings and errors do). */
   constructor(
     private readonly target: LineSink,
     private readonly limits: BatchLimits = STDOUT_BATCH,
+    private readonly urgent: () => boolean = () => false,
   ) {}
 
   write(line: string): void {
     this.lines.push(line);
     this.chars += line.length;
-    if (this.chars >= this.limits.maxChars) return this.flush();
+    if (this.chars >= this.limits.maxChars || this.urgent()) return this.flush();
     if (this.timer) return;
     this.timer = setTimeout(() => this.flush(), this.limits.maxDelayMs);
     this.timer.unref(); // the exit handler flushes what is left

@@ -9,7 +9,7 @@
 import pino, { type Level, type Logger } from 'pino';
 import { CategorySwitches, LOG_CATEGORIES, type LogCategory } from './log-categories.ts';
 import { LiveLogHub } from './live-log.ts';
-import { fanOut, stdoutWriter, LineBatcher, type LineSink } from './log-destinations.ts';
+import { fanOut, LineBatcher, STDOUT_BATCH, stdoutWriter, type LineSink } from './log-destinations.ts';
 
 export { LOG_CATEGORIES, type LogCategory } from './log-categories.ts';
 
@@ -27,6 +27,8 @@ export interface Log {
 }
 
 const STDOUT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
+/** Levels written only while their category is on; the others are trouble and always written. */
+const GATED: ReadonlySet<string> = new Set(['trace', 'debug', 'info']);
 const SECRET_KEYS = ['password', 'pass', 'token', 'authorization'];
 const REDACT = SECRET_KEYS;
 const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);
@@ -111,7 +113,7 @@ function stdoutSink(): LineSink {
   }
   stdoutBatch?.flush(); // lines of the logger being replaced
   const writer = stdoutWriter(STDOUT_MAX_BUFFER_BYTES, (lines) => (logStats.stdoutDropped += lines));
-  stdoutBatch = new LineBatcher(writer);
+  stdoutBatch = new LineBatcher(writer, STDOUT_BATCH, () => writing !== null && !GATED.has(writing.level));
   if (!stdoutFlushAtExit) {
     stdoutFlushAtExit = () => stdoutBatch?.flush();
     process.once('exit', () => {
@@ -157,7 +159,6 @@ export function categorySwitches(): CategorySwitches {
   return switches;
 }
 
-const GATED: ReadonlySet<string> = new Set(['trace', 'debug', 'info']);
 
 class CategoryLog implements Log {
   constructor(
