@@ -65,6 +65,7 @@ export class BanList {
   }
 
   isBanned(ip: string, now = Date.now()): boolean {
+    if (this.bans.size === 0) return false; // asked for every connection; usually nobody is banned
     const address = canonicalIp(ip);
     if (address === null) return false;
     const ban = this.bans.get(address);

@@ -2,11 +2,26 @@
 import type { EventBus } from './events.ts';
 import type { Metrics } from './metrics.ts';
 
+/**
+ * prom-client finds a label set's value by building a key from the labels on every call; the events of
+ * every message and session ask for the same few sets, so keep each one's child.
+ */
+function children<T>(make: (value: string) => T): (value: string) => T {
+  const made = new Map<string, T>();
+  return (value) => {
+    let child = made.get(value);
+    if (child === undefined) made.set(value, (child = make(value)));
+    return child;
+  };
+}
+
 export function feedMetrics(events: EventBus, m: Metrics): void {
+  const processed = children((source) => m.messagesProcessed.labels({ source }));
+  const opened = children((protocol) => m.sessionsOpened.labels({ protocol }));
   events.on('message.accepted', ({ source }) => {
-    if (source !== 'bounce') m.messagesProcessed.inc({ source });
+    if (source !== 'bounce') processed(source).inc();
   });
-  events.on('session.opened', ({ protocol }) => m.sessionsOpened.inc({ protocol }));
+  events.on('session.opened', ({ protocol }) => opened(protocol).inc());
   events.on('smtp.rejected', ({ reason }) => m.smtpRejections.inc({ reason }));
   events.on('auth.failed', ({ protocol }) => m.authFailures.inc({ protocol }));
   events.on('scan.virus', () => m.virusesDetected.inc());
