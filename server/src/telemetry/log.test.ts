@@ -19,3 +19,13 @@ describe('secrets in log lines', () => {
     expect(withoutNestedSecrets(fields)).toBe(fields);
   });
 });
+
+describe('stdout at exit', () => {
+  it('writes the lines still gathered when the process exits at once', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const logModule = new URL('./log.ts', import.meta.url).href;
+    const script = `const { logger } = await import(${JSON.stringify(logModule)}); logger('application').info({ n: 1 }, 'last words'); process.exit(0);`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, MAILROOM_LOG_FORMAT: 'json' }, encoding: 'utf8' });
+    expect(out).toContain('"msg":"last words"');
+  });
+});

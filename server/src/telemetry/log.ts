@@ -104,7 +104,7 @@ const liveStream: LineSink = {
 };
 
 let stdoutBatch: LineBatcher | null = null;
-let stdoutFlushAtExit: (() => void) | null = null;
+let stdoutOut: ReturnType<typeof stdoutWriter> | null = null;
 
 function stdoutSink(): LineSink {
   if (process.stdout.isTTY && process.env.MAILROOM_LOG_FORMAT !== 'json') {
@@ -112,15 +112,15 @@ function stdoutSink(): LineSink {
     return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,pid,hostname' });
   }
   stdoutBatch?.flush(); // lines of the logger being replaced
-  const writer = stdoutWriter(STDOUT_MAX_BUFFER_BYTES, (lines) => (logStats.stdoutDropped += lines));
-  stdoutBatch = new LineBatcher(writer, STDOUT_BATCH, () => writing !== null && !GATED.has(writing.level));
-  if (!stdoutFlushAtExit) {
-    stdoutFlushAtExit = () => stdoutBatch?.flush();
+  if (!stdoutOut) {
+    // At exit, whatever is gathered goes out synchronously: the last lines before a crash matter most.
     process.once('exit', () => {
-      stdoutFlushAtExit?.();
-      writer.flushSync();
+      stdoutBatch?.flush();
+      stdoutOut?.flushSync();
     });
   }
+  stdoutOut = stdoutWriter(STDOUT_MAX_BUFFER_BYTES, (lines) => (logStats.stdoutDropped += lines));
+  stdoutBatch = new LineBatcher(stdoutOut, STDOUT_BATCH, () => writing !== null && !GATED.has(writing.level));
   return stdoutBatch;
 }
 
