@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatSize } from '../smtp-throughput/report.ts';
 import { sendLoad, smtpSourceCommand, RECIPIENT, SMTP_SOURCE } from '../smtp-throughput/load.ts';
-import { cleanupAll, cpuSeconds, makeTempDir, sleep, withTimeout } from '../smtp-throughput/proc.ts';
-import { conditions, count, loadAverage, mergeSection, mib, ms, rssBytes, table } from '../queue-api/markdown.ts';
+import { cpuSeconds, makeTempDir, runMain, sleep, withTimeout } from '../smtp-throughput/proc.ts';
+import { conditions, count, loadAverage, mib, ms, rssBytes, table, writeSection } from '../queue-api/markdown.ts';
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { ImapClient, quote, type CommandResult } from './client.ts';
 import { buildServer } from '../build-server.ts';
@@ -290,9 +290,7 @@ async function main(): Promise<number> {
   const section = render(opts, { envelope, firstRfc822, rfc822 }, phases, startedAt, loadBefore, command, smtpSourceCommand(load), sendSeconds);
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    const existing = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : null;
-    fs.writeFileSync(BENCHMARKS_MD, mergeSection(existing, TITLE, section));
-    log(`wrote the "${TITLE.slice(3)}" section of ${BENCHMARKS_MD}`);
+    writeSection(BENCHMARKS_MD, TITLE, section, log);
   }
   return 0;
 }
@@ -374,19 +372,4 @@ function render(
   return lines.join('\n');
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping servers and removing temporary directories...`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? (err as Error).message}`);
-} finally {
-  await cleanupAll();
-}
-process.exit(code);
+await runMain(main, log);

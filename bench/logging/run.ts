@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { LOG_CATEGORIES } from '../../server/src/telemetry/log-categories.ts';
 import { RECIPIENT, SMTP_SOURCE, sendLoad, smtpSourceCommand, type Load } from '../smtp-throughput/load.ts';
-import { cleanupAll, cleanupScope, cpuSeconds, makeTempDir, onCleanup, sleep, waitUntil } from '../smtp-throughput/proc.ts';
+import { cleanupScope, cpuSeconds, makeTempDir, onCleanup, runMain, sleep, waitUntil } from '../smtp-throughput/proc.ts';
 import { renderProfile, summariseProfile, type CpuProfile, type ProfileSummary } from '../smtp-throughput/profile.ts';
 import { formatSize } from '../smtp-throughput/report.ts';
-import { conditions, count, loadAverage, mergeSection, table } from '../queue-api/markdown.ts';
+import { conditions, count, loadAverage, table, writeSection } from '../queue-api/markdown.ts';
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { lokiCeiling, type Ceiling } from './ceiling.ts';
 import { TinyLokiReceiver } from './receiver.ts';
@@ -407,26 +407,9 @@ async function main(): Promise<number> {
   const section = render(opts, results, profiles, ceiling, startedAt, loadBefore, command, smtpSourceCommand({ messages: opts.messages, sizeBytes: opts.size, sessions: opts.sessions, keepConnection: false }));
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    const existing = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : null;
-    fs.writeFileSync(BENCHMARKS_MD, mergeSection(existing, TITLE, section));
-    log(`wrote the "${TITLE.slice(3)}" section of ${BENCHMARKS_MD}`);
+    writeSection(BENCHMARKS_MD, TITLE, section, log);
   }
   return 0;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping servers and removing temporary directories...`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? (err as Error).message}`);
-} finally {
-  await cleanupAll();
-}
-process.exit(code);
+await runMain(main, log);

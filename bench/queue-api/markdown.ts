@@ -109,3 +109,10 @@ export function rssBytes(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** Puts a section into BENCHMARKS.md, replacing the one with the same title. */
+export function writeSection(file: string, title: string, section: string, log: (line: string) => void): void {
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+  fs.writeFileSync(file, mergeSection(existing, title, section));
+  log(`wrote the "${title.replace(/^#+ /, '')}" section of ${file}`);
+}

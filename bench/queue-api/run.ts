@@ -5,14 +5,13 @@
 //   npm run bench:queue                 # 1k, 100k and 1M (about 15 min, 3 GB of temporary disk)
 //   npm run bench:queue -- --quick      # smoke test: 1k and 20k, 10 requests, prints only
 //   npm run bench:queue -- --help
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanupAll, cleanupScope, makeTempDir } from '../smtp-throughput/proc.ts';
+import { cleanupScope, makeTempDir, runMain } from '../smtp-throughput/proc.ts';
 import { fillQueue, syntheticQueueId, type FillResult } from './fill.ts';
 import { legacyPage, openReadOnly, type LegacyRequest } from './legacy.ts';
-import { conditions, count, latency, loadAverage, mergeSection, mib, ms, rssBytes, table, type Latency } from './markdown.ts';
+import { conditions, count, latency, loadAverage, mib, ms, rssBytes, table, type Latency, writeSection } from './markdown.ts';
 import { startMailroomServe, type RunningMailroom } from './server.ts';
 import { measureWriteCost, type WriteCost } from './write-cost.ts';
 import { buildServer } from '../build-server.ts';
@@ -361,27 +360,9 @@ async function main(): Promise<number> {
   const section = render(opts, results, writeCost, startedAt, loadBefore, command);
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    const existing = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : null;
-    fs.writeFileSync(BENCHMARKS_MD, mergeSection(existing, TITLE, section));
-    log(`wrote the "${TITLE.slice(3)}" section of ${BENCHMARKS_MD}`);
+    writeSection(BENCHMARKS_MD, TITLE, section, log);
   }
   return 0;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping servers and removing temporary directories...`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? (err as Error).message}`);
-} finally {
-  await cleanupAll();
-}
-process.exit(code);
-
+await runMain(main, log);

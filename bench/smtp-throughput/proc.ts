@@ -227,3 +227,25 @@ export function cpuSeconds(pid: number | undefined): number | null {
 }
 
 const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux x86-64 and arm64
+
+/**
+ * Runs a benchmark's main function as the whole process: servers and directories are cleaned up on
+ * Ctrl-C, on SIGTERM and at the end, a failure is printed, and the process exits with main's code.
+ */
+export async function runMain(main: () => Promise<number>, log: (line: string) => void): Promise<never> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping servers and removing temporary directories...`);
+      void cleanupAll().finally(() => process.exit(130));
+    });
+  }
+  let code = 1;
+  try {
+    code = await main();
+  } catch (err) {
+    log(`failed: ${(err as Error).stack ?? (err as Error).message}`);
+  } finally {
+    await cleanupAll();
+  }
+  process.exit(code);
+}

@@ -13,7 +13,7 @@ import { describeMachine, loadAverage, probeFsync } from './machine.ts';
 import { mailroomTargets } from './mailroom.ts';
 import { measure, profileMailroom, type RunPlan } from './measure.ts';
 import { postfixTarget } from './postfix.ts';
-import { cleanupAll } from './proc.ts';
+import { runMain } from './proc.ts';
 import { renderProfile } from './profile.ts';
 import { formatSize, mergeSection, renderSection, type Cell } from './report.ts';
 import type { Target } from './target.ts';
@@ -220,19 +220,4 @@ async function main(): Promise<number> {
   return cells.some((c) => c.errors.length > 0) ? 1 : 0;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping servers and removing temporary directories...`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  log(`bench: ${(err as Error).message}`);
-} finally {
-  await cleanupAll();
-}
-process.exit(code);
+await runMain(main, log);
