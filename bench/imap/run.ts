@@ -5,17 +5,16 @@
 //   npm run bench:imap -- --quick       # smoke test: 500 messages, 100 sessions, prints only
 //   npm run bench:imap -- --help
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatSize } from '../smtp-throughput/report.ts';
 import { sendLoad, smtpSourceCommand, RECIPIENT, SMTP_SOURCE } from '../smtp-throughput/load.ts';
 import { cpuSeconds, makeTempDir, runMain, sleep, withTimeout } from '../smtp-throughput/proc.ts';
-import { conditions, count, loadAverage, mib, ms, rssBytes, table, writeSection } from '../queue-api/markdown.ts';
+import { conditions, count, loadAverage, mib, ms, rssBytes, table } from '../queue-api/markdown.ts';
+import { writeSection } from '../benchmarks-md.ts';
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { ImapClient, quote, type CommandResult } from './client.ts';
 import { buildServer } from '../build-server.ts';
 
-const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TITLE = '## IMAP';
 const PASSWORD = 'bench password';
 /** Sessions logging in at once (each LOGIN is a scrypt check in the server's thread pool). */
@@ -290,7 +289,7 @@ async function main(): Promise<number> {
   const section = render(opts, { envelope, firstRfc822, rfc822 }, phases, startedAt, loadBefore, command, smtpSourceCommand(load), sendSeconds);
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    writeSection(BENCHMARKS_MD, TITLE, section, log);
+    writeSection(TITLE, section, log);
   }
   return 0;
 }

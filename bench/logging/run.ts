@@ -9,7 +9,6 @@
 //   npm run bench:logging -- --help
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { LOG_CATEGORIES } from '../../server/src/telemetry/log-categories.ts';
@@ -17,13 +16,13 @@ import { RECIPIENT, SMTP_SOURCE, sendLoad, smtpSourceCommand, type Load } from '
 import { cleanupScope, cpuSeconds, makeTempDir, onCleanup, runMain, sleep, waitUntil } from '../smtp-throughput/proc.ts';
 import { renderProfile, summariseProfile, type CpuProfile, type ProfileSummary } from '../smtp-throughput/profile.ts';
 import { formatSize } from '../smtp-throughput/report.ts';
-import { conditions, count, loadAverage, table, writeSection } from '../queue-api/markdown.ts';
+import { conditions, count, loadAverage, table } from '../queue-api/markdown.ts';
+import { writeSection } from '../benchmarks-md.ts';
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { lokiCeiling, type Ceiling } from './ceiling.ts';
 import { TinyLokiReceiver } from './receiver.ts';
 import { buildServer } from '../build-server.ts';
 
-const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TITLE = '## Logging';
 
 const HELP = `Usage: npm run bench:logging -- [options]
@@ -407,7 +406,7 @@ async function main(): Promise<number> {
   const section = render(opts, results, profiles, ceiling, startedAt, loadBefore, command, smtpSourceCommand({ messages: opts.messages, sizeBytes: opts.size, sessions: opts.sessions, keepConnection: false }));
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    writeSection(BENCHMARKS_MD, TITLE, section, log);
+    writeSection(TITLE, section, log);
   }
   return 0;
 }

@@ -6,17 +6,16 @@
 //   npm run bench:queue -- --quick      # smoke test: 1k and 20k, 10 requests, prints only
 //   npm run bench:queue -- --help
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cleanupScope, makeTempDir, runMain } from '../smtp-throughput/proc.ts';
 import { fillQueue, syntheticQueueId, type FillResult } from './fill.ts';
 import { legacyPage, openReadOnly, type LegacyRequest } from './legacy.ts';
-import { conditions, count, latency, loadAverage, mib, ms, rssBytes, table, type Latency, writeSection } from './markdown.ts';
+import { conditions, count, latency, loadAverage, mib, ms, rssBytes, table, type Latency } from './markdown.ts';
+import { writeSection } from '../benchmarks-md.ts';
 import { startMailroomServe, type RunningMailroom } from './server.ts';
 import { measureWriteCost, type WriteCost } from './write-cost.ts';
 import { buildServer } from '../build-server.ts';
 
-const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TITLE = '## Queue API';
 
 const HELP = `Usage: npm run bench:queue -- [options]
@@ -360,7 +359,7 @@ async function main(): Promise<number> {
   const section = render(opts, results, writeCost, startedAt, loadBefore, command);
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    writeSection(BENCHMARKS_MD, TITLE, section, log);
+    writeSection(TITLE, section, log);
   }
   return 0;
 }

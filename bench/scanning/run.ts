@@ -6,9 +6,7 @@
 //
 //   node --import tsx bench/scanning/run.ts                 # 200 messages per configuration and round, 2 rounds
 //   node --import tsx bench/scanning/run.ts --messages 100 --rounds 1 --no-write
-import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ClamdClient } from '../../server/src/scan/clamd.ts';
@@ -17,8 +15,8 @@ import { ClamdProcess } from '../../server/test/helpers/clamd.ts';
 import { MailroomProcess } from '../../server/test/helpers/mailroom.ts';
 import { sendMail } from '../../server/test/helpers/send.ts';
 import { SpamdProcess } from '../../server/test/helpers/spamd.ts';
+import { writeSection } from '../benchmarks-md.ts';
 
-const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const SECTION_TITLE = '## Scanning';
 const RECIPIENT = 'user@bench.test';
 
@@ -146,8 +144,7 @@ async function main(): Promise<void> {
     ].join('\n');
     process.stdout.write(`\n${section}`);
     if (!values['no-write']) {
-      fs.writeFileSync(BENCHMARKS_MD, mergeSection(fs.readFileSync(BENCHMARKS_MD, 'utf8'), section));
-      process.stdout.write(`wrote the "Scanning" section of ${BENCHMARKS_MD}\n`);
+      writeSection(SECTION_TITLE, section, (line) => process.stdout.write(`${line}\n`));
     }
   } finally {
     await Promise.all([...servers.values()].map((mr) => mr.stop()));
@@ -178,16 +175,6 @@ async function versionOf(clamd: ClamdProcess): Promise<string> {
   } catch {
     return 'ClamAV';
   }
-}
-
-/** Replaces this section of BENCHMARKS.md (up to the next `## ` heading), or appends it. */
-function mergeSection(existing: string, section: string): string {
-  const lines = existing.split('\n');
-  const start = lines.findIndex((l) => l.trimEnd() === SECTION_TITLE);
-  if (start < 0) return `${existing.trimEnd()}\n\n${section.trimEnd()}\n`;
-  let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-  if (end < 0) end = lines.length;
-  return [...lines.slice(0, start), ...section.trimEnd().split('\n'), ...(end < lines.length ? ['', ...lines.slice(end)] : [''])].join('\n');
 }
 
 await main();

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { privateMasterCf } from './postfix.ts';
 import { summariseProfile, type CpuProfile } from './profile.ts';
-import { median, mergeSection, renderTable, SECTION_TITLE, type Cell } from './report.ts';
+import { median, renderTable, SECTION_TITLE, type Cell } from './report.ts';
+import { mergeSection } from '../benchmarks-md.ts';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
@@ -17,18 +18,18 @@ describe('mergeSection', () => {
   const section = `${SECTION_TITLE}\n\nnew figures\n`;
 
   it('creates the file with a title when there is none', () => {
-    const out = mergeSection(null, section);
+    const out = mergeSection(null, SECTION_TITLE, section);
     expect(out.startsWith('# Benchmarks\n')).toBe(true);
     expect(out.endsWith(section)).toBe(true);
   });
 
   it('replaces only its own section and keeps the others', () => {
     const existing = `# Benchmarks\n\nintro\n\n${SECTION_TITLE}\n\nold figures\n\n## IMAP\n\nimap figures\n`;
-    expect(mergeSection(existing, section)).toBe(`# Benchmarks\n\nintro\n\n${SECTION_TITLE}\n\nnew figures\n\n## IMAP\n\nimap figures\n`);
+    expect(mergeSection(existing, SECTION_TITLE, section)).toBe(`# Benchmarks\n\nintro\n\n${SECTION_TITLE}\n\nnew figures\n\n## IMAP\n\nimap figures\n`);
   });
 
   it('appends the section when the file has none', () => {
-    expect(mergeSection('# Benchmarks\n\n## IMAP\n\nx\n', section)).toBe(`# Benchmarks\n\n## IMAP\n\nx\n\n${section}`);
+    expect(mergeSection('# Benchmarks\n\n## IMAP\n\nx\n', SECTION_TITLE, section)).toBe(`# Benchmarks\n\n## IMAP\n\nx\n\n${section}`);
   });
 });
 

@@ -120,19 +120,3 @@ export function renderSection(meta: ReportMeta, cells: Cell[], extra: string[] =
     ...extra,
   ].join('\n');
 }
-
-/** Replaces the SMTP throughput section of BENCHMARKS.md (up to the next `## ` heading), or adds it. */
-export function mergeSection(existing: string | null, section: string): string {
-  const body = section.trimEnd() + '\n';
-  if (existing === null || existing.trim() === '') {
-    return `# Benchmarks\n\nSpeed is measured, not assumed. Every figure here comes from a script in \`bench/\`; each section names the command that reproduces it.\n\n${body}`;
-  }
-  const lines = existing.split('\n');
-  const start = lines.findIndex((l) => l.trimEnd() === SECTION_TITLE);
-  if (start < 0) return `${existing.trimEnd()}\n\n${body}`;
-  let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-  if (end < 0) end = lines.length;
-  const before = lines.slice(0, start).join('\n');
-  const after = lines.slice(end).join('\n');
-  return `${before}${before ? '\n' : ''}${body}${after ? `\n${after}` : ''}`;
-}

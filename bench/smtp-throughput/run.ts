@@ -5,7 +5,6 @@
 //   npm run bench:smtp -- --quick           # a smoke test: 1 run, fewer messages, BENCHMARKS.md untouched
 //   npm run bench:smtp -- --help
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { baselineTargets } from './baseline.ts';
 import { SMTP_SOURCE, smtpSourceCommand } from './load.ts';
@@ -15,11 +14,11 @@ import { measure, profileMailroom, type RunPlan } from './measure.ts';
 import { postfixTarget } from './postfix.ts';
 import { runMain } from './proc.ts';
 import { renderProfile } from './profile.ts';
-import { formatSize, mergeSection, renderSection, type Cell } from './report.ts';
+import { formatSize, renderSection, SECTION_TITLE, type Cell } from './report.ts';
+import { writeSection } from '../benchmarks-md.ts';
 import type { Target } from './target.ts';
 import { buildServer } from '../build-server.ts';
 
-const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const TARGETS: Target[] = [...mailroomTargets, postfixTarget, ...baselineTargets];
 
 const HELP = `Usage: npm run bench:smtp -- [options]
@@ -213,9 +212,7 @@ async function main(): Promise<number> {
   );
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
-    const existing = fs.existsSync(BENCHMARKS_MD) ? fs.readFileSync(BENCHMARKS_MD, 'utf8') : null;
-    fs.writeFileSync(BENCHMARKS_MD, mergeSection(existing, section));
-    log(`wrote the "SMTP throughput" section of ${BENCHMARKS_MD}`);
+    writeSection(SECTION_TITLE, section, log);
   }
   return cells.some((c) => c.errors.length > 0) ? 1 : 0;
 }
