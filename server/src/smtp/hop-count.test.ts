@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countReceivedHeaders } from './hop-count.ts';
+import { countReceivedHeaders, headerEnd } from './hop-count.ts';
 
 const message = (hops: number, bodyLines = '') =>
   Buffer.from(`${'Received: from a (b) by c; Mon, 1 Jan 2026 00:00:00 +0000\r\n'.repeat(hops)}Subject: x\r\n\r\n${bodyLines}`);
@@ -19,5 +19,13 @@ describe('countReceivedHeaders', () => {
   it('handles bare LF line ends and a message without a body', () => {
     expect(countReceivedHeaders(Buffer.from('Received: a\nReceived: b\n\nReceived: body\n'))).toBe(2);
     expect(countReceivedHeaders(Buffer.from('Received: a\r\nReceived: b'))).toBe(2);
+  });
+
+  it('finds the first empty line, whichever line ending it has', () => {
+    expect(headerEnd(Buffer.from('A: 1\r\nB: 2\r\n\r\nbody\n\nmore'))).toBe(10);
+    expect(headerEnd(Buffer.from('A: 1\nB: 2\n\nbody\r\n\r\nmore'))).toBe(9);
+    expect(headerEnd(Buffer.from('A: 1\r\n\r\n'))).toBe(4);
+    expect(headerEnd(Buffer.from('A: 1\r\n\nB'))).toBe(5);
+    expect(headerEnd(Buffer.from('A: 1\r\nB: 2'))).toBe(10);
   });
 });

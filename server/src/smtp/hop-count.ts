@@ -11,9 +11,14 @@ export function countReceivedHeaders(message: Buffer): number {
   return header.match(/^Received:/gim)?.length ?? 0;
 }
 
-function headerEnd(message: Buffer): number {
+/**
+ * Where the header section ends: the first empty line, CRLF or bare LF. The bare-LF search looks only
+ * in front of the CRLF one: a CRLF message has no "\n\n" at all, and searching for it ran through
+ * the whole body of every message (11 us per 100 KiB in profiles).
+ */
+export function headerEnd(message: Buffer): number {
   const crlf = message.indexOf('\r\n\r\n');
-  const lf = message.indexOf('\n\n');
-  const ends = [crlf, lf].filter((i) => i >= 0);
-  return ends.length > 0 ? Math.min(...ends) : message.length;
+  const lf = (crlf >= 0 ? message.subarray(0, crlf + 1) : message).indexOf('\n\n');
+  if (lf >= 0) return lf;
+  return crlf >= 0 ? crlf : message.length;
 }

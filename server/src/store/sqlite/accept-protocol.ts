@@ -4,6 +4,7 @@
 // instead of a structured clone of every Buffer (a small Buffer is a view into Node's shared 8 KiB pool,
 // which cloning would copy whole and transferring would take away from everyone else).
 import type { AcceptedMessage, NewMessage } from '../types.ts';
+import type { PackBuffers } from './pack-buffers.ts';
 
 export type PackedMessage = Omit<NewMessage, 'content'> & { offset: number; length: number };
 
@@ -18,6 +19,7 @@ export interface Batch<M> {
 export interface AcceptRequest {
   type: 'accept';
   batches: Batch<PackedMessage>[];
+  /** The packed contents; may be longer than they are (a reused buffer, pack-buffers.ts). */
   content: ArrayBuffer;
 }
 
@@ -30,18 +32,22 @@ export type WorkerRequest = AcceptRequest | CloseRequest;
 
 export type Answer = { seq: number; results: AcceptedMessage[] } | { seq: number; error: { message: string; code?: string | undefined } };
 
-/** The answers to every batch taken together, and how many messages each committed transaction held. */
+/**
+ * The answers to every batch taken together, how many messages each committed transaction held, and
+ * the requests' content buffers, transferred back for the next pack once SQLite has copied the bytes.
+ */
 export interface WorkerReply {
   answers: Answer[];
   transactions: number[];
+  spare: ArrayBuffer[];
 }
 
-export function pack(batches: readonly Batch<NewMessage>[]): AcceptRequest {
+export function pack(batches: readonly Batch<NewMessage>[], buffers: PackBuffers): AcceptRequest {
   let total = 0;
   for (const batch of batches) for (const m of batch.messages) total += m.content.length;
-  // Not zero-filled: every byte is overwritten below, and zeroing 100 KiB per message showed in profiles.
-  const bytes = Buffer.allocUnsafeSlow(total);
-  const content = bytes.buffer as ArrayBuffer;
+  // Not zero-filled: every byte used is written below, and zeroing 100 KiB per message showed in profiles.
+  const content = buffers.take(total);
+  const bytes = Buffer.from(content, 0, total);
   let offset = 0;
   const packed = batches.map((batch) => ({
     ...batch,

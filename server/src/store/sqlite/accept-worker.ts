@@ -19,6 +19,7 @@ const db = openConnection((workerData as { file: string }).file);
 
 port.on('message', (first: WorkerRequest) => {
   const batches: Batch<NewMessage>[] = [];
+  const contents: ArrayBuffer[] = [];
   let closing = false;
   let messages = 0;
   for (let request: WorkerRequest | undefined = first; request; request = next(messages)) {
@@ -26,12 +27,17 @@ port.on('message', (first: WorkerRequest) => {
       closing = true; // the writer sends it last: nothing follows
       break;
     }
+    contents.push(request.content);
     for (const batch of unpack(request)) {
       batches.push(batch);
       messages += batch.messages.length;
     }
   }
-  if (batches.length > 0) port.postMessage(commit(db, batches)); // one message: one wake-up of the main thread
+  if (batches.length > 0) {
+    // SQLite has copied the bytes by now, so the buffers go back for reuse (nothing here reads them again).
+    const reply: WorkerReply = { ...commit(db, batches), spare: contents };
+    port.postMessage(reply, contents); // one message: one wake-up of the main thread
+  }
   if (closing) {
     db.close();
     port.close(); // nothing else keeps the thread alive: it ends, and the writer sees 'exit'
@@ -44,7 +50,7 @@ function next(messagesSoFar: number): WorkerRequest | undefined {
   return receiveMessageOnPort(port)?.message as WorkerRequest | undefined;
 }
 
-function commit(db: Db, batches: Batch<NewMessage>[]): WorkerReply {
+function commit(db: Db, batches: Batch<NewMessage>[]): Omit<WorkerReply, 'spare'> {
   try {
     const results = acceptBatches(db, batches);
     return { answers: results.map((r, i) => ({ seq: batches[i]!.seq, results: r })), transactions: [batches.reduce((n, b) => n + b.messages.length, 0)] };
@@ -52,7 +58,7 @@ function commit(db: Db, batches: Batch<NewMessage>[]): WorkerReply {
     if (batches.length === 1) return { answers: [failure(batches[0]!, err)], transactions: [] };
   }
   // One caller's bad message must not fail the others that shared the transaction.
-  const reply: WorkerReply = { answers: [], transactions: [] };
+  const reply: Omit<WorkerReply, 'spare'> = { answers: [], transactions: [] };
   for (const batch of batches) {
     try {
       reply.answers.push({ seq: batch.seq, results: acceptBatches(db, [batch])[0]! });

@@ -78,6 +78,17 @@ describe('AcceptWriter', () => {
     expect(onDisk()).toEqual({ mail: [local.content.toString()], queued: [outbound.id] });
   });
 
+  it('packs later requests into the buffers the worker hands back, without stale bytes', async () => {
+    const big = message([alice], { content: Buffer.alloc(200 * 1024, 0x62) });
+    await writer.accept([big], Date.now(), true);
+    const small = [message([alice]), message([remote('bob@far.test')])];
+    await writer.accept(small, Date.now(), true);
+    const last = message([alice], { content: Buffer.from('Subject: last\r\n\r\nx\r\n') });
+    await writer.accept([last], Date.now(), true);
+    expect(writer.buffers.reused).toBe(2);
+    expect(onDisk().mail).toEqual([big.content.toString(), small[0]!.content.toString(), last.content.toString()]);
+  });
+
   it('puts the batches that wait while it is busy into one transaction', async () => {
     const release = holdWriteLock();
     const messages = Array.from({ length: 20 }, () => message([alice]));

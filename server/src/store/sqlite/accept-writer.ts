@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { pack, type Batch, type WorkerReply, type WorkerRequest } from './accept-protocol.ts';
+import { PackBuffers } from './pack-buffers.ts';
 
 const BOOT = new URL('./accept-worker-boot.mjs', import.meta.url);
 // Compiled (dist/), this file is accept-writer.js and the worker is plain JavaScript too.
@@ -41,6 +42,8 @@ const MAX_MESSAGES_PER_REQUEST = 256;
 export class AcceptWriter {
   private thread: Thread | null = null;
   private seq = 0;
+  /** Where requests are packed; the worker hands each buffer back with its answer. */
+  readonly buffers = new PackBuffers();
   private closed: Promise<void> | null = null;
 
   constructor(
@@ -71,7 +74,7 @@ export class AcceptWriter {
     if (thread.waiting.size === 0) thread.worker.ref();
     for (const { batch, waiter } of entries) thread.waiting.set(batch.seq, waiter);
     try {
-      const request = pack(entries.map((e) => e.batch));
+      const request = pack(entries.map((e) => e.batch), this.buffers);
       thread.worker.postMessage(request, [request.content]);
     } catch (err) {
       for (const { batch } of entries) this.settle(thread, batch.seq)?.reject(err as Error);
@@ -102,6 +105,7 @@ export class AcceptWriter {
     const thread: Thread = { worker, waiting: new Map(), queued: [], exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
+      reply.spare.forEach((buffer) => this.buffers.give(buffer));
       reply.transactions.forEach((messages) => this.options.onCommit?.(messages));
       for (const answer of reply.answers) {
         const waiter = this.settle(thread, answer.seq);
