@@ -38,7 +38,6 @@ export async function startMailroom(opts: MailroomOptions = {}): Promise<Running
     MAILROOM_POP3_PORT: 'off',
     MAILROOM_IMAP_PORT: 'off',
     MAILROOM_ADMIN_PORT: String(await freePort()),
-    MAILROOM_LOG_LEVEL: 'warn',
     ...(opts.greetingDelayMs !== undefined ? { MAILROOM_SMTP_GREETING_DELAY_MS: String(opts.greetingDelayMs) } : {}),
     ...(opts.trustLoopback ? { MAILROOM_TRUSTED_NETWORKS: '127.0.0.1/32' } : {}),
     ...(opts.acceptWorker === false ? { MAILROOM_DATABASE_ACCEPT_WORKER: 'false' } : {}),
@@ -75,7 +74,7 @@ export const mailroomTargets: Target[] = [
   {
     id: 'mailroom',
     label: 'Mailroom, greeting delay 0 ms',
-    notes: 'MAILROOM_SMTP_GREETING_DELAY_MS=0. 250 after the message is committed to SQLite (WAL, synchronous=FULL) and filed into the INBOX in that same transaction. The commit runs in a worker thread with its own connection, one batch at a time: the messages that finish while one commits make the next batch, and the main thread keeps serving SMTP.',
+    notes: 'MAILROOM_SMTP_GREETING_DELAY_MS=0, logging at its defaults (no line per message, where Postfix logs every message). 250 after the message is committed to SQLite (WAL, synchronous=FULL) and filed into the INBOX in that same transaction. The commit runs in a worker thread with its own connection, one batch at a time: the messages that finish while one commits make the next batch, and the main thread keeps serving SMTP.',
     start: () => startMailroom({ greetingDelayMs: 0 }),
   },
   {
