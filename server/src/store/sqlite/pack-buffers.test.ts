@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MAX_KEPT_BUFFERS, MAX_KEPT_BYTES, MIN_PACK_BYTES, PackBuffers } from './pack-buffers.ts';
 
 describe('PackBuffers', () => {
-  it('allocates at least the minimum, and powers of two above it', () => {
+  it('allocates at least the minimum, and powers of two above it up to the largest it keeps', () => {
     const buffers = new PackBuffers();
     expect(buffers.take(10).byteLength).toBe(MIN_PACK_BYTES);
     expect(buffers.take(MIN_PACK_BYTES + 1).byteLength).toBe(MIN_PACK_BYTES * 2);
     expect(buffers.take(3 * 1024 * 1024).byteLength).toBe(4 * 1024 * 1024);
+    expect(buffers.take(MAX_KEPT_BYTES + 1).byteLength).toBe(MAX_KEPT_BYTES + 1); // never kept, so never rounded
     expect(buffers.reused).toBe(0);
   });
 

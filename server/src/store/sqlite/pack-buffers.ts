@@ -25,7 +25,8 @@ export class PackBuffers {
       this.reused++;
       return this.spare.splice(i, 1)[0]!;
     }
-    const size = bytes <= MIN_PACK_BYTES ? MIN_PACK_BYTES : 2 ** Math.ceil(Math.log2(bytes));
+    // Rounded up so that it fits later requests too; one too big to be kept is allocated to measure.
+    const size = bytes <= MIN_PACK_BYTES ? MIN_PACK_BYTES : bytes > MAX_KEPT_BYTES ? bytes : 2 ** Math.ceil(Math.log2(bytes));
     // Not zero-filled: the packed bytes are written before use and nobody reads past them.
     return Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer;
   }
