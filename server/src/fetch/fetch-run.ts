@@ -4,7 +4,7 @@
 // does not keep mail on the server. A crash at any point therefore means at most one message delivered
 // twice (accepted, not yet remembered), never one lost. The server applies DELEs at QUIT.
 import type { Envelope, MessageIntake } from '../delivery/accept.ts';
-import type { ContentScan } from '../smtp/content-scan.ts';
+import type { ContentScan } from '../delivery/content-scan.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { rfc2822Date } from '../util/date.ts';

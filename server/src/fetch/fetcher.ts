@@ -2,7 +2,7 @@
 // SCHEDULER_TICK_MS for enabled accounts whose interval has passed since their last run and runs them, a
 // few at a time. Accounts are read from the store at every tick, so changes made with the CLI or the
 // admin API take effect without a restart. The last run's time and error are kept in the store.
-import type { ContentScan } from '../smtp/content-scan.ts';
+import type { ContentScan } from '../delivery/content-scan.ts';
 import type { MessageIntake } from '../delivery/accept.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';

@@ -5,7 +5,7 @@
 // silent for timeoutMs. What we send is never logged or put in an error (PASS carries the password).
 import net from 'node:net';
 import tls from 'node:tls';
-import { SocketReader } from '../imap/shared/socket-reader.ts';
+import { SocketReader } from '../net/socket-reader.ts';
 import type { FetchSecurity } from '../store/fetch-account-store.ts';
 import { parseListLine, parseStatus, parseUidlLine, printable, unstuff } from './pop3-wire.ts';
 

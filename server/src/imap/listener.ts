@@ -2,15 +2,15 @@
 import type { AddressInfo } from 'node:net';
 import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
-import type { SessionRegistry } from '../service/session-registry.ts';
-import type { TlsMaterial } from '../smtp/tls.ts';
+import type { SessionRegistry } from '../net/session-registry.ts';
+import type { TlsMaterial } from '../net/tls-material.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import { IDLE_POLL_INTERVAL_MS, MAX_CONNECTIONS } from './limits.ts';
 import { MailboxWatcher } from './mailbox-watcher.ts';
 import { ImapSession, type ImapStore } from './session.ts';
-import { clientAddress, refusalFor } from './shared/admission.ts';
-import { TcpListener } from './shared/tcp-listener.ts';
+import { clientAddress, refusalFor } from '../net/admission.ts';
+import { TcpListener } from '../net/tcp-listener.ts';
 
 export interface ImapListenerDeps {
   config: Config;

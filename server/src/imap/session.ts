@@ -8,8 +8,8 @@ import type { Log as Logger } from '../telemetry/log.ts';
 import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
-import type { SessionRegistry } from '../service/session-registry.ts';
-import type { TlsMaterial } from '../smtp/tls.ts';
+import type { SessionRegistry } from '../net/session-registry.ts';
+import type { TlsMaterial } from '../net/tls-material.ts';
 import type { MailboxStore } from '../store/mailbox-store.ts';
 import type { DirectoryStore } from '../store/store.ts';
 import type { Account } from '../store/types.ts';
@@ -24,10 +24,10 @@ import type { MailboxWatcher } from './mailbox-watcher.ts';
 import { CommandReader } from './protocol/command-reader.ts';
 import { parseCommand, type Command } from './protocol/commands.ts';
 import { MailboxGoneError, type SelectedMailbox } from './selected-mailbox.ts';
-import { SocketReader } from './shared/socket-reader.ts';
-import { upgradeToTls } from './shared/starttls.ts';
-import { clientAddress } from './shared/admission.ts';
-import type { ListenerSession } from './shared/tcp-listener.ts';
+import { SocketReader } from '../net/socket-reader.ts';
+import { upgradeToTls } from '../net/starttls.ts';
+import { clientAddress } from '../net/admission.ts';
+import type { ListenerSession } from '../net/tcp-listener.ts';
 
 export type ImapStore = Pick<DirectoryStore, 'findAccount'> & MailboxStore;
 

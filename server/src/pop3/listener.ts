@@ -2,12 +2,12 @@
 import type { AddressInfo } from 'node:net';
 import type { BanList } from '../bans/ban-list.ts';
 import type { Config } from '../config/settings.ts';
-import type { SessionRegistry } from '../service/session-registry.ts';
-import type { TlsMaterial } from '../smtp/tls.ts';
+import type { SessionRegistry } from '../net/session-registry.ts';
+import type { TlsMaterial } from '../net/tls-material.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import { clientAddress, refusalFor } from '../imap/shared/admission.ts';
-import { TcpListener } from '../imap/shared/tcp-listener.ts';
+import { clientAddress, refusalFor } from '../net/admission.ts';
+import { TcpListener } from '../net/tcp-listener.ts';
 import { MAX_CONNECTIONS } from './limits.ts';
 import { MaildropLocks } from './maildrop-lock.ts';
 import { Pop3Session, type Pop3Store } from './session.ts';

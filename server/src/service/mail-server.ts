@@ -10,13 +10,13 @@ import type { MessageIntake } from '../delivery/accept.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { ImapListener } from '../imap/listener.ts';
 import { Pop3Listener } from '../pop3/listener.ts';
-import type { ContentScan } from '../smtp/content-scan.ts';
+import type { ContentScan } from '../delivery/content-scan.ts';
 import { SmtpListener, type ListenerKind } from '../smtp/listener.ts';
-import type { TlsMaterial } from '../smtp/tls.ts';
+import type { TlsMaterial } from '../net/tls-material.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import type { SessionRegistry } from './session-registry.ts';
+import type { SessionRegistry } from '../net/session-registry.ts';
 
 export interface ListenerInfo {
   protocol: ListenerKind | 'pop3' | 'imap';

@@ -6,7 +6,7 @@ import type { MetricSources } from '../telemetry/metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { QueueState } from '../store/types.ts';
 import type { MailServer } from './mail-server.ts';
-import type { SessionRegistry } from './session-registry.ts';
+import type { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];

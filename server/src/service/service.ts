@@ -12,8 +12,8 @@ import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
 import { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { SelfTest } from '../selftest/self-test.ts';
-import { ContentScan, scannerFromConfig, scanPolicy } from '../smtp/content-scan.ts';
-import { loadTls, type TlsMaterial } from '../smtp/tls.ts';
+import { ContentScan, scannerFromConfig, scanPolicy } from '../delivery/content-scan.ts';
+import { loadTls, type TlsMaterial } from '../net/tls-material.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
@@ -25,7 +25,7 @@ import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { feedMetrics } from '../telemetry/metrics-from-events.ts';
 import { MailServer } from './mail-server.ts';
 import { metricSources } from './metric-sources.ts';
-import { SessionRegistry } from './session-registry.ts';
+import { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
 
 export class Service {

@@ -11,7 +11,7 @@ import type { Config } from '../config/settings.ts';
 import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
 import { verifyPassword } from '../auth/password.ts';
 import type { Envelope, MessageIntake } from '../delivery/accept.ts';
-import type { SessionRegistry } from '../service/session-registry.ts';
+import type { SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { NewRecipient } from '../store/types.ts';
 import type { EventBus, RejectionReason } from '../telemetry/events.ts';
@@ -19,7 +19,7 @@ import { logger } from '../telemetry/log.ts';
 import { smtpServerLogger } from './protocol-log.ts';
 import { parseAddress } from '../util/address.ts';
 import { authenticatedUser, authNeedsTls, ownsSender } from './auth-policy.ts';
-import type { ContentScan, ScanMode } from './content-scan.ts';
+import type { ContentScan, ScanMode } from '../delivery/content-scan.ts';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
@@ -27,7 +27,7 @@ import { decideRecipient, type RecipientDecision } from '../delivery/recipient-p
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
 import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
-import type { TlsMaterial } from './tls.ts';
+import type { TlsMaterial } from '../net/tls-material.ts';
 
 export type ListenerKind = 'smtp' | 'submission';
 

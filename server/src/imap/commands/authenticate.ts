@@ -1,5 +1,5 @@
 // AUTHENTICATE PLAIN (RFC 3501 6.2.2, RFC 4616), with an initial response (SASL-IR, RFC 4959).
-import { decodePlain } from '../shared/sasl-plain.ts';
+import { decodePlain } from '../../auth/sasl-plain.ts';
 import { bad, no } from '../errors.ts';
 import { AUTH_LINE_MAX_BYTES } from '../limits.ts';
 import { logIn } from './login-flow.ts';

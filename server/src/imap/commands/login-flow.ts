@@ -1,6 +1,6 @@
 // The end of LOGIN and AUTHENTICATE: check the password and enter the authenticated state.
-import { checkCredentials } from '../shared/credentials.ts';
-import { failedLogin } from '../shared/failed-login.ts';
+import { checkCredentials } from '../../auth/credentials.ts';
+import { failedLogin } from '../../auth/failed-login.ts';
 import { no } from '../errors.ts';
 import { MAX_AUTH_FAILURES } from '../limits.ts';
 import type { Completion, ImapSession } from '../session.ts';

@@ -2,7 +2,7 @@
 // continuation request, and the limits that refuse a literal before a byte of it is read.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { SocketReader } from '../shared/socket-reader.ts';
+import { SocketReader } from '../../net/socket-reader.ts';
 import { CommandReader, type Frame } from './command-reader.ts';
 
 function setup(appendMaxBytes = 1000) {

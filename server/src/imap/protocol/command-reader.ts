@@ -2,7 +2,7 @@
 // joined by literals announced as {n} (the client waits for our "+" continuation) or {n+} (it does
 // not). The result keeps the wire form ("{n}\r\n" then the n bytes) so the parser reads literals in
 // place. Limits are enforced here, before any literal byte is read.
-import type { SocketReader } from '../shared/socket-reader.ts';
+import type { SocketReader } from '../../net/socket-reader.ts';
 import { COMMAND_LINE_MAX_BYTES, COMMAND_MAX_BYTES, LITERAL_MAX_BYTES } from '../limits.ts';
 
 export type Frame =

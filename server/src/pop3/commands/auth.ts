@@ -1,6 +1,6 @@
 // AUTH PLAIN [initial-response] (RFC 5034). Without a mechanism, lists the mechanisms, as clients of
 // the older RFC 1734 expect.
-import { decodePlain } from '../../imap/shared/sasl-plain.ts';
+import { decodePlain } from '../../auth/sasl-plain.ts';
 import { Pop3Error, multiline } from '../reply.ts';
 import { Pop3State } from '../state.ts';
 import { logIn } from './login.ts';

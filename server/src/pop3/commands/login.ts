@@ -1,6 +1,6 @@
 // The end of USER/PASS and of AUTH PLAIN: check the password, lock the maildrop, open it.
-import { checkCredentials } from '../../imap/shared/credentials.ts';
-import { failedLogin } from '../../imap/shared/failed-login.ts';
+import { checkCredentials } from '../../auth/credentials.ts';
+import { failedLogin } from '../../auth/failed-login.ts';
 import { MAX_AUTH_FAILURES } from '../limits.ts';
 import { Maildrop } from '../maildrop.ts';
 import { Pop3Error } from '../reply.ts';

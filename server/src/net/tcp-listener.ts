@@ -2,7 +2,7 @@
 // stop sequence every Mailroom listener follows: stop accepting, ask each session to end at its next
 // command boundary, and after the grace period close whatever is left. Shared by IMAP and POP3.
 import net, { type AddressInfo } from 'node:net';
-import type { Log as Logger } from '../../telemetry/log.ts';
+import type { Log as Logger } from '../telemetry/log.ts';
 
 /** How long a refused connection may take to read its one line before it is cut. */
 const REFUSAL_LINGER_MS = 5_000;

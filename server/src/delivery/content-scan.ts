@@ -3,7 +3,7 @@
 // run(); it says whether to hand the message to MessageIntake (possibly tagged, possibly for Junk), to
 // refuse it with a reply, or that it was accepted and dropped (deleted or quarantined) here.
 import type { Config } from '../config/settings.ts';
-import type { Envelope } from '../delivery/accept.ts';
+import type { Envelope } from './accept.ts';
 import { decide, type Decision, type ScanPolicy } from '../scan/policy.ts';
 import { Scanner } from '../scan/scanner.ts';
 import { addSpamHeaders } from '../scan/spam-headers.ts';

@@ -3,9 +3,9 @@
 // slow, and tell the caller whether the address is now banned, so the session can end at once instead
 // of offering another try.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BanList } from '../../bans/ban-list.ts';
-import type { Config } from '../../config/settings.ts';
-import type { EventBus, Protocol } from '../../telemetry/events.ts';
+import type { BanList } from '../bans/ban-list.ts';
+import type { Config } from '../config/settings.ts';
+import type { EventBus, Protocol } from '../telemetry/events.ts';
 
 export interface FailedLoginDeps {
   config: Config;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { generate } from 'selfsigned';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.ts';
-import { loadTls } from './tls.ts';
+import { loadTls } from './tls-material.ts';
 
 let dir: string;
 beforeEach(() => {

@@ -1,8 +1,8 @@
 // Checks an account's password for IMAP and POP3. An unknown user costs the same scrypt work as a wrong
 // password, so response times do not tell an attacker which addresses exist.
-import { hashPassword, verifyPassword } from '../../auth/password.ts';
-import type { DirectoryStore } from '../../store/store.ts';
-import type { Account } from '../../store/types.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import type { DirectoryStore } from '../store/store.ts';
+import type { Account } from '../store/types.ts';
 
 let decoyHash: Promise<string> | null = null;
 

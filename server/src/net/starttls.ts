@@ -1,7 +1,7 @@
 // Upgrades a plaintext connection in place (IMAP STARTTLS, POP3 STLS) with the server's certificate.
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { TlsMaterial } from '../../smtp/tls.ts';
+import type { TlsMaterial } from './tls-material.ts';
 
 const HANDSHAKE_TIMEOUT_MS = 30_000;
 

@@ -2,10 +2,10 @@
 // and so is an address that already has limits.max_sessions_per_ip sessions open (any protocol). Used by
 // the IMAP and POP3 listeners; SMTP asks the same questions in its onConnect hook.
 import type net from 'node:net';
-import { canonicalIp } from '../../bans/address.ts';
-import type { BanList } from '../../bans/ban-list.ts';
-import type { Config } from '../../config/settings.ts';
-import type { SessionRegistry } from '../../service/session-registry.ts';
+import { canonicalIp } from '../bans/address.ts';
+import type { BanList } from '../bans/ban-list.ts';
+import type { Config } from '../config/settings.ts';
+import type { SessionRegistry } from './session-registry.ts';
 
 export type Refusal = 'banned' | 'too_many_sessions';
 
