@@ -75,7 +75,7 @@ describe('unauthenticated relay from an untrusted client', () => {
   const observed: string[] = [];
   afterAll(() => console.info(`relay tricks, RCPT replies observed:\n${observed.join('\n')}`));
 
-  it.each(TRICKS)('refuses the %s (RCPT TO:%s) with a 5xx and accepts no message', async (name, rcpt) => {
+  it.each(TRICKS)('refuses the %s (RCPT TO:%s) with a 5xx and accepts no message', async (_name, rcpt) => {
     const smtp = await SmtpDialogue.open(mr.ports.smtp);
     expect(await smtp.command('EHLO client.test')).toMatch(/^250/);
     expect(await smtp.command('MAIL FROM:<sender@remote.test>')).toMatch(/^250 /);

@@ -1,29 +1,45 @@
 // What the admin API reads and drives: handed in by the service, so routes never reach for globals.
 import type { Config } from '../config/settings.ts';
-import type { MessageIntake } from '../delivery/accept.ts';
+import type { BanList } from '../bans/ban-list.ts';
+import type { Intake } from '../delivery/intake.ts';
+import type { FetchResult } from '../fetch/fetch-run.ts';
+import type { ListenerInfo } from '../net/listener-info.ts';
 import type { QueueOperations } from '../delivery/queue-ops.ts';
 import type { SelfTest } from '../selftest/self-test.ts';
-import type { MailServer } from '../service/mail-server.ts';
-import type { LoggingHandles } from '../service/logging-setup.ts';
+import type { LoggingHandles } from '../telemetry/logging-handles.ts';
 import type { ContentScan } from '../delivery/content-scan.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TokenTable } from './auth.ts';
 
+/** The server component (listeners and delivery) as the admin API drives it: hMailServer's start/stop. */
+export interface ServerControl {
+  readonly running: boolean;
+  readonly startTime: number | null;
+  readonly listenerInfo: readonly ListenerInfo[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Fetches one external POP3 account now; null while the server is stopped. */
+  fetchNow(id: number): Promise<(FetchResult & { error: string | null }) | null>;
+}
+
 export interface AdminDeps {
   config: Config;
   version: string;
-  server: MailServer;
+  server: ServerControl;
   queue: QueueOperations;
   store: Store;
   sessions: SessionRegistry;
-  intake: MessageIntake;
+  /** Scan, then accept: message injection enters like SMTP mail. */
+  intake: Intake;
+  /** The bans the listeners enforce: a change here applies at once. */
+  bans: BanList;
   metrics: Metrics;
   tokens: TokenTable;
   selfTest: SelfTest;
   metricsToken?: string | undefined;
   logging: LoggingHandles;
-  /** Scanning for injected messages, and the scanners' health for GET /api/v1/server. */
+  /** The scanners' health for GET /api/v1/server. */
   scan: ContentScan;
 }

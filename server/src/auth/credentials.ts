@@ -1,5 +1,5 @@
-// Checks an account's password for IMAP and POP3. An unknown user costs the same scrypt work as a wrong
-// password, so response times do not tell an attacker which addresses exist.
+// Checks an account's password for every protocol (through authenticator.ts). An unknown user costs the
+// same scrypt work as a wrong password, so response times do not tell an attacker which addresses exist.
 import { hashPassword, verifyPassword } from './password.ts';
 import type { DirectoryStore } from '../store/store.ts';
 import type { Account } from '../store/types.ts';

@@ -5,7 +5,7 @@
 import type { Config } from '../config/settings.ts';
 import type { EventBus, MailroomEvents } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
-import { canonicalIp, isLoopbackIp } from './address.ts';
+import { canonicalIp, isLoopbackIp } from '../util/ip-address.ts';
 import type { BanList } from './ban-list.ts';
 
 export interface AutoBanSettings {

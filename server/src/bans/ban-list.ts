@@ -4,7 +4,7 @@
 // made from another process (`mailroom ban` on the same database) within REFRESH_MS.
 import type { Ban, BanReason, BanStore } from '../store/ban-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
-import { canonicalIp, isLoopbackIp } from './address.ts';
+import { canonicalIp, isLoopbackIp } from '../util/ip-address.ts';
 
 /** How often the copy is re-read from the store (and expired rows pruned). */
 export const REFRESH_MS = 5_000;
@@ -19,18 +19,6 @@ export class BanError extends Error {
 export interface BanPolicy {
   /** Ban loopback addresses too (auth.ban_loopback). */
   loopback: boolean;
-}
-
-/** The ban lists of the services running in this process (one, outside tests), for isBanned(). */
-const running = new Set<BanList>();
-
-/**
- * Whether a client address is banned now, for listeners that get no BanList handed in (SMTP's onConnect).
- * Asks every running service in this process; there is one, except in tests that run several.
- */
-export function isBanned(ip: string): boolean {
-  for (const list of running) if (list.isBanned(ip)) return true;
-  return false;
 }
 
 export class BanList {
@@ -48,13 +36,11 @@ export class BanList {
 
   async start(): Promise<void> {
     await this.refresh();
-    running.add(this);
     this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.log.warn({ err: err.message }, 'reading bans failed')), REFRESH_MS);
     this.timer.unref();
   }
 
   stop(): void {
-    running.delete(this);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }

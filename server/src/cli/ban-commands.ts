@@ -1,7 +1,7 @@
 // `mailroom ban add|list|remove`: banned client addresses on the configured database. A running server
 // picks up changes made here within a few seconds (bans/ban-list.ts REFRESH_MS).
 import type { Command } from 'commander';
-import { canonicalIp, isLoopbackIp } from '../bans/address.ts';
+import { canonicalIp, isLoopbackIp } from '../util/ip-address.ts';
 import type { Config } from '../config/settings.ts';
 import type { Ban } from '../store/ban-store.ts';
 import { out, withStore } from './directory-commands.ts';

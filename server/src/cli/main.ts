@@ -2,7 +2,7 @@
 // and an exit status.
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
-import { StoreError } from '../store/sqlite/directory.ts';
+import { StoreError } from '../store/store-error.ts';
 import { CliError } from './errors.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */

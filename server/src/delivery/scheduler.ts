@@ -26,7 +26,7 @@ export class DeliveryScheduler {
   constructor(
     private readonly config: Config,
     private readonly store: Store,
-    private readonly intake: MessageIntake,
+    intake: MessageIntake,
     private readonly events: EventBus,
     private readonly remote = deliverRemote,
   ) {

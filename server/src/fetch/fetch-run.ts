@@ -1,10 +1,10 @@
 // One run of one external POP3 account: log in, list unique ids, download each message not delivered
 // before, deliver it into the local account the normal way (MessageIntake, source pop3_fetch, so it
-// counts as processed), and only then remember its UIDL, and only after that DELE it when the account
+// counts as processed; scanned like SMTP mail by the intake), and only then remember its UIDL, and only after that DELE it when the account
 // does not keep mail on the server. A crash at any point therefore means at most one message delivered
 // twice (accepted, not yet remembered), never one lost. The server applies DELEs at QUIT.
-import type { Envelope, MessageIntake } from '../delivery/accept.ts';
-import type { ContentScan } from '../delivery/content-scan.ts';
+import type { Envelope } from '../delivery/accept.ts';
+import type { Intake } from '../delivery/intake.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { rfc2822Date } from '../util/date.ts';
@@ -13,11 +13,10 @@ import { Pop3Client } from './pop3-client.ts';
 
 export interface FetchRunDeps {
   store: FetchAccountStore;
-  intake: MessageIntake;
+  intake: Intake;
   hostname: string;
   maxMessageBytes: number;
   log: Logger;
-  scan?: ContentScan | undefined;
 }
 
 export interface FetchResult {
@@ -74,27 +73,22 @@ export async function runFetch(account: FetchAccount, deps: FetchRunDeps, contro
       const id = deps.intake.newId();
       const received = Buffer.from(receivedHeader(account, client.remoteAddress, deps.hostname, id));
       // The null sender: a fetched message must never cause a bounce to whoever sent it to the other server.
-      let envelope: Envelope = { sender: '', recipients: [{ address: account.accountAddress, destination: 'local', accountId: account.accountId }], source: 'pop3_fetch', clientAddress: client.remoteAddress || undefined };
-      let full: Buffer = Buffer.concat([received, content]);
-      if (deps.scan?.enabled) {
-        const verdict = await deps.scan.run({ id, content: full, envelope, mode: 'all', logContext: { fetchAccount: account.id } });
-        // A scanner that is down (4xx) stops the run without remembering the message: it is fetched
-        // again next time. A refusal (5xx) cannot be sent back to anyone: the message is skipped for good.
-        if (verdict.kind === 'refuse' && verdict.code < 500) throw new Error(`not scanned, will retry: ${verdict.message}`);
-        if (verdict.kind !== 'accept') {
-          await deps.store.rememberUidl(account.id, uid, Date.now());
-          result.skipped++;
-          log.info({ id, message: n, outcome: verdict.kind === 'refuse' ? verdict.reason : verdict.how }, 'fetched message not delivered after scanning');
-          if (!account.keepOnServer) {
-            await client.dele(n);
-            result.deleted++;
-          }
-          continue;
+      const envelope: Envelope = { sender: '', recipients: [{ address: account.accountAddress, destination: 'local', accountId: account.accountId }], source: 'pop3_fetch', clientAddress: client.remoteAddress || undefined };
+      const full = Buffer.concat([received, content]);
+      const outcome = await deps.intake.receive({ id, envelope, content: full, scanMode: 'all', log, logContext: { fetchAccount: account.id } });
+      // A scanner that is down (4xx) stops the run without remembering the message: it is fetched
+      // again next time. A refusal (5xx) cannot be sent back to anyone: the message is skipped for good.
+      if (outcome.kind === 'refused' && outcome.code < 500) throw new Error(`not scanned, will retry: ${outcome.message}`);
+      if (outcome.kind !== 'queued') {
+        await deps.store.rememberUidl(account.id, uid, Date.now());
+        result.skipped++;
+        log.info({ id, message: n, outcome: outcome.kind === 'refused' ? outcome.reason : outcome.how }, 'fetched message not delivered after scanning');
+        if (!account.keepOnServer) {
+          await client.dele(n);
+          result.deleted++;
         }
-        envelope = verdict.envelope;
-        full = verdict.content;
+        continue;
       }
-      await deps.intake.accept(id, envelope, full);
       await deps.store.rememberUidl(account.id, uid, Date.now());
       result.delivered++;
       log.info({ id, message: n, size: content.length }, 'fetched message delivered');

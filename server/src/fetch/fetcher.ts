@@ -2,8 +2,7 @@
 // SCHEDULER_TICK_MS for enabled accounts whose interval has passed since their last run and runs them, a
 // few at a time. Accounts are read from the store at every tick, so changes made with the CLI or the
 // admin API take effect without a restart. The last run's time and error are kept in the store.
-import type { ContentScan } from '../delivery/content-scan.ts';
-import type { MessageIntake } from '../delivery/accept.ts';
+import type { Intake } from '../delivery/intake.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { runFetch, type FetchResult, type RunControl } from './fetch-run.ts';
@@ -19,12 +18,11 @@ export class FetchBusyError extends Error {
 
 export interface FetcherDeps {
   store: FetchAccountStore;
-  intake: MessageIntake;
+  /** Scan, then accept, as for mail that arrives over SMTP. */
+  intake: Intake;
   hostname: string;
   maxMessageBytes: number;
   log: Logger;
-  /** Virus and spam scanning, as for mail that arrives over SMTP. */
-  scan?: ContentScan | undefined;
 }
 
 interface Running {

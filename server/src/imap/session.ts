@@ -3,20 +3,19 @@
 // BAD. After each command the selected mailbox is synchronised, so the client hears about changes made
 // by other sessions and by delivery.
 import type net from 'node:net';
-import type tls from 'node:tls';
-import type { Log as Logger } from '../telemetry/log.ts';
-import type { BanList } from '../bans/ban-list.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
+import { LineConnection } from '../net/line-connection.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
+import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
-import type { MailboxStore } from '../store/mailbox-store.ts';
-import type { DirectoryStore } from '../store/store.ts';
 import type { Account } from '../store/types.ts';
-import type { EventBus } from '../telemetry/events.ts';
+import type { Log as Logger } from '../telemetry/log.ts';
 import { newQueueId } from '../util/ids.ts';
 import { capabilities } from './capabilities.ts';
-import { HANDLERS, type ImapState } from './commands/index.ts';
+import type { Completion, ImapContext, ImapState } from './commands/context.ts';
+import { HANDLERS } from './commands/index.ts';
 import type { Handler } from './commands/types.ts';
 import { ImapError } from './errors.ts';
 import { COMMAND_LINE_MAX_BYTES, IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
@@ -24,66 +23,73 @@ import type { MailboxWatcher } from './mailbox-watcher.ts';
 import { CommandReader } from './protocol/command-reader.ts';
 import { parseCommand, type Command } from './protocol/commands.ts';
 import { MailboxGoneError, type SelectedMailbox } from './selected-mailbox.ts';
-import { SocketReader } from '../net/socket-reader.ts';
-import { upgradeToTls } from '../net/starttls.ts';
-import { clientAddress } from '../net/admission.ts';
-import type { ListenerSession } from '../net/tcp-listener.ts';
+import type { ImapStore } from './store.ts';
 
-export type ImapStore = Pick<DirectoryStore, 'findAccount'> & MailboxStore;
+export type { ImapStore } from './store.ts';
+export type { Completion } from './commands/context.ts';
 
 export interface ImapSessionDeps {
   config: Config;
   watcher: MailboxWatcher;
   store: ImapStore;
-  events: EventBus;
   sessions: SessionRegistry;
   tls: TlsMaterial;
+  auth: Authenticator;
   log: Logger;
-  bans?: BanList | undefined;
 }
-
-/** A tagged OK; handlers that write their own tagged response (LOGOUT, STARTTLS) return 'done'. */
-export type Completion = { code?: string; text: string } | 'done';
 
 /** Commands during which EXPUNGE must not be sent (RFC 3501 section 7.4.1); their UID forms may. */
 const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
 /** Commands that leave or replace the selected mailbox: nothing to catch up on first. */
 const RESELECTING = new Set(['SELECT', 'EXAMINE', 'CLOSE', 'UNSELECT', 'LOGOUT']);
 
-export class ImapSession implements ListenerSession {
+export class ImapSession implements ListenerSession, ImapContext {
   readonly id = newQueueId();
-  readonly remoteAddress: string;
   readonly log: Logger;
   state: ImapState = 'not_authenticated';
-  secure = false;
   account: Account | null = null;
   selected: SelectedMailbox | null = null;
   authFailures = 0;
-  private socket: net.Socket | tls.TLSSocket;
-  private reader: SocketReader;
+  private readonly connection: LineConnection;
   private readonly commands: CommandReader;
-  private idleTimer: NodeJS.Timeout | null = null;
   /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */
   private waiting = false;
   private stopping = false;
-  private ended = false;
 
   constructor(
     socket: net.Socket,
     readonly deps: ImapSessionDeps,
   ) {
-    this.socket = socket;
-    this.remoteAddress = clientAddress(socket);
     this.log = deps.log.child({ session: this.id });
-    this.reader = new SocketReader(socket, INPUT_BUFFER_MAX_BYTES, () => this.touch());
+    this.connection = new LineConnection(socket, {
+      inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
+      idleTimeoutMs: IMAP_IDLE_TIMEOUT_MS,
+      idleGoodbye: '* BYE Autologout; idle for too long\r\n',
+      log: this.log,
+    });
     this.commands = new CommandReader({
-      reader: () => this.reader,
+      reader: () => this.connection.reader,
       continueLiteral: () => this.write('+ Ready for literal data\r\n'),
       // A client sending a command (an APPEND literal, say) gets the grace period to finish it.
       started: () => (this.waiting = false),
       appendMaxBytes: this.appendMaxBytes,
     });
-    socket.on('close', () => (this.ended = true));
+  }
+
+  get remoteAddress(): string {
+    return this.connection.remoteAddress;
+  }
+
+  get secure(): boolean {
+    return this.connection.secure;
+  }
+
+  get auth(): Authenticator {
+    return this.deps.auth;
+  }
+
+  private get ended(): boolean {
+    return this.connection.ended;
   }
 
   get appendMaxBytes(): number {
@@ -118,7 +124,6 @@ export class ImapSession implements ListenerSession {
     this.deps.sessions.add('imap', this.id, this.remoteAddress);
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
-      this.touch();
       await this.write(`* OK [CAPABILITY ${this.capabilities()}] Mailroom IMAP4rev1 server ready\r\n`);
       await this.loop();
     } catch (err) {
@@ -139,14 +144,8 @@ export class ImapSession implements ListenerSession {
     this.close();
   }
 
-  async write(data: string | Buffer): Promise<void> {
-    if (this.ended) return;
-    if (!this.socket.write(data)) {
-      await new Promise<void>((resolve) => {
-        this.socket.once('drain', resolve);
-        this.socket.once('close', resolve);
-      });
-    }
+  write(data: string | Buffer): Promise<void> {
+    return this.connection.write(data);
   }
 
   untagged(line: string | Buffer): Promise<void> {
@@ -154,20 +153,12 @@ export class ImapSession implements ListenerSession {
   }
 
   /** A raw line (AUTHENTICATE responses, IDLE's DONE); null when the client went away or overflowed it. */
-  async readLine(maxBytes: number): Promise<string | null> {
-    const r = await this.reader.readLine(maxBytes);
-    return r.kind === 'line' ? r.line.toString('latin1') : null;
+  readLine(maxBytes: number): Promise<string | null> {
+    return this.connection.readLine(maxBytes);
   }
 
-  async startTls(): Promise<void> {
-    this.reader.detach();
-    const secure = await upgradeToTls(this.socket as net.Socket, this.deps.tls);
-    this.socket = secure;
-    this.secure = true;
-    secure.on('error', (err) => this.log.debug({ err: err.message }, 'TLS connection error'));
-    secure.on('close', () => (this.ended = true));
-    this.reader = new SocketReader(secure, INPUT_BUFFER_MAX_BYTES, () => this.touch());
-    this.touch();
+  startTls(): Promise<void> {
+    return this.connection.startTls(this.deps.tls);
   }
 
   select(mailbox: SelectedMailbox | null): void {
@@ -224,13 +215,7 @@ export class ImapSession implements ListenerSession {
 
   /** Sends a last line (if any) and closes the connection. */
   close(last?: string): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (last) this.socket.end(last);
-    else this.socket.destroy();
-    // A client that never reads its last response must not hold the connection open.
-    setTimeout(() => this.socket.destroy(), 5_000).unref();
+    this.connection.close(last);
   }
 
   private async loop(): Promise<void> {
@@ -324,15 +309,5 @@ export class ImapSession implements ListenerSession {
   private onSyncError(err: Error): void {
     if (err instanceof MailboxGoneError) this.mailboxGone();
     else this.log.error({ err: err.message }, 'mailbox sync failed');
-  }
-
-  private touch(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.ended) return;
-    this.idleTimer = setTimeout(() => {
-      this.log.info('idle timeout');
-      this.close('* BYE Autologout; idle for too long\r\n');
-    }, IMAP_IDLE_TIMEOUT_MS);
-    this.idleTimer.unref();
   }
 }

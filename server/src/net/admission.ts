@@ -1,23 +1,27 @@
 // Who may open a session at all, decided at connect before a byte is read: a banned address is refused,
 // and so is an address that already has limits.max_sessions_per_ip sessions open (any protocol). Used by
-// the IMAP and POP3 listeners; SMTP asks the same questions in its onConnect hook.
+// the IMAP and POP3 listeners (protocol-listener.ts); SMTP asks the same questions in its onConnect hook.
 import type net from 'node:net';
-import { canonicalIp } from '../bans/address.ts';
-import type { BanList } from '../bans/ban-list.ts';
+import { canonicalIp } from '../util/ip-address.ts';
 import type { Config } from '../config/settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
 
 export type Refusal = 'banned' | 'too_many_sessions';
 
+/** Answers whether an address is banned now (the service's Authenticator does). */
+export interface AddressGate {
+  isBanned(remoteAddress: string): boolean;
+}
+
 export interface AdmissionDeps {
   config: Config;
   sessions: SessionRegistry;
-  /** Absent: nothing is banned (a listener built without the service's ban list). */
-  bans?: BanList | undefined;
+  /** Absent: nothing is banned (a listener built without the service's bans, in tests). */
+  gate?: AddressGate | undefined;
 }
 
 export function refusalFor(deps: AdmissionDeps, remoteAddress: string): Refusal | null {
-  if (deps.bans?.isBanned(remoteAddress)) return 'banned';
+  if (deps.gate?.isBanned(remoteAddress)) return 'banned';
   if (deps.sessions.countFrom(remoteAddress) >= deps.config['limits.max_sessions_per_ip']) return 'too_many_sessions';
   return null;
 }

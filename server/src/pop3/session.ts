@@ -1,22 +1,19 @@
 // One POP3 connection: reads a command at a time, checks it is valid in the current state, runs it and
-// turns a thrown Pop3Error into "-ERR". The commands themselves live in commands/, one file each.
+// turns a thrown Pop3Error into "-ERR". The commands live in commands/, one file each, and see this
+// session through the Pop3Context interface; the connection itself (reading, writing, idle timer,
+// STLS) is net/'s LineConnection.
 import type net from 'node:net';
-import type tls from 'node:tls';
-import type { Log as Logger } from '../telemetry/log.ts';
-import type { BanList } from '../bans/ban-list.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
+import { LineConnection } from '../net/line-connection.ts';
+import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
-import type { MailboxStore } from '../store/mailbox-store.ts';
-import type { DirectoryStore } from '../store/store.ts';
 import type { Account } from '../store/types.ts';
-import type { EventBus } from '../telemetry/events.ts';
-import { SocketReader } from '../net/socket-reader.ts';
-import type { ListenerSession } from '../net/tcp-listener.ts';
-import { upgradeToTls } from '../net/starttls.ts';
-import { clientAddress } from '../net/admission.ts';
+import type { Log as Logger } from '../telemetry/log.ts';
 import { newQueueId } from '../util/ids.ts';
+import type { Pop3Context } from './commands/context.ts';
 import { COMMANDS } from './commands/index.ts';
 import { COMMAND_LINE_MAX_BYTES, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS, POP3_IDLE_TIMEOUT_MS, SASL_LINE_MAX_BYTES } from './limits.ts';
 import type { MaildropLocks } from './maildrop-lock.ts';
@@ -24,48 +21,64 @@ import type { Maildrop } from './maildrop.ts';
 import { parseCommand } from './parser.ts';
 import { Pop3Error } from './reply.ts';
 import { Pop3State } from './state.ts';
+import type { Pop3Store } from './store.ts';
 
-export type Pop3Store = Pick<DirectoryStore, 'findAccount'> & MailboxStore;
+export type { Pop3Store } from './store.ts';
 
 export interface Pop3SessionDeps {
   config: Config;
   store: Pop3Store;
-  events: EventBus;
   sessions: SessionRegistry;
   tls: TlsMaterial;
   locks: MaildropLocks;
+  auth: Authenticator;
   log: Logger;
-  bans?: BanList | undefined;
 }
 
-export class Pop3Session implements ListenerSession {
+export class Pop3Session implements ListenerSession, Pop3Context {
   readonly id = newQueueId();
-  readonly remoteAddress: string;
   readonly log: Logger;
   state = Pop3State.Authorization;
-  secure = false;
-  /** The name from USER, waiting for PASS. */
   pendingUser: string | null = null;
   account: Account | null = null;
   authFailures = 0;
   private drop: Maildrop | null = null;
-  private socket: net.Socket | tls.TLSSocket;
-  private reader: SocketReader;
-  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly connection: LineConnection;
   /** Waiting for the client's next command: a server stop may close the session right away. */
   private waiting = false;
   private stopping = false;
-  private ended = false;
 
   constructor(
     socket: net.Socket,
-    readonly deps: Pop3SessionDeps,
+    private readonly deps: Pop3SessionDeps,
   ) {
-    this.socket = socket;
-    this.remoteAddress = clientAddress(socket);
     this.log = deps.log.child({ session: this.id });
-    this.reader = new SocketReader(socket, INPUT_BUFFER_MAX_BYTES, () => this.touch());
-    socket.on('close', () => (this.ended = true));
+    this.connection = new LineConnection(socket, {
+      inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
+      idleTimeoutMs: POP3_IDLE_TIMEOUT_MS,
+      idleGoodbye: '-ERR Disconnected for inactivity\r\n',
+      log: this.log,
+    });
+  }
+
+  get remoteAddress(): string {
+    return this.connection.remoteAddress;
+  }
+
+  get secure(): boolean {
+    return this.connection.secure;
+  }
+
+  get store(): Pop3Store {
+    return this.deps.store;
+  }
+
+  get locks(): MaildropLocks {
+    return this.deps.locks;
+  }
+
+  get auth(): Authenticator {
+    return this.deps.auth;
   }
 
   get maildrop(): Maildrop {
@@ -73,7 +86,6 @@ export class Pop3Session implements ListenerSession {
     return this.drop;
   }
 
-  /** PLAIN and USER/PASS carry the password in the clear: only over TLS, or on loopback. */
   get plaintextAllowed(): boolean {
     return this.secure || isLoopback(this.remoteAddress);
   }
@@ -82,7 +94,6 @@ export class Pop3Session implements ListenerSession {
     this.deps.sessions.add('pop3', this.id, this.remoteAddress);
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
-      this.touch();
       await this.send('+OK Mailroom POP3 server ready\r\n');
       await this.loop();
     } catch (err) {
@@ -101,7 +112,6 @@ export class Pop3Session implements ListenerSession {
     this.close();
   }
 
-  /** Logged in: the maildrop is locked and becomes the session's. */
   enterTransaction(account: Account, drop: Maildrop): void {
     this.account = account;
     this.drop = drop;
@@ -109,52 +119,37 @@ export class Pop3Session implements ListenerSession {
     this.log.info({ user: account.address, messages: drop.stat().count }, 'logged in');
   }
 
-  async send(data: string | Buffer): Promise<void> {
-    if (this.ended) return;
-    if (!this.socket.write(data)) await new Promise<void>((resolve) => {
-      this.socket.once('drain', resolve);
-      this.socket.once('close', resolve);
-    });
+  send(data: string | Buffer): Promise<void> {
+    return this.connection.write(data);
   }
 
-  /** A SASL continuation line, or null when the client went away or sent an over-long line. */
-  async readSaslLine(): Promise<string | null> {
-    const r = await this.reader.readLine(SASL_LINE_MAX_BYTES);
-    return r.kind === 'line' ? r.line.toString('latin1') : null;
+  readSaslLine(): Promise<string | null> {
+    return this.connection.readLine(SASL_LINE_MAX_BYTES);
   }
 
   async startTls(): Promise<void> {
-    this.reader.detach();
-    this.stopIdleTimer();
-    const secure = await upgradeToTls(this.socket as net.Socket, this.deps.tls);
-    this.socket = secure;
-    this.secure = true;
-    secure.on('error', (err) => this.log.debug({ err: err.message }, 'TLS connection error'));
-    secure.on('close', () => (this.ended = true));
-    this.reader = new SocketReader(secure, INPUT_BUFFER_MAX_BYTES, () => this.touch());
+    await this.connection.startTls(this.deps.tls);
     // RFC 2595 section 4: whatever the client said before TLS is forgotten.
     this.pendingUser = null;
-    this.touch();
   }
 
-  /** Sends a last line (if any) and closes the connection. */
   close(last?: string): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.stopIdleTimer();
-    if (last) this.socket.end(last);
-    else this.socket.destroy();
-    // A client that never reads its last reply must not hold the connection open.
-    setTimeout(() => this.socket.destroy(), 5_000).unref();
+    this.connection.close(last);
+  }
+
+  /** Unlocks the maildrop; QUIT does it before its reply so the client can log in again at once. */
+  releaseMaildrop(): void {
+    if (this.account && this.drop) this.deps.locks.unlock(this.account.id);
+    this.drop = null;
   }
 
   private async loop(): Promise<void> {
     let bad = 0;
-    while (!this.ended && !this.stopping) {
+    while (!this.connection.ended && !this.stopping) {
       this.waiting = true;
-      const r = await this.reader.readLine(COMMAND_LINE_MAX_BYTES);
+      const r = await this.connection.reader.readLine(COMMAND_LINE_MAX_BYTES);
       this.waiting = false;
-      if (r.kind === 'eof' || this.ended) return;
+      if (r.kind === 'eof' || this.connection.ended) return;
       let failed = false;
       if (r.kind === 'overflow') {
         await this.send(new Pop3Error(`Command line too long (limit ${COMMAND_LINE_MAX_BYTES} octets)`).line);
@@ -168,7 +163,7 @@ export class Pop3Session implements ListenerSession {
         return;
       }
     }
-    if (this.stopping && !this.ended) this.close('-ERR [SYS/TEMP] Server shutting down\r\n');
+    if (this.stopping && !this.connection.ended) this.close('-ERR [SYS/TEMP] Server shutting down\r\n');
   }
 
   /** Runs one command line; false when it was malformed, unknown or out of state (counted as bad). */
@@ -195,27 +190,6 @@ export class Pop3Session implements ListenerSession {
       }
     }
     return true;
-  }
-
-  private touch(): void {
-    this.stopIdleTimer();
-    if (this.ended) return;
-    this.idleTimer = setTimeout(() => {
-      this.log.info('idle timeout');
-      this.close('-ERR Disconnected for inactivity\r\n');
-    }, POP3_IDLE_TIMEOUT_MS);
-    this.idleTimer.unref();
-  }
-
-  private stopIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-  }
-
-  /** Unlocks the maildrop; QUIT does it before its reply so the client can log in again at once. */
-  releaseMaildrop(): void {
-    if (this.account && this.drop) this.deps.locks.unlock(this.account.id);
-    this.drop = null;
   }
 
   private finish(): void {

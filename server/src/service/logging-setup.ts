@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import type { Config } from '../config/settings.ts';
 import { dataPath } from '../config/load.ts';
 import { CategorySwitches } from '../telemetry/log-categories.ts';
-import { configureLogging, currentLine, lineField, logger } from '../telemetry/log.ts';
+import { LokiRequestObserver, type LoggingHandles } from '../telemetry/logging-handles.ts';
+
+export type { LoggingHandles } from '../telemetry/logging-handles.ts';
+import { configureLogging, currentLine, lineField, liveLog, logger } from '../telemetry/log.ts';
 
 import { LokiClient, createPinoLokiStream, type KnownLine, type LokiClientOptions } from '../telemetry/loki/index.ts';
 
-/** Observes Loki request durations once the metric catalogue exists (it is created after logging). */
-export const lokiRequestObserver: { observe: (statusCode: string, seconds: number) => void } = { observe: () => undefined };
 
 /** The Loki stream's view of the line being written (see LineContext in log.ts). */
 function knownLine(): KnownLine | null {
@@ -17,14 +18,11 @@ function knownLine(): KnownLine | null {
   return context && { category: context.category, level: context.level, field: (name) => lineField(context, name) };
 }
 
-export interface LoggingHandles {
-  switches: CategorySwitches;
-  loki: LokiClient | null;
-}
 
 export async function setupLogging(config: Config): Promise<LoggingHandles> {
   const switches = new CategorySwitches(config['log.categories'], dataPath(config, 'logging.json'));
   let loki: LokiClient | null = null;
+  const lokiRequests = new LokiRequestObserver();
   const url = config['loki.url'];
   if (url) {
     const auth = config['loki.bearer_token']
@@ -49,7 +47,7 @@ export async function setupLogging(config: Config): Promise<LoggingHandles> {
         sentEntries: () => undefined,
         droppedEntries: () => undefined,
         batchRetry: () => undefined,
-        requestDuration: (code, seconds) => lokiRequestObserver.observe(code, seconds),
+        requestDuration: (code, seconds) => lokiRequests.observe(code, seconds),
       },
       // Must not log through the client it warns about: straight to stderr.
       onWarning: (message) => process.stderr.write(`${JSON.stringify({ level: 40, category: 'application', msg: `loki: ${message}` })}\n`),
@@ -62,5 +60,5 @@ export async function setupLogging(config: Config): Promise<LoggingHandles> {
     streams: loki ? [createPinoLokiStream(loki, { known: knownLine })] : [],
   });
   logger('application').info({ categories: switches.snapshot(), loki: url ? new URL(url).origin : null }, 'logging configured');
-  return { switches, loki };
+  return { switches, loki, live: liveLog, lokiRequests };
 }

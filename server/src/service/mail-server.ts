@@ -2,41 +2,34 @@
 // and close them while the *service* (process, admin API, metrics) keeps running. Sessions in progress
 // get server.shutdown_grace_seconds to finish.
 import type { AddressInfo } from 'node:net';
-import type { BanList } from '../bans/ban-list.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
 import { ExternalFetcher } from '../fetch/fetcher.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
-import type { MessageIntake } from '../delivery/accept.ts';
+import type { Intake } from '../delivery/intake.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { ImapListener } from '../imap/listener.ts';
 import { Pop3Listener } from '../pop3/listener.ts';
-import type { ContentScan } from '../delivery/content-scan.ts';
 import { SmtpListener, type ListenerKind } from '../smtp/listener.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
+import type { ListenerInfo } from '../net/listener-info.ts';
 
-export interface ListenerInfo {
-  protocol: ListenerKind | 'pop3' | 'imap';
-  address: string;
-  port: number;
-  tls: 'starttls' | 'none';
-}
+export type { ListenerInfo } from '../net/listener-info.ts';
 
 export interface MailServerDeps {
   config: Config;
   store: Store;
-  intake: MessageIntake;
+  intake: Intake;
   events: EventBus;
   sessions: SessionRegistry;
   scheduler: DeliveryScheduler;
   tls: TlsMaterial;
-  /** Owned by the service (the admin API reports its health and uses it for injection while the server is stopped). */
-  scan: ContentScan;
-  /** Owned by the service (bans outlive a server stop); the listeners refuse what it bans. */
-  bans: BanList;
+  /** Owned by the service (bans outlive a server stop): logins and the bans the listeners enforce. */
+  auth: Authenticator;
 }
 
 type State = 'stopped' | 'starting' | 'running' | 'stopping';
@@ -53,12 +46,7 @@ export class MailServer {
 
   constructor(private readonly deps: MailServerDeps) {
     const { config, store, intake } = deps;
-    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery'), scan: deps.scan });
-  }
-
-  /** The bans the listeners enforce (the admin API changes them here, so a change applies at once). */
-  get bans(): BanList {
-    return this.deps.bans;
+    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery') });
   }
 
   /** Fetches one external account now; null when the server is stopped (nothing is fetched then). */

@@ -1,6 +1,6 @@
 // Connects the metric catalogue's scrape-time gauges to the live state they mirror.
 import type { SelfTest } from '../selftest/self-test.ts';
-import { liveLog, logStats } from '../telemetry/log.ts';
+import { logStats } from '../telemetry/log.ts';
 import type { LoggingHandles } from './logging-setup.ts';
 import type { MetricSources } from '../telemetry/metrics.ts';
 import type { Store } from '../store/store.ts';
@@ -27,7 +27,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     },
     warnings: () => selfTest.warnings,
     bansActive: () => store.countActiveBans(Date.now()),
-    logging: () => ({ lines: logStats.lines, enabled: logging.switches.snapshot(), liveDropped: liveLog.dropped, stdoutDropped: logStats.stdoutDropped }),
+    logging: () => ({ lines: logStats.lines, enabled: logging.switches.snapshot(), liveDropped: logging.live.dropped, stdoutDropped: logStats.stdoutDropped }),
     loki: () => logging.loki?.snapshot() ?? null,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };

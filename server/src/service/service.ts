@@ -17,10 +17,12 @@ import { loadTls, type TlsMaterial } from '../net/tls-material.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
-import { categorySwitches, logger } from '../telemetry/log.ts';
+import { categorySwitches, liveLog, logger } from '../telemetry/log.ts';
 import { debugCategoryWarnings, lokiWarnings } from '../selftest/checks-logging.ts';
 import { scannerWarnings } from '../selftest/checks-scan.ts';
-import { lokiRequestObserver, type LoggingHandles } from './logging-setup.ts';
+import type { LoggingHandles } from './logging-setup.ts';
+import { Authenticator } from '../auth/authenticator.ts';
+import { Intake } from '../delivery/intake.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { feedMetrics } from '../telemetry/metrics-from-events.ts';
 import { MailServer } from './mail-server.ts';
@@ -32,7 +34,12 @@ export class Service {
   readonly events = new EventBus();
   readonly sessions = new SessionRegistry(this.events);
   readonly store: Store;
-  readonly intake: MessageIntake;
+  /** Durable acceptance (group commit); the scheduler is woken by it. */
+  readonly accepting: MessageIntake;
+  /** Scan, then accept: the one way mail from outside comes in (SMTP, injection, external POP3). */
+  readonly intake: Intake;
+  /** Logins and bans for every protocol. */
+  readonly auth: Authenticator;
   readonly scheduler: DeliveryScheduler;
   readonly queue: QueueOperations;
   readonly metrics: Metrics;
@@ -49,11 +56,11 @@ export class Service {
 
   constructor(
     readonly config: Config,
-    readonly logging: LoggingHandles = { switches: categorySwitches(), loki: null },
+    readonly logging: LoggingHandles = { switches: categorySwitches(), loki: null, live: liveLog },
   ) {
     this.store = openStore(config);
-    this.intake = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
-    this.scheduler = new DeliveryScheduler(config, this.store, this.intake, this.events);
+    this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
+    this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
     this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.cert, selfSigned: this.tls.selfSigned, file: this.tls.certFile } : null), {
       intervalMs: config['selftest.interval_seconds'] * 1000,
@@ -68,13 +75,15 @@ export class Service {
       // A scan that finds a daemon gone (or back) updates the warnings now, not at the next interval.
       this.scan.onHealthChange(() => this.selfTest.runSoon());
     }
+    this.intake = new Intake(this.accepting, this.scan);
     this.bans = new BanList(this.store, { loopback: config['auth.ban_loopback'] }, logger('application'));
+    this.auth = new Authenticator({ config, store: this.store, events: this.events, bans: this.bans });
     this.autoBan = new AutoBan(this.events, this.bans, autoBanSettings(config), logger('application'));
     this.selfTest.addCheck(banWarnings(this.store, config['auth.ban_loopback']));
     // A ban added or lifted shows in the warnings now, not at the next interval.
     this.bans.onChange(() => this.selfTest.runSoon());
     this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging));
-    lokiRequestObserver.observe = (statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds);
+    logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);
   }
 
@@ -90,15 +99,15 @@ export class Service {
   async start(): Promise<void> {
     const tls = await loadTls(this.config);
     this.tls = tls;
-    const { config, store, intake, events, sessions, scheduler, scan, bans } = this;
+    const { config, store, intake, events, sessions, scheduler, scan, bans, auth } = this;
     await bans.start();
     this.autoBan.start();
-    this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, scan, bans });
+    this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, auth });
     const adminPort = config['admin.port'];
     if (adminPort !== null) {
       const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
-      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, metrics: this.metrics, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging, scan });
+      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, bans, metrics: this.metrics, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging, scan });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;

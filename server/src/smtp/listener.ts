@@ -3,14 +3,13 @@
 // scanner configured, the message is scanned before that reply, so a virus or clear spam is refused in
 // the session (content-scan.ts).
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isBanned } from '../bans/ban-list.ts';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
-import { verifyPassword } from '../auth/password.ts';
-import type { Envelope, MessageIntake } from '../delivery/accept.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { Envelope } from '../delivery/accept.ts';
+import type { Intake } from '../delivery/intake.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { NewRecipient } from '../store/types.ts';
@@ -19,7 +18,7 @@ import { logger } from '../telemetry/log.ts';
 import { smtpServerLogger } from './protocol-log.ts';
 import { parseAddress } from '../util/address.ts';
 import { authenticatedUser, authNeedsTls, ownsSender } from './auth-policy.ts';
-import type { ContentScan, ScanMode } from '../delivery/content-scan.ts';
+import type { ScanMode } from '../delivery/content-scan.ts';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
@@ -34,12 +33,12 @@ export type ListenerKind = 'smtp' | 'submission';
 export interface SmtpListenerDeps {
   config: Config;
   store: Store;
-  intake: MessageIntake;
+  intake: Intake;
+  /** Password checks, failed-login handling and bans, shared with IMAP and POP3. */
+  auth: Authenticator;
   events: EventBus;
   sessions: SessionRegistry;
   tls: TlsMaterial;
-  /** Virus and spam scanning; absent or disabled: messages go straight to the intake. */
-  scan?: ContentScan | undefined;
 }
 
 interface Transaction {
@@ -144,7 +143,7 @@ export class SmtpListener {
 
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     // smtp-server sends the reply and closes; onClose's remove is then a no-op.
-    if (isBanned(session.remoteAddress)) return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
+    if (this.deps.auth.isBanned(session.remoteAddress)) return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
     if (this.deps.sessions.countFrom(session.remoteAddress) >= this.deps.config['limits.max_sessions_per_ip']) {
       return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
     }
@@ -161,15 +160,12 @@ export class SmtpListener {
     if (authNeedsTls(session)) {
       throw this.reject(session, 'auth_required', 538, '5.7.11 Encryption required for requested authentication mechanism: use STARTTLS first');
     }
-    const account = auth.username ? await this.deps.store.findAccount(auth.username) : null;
-    if (account && typeof auth.password === 'string' && (await verifyPassword(auth.password, account.passwordHash))) {
-      this.log.info({ session: session.id, user: account.address }, 'authenticated');
-      return account.address;
+    const result = await this.deps.auth.login(this.kind, session.remoteAddress, auth.username ?? '', typeof auth.password === 'string' ? auth.password : '');
+    if (result.ok) {
+      this.log.info({ session: session.id, user: result.account.address }, 'authenticated');
+      return result.account.address;
     }
-    this.deps.events.emit('auth.failed', { protocol: this.kind, remoteAddress: session.remoteAddress });
     this.log.info({ session: session.id, remote: session.remoteAddress }, 'authentication failed');
-    // Answer failed logins late: it slows down password guessing without holding up anyone else.
-    await sleep(this.deps.config['auth.failure_delay_ms']);
     throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
   }
 
@@ -271,31 +267,14 @@ export class SmtpListener {
     // way to the accept worker, and that is all).
     const headerBytes = Buffer.from(header, 'utf8');
     const content = Buffer.concat([headerBytes, ...chunks]);
-    const bytes = content.length - headerBytes.length;
     const hops = countReceivedHeaders(content) - 1; // not counting ours
     if (hops > MAX_RECEIVED_HEADERS) {
       tx.log.warn({ hops }, 'refused a looping message');
       throw this.reject(session, 'mail_loop', 554, `5.4.6 Error: too many hops (${hops} Received headers), probably a mail loop`);
     }
-    const scan = this.deps.scan;
-    if (!scan?.enabled) {
-      await intake.accept(id, envelope, content);
-    } else {
-      const result = await scan.run({ id, content, envelope, mode: this.scanMode(session), logContext: { session: session.id } });
-      if (result.kind === 'refuse') {
-        this.transactions.delete(session);
-        throw this.reject(session, result.reason, result.code, result.message, tx.log);
-      }
-      if (result.kind === 'dropped') {
-        tx.log.info({ queueId: id, bytes, recipients: tx.recipients.length, outcome: result.how }, 'message accepted and not delivered');
-        this.transactions.delete(session);
-        return id;
-      }
-      await intake.accept(id, result.envelope, result.content);
-    }
-    // Debug: at info the conversation line with the reply ("queued as") already says it, with the queue id.
-    tx.log.debug({ queueId: id, bytes, recipients: tx.recipients.length }, 'message accepted');
+    const outcome = await intake.receive({ id, envelope, content, scanMode: this.scanMode(session), log: tx.log, logContext: { session: session.id } });
     this.transactions.delete(session);
+    if (outcome.kind === 'refused') throw this.reject(session, outcome.reason, outcome.code, outcome.message, tx.log);
     return id;
   }
 

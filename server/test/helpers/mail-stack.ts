@@ -67,7 +67,7 @@ export class MailStack {
     const inbox = (await this.store.findMailbox(account.id, 'INBOX'))!;
     const before = (await this.store.listMail(inbox.id)).length;
     const body = Buffer.isBuffer(content) ? content : Buffer.from(content.replace(/\r?\n/g, '\r\n'));
-    const intake = this.service.intake;
+    const intake = this.service.accepting;
     await intake.accept(intake.newId(), { sender: 'sender@remote.test', recipients: [{ address: to, destination: 'local', accountId: account.id }], source: 'smtp' }, body);
     await waitFor(() => this.store.listMail(inbox.id), (m) => m.length > before, 10_000, `delivery to ${to}`);
   }

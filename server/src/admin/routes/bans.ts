@@ -23,7 +23,7 @@ export const banCreateSchema = z.object({
 
 export function banRoutes(deps: AdminDeps): Router {
   const router = new Router({ prefix: '/api/v1/bans' });
-  const bans = () => deps.server.bans;
+  const bans = () => deps.bans;
 
   router.get('/', requireRole('viewer'), async (ctx) => {
     ctx.body = { items: (await bans().list()).map(banJson) };

@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/password.ts';
-import { StoreError } from '../../store/sqlite/directory.ts';
+import { StoreError } from '../../store/store-error.ts';
 import { parseAddress } from '../../util/address.ts';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';

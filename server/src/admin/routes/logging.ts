@@ -5,7 +5,6 @@ import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { LOG_CATEGORIES, type CategoryState } from '../../telemetry/log-categories.ts';
-import { liveLog } from '../../telemetry/log.ts';
 import type { Subscriber } from '../../telemetry/live-log.ts';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
@@ -63,11 +62,11 @@ export function loggingRoutes(deps: AdminDeps): Router {
         out.once('drain', flush);
         return;
       }
-      const { lines, dropped } = liveLog.take(subscriber);
+      const { lines, dropped } = deps.logging.live.take(subscriber);
       if (dropped > 0) out.write(`event: dropped\ndata: ${JSON.stringify({ count: dropped })}\n\n`);
       for (const line of lines) out.write(`event: log\ndata: ${line.json}\n\n`);
     };
-    const unsubscribe = liveLog.subscribe(subscriber);
+    const unsubscribe = deps.logging.live.subscribe(subscriber);
     const heartbeat = setInterval(() => out.write(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
     const close = () => {
       clearInterval(heartbeat);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Envelope } from '../../delivery/accept.ts';
 import { decideRecipient } from '../../delivery/recipient-policy.ts';
 import type { NewRecipient } from '../../store/types.ts';
+import { logger } from '../../telemetry/log.ts';
 import { parseAddress } from '../../util/address.ts';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
@@ -24,6 +25,7 @@ const injectSchema = z
   .refine((b) => (b.raw === undefined) !== (b.rawBase64 === undefined), 'give exactly one of raw or rawBase64');
 
 export function messageRoutes(deps: AdminDeps): Router {
+  const injectLog = logger('application').child({ api: 'message.inject' });
   const router = new Router();
   router.post('/api/v1/messages', requireRole('admin'), async (ctx) => {
     const maxSize = deps.config['smtp.max_message_size_bytes'];
@@ -38,15 +40,14 @@ export function messageRoutes(deps: AdminDeps): Router {
     }
     const id = deps.intake.newId();
     const envelope: Envelope = { sender: body.from, recipients, source: 'api' };
-    const scanned = await deps.scan.run({ id, content, envelope, mode: 'all', logContext: { api: 'message.inject' } });
-    if (scanned.kind === 'refuse') {
-      audit(ctx, 'message.inject', { queueId: id, recipients: recipients.length, bytes: content.length, outcome: 'refused', reason: scanned.reason });
+    const received = await deps.intake.receive({ id, envelope, content, scanMode: 'all', log: injectLog, logContext: { api: 'message.inject' } });
+    if (received.kind === 'refused') {
+      audit(ctx, 'message.inject', { queueId: id, recipients: recipients.length, bytes: content.length, outcome: 'refused', reason: received.reason });
       // A 4xx SMTP reply means "try again later": the scanner could not answer.
-      if (scanned.code < 500) throw new ApiError(503, 'scanner_unavailable', scanned.message);
-      throw new ApiError(422, 'message_rejected', scanned.message);
+      if (received.code < 500) throw new ApiError(503, 'scanner_unavailable', received.message);
+      throw new ApiError(422, 'message_rejected', received.message);
     }
-    if (scanned.kind === 'accept') await deps.intake.accept(id, scanned.envelope, scanned.content);
-    const outcome = scanned.kind === 'accept' ? 'queued' : scanned.how;
+    const outcome = received.kind === 'queued' ? 'queued' : received.how;
     audit(ctx, 'message.inject', { queueId: id, recipients: recipients.length, bytes: content.length, outcome });
     ctx.status = 201;
     ctx.body = { id, outcome };

@@ -8,7 +8,7 @@ import { formatDateTime } from '../protocol/date-time.ts';
 import { sectionLabel, type FetchItem } from '../protocol/fetch-items.ts';
 import { NIL, join, literal, text, type Wire } from '../protocol/response.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
-import type { ImapSession } from '../session.ts';
+import type { ImapContext } from './context.ts';
 import type { StoredMail } from '../../store/types.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
@@ -50,7 +50,7 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
   }
 }
 
-async function markSeen(session: ImapSession, selected: SelectedMailbox, uids: readonly number[]): Promise<Set<number>> {
+async function markSeen(session: ImapContext, selected: SelectedMailbox, uids: readonly number[]): Promise<Set<number>> {
   const unseen = uids.filter((uid) => !selected.isExpunged(uid) && !selected.hasFlag(uid, '\\Seen'));
   if (unseen.length === 0) return new Set();
   const changed = await session.store.setFlags(selected.info.id, unseen, 'add', ['\\Seen']);

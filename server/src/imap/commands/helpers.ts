@@ -3,7 +3,7 @@ import { MailboxError, SYSTEM_FLAGS } from '../../store/mailbox-store.ts';
 import type { MailboxInfo } from '../../store/types.ts';
 import { ImapError, bad, no } from '../errors.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
-import type { ImapSession } from '../session.ts';
+import type { ImapContext } from './context.ts';
 
 const CODES: Record<MailboxError['code'], string> = { exists: 'ALREADYEXISTS', not_found: 'NONEXISTENT', has_children: 'CANNOT', invalid: 'CANNOT' };
 
@@ -18,13 +18,13 @@ export async function mailboxCall<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The account's mailbox, or NO with the given code (NONEXISTENT, or TRYCREATE for COPY and APPEND). */
-export async function findMailbox(session: ImapSession, name: string, code = 'NONEXISTENT'): Promise<MailboxInfo> {
+export async function findMailbox(session: ImapContext, name: string, code = 'NONEXISTENT'): Promise<MailboxInfo> {
   const box = await session.store.findMailbox(session.user.id, name);
   if (!box) throw no(`Mailbox ${JSON.stringify(name)} does not exist`, code);
   return box;
 }
 
-export function writable(session: ImapSession): SelectedMailbox {
+export function writable(session: ImapContext): SelectedMailbox {
   const selected = session.selected!;
   if (selected.readOnly) throw no('The mailbox is open read-only (EXAMINE)', 'READ-ONLY');
   return selected;

@@ -1,16 +1,14 @@
 // The end of LOGIN and AUTHENTICATE: check the password and enter the authenticated state.
-import { checkCredentials } from '../../auth/credentials.ts';
-import { failedLogin } from '../../auth/failed-login.ts';
 import { no } from '../errors.ts';
 import { MAX_AUTH_FAILURES } from '../limits.ts';
-import type { Completion, ImapSession } from '../session.ts';
+import type { Completion, ImapContext } from './context.ts';
 
-export async function logIn(session: ImapSession, tag: string, user: string, password: string): Promise<Completion> {
-  const account = await checkCredentials(session.store, user, password);
-  if (!account) {
+export async function logIn(session: ImapContext, tag: string, user: string, password: string): Promise<Completion> {
+  const result = await session.auth.login('imap', session.remoteAddress, user, password);
+  if (!result.ok) {
     session.authFailures++;
     session.log.info({ remote: session.remoteAddress }, 'authentication failed');
-    const banned = await failedLogin(session.deps, 'imap', session.remoteAddress);
+    const { banned } = result;
     if (banned || session.authFailures >= MAX_AUTH_FAILURES) {
       await session.write(`${tag} NO [AUTHENTICATIONFAILED] Authentication failed\r\n`);
       session.close(banned ? '* BYE Too many failed logins from your address\r\n' : '* BYE Too many failed logins\r\n');
@@ -18,6 +16,7 @@ export async function logIn(session: ImapSession, tag: string, user: string, pas
     }
     throw no('Authentication failed', 'AUTHENTICATIONFAILED');
   }
+  const { account } = result;
   session.account = account;
   session.state = 'authenticated';
   session.log.info({ user: account.address }, 'logged in');

@@ -1,12 +1,12 @@
 // The shape of an IMAP command handler: the states it is valid in and what it does.
 import type { Command, CommandName } from '../protocol/commands.ts';
-import type { Completion, ImapSession } from '../session.ts';
+import type { Completion, ImapContext, ImapState } from './context.ts';
 
-export type ImapState = 'not_authenticated' | 'authenticated' | 'selected';
+export type { ImapState } from './context.ts';
 
 export interface Handler<C extends Command = Command> {
   states: readonly ImapState[];
-  run(session: ImapSession, command: C, tag: string): Promise<Completion>;
+  run(session: ImapContext, command: C, tag: string): Promise<Completion>;
 }
 
 /** The parsed command with the given name. */

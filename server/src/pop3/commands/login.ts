@@ -1,24 +1,22 @@
 // The end of USER/PASS and of AUTH PLAIN: check the password, lock the maildrop, open it.
-import { checkCredentials } from '../../auth/credentials.ts';
-import { failedLogin } from '../../auth/failed-login.ts';
 import { MAX_AUTH_FAILURES } from '../limits.ts';
 import { Maildrop } from '../maildrop.ts';
 import { Pop3Error } from '../reply.ts';
-import type { Pop3Session } from '../session.ts';
+import type { Pop3Context } from './context.ts';
 
-export async function logIn(session: Pop3Session, user: string, password: string): Promise<void> {
-  const { store, locks } = session.deps;
-  const account = await checkCredentials(store, user, password);
-  if (!account) {
+export async function logIn(session: Pop3Context, user: string, password: string): Promise<void> {
+  const { store, locks } = session;
+  const result = await session.auth.login('pop3', session.remoteAddress, user, password);
+  if (!result.ok) {
     session.authFailures++;
     session.log.info({ remote: session.remoteAddress }, 'authentication failed');
-    const banned = await failedLogin(session.deps, 'pop3', session.remoteAddress);
-    if (banned || session.authFailures >= MAX_AUTH_FAILURES) {
+    if (result.banned || session.authFailures >= MAX_AUTH_FAILURES) {
       session.close('-ERR [AUTH] Authentication failed; too many attempts\r\n');
       return;
     }
     throw new Pop3Error('Authentication failed', 'AUTH');
   }
+  const { account } = result;
   // Checked after the password, so the lock does not reveal which accounts exist.
   if (!locks.tryLock(account.id)) throw new Pop3Error('Maildrop is in use by another POP3 session', 'IN-USE');
   try {

@@ -17,7 +17,7 @@ export const quit: Pop3CommandSpec = {
     const wanted = drop.deletedUids();
     let removed: number[];
     try {
-      removed = wanted.length > 0 ? await session.deps.store.removeMail(drop.mailboxId, wanted) : [];
+      removed = wanted.length > 0 ? await session.store.removeMail(drop.mailboxId, wanted) : [];
     } catch (err) {
       session.log.error({ err: (err as Error).message }, 'could not remove deleted messages');
       session.releaseMaildrop();

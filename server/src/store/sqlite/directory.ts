@@ -13,15 +13,9 @@ export const DEFAULT_MAILBOXES: ReadonlyArray<[name: string, specialUse: string 
   ['Junk', '\\Junk'],
 ];
 
-export class StoreError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'invalid',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
+import { StoreError } from '../store-error.ts';
+
+export { StoreError };
 
 interface AccountRow {
   id: number;

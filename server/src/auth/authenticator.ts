@@ -1,0 +1,41 @@
+// The one login check every protocol uses (SMTP AUTH, IMAP LOGIN and AUTHENTICATE, POP3 USER/PASS and
+// AUTH): the password check that costs the same for an unknown user as for a wrong password
+// (credentials.ts), and what a failure does (failed-login.ts: the event auto-ban counts, the delay, and
+// whether the address is banned now). Bans are asked through here too, so no listener reaches for a
+// module-wide ban list.
+import type { BanList } from '../bans/ban-list.ts';
+import type { Config } from '../config/settings.ts';
+import type { DirectoryStore } from '../store/store.ts';
+import type { Account } from '../store/types.ts';
+import type { EventBus, Protocol } from '../telemetry/events.ts';
+import { checkCredentials } from './credentials.ts';
+import { failedLogin } from './failed-login.ts';
+
+export interface AuthenticatorDeps {
+  config: Config;
+  store: Pick<DirectoryStore, 'findAccount'>;
+  events: EventBus;
+  /** The service's bans; absent (some tests): nobody is banned. */
+  bans?: BanList | undefined;
+}
+
+export type LoginResult = { ok: true; account: Account } | { ok: false; banned: boolean };
+
+export class Authenticator {
+  constructor(private readonly deps: AuthenticatorDeps) {}
+
+  /** Whether a client address is refused now (at connect, and again after each failed login). */
+  isBanned(remoteAddress: string): boolean {
+    return this.deps.bans?.isBanned(remoteAddress) ?? false;
+  }
+
+  /**
+   * Checks a user name and password. A failure resolves only after auth.failure_delay_ms, and says
+   * whether the address is banned now (possibly by this very failure), so the session can end at once.
+   */
+  async login(protocol: Protocol, remoteAddress: string, user: string, password: string): Promise<LoginResult> {
+    const account = await checkCredentials(this.deps.store, user, password);
+    if (account) return { ok: true, account };
+    return { ok: false, banned: await failedLogin(this.deps, protocol, remoteAddress) };
+  }
+}

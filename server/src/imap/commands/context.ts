@@ -1,0 +1,42 @@
+// What an IMAP command may use of its session: the state, the login, the selected mailbox and the
+// connection. Commands see this interface, never the session class, so the session can import the
+// handler table without an import loop, and a command can be tested against a small fake.
+import type { Authenticator } from '../../auth/authenticator.ts';
+import type { Account } from '../../store/types.ts';
+import type { Log as Logger } from '../../telemetry/log.ts';
+import type { SelectedMailbox } from '../selected-mailbox.ts';
+import type { ImapStore } from '../store.ts';
+
+export type ImapState = 'not_authenticated' | 'authenticated' | 'selected';
+
+/** A tagged OK; handlers that write their own tagged response (LOGOUT, STARTTLS) return 'done'. */
+export type Completion = { code?: string; text: string } | 'done';
+
+export interface ImapContext {
+  state: ImapState;
+  account: Account | null;
+  authFailures: number;
+  readonly selected: SelectedMailbox | null;
+  readonly remoteAddress: string;
+  readonly secure: boolean;
+  /** LOGIN and PLAIN carry the password in the clear: only over TLS, or on loopback. */
+  readonly plaintextAllowed: boolean;
+  /** The APPENDLIMIT: the largest message APPEND takes. */
+  readonly appendMaxBytes: number;
+  readonly log: Logger;
+  readonly store: ImapStore;
+  readonly auth: Authenticator;
+  /** The logged-in account (commands reach this only in the authenticated and selected states). */
+  readonly user: Account;
+  capabilities(): string;
+  write(data: string | Buffer): Promise<void>;
+  untagged(line: string | Buffer): Promise<void>;
+  /** A raw line (AUTHENTICATE responses); null when the client went away or overflowed it. */
+  readLine(maxBytes: number): Promise<string | null>;
+  startTls(): Promise<void>;
+  /** Opens or leaves a mailbox, moving between the authenticated and selected states. */
+  select(mailbox: SelectedMailbox | null): void;
+  /** IDLE: reports changes until the client's next line, which it returns (null: the connection ended). */
+  idle(): Promise<string | null>;
+  close(last?: string): void;
+}

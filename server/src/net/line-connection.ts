@@ -1,0 +1,118 @@
+// One client connection of a line protocol (IMAP, POP3), as a session uses it: reading lines and literals
+// (socket-reader.ts), writing with the socket's back-pressure, the idle timer that any received byte
+// restarts, the STARTTLS upgrade that swaps the socket under the session, and closing with a last line.
+// The sessions keep only their protocol: states, commands and replies.
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { Log as Logger } from '../telemetry/log.ts';
+import { clientAddress } from './admission.ts';
+import { SocketReader } from './socket-reader.ts';
+import { upgradeToTls } from './starttls.ts';
+import type { TlsMaterial } from './tls-material.ts';
+
+/** How long a client that never reads its last line may keep the connection after close(). */
+const CLOSE_LINGER_MS = 5_000;
+
+export interface LineConnectionOptions {
+  /** Received input held unread before the socket is paused. */
+  inputBufferMaxBytes: number;
+  idleTimeoutMs: number;
+  /** The line sent to a client idle for idleTimeoutMs, before the connection is closed. */
+  idleGoodbye: string;
+  log: Logger;
+}
+
+export class LineConnection {
+  readonly remoteAddress: string;
+  private socket: net.Socket | tls.TLSSocket;
+  private socketReader: SocketReader;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private isSecure = false;
+  private isEnded = false;
+
+  constructor(
+    socket: net.Socket,
+    private readonly options: LineConnectionOptions,
+  ) {
+    this.socket = socket;
+    this.remoteAddress = clientAddress(socket);
+    this.socketReader = new SocketReader(socket, options.inputBufferMaxBytes, () => this.touch());
+    socket.on('close', () => this.markEnded());
+    this.touch();
+  }
+
+  /** The connection is closed or closing: nothing more will be read or written. */
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  /** Whether TLS protects the connection (after STARTTLS / STLS). */
+  get secure(): boolean {
+    return this.isSecure;
+  }
+
+  /** The current reader; a new one after STARTTLS, so callers ask each time instead of keeping it. */
+  get reader(): SocketReader {
+    return this.socketReader;
+  }
+
+  /** Resolves once the socket has taken the data, waiting for 'drain' when its buffer is full. */
+  async write(data: string | Buffer): Promise<void> {
+    if (this.isEnded) return;
+    if (!this.socket.write(data)) {
+      await new Promise<void>((resolve) => {
+        this.socket.once('drain', resolve);
+        this.socket.once('close', resolve);
+      });
+    }
+  }
+
+  /** A line as latin1 text without its ending; null when the client went away or overflowed it. */
+  async readLine(maxBytes: number): Promise<string | null> {
+    const r = await this.socketReader.readLine(maxBytes);
+    return r.kind === 'line' ? r.line.toString('latin1') : null;
+  }
+
+  /** Upgrades in place. Input buffered before the handshake is dropped (RFC 3207, 2595: a TLS session starts clean). */
+  async startTls(material: TlsMaterial): Promise<void> {
+    this.socketReader.detach();
+    this.stopIdleTimer();
+    const secure = await upgradeToTls(this.socket as net.Socket, material);
+    this.socket = secure;
+    this.isSecure = true;
+    secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));
+    secure.on('close', () => this.markEnded());
+    this.socketReader = new SocketReader(secure, this.options.inputBufferMaxBytes, () => this.touch());
+    this.touch();
+  }
+
+  /** Sends a last line (if any) and closes the connection. */
+  close(last?: string): void {
+    if (this.isEnded) return;
+    this.markEnded();
+    if (last) this.socket.end(last);
+    else this.socket.destroy();
+    // A client that never reads its last line must not hold the connection open.
+    setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS).unref();
+  }
+
+  private markEnded(): void {
+    this.isEnded = true;
+    this.stopIdleTimer();
+  }
+
+  private touch(): void {
+    this.stopIdleTimer();
+    if (this.isEnded) return;
+    this.idleTimer = setTimeout(() => {
+      this.options.log.info('idle timeout');
+      this.close(this.options.idleGoodbye);
+    }, this.options.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}

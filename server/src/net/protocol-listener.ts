@@ -1,0 +1,48 @@
+// A listener for a line protocol of ours (IMAP, POP3): the TCP listener with its connection cap and stop
+// sequence (tcp-listener.ts), plus admission at connect (admission.ts: bans, sessions per address), each
+// refusal answered in the protocol's own words and logged once per kind. What differs between IMAP and
+// POP3 is only the session class and those words.
+import type net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Log as Logger } from '../telemetry/log.ts';
+import { clientAddress, refusalFor, type AdmissionDeps, type Refusal } from './admission.ts';
+import { TcpListener, type ListenerSession } from './tcp-listener.ts';
+
+export interface ProtocolListenerOptions extends AdmissionDeps {
+  createSession(socket: net.Socket): ListenerSession;
+  /** The protocol's lines for a client turned away: over the listener's cap, or refused by admission. */
+  refusals: { tooManyConnections: string } & Record<Refusal, string>;
+  maxConnections: number;
+  log: Logger;
+}
+
+export class ProtocolListener {
+  private readonly listener: TcpListener;
+
+  constructor(options: ProtocolListenerOptions) {
+    const { log } = options;
+    this.listener = new TcpListener({
+      createSession: options.createSession,
+      refusal: options.refusals.tooManyConnections,
+      admit: (socket) => {
+        const refusal = refusalFor(options, clientAddress(socket));
+        if (refusal === null) return null;
+        // A banned client tends to keep knocking: its ban was logged once, each knock only at debug.
+        log[refusal === 'banned' ? 'debug' : 'info']({ remote: socket.remoteAddress, refusal }, 'connection refused');
+        return options.refusals[refusal];
+      },
+      maxConnections: options.maxConnections,
+      graceMs: options.config['server.shutdown_grace_seconds'] * 1000,
+      log,
+    });
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return this.listener.listen(port, host);
+  }
+
+  /** Stops accepting; idle sessions end at once, busy ones after their command or the grace period. */
+  close(): Promise<void> {
+    return this.listener.close();
+  }
+}
