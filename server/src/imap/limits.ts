@@ -13,6 +13,12 @@ export const COMMAND_MAX_BYTES = 1024 * 1024;
 export const AUTH_LINE_MAX_BYTES = 8192;
 /** Input buffered ahead of the command being handled (pipelining) before the socket is paused. */
 export const INPUT_BUFFER_MAX_BYTES = 256 * 1024;
+/**
+ * Response bytes one session may have waiting in its socket (net.Socket's writableLength): responses go
+ * out in chunks of this minus the socket's high-water mark, each only once the socket has drained.
+ * Together with the one message FETCH holds while sending it, this bounds a client that does not read.
+ */
+export const OUTPUT_BUFFER_MAX_BYTES = 256 * 1024;
 /** How often the counters of every mailbox some session idles on are read (one query for all). */
 export const IDLE_POLL_INTERVAL_MS = 250;
 /** Failed logins in one session before it is closed. */

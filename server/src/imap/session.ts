@@ -19,8 +19,9 @@ import { capabilities } from './capabilities.ts';
 import { HANDLERS, type ImapState } from './commands/index.ts';
 import type { Handler } from './commands/types.ts';
 import { ImapError } from './errors.ts';
-import { COMMAND_LINE_MAX_BYTES, IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
+import { COMMAND_LINE_MAX_BYTES, IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS, OUTPUT_BUFFER_MAX_BYTES } from './limits.ts';
 import type { MailboxWatcher } from './mailbox-watcher.ts';
+import { OutputWriter } from './output-writer.ts';
 import { CommandReader } from './protocol/command-reader.ts';
 import { parseCommand, type Command } from './protocol/commands.ts';
 import { MailboxGoneError, type SelectedMailbox } from './selected-mailbox.ts';
@@ -49,6 +50,8 @@ export type Completion = { code?: string; text: string } | 'done';
 const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
 /** Commands that leave or replace the selected mailbox: nothing to catch up on first. */
 const RESELECTING = new Set(['SELECT', 'EXAMINE', 'CLOSE', 'UNSELECT', 'LOGOUT']);
+const UNTAGGED = Buffer.from('* ');
+const CRLF = Buffer.from('\r\n');
 
 export class ImapSession implements ListenerSession {
   readonly id = newQueueId();
@@ -62,6 +65,7 @@ export class ImapSession implements ListenerSession {
   private socket: net.Socket | tls.TLSSocket;
   private reader: SocketReader;
   private readonly commands: CommandReader;
+  private readonly output: OutputWriter;
   private idleTimer: NodeJS.Timeout | null = null;
   /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */
   private waiting = false;
@@ -84,6 +88,11 @@ export class ImapSession implements ListenerSession {
       appendMaxBytes: this.appendMaxBytes,
     });
     socket.on('close', () => (this.ended = true));
+    this.output = new OutputWriter(() => this.socket, {
+      capBytes: OUTPUT_BUFFER_MAX_BYTES,
+      timeoutMs: deps.config['imap.write_timeout_seconds'] * 1000,
+      onTimeout: (buffered) => this.notReading(buffered),
+    });
   }
 
   get appendMaxBytes(): number {
@@ -139,18 +148,26 @@ export class ImapSession implements ListenerSession {
     this.close();
   }
 
-  async write(data: string | Buffer): Promise<void> {
-    if (this.ended) return;
-    if (!this.socket.write(data)) {
-      await new Promise<void>((resolve) => {
-        this.socket.once('drain', resolve);
-        this.socket.once('close', resolve);
-      });
-    }
+  /** True once the connection is closed or closing: a long response can stop early. */
+  get closed(): boolean {
+    return this.ended;
   }
 
-  untagged(line: string | Buffer): Promise<void> {
-    return this.write(typeof line === 'string' ? `* ${line}\r\n` : Buffer.concat([Buffer.from('* '), line, Buffer.from('\r\n')]));
+  /** Writes with back-pressure (output-writer.ts); pieces go out in order without being joined first. */
+  async write(data: string | Buffer | readonly Buffer[]): Promise<void> {
+    if (this.ended) return;
+    await this.output.write(data);
+  }
+
+  untagged(line: string | Buffer | readonly Buffer[]): Promise<void> {
+    if (typeof line === 'string') return this.write(`* ${line}\r\n`);
+    return this.write([UNTAGGED, ...(Buffer.isBuffer(line) ? [line] : line), CRLF]);
+  }
+
+  private notReading(buffered: number): void {
+    this.log.warn({ remote: this.remoteAddress, buffered }, 'closed: the client stopped reading');
+    this.deps.events.emit('session.not_reading', { protocol: 'imap', id: this.id });
+    this.close();
   }
 
   /** A raw line (AUTHENTICATE responses, IDLE's DONE); null when the client went away or overflowed it. */
