@@ -14,7 +14,7 @@ const MESSAGE_BYTES = 2 * 1024 * 1024; // 11 x 2 MiB = 22 MiB
 const SESSIONS = 40;
 /**
  * The documented bound (server/src/imap/README.md): RSS growth while 40 such sessions hang. Measured:
- * about 120 MiB (each session holds one 2 MiB message and at most 256 KiB of output); the code before
+ * 120 to 140 MiB (each session holds one 2 MiB message and at most 256 KiB of output); the code before
  * back-pressure grew by 267 MiB here, so the bound is set where that would fail.
  */
 const RSS_GROWTH_MAX_BYTES = 200 * 1024 * 1024;
