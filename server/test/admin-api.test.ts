@@ -105,7 +105,9 @@ describe('happy paths', () => {
     expect(page.total).toBe(1);
     expect(page.items[0]).toMatchObject({ id, from: 'ops@remote.test', to: ['erin@example.test'], state: 'queued', attempts: 0 });
     const raw = await call(`/api/v1/queue/${id}/content`, VIEWER);
-    expect(raw.headers.get('content-type')).toContain('message/rfc822');
+    // Exactly message/rfc822, and a browser must not sniff the HTML inside into a page of this origin.
+    expect(raw.headers.get('content-type')).toBe('message/rfc822');
+    expect(raw.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await raw.text()).toContain('Subject: injected\r\n');
     const parsed = await (await call(`/api/v1/queue/${id}/content?format=parsed`, VIEWER)).json();
     expect(parsed.subject).toBe('injected');

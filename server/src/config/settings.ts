@@ -52,6 +52,11 @@ export const SETTINGS = {
   'submission.port': setting(k.port, 2587, 'Submission listener (port 587 in production): AUTH required, only after STARTTLS unless the client is on loopback. `off` disables it.'),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
+  'limits.write_timeout_seconds': setting(
+    k.positiveInt,
+    120,
+    'Close an IMAP or POP3 session whose client reads nothing of a response for this long: its output buffer (256 KiB, see server/src/imap/README.md) stayed full. Counted in mailroom_sessions_closed_not_reading_total. A client that reads slower than 256 KiB in this time is treated the same.',
+  ),
   'admin.port': setting(k.port, 9425, 'Admin API, health checks and Prometheus metrics. Part of the service: it stays up while the server is stopped.'),
   'admin.token': setting(k.optionalText, undefined, 'Admin API bearer token with the admin role. Never logged, nor shown in configuration errors.', { secret: true }),
   'admin.tokens': setting(

@@ -4,6 +4,7 @@ import type { Config } from '../config/settings.ts';
 import { ProtocolListener } from '../net/protocol-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
+import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import { IDLE_POLL_INTERVAL_MS, MAX_CONNECTIONS } from './limits.ts';
 import { MailboxWatcher } from './mailbox-watcher.ts';
@@ -16,6 +17,7 @@ export interface ImapListenerDeps {
   tls: TlsMaterial;
   /** Logins, failed-login handling and bans (checked at connect and after a failed login). */
   auth: Authenticator;
+  events: EventBus;
 }
 
 export class ImapListener extends ProtocolListener {

@@ -11,6 +11,7 @@ import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
 import type { Account } from '../store/types.ts';
+import type { EventBus } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { newQueueId } from '../util/ids.ts';
 import { capabilities } from './capabilities.ts';
@@ -35,6 +36,7 @@ export interface ImapSessionDeps {
   sessions: SessionRegistry;
   tls: TlsMaterial;
   auth: Authenticator;
+  events: EventBus;
   log: Logger;
 }
 
@@ -42,6 +44,8 @@ export interface ImapSessionDeps {
 const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
 /** Commands that leave or replace the selected mailbox: nothing to catch up on first. */
 const RESELECTING = new Set(['SELECT', 'EXAMINE', 'CLOSE', 'UNSELECT', 'LOGOUT']);
+const UNTAGGED = Buffer.from('* ');
+const CRLF = Buffer.from('\r\n');
 
 export class ImapSession implements ListenerSession, ImapContext {
   readonly id = newQueueId();
@@ -65,6 +69,8 @@ export class ImapSession implements ListenerSession, ImapContext {
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
       idleTimeoutMs: IMAP_IDLE_TIMEOUT_MS,
       idleGoodbye: '* BYE Autologout; idle for too long\r\n',
+      writeTimeoutMs: deps.config['limits.write_timeout_seconds'] * 1000,
+      onNotReading: () => deps.events.emit('session.not_reading', { protocol: 'imap', id: this.id }),
       log: this.log,
     });
     this.commands = new CommandReader({
@@ -144,12 +150,18 @@ export class ImapSession implements ListenerSession, ImapContext {
     this.close();
   }
 
-  write(data: string | Buffer): Promise<void> {
+  /** True once the connection is closed or closing: a long response can stop early. */
+  get closed(): boolean {
+    return this.connection.ended;
+  }
+
+  write(data: string | Buffer | readonly Buffer[]): Promise<void> {
     return this.connection.write(data);
   }
 
-  untagged(line: string | Buffer): Promise<void> {
-    return this.write(typeof line === 'string' ? `* ${line}\r\n` : Buffer.concat([Buffer.from('* '), line, Buffer.from('\r\n')]));
+  untagged(line: string | Buffer | readonly Buffer[]): Promise<void> {
+    if (typeof line === 'string') return this.write(`* ${line}\r\n`);
+    return this.write([UNTAGGED, ...(Buffer.isBuffer(line) ? [line] : line), CRLF]);
   }
 
   /** A raw line (AUTHENTICATE responses, IDLE's DONE); null when the client went away or overflowed it. */

@@ -6,12 +6,20 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { clientAddress } from './admission.ts';
+import { OutputWriter } from './output-writer.ts';
 import { SocketReader } from './socket-reader.ts';
 import { upgradeToTls } from './starttls.ts';
 import type { TlsMaterial } from './tls-material.ts';
 
 /** How long a client that never reads its last line may keep the connection after close(). */
 const CLOSE_LINGER_MS = 5_000;
+/**
+ * Response bytes one session may have waiting in its socket (net.Socket's writableLength): responses go
+ * out in chunks of this minus the socket's high-water mark, each only once the socket has drained.
+ * Together with the one message a FETCH or RETR holds while sending it, this bounds a client that does
+ * not read.
+ */
+export const OUTPUT_BUFFER_MAX_BYTES = 256 * 1024;
 
 export interface LineConnectionOptions {
   /** Received input held unread before the socket is paused. */
@@ -19,6 +27,10 @@ export interface LineConnectionOptions {
   idleTimeoutMs: number;
   /** The line sent to a client idle for idleTimeoutMs, before the connection is closed. */
   idleGoodbye: string;
+  /** How long the socket may stay backed up (the client reads nothing) before the client is given up on. */
+  writeTimeoutMs: number;
+  /** The client stopped reading for writeTimeoutMs: called once, then the connection is closed. */
+  onNotReading: (bufferedBytes: number) => void;
   log: Logger;
 }
 
@@ -26,6 +38,7 @@ export class LineConnection {
   readonly remoteAddress: string;
   private socket: net.Socket | tls.TLSSocket;
   private socketReader: SocketReader;
+  private readonly output: OutputWriter;
   private idleTimer: NodeJS.Timeout | null = null;
   private isSecure = false;
   private isEnded = false;
@@ -38,6 +51,15 @@ export class LineConnection {
     this.remoteAddress = clientAddress(socket);
     this.socketReader = new SocketReader(socket, options.inputBufferMaxBytes, () => this.touch());
     socket.on('close', () => this.markEnded());
+    this.output = new OutputWriter(() => this.socket, {
+      capBytes: OUTPUT_BUFFER_MAX_BYTES,
+      timeoutMs: options.writeTimeoutMs,
+      onTimeout: (buffered) => {
+        this.options.log.warn({ remote: this.remoteAddress, buffered }, 'closed: the client stopped reading');
+        options.onNotReading(buffered);
+        this.close();
+      },
+    });
     this.touch();
   }
 
@@ -56,15 +78,13 @@ export class LineConnection {
     return this.socketReader;
   }
 
-  /** Resolves once the socket has taken the data, waiting for 'drain' when its buffer is full. */
-  async write(data: string | Buffer): Promise<void> {
+  /**
+   * Resolves once the socket has taken the data, with back-pressure and the output cap (output-writer.ts);
+   * pieces go out in order without being joined first, and writes never interleave.
+   */
+  async write(data: string | Buffer | readonly Buffer[]): Promise<void> {
     if (this.isEnded) return;
-    if (!this.socket.write(data)) {
-      await new Promise<void>((resolve) => {
-        this.socket.once('drain', resolve);
-        this.socket.once('close', resolve);
-      });
-    }
+    await this.output.write(data);
   }
 
   /** A line as latin1 text without its ending; null when the client went away or overflowed it. */

@@ -5,6 +5,7 @@ import type { Config } from '../config/settings.ts';
 import { ProtocolListener } from '../net/protocol-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
+import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import { MAX_CONNECTIONS } from './limits.ts';
 import { MaildropLocks } from './maildrop-lock.ts';
@@ -17,6 +18,7 @@ export interface Pop3ListenerDeps {
   tls: TlsMaterial;
   /** Logins, failed-login handling and bans (checked at connect and after a failed login). */
   auth: Authenticator;
+  events: EventBus;
 }
 
 export class Pop3Listener extends ProtocolListener {

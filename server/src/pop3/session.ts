@@ -11,6 +11,7 @@ import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
 import type { Account } from '../store/types.ts';
+import type { EventBus } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { newQueueId } from '../util/ids.ts';
 import type { Pop3Context } from './commands/context.ts';
@@ -32,6 +33,7 @@ export interface Pop3SessionDeps {
   tls: TlsMaterial;
   locks: MaildropLocks;
   auth: Authenticator;
+  events: EventBus;
   log: Logger;
 }
 
@@ -57,6 +59,8 @@ export class Pop3Session implements ListenerSession, Pop3Context {
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
       idleTimeoutMs: POP3_IDLE_TIMEOUT_MS,
       idleGoodbye: '-ERR Disconnected for inactivity\r\n',
+      writeTimeoutMs: deps.config['limits.write_timeout_seconds'] * 1000,
+      onNotReading: () => deps.events.emit('session.not_reading', { protocol: 'pop3', id: this.id }),
       log: this.log,
     });
   }

@@ -15,6 +15,8 @@ export interface MailroomEvents {
   'message.accepted': [{ id: string; source: MessageSource; size: number; recipients: number }];
   'session.opened': [{ protocol: Protocol; id: string; remoteAddress: string }];
   'session.closed': [{ protocol: Protocol; id: string }];
+  /** A session closed because its client stopped reading what the server sent (IMAP, POP3). */
+  'session.not_reading': [{ protocol: Protocol; id: string }];
   'smtp.rejected': [{ protocol: Protocol; reason: RejectionReason }];
   'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
   /** A virus was found; emitted once per message whatever was then done with it. */

@@ -22,6 +22,7 @@ export function feedMetrics(events: EventBus, m: Metrics): void {
     if (source !== 'bounce') processed(source).inc();
   });
   events.on('session.opened', ({ protocol }) => opened(protocol).inc());
+  events.on('session.not_reading', ({ protocol }) => m.sessionsClosedNotReading.inc({ protocol }));
   events.on('smtp.rejected', ({ reason }) => m.smtpRejections.inc({ reason }));
   events.on('auth.failed', ({ protocol }) => m.authFailures.inc({ protocol }));
   events.on('scan.virus', () => m.virusesDetected.inc());

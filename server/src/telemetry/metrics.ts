@@ -14,6 +14,8 @@ export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['sm
 export const SPAM_ACTIONS: readonly SpamDetectionAction[] = ['tag', 'junk', 'reject', 'delete'];
 export const SCANNERS: readonly Scanner[] = ['clamd', 'spamd'];
 export const PROTOCOL_LABELS: readonly Protocol[] = ['smtp', 'submission', 'pop3', 'imap'];
+/** Protocols that close a session whose client stops reading (SMTP has no write timeout: smtp-server writes). */
+export const NOT_READING_PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 export const QUEUE_STATES: readonly QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 export const DESTINATIONS: readonly Destination[] = ['local', 'remote'];
 export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
@@ -81,6 +83,12 @@ export function createMetrics(sources: MetricSources) {
   const sessionsOpened = new Counter({
     name: 'mailroom_sessions_opened_total',
     help: 'Client sessions opened since the service started, per protocol.',
+    labelNames: ['protocol'] as const,
+    registers: r,
+  });
+  const sessionsClosedNotReading = new Counter({
+    name: 'mailroom_sessions_closed_not_reading_total',
+    help: 'Client sessions closed because the client read nothing of a response for limits.write_timeout_seconds while its output buffer was full, per protocol (imap, pop3).',
     labelNames: ['protocol'] as const,
     registers: r,
   });
@@ -254,6 +262,7 @@ export function createMetrics(sources: MetricSources) {
     for (const result of DELIVERY_RESULTS) deliveries.inc({ destination, result }, 0);
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
+  for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, deliveries, deliveryDuration, smtpRejections, authFailures };
 }

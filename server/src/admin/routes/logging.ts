@@ -67,7 +67,11 @@ export function loggingRoutes(deps: AdminDeps): Router {
       for (const line of lines) out.write(`event: log\ndata: ${line.json}\n\n`);
     };
     const unsubscribe = deps.logging.live.subscribe(subscriber);
-    const heartbeat = setInterval(() => out.write(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
+    // A reader that is not reading has lines waiting anyway; a heartbeat on top would grow its buffer
+    // by a line every HEARTBEAT_MS for as long as it stays connected.
+    const heartbeat = setInterval(() => {
+      if (!out.writableNeedDrain) out.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+    }, HEARTBEAT_MS);
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();

@@ -10,6 +10,7 @@ import type { AdminDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { parsedView } from '../message-view.ts';
 import { parseQuery } from '../query.ts';
+import { sendRawMessage } from '../raw-message.ts';
 
 const single = <S extends z.ZodType>(s: S) => z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), s);
 
@@ -62,10 +63,8 @@ export function quarantineRoutes(deps: AdminDeps): Router {
     if (format === 'parsed') {
       ctx.body = await parsedView(raw);
     } else {
-      ctx.type = 'message/rfc822';
       // attachment, not inline: a browser should never render or open an infected message by itself.
-      ctx.set('Content-Disposition', 'attachment');
-      ctx.body = raw;
+      sendRawMessage(ctx, raw, 'attachment');
     }
   });
 

@@ -9,6 +9,7 @@ import type { AdminDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { parsedView } from '../message-view.ts';
 import { parseQuery } from '../query.ts';
+import { sendRawMessage } from '../raw-message.ts';
 import { queueFilterSchema, queueListSchema } from './queue-filter.ts';
 import { z } from 'zod';
 
@@ -83,9 +84,7 @@ export function queueRoutes(deps: AdminDeps): Router {
     if (format === 'parsed') {
       ctx.body = await parsedView(raw);
     } else {
-      ctx.type = 'message/rfc822';
-      ctx.set('Content-Disposition', 'inline');
-      ctx.body = raw;
+      sendRawMessage(ctx, raw, 'inline');
     }
   });
 

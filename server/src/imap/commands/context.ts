@@ -28,9 +28,12 @@ export interface ImapContext {
   readonly auth: Authenticator;
   /** The logged-in account (commands reach this only in the authenticated and selected states). */
   readonly user: Account;
+  /** True once the connection is closed or closing: a long response can stop early. */
+  readonly closed: boolean;
   capabilities(): string;
-  write(data: string | Buffer): Promise<void>;
-  untagged(line: string | Buffer): Promise<void>;
+  /** With back-pressure: resolves once the socket took it (pieces go out in order, unjoined). */
+  write(data: string | Buffer | readonly Buffer[]): Promise<void>;
+  untagged(line: string | Buffer | readonly Buffer[]): Promise<void>;
   /** A raw line (AUTHENTICATE responses); null when the client went away or overflowed it. */
   readLine(maxBytes: number): Promise<string | null>;
   startTls(): Promise<void>;

@@ -1,12 +1,16 @@
 // FETCH and UID FETCH (RFC 3501 6.4.5). Reading a body section without .PEEK sets \Seen, for all the
 // messages at once before any response, so each response can carry the new flags.
+// One message at a time: its content is read, its response written as pieces (the body is never copied
+// into a reply Buffer) with the session's back-pressure, and only then is the next message read. So a
+// client that does not read holds one message and net/'s OUTPUT_BUFFER_MAX_BYTES of output, however many it
+// asked for.
 import { bodyStructure } from '../mime/body-structure.ts';
 import { envelope } from '../mime/envelope.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { sectionBytes } from '../mime/section.ts';
 import { formatDateTime } from '../protocol/date-time.ts';
 import { sectionLabel, type FetchItem } from '../protocol/fetch-items.ts';
-import { NIL, join, literal, text, type Wire } from '../protocol/response.ts';
+import { NIL, join, literalParts, text, type Wire } from '../protocol/response.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapContext } from './context.ts';
 import type { StoredMail } from '../../store/types.ts';
@@ -14,38 +18,41 @@ import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
 const NEEDS_CONTENT = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'SECTION']);
 
+const SPACE = text(' ');
+
 const setsSeen = (item: FetchItem) => item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || (item.kind === 'SECTION' && !item.peek);
 
 function slice(bytes: Buffer, partial: { start: number; length: number } | undefined): Buffer {
   return partial ? bytes.subarray(Math.min(partial.start, bytes.length), Math.min(partial.start + partial.length, bytes.length)) : bytes;
 }
 
-function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, message: { buf: Buffer; root: MimePart } | null): Wire {
+/** One FETCH data item as pieces to send one after the other. */
+function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, message: { buf: Buffer; root: MimePart } | null): Wire[] {
   const m = message!;
   switch (it.kind) {
     case 'UID':
-      return text(`UID ${uid}`);
+      return [text(`UID ${uid}`)];
     case 'FLAGS':
-      return text(`FLAGS (${selected.flagsOf(uid).join(' ')})`);
+      return [text(`FLAGS (${selected.flagsOf(uid).join(' ')})`)];
     case 'INTERNALDATE':
-      return text(`INTERNALDATE "${formatDateTime(mail.internalDate)}"`);
+      return [text(`INTERNALDATE "${formatDateTime(mail.internalDate)}"`)];
     case 'RFC822.SIZE':
-      return text(`RFC822.SIZE ${mail.size}`);
+      return [text(`RFC822.SIZE ${mail.size}`)];
     case 'ENVELOPE':
-      return join([text('ENVELOPE'), envelope(m.root.fields)]);
+      return [join([text('ENVELOPE'), envelope(m.root.fields)])];
     case 'BODYSTRUCTURE':
-      return join([text('BODYSTRUCTURE'), bodyStructure(m.buf, m.root, true)]);
+      return [join([text('BODYSTRUCTURE'), bodyStructure(m.buf, m.root, true)])];
     case 'BODY':
-      return join([text('BODY'), bodyStructure(m.buf, m.root, false)]);
+      return [join([text('BODY'), bodyStructure(m.buf, m.root, false)])];
     case 'RFC822':
-      return join([text('RFC822'), literal(m.buf)]);
+      return [text('RFC822 '), ...literalParts(m.buf)];
     case 'RFC822.HEADER':
-      return join([text('RFC822.HEADER'), literal(m.buf.subarray(m.root.start, m.root.bodyStart))]);
+      return [text('RFC822.HEADER '), ...literalParts(m.buf.subarray(m.root.start, m.root.bodyStart))];
     case 'RFC822.TEXT':
-      return join([text('RFC822.TEXT'), literal(m.buf.subarray(m.root.bodyStart, m.root.end))]);
+      return [text('RFC822.TEXT '), ...literalParts(m.buf.subarray(m.root.bodyStart, m.root.end))];
     case 'SECTION': {
       const bytes = sectionBytes(m.buf, m.root, it.section);
-      return join([text(sectionLabel(it)), bytes === null ? NIL : literal(slice(bytes, it.partial))]);
+      return [text(`${sectionLabel(it)} `), ...(bytes === null ? [NIL] : literalParts(slice(bytes, it.partial)))];
     }
   }
 }
@@ -69,6 +76,8 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
     const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
     let missing = false;
     for (const uid of uids) {
+      // The client went away (or stopped reading and was closed): the rest would go nowhere.
+      if (session.closed) break;
       const mail = selected.get(uid);
       if (!mail || selected.isExpunged(uid)) {
         missing = true;
@@ -84,8 +93,10 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
         message = { buf, root: parseMessage(buf) };
       }
       const wanted = marked.has(uid) ? withFlags : items;
-      const data = join(wanted.map((it) => item(it, uid, mail, selected, message)));
-      await session.untagged(Buffer.concat([text(`${selected.seqOf(uid)} FETCH (`), data, text(')')]));
+      const parts: Wire[] = [text(`${selected.seqOf(uid)} FETCH (`)];
+      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, message)));
+      parts.push(text(')'));
+      await session.untagged(parts);
     }
     // RFC 5530: some of the messages were expunged by another session and can no longer be read.
     return missing ? { code: 'EXPUNGEISSUED', text: 'Some messages were expunged meanwhile' } : { text: 'FETCH completed' };

@@ -21,6 +21,11 @@ export function literal(value: string | Buffer): Wire {
   return Buffer.concat([Buffer.from(`{${b.length}}\r\n`), b]);
 }
 
+/** A literal as its header and its bytes, unjoined: a message body is sent without being copied. */
+export function literalParts(value: Buffer): [Wire, Wire] {
+  return [Buffer.from(`{${value.length}}\r\n`), value];
+}
+
 /** A string as a quoted string when it can be one, else as a literal. */
 export function string(value: string | Buffer): Wire {
   const s = Buffer.isBuffer(value) ? value.toString('latin1') : value;
