@@ -10,6 +10,7 @@ import type { Account } from '../store/types.ts';
 import type { EventBus, Protocol } from '../telemetry/events.ts';
 import { checkCredentials } from './credentials.ts';
 import { failedLogin } from './failed-login.ts';
+import { FailureDelays } from './failure-delays.ts';
 
 export interface AuthenticatorDeps {
   config: Config;
@@ -22,7 +23,21 @@ export interface AuthenticatorDeps {
 export type LoginResult = { ok: true; account: Account } | { ok: false; banned: boolean };
 
 export class Authenticator {
-  constructor(private readonly deps: AuthenticatorDeps) {}
+  private readonly delays: FailureDelays;
+
+  constructor(private readonly deps: AuthenticatorDeps) {
+    const { config } = deps;
+    this.delays = new FailureDelays({
+      baseMs: config['auth.failure_delay_ms'],
+      maxMs: Math.max(config['auth.failure_delay_ms'], config['auth.failure_delay_max_ms']),
+      windowMs: config['auth.ban_window_seconds'] * 1000,
+    });
+  }
+
+  /** Failed logins one session may make before it is closed (every protocol). */
+  get maxFailuresPerSession(): number {
+    return this.deps.config['auth.max_failures_per_session'];
+  }
 
   /** Whether a client address is refused now (at connect, and again after each failed login). */
   isBanned(remoteAddress: string): boolean {
@@ -36,6 +51,6 @@ export class Authenticator {
   async login(protocol: Protocol, remoteAddress: string, user: string, password: string): Promise<LoginResult> {
     const account = await checkCredentials(this.deps.store, user, password);
     if (account) return { ok: true, account };
-    return { ok: false, banned: await failedLogin(this.deps, protocol, remoteAddress) };
+    return { ok: false, banned: await failedLogin({ ...this.deps, delays: this.delays }, protocol, remoteAddress) };
   }
 }

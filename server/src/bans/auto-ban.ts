@@ -38,11 +38,16 @@ export class AutoBan {
   ) {}
 
   start(): void {
-    if (this.settings.failures > 0) this.events.on('auth.failed', this.onFailure);
+    if (this.settings.failures > 0) {
+      this.events.on('auth.failed', this.onFailure);
+      // Probing for addresses is an attack like guessing passwords: it counts the same.
+      this.events.on('smtp.harvesting', this.onFailure);
+    }
   }
 
   stop(): void {
     this.events.off('auth.failed', this.onFailure);
+    this.events.off('smtp.harvesting', this.onFailure);
     this.failures.clear();
   }
 
@@ -65,7 +70,7 @@ export class AutoBan {
     return true;
   }
 
-  private readonly onFailure = ({ remoteAddress }: MailroomEvents['auth.failed'][0]): void => {
+  private readonly onFailure = ({ remoteAddress }: MailroomEvents['auth.failed' | 'smtp.harvesting'][0]): void => {
     this.record(remoteAddress);
   };
 }

@@ -27,6 +27,7 @@ export class BanList {
   /** Bumped by every change made here, so a refresh that read the store before it is not applied. */
   private version = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly banListeners = new Set<(address: string) => void>();
 
   constructor(
     private readonly store: BanStore,
@@ -50,6 +51,14 @@ export class BanList {
     this.listeners.add(listener);
   }
 
+  /**
+   * Called with each address that becomes banned, here or (seen at the next refresh) from another
+   * process; the service closes the address's open sessions. Not for loopback unless it is enforced.
+   */
+  onBanned(listener: (address: string) => void): void {
+    this.banListeners.add(listener);
+  }
+
   isBanned(ip: string, now = Date.now()): boolean {
     if (this.bans.size === 0) return false; // asked for every connection; usually nobody is banned
     const address = canonicalIp(ip);
@@ -69,6 +78,7 @@ export class BanList {
     // In memory first: the session whose failure caused the ban checks it right after.
     this.version++;
     this.bans.set(address, ban);
+    this.banned(address);
     await this.store.addBan(ban);
     this.changed();
     return ban;
@@ -95,8 +105,15 @@ export class BanList {
     const bans = await this.store.listBans(now);
     if (before !== this.version) return; // a change made meanwhile wins; the next refresh catches up
     const changed = bans.length !== this.bans.size || bans.some((b) => this.bans.get(b.address)?.expiresAt !== b.expiresAt);
+    const added = bans.filter((b) => !this.bans.has(b.address)).map((b) => b.address);
     this.bans = new Map(bans.map((b) => [b.address, b]));
+    for (const address of added) this.banned(address);
     if (changed) this.changed();
+  }
+
+  private banned(address: string): void {
+    if (!this.isBanned(address)) return; // loopback while auth.ban_loopback is off
+    for (const listener of this.banListeners) listener(address);
   }
 
   private changed(): void {

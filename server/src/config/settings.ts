@@ -79,6 +79,7 @@ export const SETTINGS = {
   'tls.cert_file': setting(k.optionalText, undefined, 'PEM certificate for STARTTLS, leaf first then intermediates. Checked against tls.key_file at start-up. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.'),
   'tls.key_file': setting(k.optionalText, undefined, 'PEM private key for tls.cert_file (RSA or EC); set both or neither.'),
   'smtp.max_message_size_bytes': setting(k.positiveInt, 26_214_400, 'Largest message accepted, advertised with SIZE. MAIL FROM with a larger SIZE= gets 552 5.3.4 at once; a larger message without SIZE= gets 552 5.3.4 after DATA and is not kept.'),
+  'smtp.max_unknown_recipients': setting(k.positiveInt, 20, 'RCPT TO for unknown local users one SMTP session may make; the next gets 421 4.7.0 and the connection is closed, and the address counts one failure toward auth.ban_failures (address harvesting).'),
   'smtp.max_recipients': setting(k.positiveInt, 100, 'Recipients per message (after removing duplicates); each one beyond gets 452 4.5.3 and the client may send it in another transaction.'),
   'smtp.greeting_delay_ms': setting(k.nonNegativeInt, 100, 'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.'),
   'smtp.reverse_dns': setting(k.bool, false, 'Look up the client\'s PTR name for the Received header.'),
@@ -97,7 +98,9 @@ export const SETTINGS = {
   'auth.ban_window_seconds': setting(k.positiveInt, 600, 'The period over which failed logins are counted for auth.ban_failures.'),
   'auth.ban_duration_seconds': setting(k.positiveInt, 3600, 'How long an automatic ban lasts (and a ban added by hand without its own duration).'),
   'auth.ban_loopback': setting(k.bool, false, 'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.'),
-  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed IMAP or POP3 login (and SMTP AUTH) is answered only after this delay, which slows down password guessing on one connection.'),
+  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay, doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many.'),
+  'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
+  'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
   'limits.max_sessions_per_ip': setting(k.positiveInt, 50, 'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.'),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(

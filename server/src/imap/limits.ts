@@ -15,8 +15,6 @@ export const AUTH_LINE_MAX_BYTES = 8192;
 export const INPUT_BUFFER_MAX_BYTES = 256 * 1024;
 /** How often the counters of every mailbox some session idles on are read (one query for all). */
 export const IDLE_POLL_INTERVAL_MS = 250;
-/** Failed logins in one session before it is closed. */
-export const MAX_AUTH_FAILURES = 3;
 /** Consecutive commands answered BAD before the session is closed. */
 export const MAX_BAD_COMMANDS = 20;
 /** Concurrent IMAP connections; more are refused. */

@@ -127,7 +127,7 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('imap', this.id, this.remoteAddress);
+    this.deps.sessions.add('imap', this.id, this.remoteAddress, () => this.close('* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n'));
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
       await this.write(`* OK [CAPABILITY ${this.capabilities()}] Mailroom IMAP4rev1 server ready\r\n`);

@@ -8,8 +8,6 @@ export const COMMAND_LINE_MAX_BYTES = 255;
 export const SASL_LINE_MAX_BYTES = 8192;
 /** Input buffered ahead of the command being handled (pipelining) before the socket is paused. */
 export const INPUT_BUFFER_MAX_BYTES = 64 * 1024;
-/** Failed logins in one session before it is closed. */
-export const MAX_AUTH_FAILURES = 3;
 /** Unknown, malformed or out-of-state commands in one session before it is closed. */
 export const MAX_BAD_COMMANDS = 10;
 /** Concurrent POP3 connections; more are refused. */

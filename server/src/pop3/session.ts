@@ -95,7 +95,7 @@ export class Pop3Session implements ListenerSession, Pop3Context {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('pop3', this.id, this.remoteAddress);
+    this.deps.sessions.add('pop3', this.id, this.remoteAddress, () => this.close('-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n'));
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
       await this.send('+OK Mailroom POP3 server ready\r\n');

@@ -82,6 +82,14 @@ export class Service {
     this.selfTest.addCheck(banWarnings(this.store, config['auth.ban_loopback']));
     // A ban added or lifted shows in the warnings now, not at the next interval.
     this.bans.onChange(() => this.selfTest.runSoon());
+    // A ban ends the address's open sessions too: a session opened before it must not keep guessing.
+    this.bans.onBanned((address) => {
+      const count = this.sessions.closeFrom(address);
+      if (count > 0) {
+        this.log.info({ remote: address, sessions: count }, 'closed the open sessions of a banned address');
+        this.events.emit('sessions.closed_by_ban', { count });
+      }
+    });
     this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging));
     logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);

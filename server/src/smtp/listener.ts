@@ -48,6 +48,18 @@ interface Transaction {
 
 type Address = { address: string; args: unknown };
 
+/** What one session has tried that counts against it, across transactions. */
+interface Strikes {
+  authFailures: number;
+  unknownRecipients: number;
+}
+
+/** smtp-server's open connection as a ban reaches it: send(421) answers and closes it. */
+interface OpenConnection {
+  session: SMTPServerSession;
+  send(code: number, text: string): void;
+}
+
 /** Client addresses whose trusted_networks answer is remembered; the map starts over when full. */
 const TRUSTED_CACHE_SIZE = 4096;
 
@@ -56,6 +68,7 @@ export class SmtpListener {
   private readonly trusted: Cidr[];
   private readonly trustedCache = new Map<string, boolean>();
   private readonly transactions = new WeakMap<SMTPServerSession, Transaction>();
+  private readonly strikes = new WeakMap<SMTPServerSession, Strikes>();
   private readonly log: Logger;
 
   constructor(
@@ -147,9 +160,20 @@ export class SmtpListener {
     if (this.deps.sessions.countFrom(session.remoteAddress) >= this.deps.config['limits.max_sessions_per_ip']) {
       return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
     }
-    this.deps.sessions.add(this.kind, session.id, session.remoteAddress);
+    this.deps.sessions.add(this.kind, session.id, session.remoteAddress, () => this.closeBanned(session));
+    this.strikes.set(session, { authFailures: 0, unknownRecipients: 0 });
     this.log.debug({ session: session.id, remote: session.remoteAddress }, 'connected');
     cb();
+  }
+
+  /** The address was banned while this session was open: it ends now, whatever it was doing. */
+  private closeBanned(session: SMTPServerSession): void {
+    const connections = (this.server as unknown as { connections: Set<OpenConnection> }).connections;
+    for (const connection of connections) {
+      if (connection.session !== session) continue;
+      this.log.info({ session: session.id, remote: session.remoteAddress }, 'closed: the address was banned');
+      connection.send(421, '4.7.1 Access from your address is blocked for a while');
+    }
   }
 
   private onClose(session: SMTPServerSession): void {
@@ -160,12 +184,22 @@ export class SmtpListener {
     if (authNeedsTls(session)) {
       throw this.reject(session, 'auth_required', 538, '5.7.11 Encryption required for requested authentication mechanism: use STARTTLS first');
     }
+    // RFC 4616: acting for another user (a proxy login) is not offered, as on IMAP and POP3. smtp-server
+    // uses the authzid as the user when the authcid is empty, which then names the same user.
+    if (auth.method === 'PLAIN' && auth.authzid && auth.authcid && auth.authzid.toLowerCase() !== auth.authcid.toLowerCase()) {
+      throw new SmtpReply(535, '5.7.8 Authorization identity must be empty or the authentication identity');
+    }
     const result = await this.deps.auth.login(this.kind, session.remoteAddress, auth.username ?? '', typeof auth.password === 'string' ? auth.password : '');
     if (result.ok) {
       this.log.info({ session: session.id, user: result.account.address }, 'authenticated');
       return result.account.address;
     }
-    this.log.info({ session: session.id, remote: session.remoteAddress }, 'authentication failed');
+    const strikes = this.strikes.get(session);
+    const failures = strikes ? ++strikes.authFailures : 1;
+    this.log.info({ session: session.id, remote: session.remoteAddress, failures }, 'authentication failed');
+    // 421 makes smtp-server close the connection after the reply, as IMAP and POP3 do after their last try.
+    if (result.banned) throw this.reject(session, 'auth_failures', 421, '4.7.1 Too many failed logins from your address');
+    if (failures >= this.deps.auth.maxFailuresPerSession) throw this.reject(session, 'auth_failures', 421, '4.7.0 Too many failed logins; closing');
     throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
   }
 
@@ -200,10 +234,26 @@ export class SmtpListener {
       tx.log.error({ err: (err as Error).message }, 'recipient lookup failed');
       throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure looking up the recipient, try again later');
     }
-    if (!decision.ok) throw this.reject(session, decision.reason, decision.code, decision.message);
+    if (!decision.ok) {
+      if (decision.reason === 'unknown_user') this.countUnknownRecipient(session);
+      throw this.reject(session, decision.reason, decision.code, decision.message);
+    }
     if (!tx.recipients.some((r) => r.address.toLowerCase() === decision.recipient.address.toLowerCase())) {
       tx.recipients.push(decision.recipient);
     }
+  }
+
+  /**
+   * Address harvesting: RCPT after RCPT to see which users exist. Past smtp.max_unknown_recipients in one
+   * session the client hears 421 and is disconnected, and its address counts one failure toward a ban.
+   */
+  private countUnknownRecipient(session: SMTPServerSession): void {
+    const strikes = this.strikes.get(session);
+    if (!strikes) return;
+    strikes.unknownRecipients++;
+    if (strikes.unknownRecipients <= this.deps.config['smtp.max_unknown_recipients']) return;
+    this.deps.events.emit('smtp.harvesting', { protocol: this.kind, remoteAddress: session.remoteAddress });
+    throw this.reject(session, 'too_many_unknown_recipients', 421, '4.7.0 Too many unknown recipients; closing');
   }
 
   private async decide(address: string, session: SMTPServerSession): Promise<RecipientDecision> {

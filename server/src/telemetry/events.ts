@@ -3,13 +3,20 @@
 import { EventEmitter } from 'node:events';
 import type { Destination, MessageSource } from '../store/types.ts';
 
-export type Protocol = 'smtp' | 'submission' | 'pop3' | 'imap';
-export type RejectionReason =
-  | 'unknown_user' | 'relay_denied' | 'bad_address' | 'too_big' | 'too_many_recipients' | 'auth_required'
-  | 'sender_denied' | 'temporary' | 'early_talker' | 'mail_loop' | 'bad_parameter' | 'virus' | 'spam' | 'scanner_unavailable';
-export type Scanner = 'clamd' | 'spamd';
+// Label sets are declared once, here, as lists: the types derive from them and the metric catalogue
+// (metrics.ts) initialises every label value from the same lists, so a new value cannot be half-added.
+export const PROTOCOLS = ['smtp', 'submission', 'pop3', 'imap'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+export const REJECTION_REASONS = [
+  'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
+  'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable', 'too_many_unknown_recipients', 'auth_failures',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+export const SCANNERS = ['clamd', 'spamd'] as const;
+export type Scanner = (typeof SCANNERS)[number];
 export type VirusAction = 'reject' | 'delete' | 'quarantine';
-export type SpamDetectionAction = 'tag' | 'junk' | 'reject' | 'delete';
+export const SPAM_ACTIONS = ['tag', 'junk', 'reject', 'delete'] as const;
+export type SpamDetectionAction = (typeof SPAM_ACTIONS)[number];
 
 export interface MailroomEvents {
   'message.accepted': [{ id: string; source: MessageSource; size: number; recipients: number }];
@@ -19,6 +26,10 @@ export interface MailroomEvents {
   'session.not_reading': [{ protocol: Protocol; id: string }];
   'smtp.rejected': [{ protocol: Protocol; reason: RejectionReason }];
   'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
+  /** Probing for addresses (RCPT to too many unknown users in one session): auto-ban counts it like a failed login. */
+  'smtp.harvesting': [{ protocol: Protocol; remoteAddress: string }];
+  /** Open sessions closed because their address was just banned. */
+  'sessions.closed_by_ban': [{ count: number }];
   /** A virus was found; emitted once per message whatever was then done with it. */
   'scan.virus': [{ action: VirusAction }];
   /** Spam was found (score from scan.spam_score); once per message, with what was done with it. */

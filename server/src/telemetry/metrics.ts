@@ -5,24 +5,19 @@
 // Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Protocol, RejectionReason, Scanner, SpamDetectionAction } from './events.ts';
+import { PROTOCOLS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS, type Protocol } from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
 
 export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['smtp', 'submission', 'api', 'pop3_fetch'];
-export const SPAM_ACTIONS: readonly SpamDetectionAction[] = ['tag', 'junk', 'reject', 'delete'];
-export const SCANNERS: readonly Scanner[] = ['clamd', 'spamd'];
-export const PROTOCOL_LABELS: readonly Protocol[] = ['smtp', 'submission', 'pop3', 'imap'];
+export { REJECTION_REASONS, SCANNERS, SPAM_ACTIONS } from './events.ts';
+export const PROTOCOL_LABELS: readonly Protocol[] = PROTOCOLS;
 /** Protocols that close a session whose client stops reading (SMTP has no write timeout: smtp-server writes). */
 export const NOT_READING_PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 export const QUEUE_STATES: readonly QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 export const DESTINATIONS: readonly Destination[] = ['local', 'remote'];
 export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
-export const REJECTION_REASONS: readonly RejectionReason[] = [
-  'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
-  'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable',
-];
 
 /** What the scrape-time gauges read. */
 export interface MetricSources {
@@ -262,7 +257,12 @@ export function createMetrics(sources: MetricSources) {
     for (const result of DELIVERY_RESULTS) deliveries.inc({ destination, result }, 0);
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
+  const sessionsClosedByBan = new Counter({
+    name: 'mailroom_sessions_closed_by_ban_total',
+    help: 'Open client sessions closed because their address was banned while they were connected (all protocols).',
+    registers: r,
+  });
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, deliveries, deliveryDuration, smtpRejections, authFailures };
 }

@@ -19,9 +19,10 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(port: number): Promise<RawClient> {
+  /** localAddress: another loopback address (127.0.0.2 ...) to stand for another client. */
+  static connect(port: number, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1');
+      const socket = net.connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
       socket.once('connect', () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });

@@ -1,6 +1,5 @@
 // The end of LOGIN and AUTHENTICATE: check the password and enter the authenticated state.
 import { no } from '../errors.ts';
-import { MAX_AUTH_FAILURES } from '../limits.ts';
 import type { Completion, ImapContext } from './context.ts';
 
 export async function logIn(session: ImapContext, tag: string, user: string, password: string): Promise<Completion> {
@@ -9,7 +8,7 @@ export async function logIn(session: ImapContext, tag: string, user: string, pas
     session.authFailures++;
     session.log.info({ remote: session.remoteAddress }, 'authentication failed');
     const { banned } = result;
-    if (banned || session.authFailures >= MAX_AUTH_FAILURES) {
+    if (banned || session.authFailures >= session.auth.maxFailuresPerSession) {
       await session.write(`${tag} NO [AUTHENTICATIONFAILED] Authentication failed\r\n`);
       session.close(banned ? '* BYE Too many failed logins from your address\r\n' : '* BYE Too many failed logins\r\n');
       return 'done';

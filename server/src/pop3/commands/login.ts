@@ -1,5 +1,4 @@
 // The end of USER/PASS and of AUTH PLAIN: check the password, lock the maildrop, open it.
-import { MAX_AUTH_FAILURES } from '../limits.ts';
 import { Maildrop } from '../maildrop.ts';
 import { Pop3Error } from '../reply.ts';
 import type { Pop3Context } from './context.ts';
@@ -10,7 +9,7 @@ export async function logIn(session: Pop3Context, user: string, password: string
   if (!result.ok) {
     session.authFailures++;
     session.log.info({ remote: session.remoteAddress }, 'authentication failed');
-    if (result.banned || session.authFailures >= MAX_AUTH_FAILURES) {
+    if (result.banned || session.authFailures >= session.auth.maxFailuresPerSession) {
       session.close('-ERR [AUTH] Authentication failed; too many attempts\r\n');
       return;
     }
