@@ -94,6 +94,7 @@ export const SETTINGS = {
   'auth.ban_loopback': setting(k.bool, false, 'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.'),
   'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed IMAP or POP3 login (and SMTP AUTH) is answered only after this delay, which slows down password guessing on one connection.'),
   'limits.max_sessions_per_ip': setting(k.positiveInt, 50, 'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.'),
+  'limits.event_loop_delay_warning_ms': setting(k.nonNegativeInt, 250, 'A warning is logged (category application, at most once a minute) when the event loop was blocked longer than this: every client and /healthz waited that long. mailroom_event_loop_delay_seconds has every second\'s worst delay. 0 turns the warning off.'),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(
     k.list.refine((v) => v.every((c) => ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'].includes(c)), 'expected categories among smtp, submission, pop3, imap, tcpip, delivery, application, debug'),
