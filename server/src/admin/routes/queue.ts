@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
-import { parsedView } from '../message-view.ts';
+import { parsedViewInWorker } from '../message-view-thread.ts';
 import { parseQuery } from '../query.ts';
 import { queueFilterSchema, queueListSchema } from './queue-filter.ts';
 import { z } from 'zod';
@@ -81,7 +81,7 @@ export function queueRoutes(deps: AdminDeps): Router {
     const raw = await queue.content(loadId(ctx.params));
     if (!raw) throw notFound('queued message');
     if (format === 'parsed') {
-      ctx.body = await parsedView(raw);
+      ctx.body = await parsedViewInWorker(raw);
     } else {
       ctx.type = 'message/rfc822';
       ctx.set('Content-Disposition', 'inline');
