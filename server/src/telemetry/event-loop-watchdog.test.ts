@@ -8,7 +8,7 @@ function watchdog(warningMs: number) {
   const dog = new EventLoopWatchdog({
     observe: (s) => observed.push(s),
     warningMs,
-    log: { warn: (fields: unknown) => warnings.push(fields as Record<string, unknown>) },
+    log: { warn: (...args: unknown[]) => void warnings.push(args[0] as Record<string, unknown>) },
     now: () => now,
   });
   return { dog, observed, warnings, advance: (ms: number) => (now += ms) };
