@@ -10,7 +10,7 @@ import sanitizeHtml from 'sanitize-html';
 /** MIME parts at any depth; a message with more is not parsed (real mail has a handful, a digest dozens). */
 export const MAX_MIME_PARTS = 500;
 /** HTML beyond this many characters is not sanitised or shown. */
-export const MAX_HTML_CHARS = 256 * 1024;
+export const MAX_HTML_CHARS = 128 * 1024;
 
 export interface ParsedView {
   headers: Array<{ name: string; value: string }>;
