@@ -48,7 +48,7 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     get: { summary: 'One queued message with its recipients.', role: 'viewer' },
     delete: { summary: 'Remove a message from the queue.', role: 'operator', ok: 204 },
   },
-  '/api/v1/queue/{id}/content': { get: { summary: 'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML and attachments.', role: 'viewer', produces: 'message/rfc822' } },
+  '/api/v1/queue/{id}/content': { get: { summary: 'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.', role: 'viewer', produces: 'message/rfc822' } },
   '/api/v1/queue/{id}/send-now': { post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free).', role: 'operator' } },
   '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator' } },
   '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator' } },

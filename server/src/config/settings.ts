@@ -102,6 +102,7 @@ export const SETTINGS = {
   'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
   'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
   'limits.max_sessions_per_ip': setting(k.positiveInt, 50, 'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.'),
+  'limits.event_loop_delay_warning_ms': setting(k.nonNegativeInt, 250, 'A warning is logged (category application, at most once a minute) when the event loop was blocked longer than this: every client and /healthz waited that long. mailroom_event_loop_delay_seconds has every second\'s worst delay. 0 turns the warning off.'),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(
     k.list.refine((v) => v.every((c) => ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'].includes(c)), 'expected categories among smtp, submission, pop3, imap, tcpip, delivery, application, debug'),

@@ -19,3 +19,9 @@ export const IDLE_POLL_INTERVAL_MS = 250;
 export const MAX_BAD_COMMANDS = 20;
 /** Concurrent IMAP connections; more are refused. */
 export const MAX_CONNECTIONS = 1000;
+/**
+ * Distinct keywords in one mailbox, as the session that stores them knows the mailbox: a STORE that
+ * would go beyond gets NO [LIMIT]. Bounds the FLAGS response; per message the store caps at
+ * MAX_KEYWORDS_PER_MESSAGE.
+ */
+export const MAX_KEYWORDS_PER_MAILBOX = 1000;

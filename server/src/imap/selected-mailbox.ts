@@ -105,6 +105,13 @@ export class SelectedMailbox {
     return (this.mail.get(uid)?.flags ?? []).some((f) => f.toLowerCase() === flag.toLowerCase());
   }
 
+  /** How many distinct keywords the mailbox would have, as this session knows it, with these flags added. */
+  keywordsWith(flags: readonly string[]): number {
+    const added = new Set<string>();
+    for (const f of flags) if (!f.startsWith('\\') && !this.keywords.has(f)) added.add(f);
+    return this.keywords.size + added.size;
+  }
+
   /** All UIDs in sequence order, the not yet announced expunged ones included. */
   all(): readonly number[] {
     return this.uids;

@@ -17,6 +17,7 @@ import { loadTls, type TlsMaterial } from '../net/tls-material.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
+import { EventLoopWatchdog } from '../telemetry/event-loop-watchdog.ts';
 import { categorySwitches, liveLog, logger } from '../telemetry/log.ts';
 import { debugCategoryWarnings, lokiWarnings } from '../selftest/checks-logging.ts';
 import { scannerWarnings } from '../selftest/checks-scan.ts';
@@ -53,6 +54,7 @@ export class Service {
   private admin: http.Server | null = null;
   private adminAddress: AddressInfo | null = null;
   private readonly log = logger('application');
+  private readonly watchdog: EventLoopWatchdog;
 
   constructor(
     readonly config: Config,
@@ -93,6 +95,11 @@ export class Service {
     this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging));
     logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);
+    this.watchdog = new EventLoopWatchdog({
+      observe: (seconds) => this.metrics.eventLoopDelay.observe(seconds),
+      warningMs: config['limits.event_loop_delay_warning_ms'],
+      log: this.log,
+    });
   }
 
   get server(): MailServer {
@@ -108,6 +115,7 @@ export class Service {
     const tls = await loadTls(this.config);
     this.tls = tls;
     const { config, store, intake, events, sessions, scheduler, scan, bans, auth } = this;
+    this.watchdog.start();
     await bans.start();
     this.autoBan.start();
     this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, auth });
@@ -127,6 +135,7 @@ export class Service {
   }
 
   async stop(): Promise<void> {
+    this.watchdog.stop();
     this.selfTest.stop();
     await this.mailServer?.stop();
     this.autoBan.stop();

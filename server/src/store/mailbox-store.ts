@@ -9,7 +9,13 @@ export const MAILBOX_DELIMITER = '/';
 /** Flags the server gives meaning to (RFC 3501 2.3.2); \Recent is per session and never stored. */
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'] as const;
 
-export type MailboxErrorCode = 'exists' | 'not_found' | 'has_children' | 'invalid';
+/**
+ * Keywords one message may carry; a change beyond it is refused ('limit', IMAP NO [LIMIT]). Clients tag
+ * with a handful; the cap keeps every per-message flag operation and FETCH FLAGS answer small.
+ */
+export const MAX_KEYWORDS_PER_MESSAGE = 128;
+
+export type MailboxErrorCode = 'exists' | 'not_found' | 'has_children' | 'invalid' | 'limit';
 
 export class MailboxError extends Error {
   constructor(
@@ -82,7 +88,10 @@ export interface MailboxStore {
   listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]>;
   readMail(id: number): Promise<Buffer | null>;
   appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
-  /** Changes flags of the given UIDs (missing ones are skipped); returns the mail whose flags changed. */
+  /**
+   * Changes flags of the given UIDs (missing ones are skipped); returns the mail whose flags changed.
+   * Throws MailboxError 'limit', changing nothing, when a message would exceed MAX_KEYWORDS_PER_MESSAGE.
+   */
   setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]>;
   copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
   /** Copy and expunge in one transaction: the mail is never in both mailboxes or in neither. */

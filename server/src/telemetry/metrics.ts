@@ -243,6 +243,12 @@ export function createMetrics(sources: MetricSources) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: r,
   });
+  const eventLoopDelay = new Histogram({
+    name: 'mailroom_event_loop_delay_seconds',
+    help: 'The longest event-loop delay in each one-second window: how long every client (and /healthz) waited because the main thread was busy. Windows above limits.event_loop_delay_warning_ms are also logged.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: r,
+  });
 
   // Every known label set exists at 0 from the start, so rate() and absent() behave from the first scrape.
   for (const source of MESSAGE_SOURCES) messagesProcessed.inc({ source }, 0);
@@ -264,5 +270,5 @@ export function createMetrics(sources: MetricSources) {
   });
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, deliveries, deliveryDuration, smtpRejections, authFailures };
 }

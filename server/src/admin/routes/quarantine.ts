@@ -8,7 +8,7 @@ import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
-import { parsedView } from '../message-view.ts';
+import { parsedViewInWorker } from '../message-view-thread.ts';
 import { parseQuery } from '../query.ts';
 import { sendRawMessage } from '../raw-message.ts';
 
@@ -61,7 +61,7 @@ export function quarantineRoutes(deps: AdminDeps): Router {
     const raw = await store.readQuarantinedContent(loadId(ctx.params));
     if (!raw) throw notFound('quarantined message');
     if (format === 'parsed') {
-      ctx.body = await parsedView(raw);
+      ctx.body = await parsedViewInWorker(raw);
     } else {
       // attachment, not inline: a browser should never render or open an infected message by itself.
       sendRawMessage(ctx, raw, 'attachment');

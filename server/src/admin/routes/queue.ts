@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
-import { parsedView } from '../message-view.ts';
+import { parsedViewInWorker } from '../message-view-thread.ts';
 import { parseQuery } from '../query.ts';
 import { sendRawMessage } from '../raw-message.ts';
 import { queueFilterSchema, queueListSchema } from './queue-filter.ts';
@@ -82,7 +82,7 @@ export function queueRoutes(deps: AdminDeps): Router {
     const raw = await queue.content(loadId(ctx.params));
     if (!raw) throw notFound('queued message');
     if (format === 'parsed') {
-      ctx.body = await parsedView(raw);
+      ctx.body = await parsedViewInWorker(raw);
     } else {
       sendRawMessage(ctx, raw, 'inline');
     }

@@ -5,7 +5,7 @@ import { ImapError, bad, no } from '../errors.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapContext } from './context.ts';
 
-const CODES: Record<MailboxError['code'], string> = { exists: 'ALREADYEXISTS', not_found: 'NONEXISTENT', has_children: 'CANNOT', invalid: 'CANNOT' };
+const CODES: Record<MailboxError['code'], string> = { exists: 'ALREADYEXISTS', not_found: 'NONEXISTENT', has_children: 'CANNOT', invalid: 'CANNOT', limit: 'LIMIT' };
 
 /** Runs a store call, turning its MailboxError into NO with the RFC 5530 code. */
 export async function mailboxCall<T>(fn: () => Promise<T>): Promise<T> {

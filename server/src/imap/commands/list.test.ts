@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { patternMatcher } from './list.ts';
+import { patternMatcher } from '../list-pattern.ts';
 
 const NAMES = ['INBOX', 'INBOX/Sub', 'Archive', 'Archive/2024', 'Archive/2024/Q1', 'a.b', 'a+b'];
 const match = (reference: string, pattern: string) => NAMES.filter(patternMatcher(reference, pattern));

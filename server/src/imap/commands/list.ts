@@ -1,26 +1,33 @@
 // LIST and LSUB (RFC 3501 6.3.8, 6.3.9) with child attributes (RFC 3348) and special-use attributes
-// (RFC 6154). "*" matches across levels, "%" within one.
+// (RFC 6154). "*" matches across levels, "%" within one (list-pattern.ts).
 import { MAILBOX_DELIMITER } from '../../store/mailbox-store.ts';
 import type { MailboxInfo } from '../../store/types.ts';
+import { patternMatcher } from '../list-pattern.ts';
 import { encodeMailboxName } from '../mailbox-name.ts';
 import { astring, text } from '../protocol/response.ts';
 import { LOGGED_IN, type CommandOf, type Handler } from './types.ts';
 
 const DELIMITER = `"${MAILBOX_DELIMITER}"`;
 
-/** INBOX as the first level of a pattern matches case-insensitively, as the name itself does. */
-function canonicalPattern(pattern: string): string {
-  const first = pattern.split(MAILBOX_DELIMITER, 1)[0]!;
-  return first.toUpperCase() === 'INBOX' ? 'INBOX' + pattern.slice(first.length) : pattern;
+/** Every name that is the parent of another: "Archive" and "Archive/2024" for "Archive/2024/Q1". */
+function parentNames(names: readonly string[]): Set<string> {
+  const parents = new Set<string>();
+  for (const name of names) {
+    for (let i = name.indexOf(MAILBOX_DELIMITER); i > 0; i = name.indexOf(MAILBOX_DELIMITER, i + 1)) parents.add(name.slice(0, i));
+  }
+  return parents;
 }
 
-export function patternMatcher(reference: string, pattern: string): (name: string) => boolean {
-  const full = canonicalPattern(reference + pattern);
-  const source = [...full]
-    .map((ch) => (ch === '*' ? '.*' : ch === '%' ? `[^${MAILBOX_DELIMITER}]*` : ch.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')))
-    .join('');
-  const re = new RegExp(`^${source}$`, 'su');
-  return (name) => re.test(name);
+/** Names matched between two yields to the event loop, so an account with very many mailboxes never blocks it. */
+const MATCH_CHUNK = 256;
+
+async function matching(names: readonly string[], matches: (name: string) => boolean): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < names.length; i += MATCH_CHUNK) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const name of names.slice(i, i + MATCH_CHUNK)) if (matches(name)) out.push(name);
+  }
+  return out;
 }
 
 const byName = (a: string, b: string) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0);
@@ -36,15 +43,15 @@ export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
     }
     const boxes = await session.store.listMailboxes(session.user.id);
     const byBoxName = new Map<string, MailboxInfo>(boxes.map((b) => [b.name, b]));
-    const hasChildren = (name: string) => boxes.some((b) => b.name.startsWith(name + MAILBOX_DELIMITER));
+    const parents = parentNames(boxes.map((b) => b.name));
     const matches = patternMatcher(reference, pattern);
     const names = command.name === 'LIST' ? boxes.map((b) => b.name) : await session.store.listSubscriptions(session.user.id);
-    for (const name of names.filter(matches).sort(byName)) {
+    for (const name of (await matching(names, matches)).sort(byName)) {
       const box = byBoxName.get(name);
       const attributes: string[] = [];
       if (!box) attributes.push('\\Noselect');
       else {
-        attributes.push(hasChildren(name) ? '\\HasChildren' : '\\HasNoChildren');
+        attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
         if (box.specialUse) attributes.push(box.specialUse);
       }
       await session.untagged(Buffer.concat([text(`${command.name} (${attributes.join(' ')}) ${DELIMITER} `), astring(encodeMailboxName(name))]));

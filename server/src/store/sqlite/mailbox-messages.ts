@@ -2,6 +2,7 @@
 // counter: new mail moves mailboxes.uid_next, flag changes and removals move mailbox_state.modseq.
 import type { CopyResult, FlagOperation, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
 import type { StoredMail } from '../types.ts';
+import { applyFlags, checkKeywordLimit } from '../flag-changes.ts';
 import { bumpModseq } from './mailbox-folders.ts';
 import { stmt, type Db } from './open.ts';
 
@@ -63,15 +64,6 @@ export function append(db: Db, mailboxId: number, content: Buffer, flags: readon
   return { uid: box.uid_next, uidValidity: box.uid_validity };
 }
 
-function applyFlags(current: string[], op: FlagOperation, flags: readonly string[]): string[] {
-  const has = (list: readonly string[], f: string) => list.some((x) => x.toLowerCase() === f.toLowerCase());
-  if (op === 'replace') return flags.filter((f, i) => !has(flags.slice(0, i), f));
-  if (op === 'remove') return current.filter((f) => !has(flags, f));
-  const out = [...current];
-  for (const f of flags) if (!has(out, f)) out.push(f);
-  return out;
-}
-
 export function setFlags(db: Db, mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): StoredMail[] {
   const get = stmt(db, `${SELECT_MAIL} WHERE mailbox_id = ? AND uid = ?`);
   const update = stmt(db, 'UPDATE mail SET flags = ? WHERE id = ?');
@@ -81,6 +73,7 @@ export function setFlags(db: Db, mailboxId: number, uids: readonly number[], op:
     if (!row) continue;
     const mail = toMail(row);
     const next = applyFlags(mail.flags, op, flags);
+    checkKeywordLimit(mail.flags, next);
     if (next.join(' ') === row.flags) continue;
     update.run(next.join(' '), row.id);
     changed.push({ ...mail, flags: next });

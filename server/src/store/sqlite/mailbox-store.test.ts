@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MailboxError, type MailboxStore } from '../mailbox-store.ts';
+import { MAX_KEYWORDS_PER_MESSAGE, MailboxError, type MailboxStore } from '../mailbox-store.ts';
 import type { Store } from '../store.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { openSqlite } from './open.ts';
@@ -129,6 +129,18 @@ describe('SQLite mailbox store', () => {
     expect(after.modseq).toBeGreaterThan(before.modseq);
     expect(after.uidNext).toBe(before.uidNext);
     expect(await store.mailboxStatus(box.id)).toMatchObject({ messages: 2, unseen: 1, uidNext: 3 });
+  });
+
+  it('refuses a flag change that leaves any message with too many keywords, changing none', async () => {
+    const box = await inbox();
+    await store.appendMail(box.id, mail('a'), [], 1);
+    await store.appendMail(box.id, mail('b'), ['$Old'], 2);
+    const before = (await store.mailboxVersion(box.id))!;
+    const keywords = Array.from({ length: MAX_KEYWORDS_PER_MESSAGE }, (_, i) => `k${i}`);
+    await expect(store.setFlags(box.id, [1, 2], 'add', keywords)).rejects.toMatchObject({ code: 'limit' });
+    expect((await store.listMail(box.id)).map((m) => m.flags)).toEqual([[], ['$Old']]);
+    expect(await store.mailboxVersion(box.id)).toEqual(before);
+    expect((await store.setFlags(box.id, [1, 2], 'replace', keywords)).length).toBe(2);
   });
 
   it('copies with flags and dates, and moves atomically, reporting UID pairs', async () => {
