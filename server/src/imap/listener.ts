@@ -26,12 +26,14 @@ export class ImapListener extends ProtocolListener {
     const watcher = new MailboxWatcher(deps.store, IDLE_POLL_INTERVAL_MS, log);
     super({
       ...deps,
+      protocol: 'imap',
       gate: deps.auth,
       createSession: (socket) => new ImapSession(socket, { ...deps, watcher, log }),
       refusals: {
         tooManyConnections: '* BYE Too many connections, try again later\r\n',
         banned: '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n',
         too_many_sessions: '* BYE [UNAVAILABLE] Too many connections from your address\r\n',
+        too_many_unauthenticated: '* BYE [UNAVAILABLE] Too many connections from your address that have not logged in\r\n',
       },
       maxConnections: MAX_CONNECTIONS,
       log,

@@ -69,6 +69,9 @@ export class ImapSession implements ListenerSession, ImapContext {
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
       idleTimeoutMs: IMAP_IDLE_TIMEOUT_MS,
       idleGoodbye: '* BYE Autologout; idle for too long\r\n',
+      preauthTimeoutMs: deps.config['limits.preauth_timeout_seconds'] * 1000,
+      lineTimeoutMs: deps.config['limits.line_timeout_seconds'] * 1000,
+      onLimit: (limit) => deps.events.emit('limit.hit', { protocol: 'imap', limit }),
       writeTimeoutMs: deps.config['limits.write_timeout_seconds'] * 1000,
       onNotReading: () => deps.events.emit('session.not_reading', { protocol: 'imap', id: this.id }),
       log: this.log,
@@ -127,7 +130,9 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('imap', this.id, this.remoteAddress, () => this.close('* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n'));
+    this.deps.sessions.add('imap', this.id, this.remoteAddress, (reason) =>
+      this.close(reason === 'banned' ? '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n' : '* BYE [UNAVAILABLE] Too many connections waiting to log in; try again\r\n'),
+    );
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
       await this.write(`* OK [CAPABILITY ${this.capabilities()}] Mailroom IMAP4rev1 server ready\r\n`);
@@ -228,6 +233,11 @@ export class ImapSession implements ListenerSession, ImapContext {
   /** Sends a last line (if any) and closes the connection. */
   close(last?: string): void {
     this.connection.close(last);
+  }
+
+  authenticated(): void {
+    this.connection.authenticated();
+    this.deps.sessions.markAuthenticated('imap', this.id);
   }
 
   private async loop(): Promise<void> {

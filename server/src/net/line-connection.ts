@@ -27,6 +27,12 @@ export interface LineConnectionOptions {
   idleTimeoutMs: number;
   /** The line sent to a client idle for idleTimeoutMs, before the connection is closed. */
   idleGoodbye: string;
+  /** The client must log in within this long of connecting (authenticated() stops the clock). */
+  preauthTimeoutMs: number;
+  /** A line must arrive whole within this long of its first byte. */
+  lineTimeoutMs: number;
+  /** A limit of this connection bit: it is being closed. */
+  onLimit: (limit: 'preauth_timeout' | 'line_timeout') => void;
   /** How long the socket may stay backed up (the client reads nothing) before the client is given up on. */
   writeTimeoutMs: number;
   /** The client stopped reading for writeTimeoutMs: called once, then the connection is closed. */
@@ -40,6 +46,7 @@ export class LineConnection {
   private socketReader: SocketReader;
   private readonly output: OutputWriter;
   private idleTimer: NodeJS.Timeout | null = null;
+  private preauthTimer: NodeJS.Timeout | null = null;
   private isSecure = false;
   private isEnded = false;
 
@@ -49,8 +56,10 @@ export class LineConnection {
   ) {
     this.socket = socket;
     this.remoteAddress = clientAddress(socket);
-    this.socketReader = new SocketReader(socket, options.inputBufferMaxBytes, () => this.touch());
+    this.socketReader = new SocketReader(socket, options.inputBufferMaxBytes, () => this.received());
     socket.on('close', () => this.markEnded());
+    this.preauthTimer = setTimeout(() => this.limitBit('preauth_timeout', 'no login in time'), options.preauthTimeoutMs);
+    this.preauthTimer.unref();
     this.output = new OutputWriter(() => this.socket, {
       capBytes: OUTPUT_BUFFER_MAX_BYTES,
       timeoutMs: options.writeTimeoutMs,
@@ -102,8 +111,14 @@ export class LineConnection {
     this.isSecure = true;
     secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));
     secure.on('close', () => this.markEnded());
-    this.socketReader = new SocketReader(secure, this.options.inputBufferMaxBytes, () => this.touch());
+    this.socketReader = new SocketReader(secure, this.options.inputBufferMaxBytes, () => this.received());
     this.touch();
+  }
+
+  /** The client logged in: the pre-authentication deadline no longer applies. */
+  authenticated(): void {
+    if (this.preauthTimer) clearTimeout(this.preauthTimer);
+    this.preauthTimer = null;
   }
 
   /** Sends a last line (if any) and closes the connection. */
@@ -119,6 +134,20 @@ export class LineConnection {
   private markEnded(): void {
     this.isEnded = true;
     this.stopIdleTimer();
+    this.authenticated();
+  }
+
+  /** Input arrived: the client is not idle, but a line it takes too long to finish is a trickle. */
+  private received(): void {
+    this.touch();
+    if (this.socketReader.partialLineAgeMs > this.options.lineTimeoutMs) this.limitBit('line_timeout', 'line not finished in time');
+  }
+
+  private limitBit(limit: 'preauth_timeout' | 'line_timeout', why: string): void {
+    if (this.isEnded) return;
+    this.options.log.info({ remote: this.remoteAddress, limit }, `closed: ${why}`);
+    this.options.onLimit(limit);
+    this.close(this.options.idleGoodbye);
   }
 
   private touch(): void {

@@ -9,6 +9,7 @@ import { clientAddress, refusalFor, type AdmissionDeps, type Refusal } from './a
 import { TcpListener, type ListenerSession } from './tcp-listener.ts';
 
 export interface ProtocolListenerOptions extends AdmissionDeps {
+  protocol: 'imap' | 'pop3';
   createSession(socket: net.Socket): ListenerSession;
   /** The protocol's lines for a client turned away: over the listener's cap, or refused by admission. */
   refusals: { tooManyConnections: string } & Record<Refusal, string>;
@@ -24,8 +25,9 @@ export class ProtocolListener {
     this.listener = new TcpListener({
       createSession: options.createSession,
       refusal: options.refusals.tooManyConnections,
+      onFull: () => options.events?.emit('limit.hit', { protocol: options.protocol, limit: 'listener_full' }),
       admit: (socket) => {
-        const refusal = refusalFor(options, clientAddress(socket));
+        const refusal = refusalFor(options, options.protocol, clientAddress(socket));
         if (refusal === null) return null;
         // A banned client tends to keep knocking: its ban was logged once, each knock only at debug.
         log[refusal === 'banned' ? 'debug' : 'info']({ remote: socket.remoteAddress, refusal }, 'connection refused');

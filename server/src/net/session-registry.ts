@@ -1,7 +1,11 @@
 // One registry of open client sessions for every protocol. Listeners open an entry when a client
 // connects and close it on every way a session ends; closing twice or closing an unknown id is a no-op,
-// so a session can never be counted twice or drift below zero. Metrics and the admin API read it. Each
-// entry may carry how to end it, so a ban can close the banned address's sessions already open.
+// so a session can never be counted twice or drift below zero. Metrics and the admin API read it.
+//
+// It also knows which sessions have not logged in yet, per address and in all, because those are what a
+// flood of slow or idle connections consists of (admission.ts limits them), and each entry may carry how
+// to end it from outside: a ban closes the banned address's sessions, and a full house of unauthenticated
+// sessions makes room by closing the oldest one.
 import { PROTOCOLS, type EventBus, type Protocol } from '../telemetry/events.ts';
 
 export { PROTOCOLS };
@@ -11,14 +15,27 @@ export interface OpenSession {
   protocol: Protocol;
   remoteAddress: string;
   openedAt: number;
+  /** Logged in (SMTP AUTH, IMAP, POP3). MX sessions never are. */
+  authenticated: boolean;
 }
 
-/** Ends a session from outside (a ban): says why in the protocol's words and closes the connection. */
-export type SessionCloser = () => void;
+/** Why a session is ended from outside. */
+export type CloseReason = 'banned' | 'evicted';
+
+/** Ends a session from outside: says why in the protocol's words and closes the connection. */
+export type SessionCloser = (reason: CloseReason) => void;
+
+interface AddressCount {
+  all: number;
+  unauthenticated: number;
+}
 
 export class SessionRegistry {
   private readonly open = new Map<string, OpenSession>();
   private readonly closers = new Map<string, SessionCloser>();
+  /** Sessions not logged in, oldest first (Map order is insertion order). */
+  private readonly unauthenticated = new Map<string, OpenSession>();
+  private readonly perAddress = new Map<string, AddressCount>();
   private readonly opened: Record<Protocol, number> = { smtp: 0, submission: 0, pop3: 0, imap: 0 };
 
   constructor(private readonly events: EventBus) {}
@@ -26,16 +43,39 @@ export class SessionRegistry {
   add(protocol: Protocol, id: string, remoteAddress: string, close?: SessionCloser): void {
     const key = `${protocol}:${id}`;
     if (this.open.has(key)) return;
-    this.open.set(key, { id, protocol, remoteAddress, openedAt: Date.now() });
+    const session: OpenSession = { id, protocol, remoteAddress, openedAt: Date.now(), authenticated: false };
+    this.open.set(key, session);
+    this.unauthenticated.set(key, session);
+    const count = this.perAddress.get(remoteAddress) ?? { all: 0, unauthenticated: 0 };
+    count.all++;
+    count.unauthenticated++;
+    this.perAddress.set(remoteAddress, count);
     if (close) this.closers.set(key, close);
     this.opened[protocol]++;
     this.events.emit('session.opened', { protocol, id, remoteAddress });
   }
 
+  /** The session logged in: it no longer counts toward the unauthenticated limits. */
+  markAuthenticated(protocol: Protocol, id: string): void {
+    const key = `${protocol}:${id}`;
+    const session = this.unauthenticated.get(key);
+    if (!session) return;
+    this.unauthenticated.delete(key);
+    session.authenticated = true;
+    this.perAddress.get(session.remoteAddress)!.unauthenticated--;
+  }
+
   remove(protocol: Protocol, id: string): void {
     const key = `${protocol}:${id}`;
     this.closers.delete(key);
-    if (this.open.delete(key)) this.events.emit('session.closed', { protocol, id });
+    const session = this.open.get(key);
+    if (!session) return;
+    this.open.delete(key);
+    const count = this.perAddress.get(session.remoteAddress)!;
+    count.all--;
+    if (this.unauthenticated.delete(key)) count.unauthenticated--;
+    if (count.all === 0) this.perAddress.delete(session.remoteAddress);
+    this.events.emit('session.closed', { protocol, id });
   }
 
   /**
@@ -46,13 +86,15 @@ export class SessionRegistry {
     let closed = 0;
     for (const [key, session] of this.open) {
       if (session.remoteAddress !== remoteAddress) continue;
-      const close = this.closers.get(key);
-      if (!close) continue;
-      this.closers.delete(key);
-      close();
-      closed++;
+      if (this.endFromOutside(key, 'banned')) closed++;
     }
     return closed;
+  }
+
+  /** Closes the oldest session that has not logged in (to admit a new one); false when there is none. */
+  evictOldestUnauthenticated(): boolean {
+    for (const key of this.unauthenticated.keys()) if (this.endFromOutside(key, 'evicted')) return true;
+    return false;
   }
 
   /** Open sessions per protocol, every protocol present (0 when none). */
@@ -67,8 +109,23 @@ export class SessionRegistry {
   }
 
   countFrom(remoteAddress: string): number {
-    let n = 0;
-    for (const s of this.open.values()) if (s.remoteAddress === remoteAddress) n++;
-    return n;
+    return this.perAddress.get(remoteAddress)?.all ?? 0;
+  }
+
+  unauthenticatedFrom(remoteAddress: string): number {
+    return this.perAddress.get(remoteAddress)?.unauthenticated ?? 0;
+  }
+
+  get unauthenticatedCount(): number {
+    return this.unauthenticated.size;
+  }
+
+  /** Runs a session's closer once (it is forgotten first, so a second call cannot run it again). */
+  private endFromOutside(key: string, reason: CloseReason): boolean {
+    const close = this.closers.get(key);
+    if (!close) return false;
+    this.closers.delete(key);
+    close(reason);
+    return true;
   }
 }

@@ -19,6 +19,8 @@ export class SocketReader {
   private skipping = false;
   private wake: (() => void) | null = null;
   private detached = false;
+  /** When the line being waited for began to arrive (its first byte was seen), or null. */
+  private partialSince: number | null = null;
 
   constructor(
     private readonly socket: Duplex,
@@ -28,6 +30,14 @@ export class SocketReader {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
+  }
+
+  /**
+   * How long the line being read has been arriving without its end: a client trickling bytes to keep
+   * the connection open shows here (0 when no line is half-read, and while a literal is read by count).
+   */
+  get partialLineAgeMs(): number {
+    return this.partialSince === null ? 0 : Date.now() - this.partialSince;
   }
 
   /** Bytes received and not yet read: input that was pipelined behind the current command. */
@@ -43,6 +53,7 @@ export class SocketReader {
         const lf = this.indexOfLf();
         if (lf >= 0) {
           const raw = this.take(lf + 1);
+          this.partialSince = null;
           if (lf > maxBytes) return { kind: 'overflow', head: Buffer.from(raw.subarray(0, HEAD_BYTES)) };
           const end = lf > 0 && raw[lf - 1] === CR ? lf - 1 : lf;
           return { kind: 'line', line: raw.subarray(0, end) };
@@ -54,12 +65,14 @@ export class SocketReader {
         }
       }
       if (this.ended) return { kind: 'eof' };
+      if (this.length > 0 || this.skipping) this.partialSince ??= Date.now();
       await this.waitForData();
     }
   }
 
   /** Exactly n bytes, or null when the peer closes first. */
   async readBytes(n: number): Promise<Buffer | null> {
+    this.partialSince = null;
     while (this.length < n) {
       if (this.ended) return null;
       await this.waitForData();

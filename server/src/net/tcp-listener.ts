@@ -19,6 +19,8 @@ export interface TcpListenerOptions {
   createSession(socket: net.Socket): ListenerSession;
   /** Tells a client over the connection cap why it is turned away, before it is closed. */
   refusal: string;
+  /** Called for each client turned away by the cap (counted as a limit hit). */
+  onFull?: () => void;
   /**
    * Looks at a new connection before a session exists (bans, sessions per address): a line to send
    * before closing it, or null to serve it.
@@ -67,6 +69,7 @@ export class TcpListener {
     // Replies are many small writes; waiting for ACKs between them (Nagle) adds tens of ms each.
     socket.setNoDelay(true);
     if (this.running.size >= this.options.maxConnections) {
+      this.options.onFull?.();
       socket.end(this.options.refusal);
       return;
     }

@@ -27,12 +27,14 @@ export class Pop3Listener extends ProtocolListener {
     const locks = new MaildropLocks();
     super({
       ...deps,
+      protocol: 'pop3',
       gate: deps.auth,
       createSession: (socket) => new Pop3Session(socket, { ...deps, locks, log }),
       refusals: {
         tooManyConnections: '-ERR [SYS/TEMP] Too many connections, try again later\r\n',
         banned: '-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n',
         too_many_sessions: '-ERR [SYS/TEMP] Too many connections from your address\r\n',
+        too_many_unauthenticated: '-ERR [SYS/TEMP] Too many connections from your address that have not logged in\r\n',
       },
       maxConnections: MAX_CONNECTIONS,
       log,

@@ -59,6 +59,9 @@ export class Pop3Session implements ListenerSession, Pop3Context {
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
       idleTimeoutMs: POP3_IDLE_TIMEOUT_MS,
       idleGoodbye: '-ERR Disconnected for inactivity\r\n',
+      preauthTimeoutMs: deps.config['limits.preauth_timeout_seconds'] * 1000,
+      lineTimeoutMs: deps.config['limits.line_timeout_seconds'] * 1000,
+      onLimit: (limit) => deps.events.emit('limit.hit', { protocol: 'pop3', limit }),
       writeTimeoutMs: deps.config['limits.write_timeout_seconds'] * 1000,
       onNotReading: () => deps.events.emit('session.not_reading', { protocol: 'pop3', id: this.id }),
       log: this.log,
@@ -95,7 +98,9 @@ export class Pop3Session implements ListenerSession, Pop3Context {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('pop3', this.id, this.remoteAddress, () => this.close('-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n'));
+    this.deps.sessions.add('pop3', this.id, this.remoteAddress, (reason) =>
+      this.close(reason === 'banned' ? '-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n' : '-ERR [SYS/TEMP] Too many connections waiting to log in; try again\r\n'),
+    );
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
       await this.send('+OK Mailroom POP3 server ready\r\n');
@@ -120,6 +125,8 @@ export class Pop3Session implements ListenerSession, Pop3Context {
     this.account = account;
     this.drop = drop;
     this.state = Pop3State.Transaction;
+    this.connection.authenticated();
+    this.deps.sessions.markAuthenticated('pop3', this.id);
     this.log.info({ user: account.address, messages: drop.stat().count }, 'logged in');
   }
 

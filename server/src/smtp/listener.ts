@@ -10,7 +10,8 @@ import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Envelope } from '../delivery/accept.ts';
 import type { Intake } from '../delivery/intake.ts';
-import type { SessionRegistry } from '../net/session-registry.ts';
+import { refusalFor } from '../net/admission.ts';
+import type { CloseReason, SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { NewRecipient } from '../store/types.ts';
 import type { EventBus, RejectionReason } from '../telemetry/events.ts';
@@ -82,6 +83,11 @@ export class SmtpListener {
     const greetingDelay = config['smtp.greeting_delay_ms'];
     const patched: PatchedServerOptions = {
       greetingDelayMs: (address) => (kind === 'submission' || this.isTrusted(address) ? 0 : greetingDelay),
+      lineTimeoutMs: config['limits.line_timeout_seconds'] * 1000,
+      onLineTimeout: (address) => {
+        this.deps.events.emit('limit.hit', { protocol: kind, limit: 'line_timeout' });
+        this.log.info({ remote: address }, 'closed: line not finished in time');
+      },
       onEarlyTalker: (address) => {
         this.deps.events.emit('smtp.rejected', { protocol: kind, reason: 'early_talker' });
         this.log.info({ remote: address }, 'client talked before the greeting; disconnected');
@@ -156,23 +162,26 @@ export class SmtpListener {
 
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     // smtp-server sends the reply and closes; onClose's remove is then a no-op.
-    if (this.deps.auth.isBanned(session.remoteAddress)) return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
-    if (this.deps.sessions.countFrom(session.remoteAddress) >= this.deps.config['limits.max_sessions_per_ip']) {
-      return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
-    }
-    this.deps.sessions.add(this.kind, session.id, session.remoteAddress, () => this.closeBanned(session));
+    const refusal = refusalFor({ ...this.deps, gate: this.deps.auth }, this.kind, session.remoteAddress);
+    if (refusal === 'banned') return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
+    if (refusal === 'too_many_sessions') return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
+    if (refusal === 'too_many_unauthenticated') return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
+    this.deps.sessions.add(this.kind, session.id, session.remoteAddress, (reason) => this.closeFromOutside(session, reason));
     this.strikes.set(session, { authFailures: 0, unknownRecipients: 0 });
     this.log.debug({ session: session.id, remote: session.remoteAddress }, 'connected');
     cb();
   }
 
-  /** The address was banned while this session was open: it ends now, whatever it was doing. */
-  private closeBanned(session: SMTPServerSession): void {
+  /**
+   * Ends an open session from outside: its address was banned, or it is the oldest of too many sessions
+   * waiting without a login and makes room for a new client. It ends now, whatever it was doing.
+   */
+  private closeFromOutside(session: SMTPServerSession, reason: CloseReason): void {
     const connections = (this.server as unknown as { connections: Set<OpenConnection> }).connections;
     for (const connection of connections) {
       if (connection.session !== session) continue;
-      this.log.info({ session: session.id, remote: session.remoteAddress }, 'closed: the address was banned');
-      connection.send(421, '4.7.1 Access from your address is blocked for a while');
+      this.log.info({ session: session.id, remote: session.remoteAddress, reason }, reason === 'banned' ? 'closed: the address was banned' : 'closed: oldest unauthenticated session, to admit a new one');
+      connection.send(421, reason === 'banned' ? '4.7.1 Access from your address is blocked for a while' : '4.7.0 Too many connections, try again later');
     }
   }
 
@@ -192,6 +201,7 @@ export class SmtpListener {
     const result = await this.deps.auth.login(this.kind, session.remoteAddress, auth.username ?? '', typeof auth.password === 'string' ? auth.password : '');
     if (result.ok) {
       this.log.info({ session: session.id, user: result.account.address }, 'authenticated');
+      this.deps.sessions.markAuthenticated(this.kind, session.id);
       return result.account.address;
     }
     const strikes = this.strikes.get(session);

@@ -20,21 +20,27 @@
 //    bits), drawn from a shared random pool, and handed on without waiting for the next turn of the
 //    event loop. Connections behind a PROXY header keep the library's path.
 // 6. The DATA parser: see data-stream-patch.ts.
+// 7. Line timeout: a line (command or DATA) must arrive whole within the option `lineTimeoutMs` of its
+//    first byte, else `onLineTimeout` and 421; see line-timeout.ts.
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { randomBytesPooled } from '../util/random-pool.ts';
 import { installDataStreamPatch } from './data-stream-patch.ts';
+import { watchLines } from './line-timeout.ts';
 
 /** Options this module adds to smtp-server's; pass them alongside the library's own. */
 export interface PatchedServerOptions {
   greetingDelayMs?: (remoteAddress: string) => number;
   onEarlyTalker?: (remoteAddress: string) => void;
+  lineTimeoutMs?: number;
+  onLineTimeout?: (remoteAddress: string) => void;
 }
 
 type Handler = (this: Connection, command: Buffer, callback: () => void) => void;
 interface Connection {
   _server: { options: { maxClients?: number } & PatchedServerOptions; connections: Set<unknown>; _closeTimeout?: unknown };
   _ready: boolean;
+  _parser: Parameters<typeof watchLines>[0] | undefined;
   _upgrading: boolean;
   _setListeners(cb: () => void): void;
   _getEnhancedStatusCode(code: number, context?: unknown): string;
@@ -78,6 +84,13 @@ export function installSmtpServerPatches(): void {
   }
 
   proto.init = function init(this: Connection) {
+    const { lineTimeoutMs, onLineTimeout } = this._server.options;
+    if (lineTimeoutMs && this._parser) {
+      watchLines(this._parser, lineTimeoutMs, () => {
+        onLineTimeout?.(this.remoteAddress);
+        this.send(421, `4.4.2 ${this.name} Error: line not finished in time, closing connection`);
+      });
+    }
     this._setListeners(() => {
       const { maxClients, greetingDelayMs } = this._server.options;
       if (maxClients && this._server.connections.size > maxClients) {

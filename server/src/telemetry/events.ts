@@ -12,6 +12,9 @@ export const REJECTION_REASONS = [
   'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable', 'too_many_unknown_recipients', 'auth_failures',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+/** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */
+export const CONNECTION_LIMITS = ['sessions_per_ip', 'unauthenticated_per_ip', 'unauthenticated_evicted', 'preauth_timeout', 'line_timeout', 'listener_full'] as const;
+export type ConnectionLimit = (typeof CONNECTION_LIMITS)[number];
 export const SCANNERS = ['clamd', 'spamd'] as const;
 export type Scanner = (typeof SCANNERS)[number];
 export type VirusAction = 'reject' | 'delete' | 'quarantine';
@@ -28,6 +31,8 @@ export interface MailroomEvents {
   'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
   /** Probing for addresses (RCPT to too many unknown users in one session): auto-ban counts it like a failed login. */
   'smtp.harvesting': [{ protocol: Protocol; remoteAddress: string }];
+  /** A connection limit refused, closed or evicted a client (admission.ts, line-connection.ts). */
+  'limit.hit': [{ protocol: Protocol; limit: ConnectionLimit }];
   /** Open sessions closed because their address was just banned. */
   'sessions.closed_by_ban': [{ count: number }];
   /** A virus was found; emitted once per message whatever was then done with it. */

@@ -5,7 +5,7 @@
 // Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { PROTOCOLS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS, type Protocol } from './events.ts';
+import { CONNECTION_LIMITS, PROTOCOLS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS, type Protocol } from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
@@ -263,6 +263,13 @@ export function createMetrics(sources: MetricSources) {
     for (const result of DELIVERY_RESULTS) deliveries.inc({ destination, result }, 0);
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
+  const connectionLimitHits = new Counter({
+    name: 'mailroom_connection_limit_hits_total',
+    help: `Clients refused, closed or evicted by a connection limit, per protocol and limit (${CONNECTION_LIMITS.join(', ')}): see limits.* in docs/configuration.md.`,
+    labelNames: ['protocol', 'limit'] as const,
+    registers: r,
+  });
+  for (const protocol of PROTOCOLS) for (const limit of CONNECTION_LIMITS) connectionLimitHits.inc({ protocol, limit }, 0);
   const sessionsClosedByBan = new Counter({
     name: 'mailroom_sessions_closed_by_ban_total',
     help: 'Open client sessions closed because their address was banned while they were connected (all protocols).',
@@ -270,5 +277,5 @@ export function createMetrics(sources: MetricSources) {
   });
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, connectionLimitHits, deliveries, deliveryDuration, smtpRejections, authFailures };
 }

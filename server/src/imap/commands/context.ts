@@ -42,4 +42,6 @@ export interface ImapContext {
   /** IDLE: reports changes until the client's next line, which it returns (null: the connection ended). */
   idle(): Promise<string | null>;
   close(last?: string): void;
+  /** Logged in: the pre-authentication limits no longer apply to this session. */
+  authenticated(): void;
 }

@@ -18,6 +18,7 @@ export async function logIn(session: ImapContext, tag: string, user: string, pas
   const { account } = result;
   session.account = account;
   session.state = 'authenticated';
+  session.authenticated();
   session.log.info({ user: account.address }, 'logged in');
   return { code: `CAPABILITY ${session.capabilities()}`, text: 'Logged in' };
 }
