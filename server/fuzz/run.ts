@@ -7,6 +7,9 @@
 import { runTarget } from './harness.ts';
 import { TARGETS } from './targets/index.ts';
 
+// The YAML parser reports odd documents as process warnings, by the thousand under config/load.
+process.removeAllListeners('warning');
+
 const seconds = Number(process.env.FUZZ_SECONDS ?? 60);
 const filters = process.argv.slice(2);
 const chosen = TARGETS.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
