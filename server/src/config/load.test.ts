@@ -77,6 +77,14 @@ describe('loadConfig', () => {
     expect(fails(() => loadConfig({ file: file('scalar.yaml', 'smtp: 25\n'), env: {} })).key).toBe('smtp');
   });
 
+  it('refuses keys every object has ("constructor: 0", found by fuzzing) as unknown, not as settings given twice', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const e = fails(() => loadConfig({ file: file('proto.yaml', `${name}: 0\n`), env: {} }));
+      expect(e.key).toBe(name);
+      expect(e.message).toMatch(new RegExp(`^unknown setting ${name} in `));
+    }
+  });
+
   it('refuses a key given both nested and dotted', () => {
     const e = fails(() => loadConfig({ file: file('twice.yaml', 'smtp:\n  port: 25\nsmtp.port: 26\n'), env: {} }));
     expect(e.message).toMatch(/smtp\.port appears twice/);

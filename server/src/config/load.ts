@@ -116,8 +116,9 @@ function readYaml(file: string): Record<string, unknown> {
   const walk = (obj: Record<string, unknown>, prefix: string) => {
     for (const [name, value] of Object.entries(obj)) {
       const key = prefix + name;
-      if (key in SETTINGS) {
-        if (key in flat) throw new ConfigError(key, `setting ${key} appears twice in ${file} (once nested, once dotted)`);
+      // Own keys only: `in` would take "constructor" or "toString" (on every object) for a setting.
+      if (Object.hasOwn(SETTINGS, key)) {
+        if (Object.hasOwn(flat, key)) throw new ConfigError(key, `setting ${key} appears twice in ${file} (once nested, once dotted)`);
         flat[key] = value;
       } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         walk(value as Record<string, unknown>, `${key}.`);

@@ -21,6 +21,17 @@ describe('countReceivedHeaders', () => {
     expect(countReceivedHeaders(Buffer.from('Received: a\r\nReceived: b'))).toBe(2);
   });
 
+  it('counts nothing in a message that starts with an empty line ("\\r\\nReceived: x\\r\\n", found by fuzzing)', () => {
+    expect(countReceivedHeaders(Buffer.from('\r\nReceived: x\r\n'))).toBe(0);
+    expect(countReceivedHeaders(Buffer.from('\nReceived: x\n'))).toBe(0);
+    expect(headerEnd(Buffer.from('\r\nbody'))).toBe(0);
+  });
+
+  it('ends the header at an empty CRLF line after a bare-LF line ("Received: x\\n\\r\\nRECEIVED:", found by fuzzing)', () => {
+    expect(countReceivedHeaders(Buffer.from('Received: x\n\r\nRECEIVED:\r\n\r\n'))).toBe(1);
+    expect(headerEnd(Buffer.from('A: 1\n\r\nbody'))).toBe(4);
+  });
+
   it('finds the first empty line, whichever line ending it has', () => {
     expect(headerEnd(Buffer.from('A: 1\r\nB: 2\r\n\r\nbody\n\nmore'))).toBe(10);
     expect(headerEnd(Buffer.from('A: 1\nB: 2\n\nbody\r\n\r\nmore'))).toBe(9);

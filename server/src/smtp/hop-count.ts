@@ -12,13 +12,18 @@ export function countReceivedHeaders(message: Buffer): number {
 }
 
 /**
- * Where the header section ends: the first empty line, CRLF or bare LF. The bare-LF search looks only
- * in front of the CRLF one: a CRLF message has no "\n\n" at all, and searching for it ran through
+ * Where the header section ends: the first empty line, CRLF or bare LF, after a line that ends in
+ * either (one message may mix them). The bare-LF search looks
+ * only in front of the CRLF one: a CRLF message has no "\n\n" at all, and searching for it ran through
  * the whole body of every message (11 us per 100 KiB in profiles).
  */
 export function headerEnd(message: Buffer): number {
-  const crlf = message.indexOf('\r\n\r\n');
+  // A message that starts with an empty line has no header; the searches below only find an empty
+  // line after another line.
+  if (message[0] === 0x0a || (message[0] === 0x0d && message[1] === 0x0a)) return 0;
+  const crlf = message.indexOf('\n\r\n');
   const lf = (crlf >= 0 ? message.subarray(0, crlf + 1) : message).indexOf('\n\n');
   if (lf >= 0) return lf;
-  return crlf >= 0 ? crlf : message.length;
+  if (crlf < 0) return message.length;
+  return message[crlf - 1] === 0x0d ? crlf - 1 : crlf;
 }

@@ -14,7 +14,7 @@ import { parseBody, parseQuery } from '../query.ts';
 
 const HEARTBEAT_MS = 10_000;
 const categoriesSchema = z.object(Object.fromEntries(LOG_CATEGORIES.map((c) => [c, z.boolean().optional()]))).strict();
-const streamQuery = z.object({
+export const streamQuery = z.object({
   category: z
     .string()
     .optional()

@@ -15,7 +15,7 @@ import type { AdminDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from '../query.ts';
 
-const injectSchema = z
+export const injectSchema = z
   .object({
     from: z.string().refine((s) => s === '' || parseAddress(s) !== null, 'not a valid address (use "" for the null sender)'),
     to: z.array(z.string()).min(1).max(1000),
