@@ -33,7 +33,7 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
   '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },
-  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error.', role: 'viewer' } },
+  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error, circuit (open: known down, not asked by scans until a probe gets an answer) and circuitOpenedAt.', role: 'viewer' } },
   '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator' } },
   '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator' } },
   '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer' } },

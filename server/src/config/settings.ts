@@ -144,7 +144,7 @@ export const SETTINGS = {
   'scan.unavailable_action': setting(
     z.enum(['accept', 'tempfail']),
     'accept',
-    'When clamd or spamd is down, too slow (scan.timeout_seconds) or saturated: `accept` the message unscanned (a self-test warning shows the scanner unreachable, and mailroom_scan_errors_total counts it) or `tempfail` it with 451 4.7.1 so the sender retries later. Scanning resumes on its own once the daemon is back.',
+    'When clamd or spamd is down, too slow (scan.timeout_seconds) or saturated: `accept` the message unscanned (a self-test warning shows the scanner unreachable, and mailroom_scan_errors_total counts it) or `tempfail` it with 451 4.7.1 so the sender retries later. A daemon found down (refused, or no answer within scan.timeout_seconds) is not asked again until a background probe gets an answer: meanwhile this applies at once, without waiting. Scanning resumes on its own once the daemon is back.',
   ),
   'scan.too_large_action': setting(
     z.enum(['accept', 'reject']),
@@ -156,7 +156,7 @@ export const SETTINGS = {
     'virus',
     'What is checked in mail from authenticated clients (submission, and AUTH on the MX listener): `virus` only, `all` (virus and spam) or `none`.',
   ),
-  'scan.timeout_seconds': setting(k.positiveInt, 30, 'Longest wait for one check (clamd, then spamd), waiting for a free connection included; past it the scanner counts as unavailable (scan.unavailable_action).'),
+  'scan.timeout_seconds': setting(k.positiveInt, 30, 'Longest wait for each check, connecting and waiting for a free connection included; clamd and spamd are asked side by side, so a message waits at most this long. Past it the scanner counts as unavailable (scan.unavailable_action) and is known down: later messages do not wait for it (they get scan.unavailable_action at once) until a background probe gets an answer, 2 s after, then 4, 8, 16 and every 30 s (mailroom_scanner_available).'),
   'scan.max_concurrent': setting(k.positiveInt, 4, 'Connections at once to each daemon (clamd MaxThreads defaults to 10, spamd starts 5 children); further scans wait their turn within scan.timeout_seconds.'),
   'scan.clamd_max_stream_bytes': setting(k.positiveInt, 26_214_400, 'Largest message sent to clamd; set it to clamd.conf StreamMaxLength (default 25M). Larger mail gets scan.too_large_action without being sent; if clamd\'s own limit is lower, clamd cuts the stream off and the outcome is the same.'),
   'scan.spamd_max_message_bytes': setting(k.positiveInt, 512_000, 'Largest message sent to spamd (spamc\'s default 500 KB); larger mail is delivered without a spam check.'),

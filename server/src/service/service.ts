@@ -82,7 +82,7 @@ export class Service {
     this.selfTest.addCheck(banWarnings(this.store, config['auth.ban_loopback']));
     // A ban added or lifted shows in the warnings now, not at the next interval.
     this.bans.onChange(() => this.selfTest.runSoon());
-    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging));
+    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging, () => this.scan.scanner.health()));
     logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);
   }
@@ -128,6 +128,7 @@ export class Service {
       this.admin.closeAllConnections();
       await closed;
     }
+    this.scan.scanner.close();
     await this.store.close();
     this.log.info('service stopped');
     // Last: the lines above should reach Loki too. Lines still held after the deadline are counted.

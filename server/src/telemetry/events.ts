@@ -8,6 +8,8 @@ export type RejectionReason =
   | 'unknown_user' | 'relay_denied' | 'bad_address' | 'too_big' | 'too_many_recipients' | 'auth_required'
   | 'sender_denied' | 'temporary' | 'early_talker' | 'mail_loop' | 'bad_parameter' | 'virus' | 'spam' | 'scanner_unavailable';
 export type Scanner = 'clamd' | 'spamd';
+/** Where on the admin port a token was presented: the JSON API or the Prometheus scrape. */
+export type AdminEndpoint = 'api' | 'metrics';
 export type VirusAction = 'reject' | 'delete' | 'quarantine';
 export type SpamDetectionAction = 'tag' | 'junk' | 'reject' | 'delete';
 
@@ -19,6 +21,8 @@ export interface MailroomEvents {
   'session.not_reading': [{ protocol: Protocol; id: string }];
   'smtp.rejected': [{ protocol: Protocol; reason: RejectionReason }];
   'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
+  /** A wrong bearer token on the admin port. Not an auth.failed: it does not count toward auto-ban (admin/README.md). */
+  'admin.auth_failed': [{ endpoint: AdminEndpoint; remoteAddress: string }];
   /** A virus was found; emitted once per message whatever was then done with it. */
   'scan.virus': [{ action: VirusAction }];
   /** Spam was found (score from scan.spam_score); once per message, with what was done with it. */

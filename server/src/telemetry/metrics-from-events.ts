@@ -25,6 +25,7 @@ export function feedMetrics(events: EventBus, m: Metrics): void {
   events.on('session.not_reading', ({ protocol }) => m.sessionsClosedNotReading.inc({ protocol }));
   events.on('smtp.rejected', ({ reason }) => m.smtpRejections.inc({ reason }));
   events.on('auth.failed', ({ protocol }) => m.authFailures.inc({ protocol }));
+  events.on('admin.auth_failed', ({ endpoint }) => m.adminAuthFailures.inc({ endpoint }));
   events.on('scan.virus', () => m.virusesDetected.inc());
   events.on('scan.spam', ({ action }) => m.spamDetected.inc({ action }));
   events.on('scan.error', ({ scanner }) => m.scanErrors.inc({ scanner }));

@@ -5,7 +5,7 @@
 // Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Protocol, RejectionReason, Scanner, SpamDetectionAction } from './events.ts';
+import type { AdminEndpoint, Protocol, RejectionReason, Scanner, SpamDetectionAction } from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
@@ -13,6 +13,7 @@ import type { Destination, MessageSource, QueueState } from '../store/types.ts';
 export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['smtp', 'submission', 'api', 'pop3_fetch'];
 export const SPAM_ACTIONS: readonly SpamDetectionAction[] = ['tag', 'junk', 'reject', 'delete'];
 export const SCANNERS: readonly Scanner[] = ['clamd', 'spamd'];
+export const ADMIN_ENDPOINTS: readonly AdminEndpoint[] = ['api', 'metrics'];
 export const PROTOCOL_LABELS: readonly Protocol[] = ['smtp', 'submission', 'pop3', 'imap'];
 /** Protocols that close a session whose client stops reading (SMTP has no write timeout: smtp-server writes). */
 export const NOT_READING_PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
@@ -32,6 +33,8 @@ export interface MetricSources {
   warnings(): ReadonlyArray<{ id: string; severity: string }>;
   bansActive(): Promise<number>;
   logging(): { lines: Record<LogCategory, number>; enabled: CategoryState; liveDropped: number; stdoutDropped: number };
+  /** Each configured scanner and whether it is asked (its circuit is closed); unconfigured ones are absent. */
+  scanners(): ReadonlyArray<{ scanner: Scanner; available: boolean }>;
   /** The Loki client's own totals, or null when Loki is not configured. */
   loki(): LokiClientSnapshot | null;
   build: { version: string; database: string; databaseVersion: string };
@@ -69,6 +72,16 @@ export function createMetrics(sources: MetricSources) {
     help: 'Checks that got no answer from a scanner (scanner: clamd, spamd): down, timed out or saturated. The message was then accepted unscanned or temp-failed (scan.unavailable_action).',
     labelNames: ['scanner'] as const,
     registers: r,
+  });
+  new Gauge({
+    name: 'mailroom_scanner_available',
+    help: 'Per configured scanner (clamd, spamd): 1 while it is asked, 0 while it is known down (its circuit is open: checks count as unavailable at once until a background probe gets an answer). No series for a scanner that is not configured.',
+    labelNames: ['scanner'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { scanner, available } of sources.scanners()) this.set({ scanner }, available ? 1 : 0);
+    },
   });
   new Gauge({
     name: 'mailroom_sessions',
@@ -158,6 +171,12 @@ export function createMetrics(sources: MetricSources) {
     name: 'mailroom_auth_failures_total',
     help: 'Failed logins per protocol.',
     labelNames: ['protocol'] as const,
+    registers: r,
+  });
+  const adminAuthFailures = new Counter({
+    name: 'mailroom_admin_auth_failures_total',
+    help: 'Requests to the admin port with a wrong bearer token, by endpoint (api: /api/v1, metrics: /metrics); each was answered 401 after a delay. Requests without a token are not counted.',
+    labelNames: ['endpoint'] as const,
     registers: r,
   });
   new Gauge({
@@ -253,6 +272,7 @@ export function createMetrics(sources: MetricSources) {
   for (const source of MESSAGE_SOURCES) messagesProcessed.inc({ source }, 0);
   for (const action of SPAM_ACTIONS) spamDetected.inc({ action }, 0);
   for (const scanner of SCANNERS) scanErrors.inc({ scanner }, 0);
+  for (const endpoint of ADMIN_ENDPOINTS) adminAuthFailures.inc({ endpoint }, 0);
   for (const protocol of PROTOCOL_LABELS) {
     sessionsOpened.inc({ protocol }, 0);
     authFailures.inc({ protocol }, 0);
@@ -264,5 +284,5 @@ export function createMetrics(sources: MetricSources) {
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, deliveries, deliveryDuration, smtpRejections, authFailures, adminAuthFailures };
 }
