@@ -126,8 +126,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
       const responses: Record<string, unknown> = {
         [String(op.ok ?? 200)]: { description: 'OK', ...(op.produces && op.produces !== 'application/json' ? { content: { [op.produces]: {} } } : {}) },
       };
+      responses['421'] = { description: 'The Host header names a host this port does not answer to (admin.allowed_hosts)', ...json(errorSchema) };
       if (op.role) {
-        responses['401'] = { description: 'Missing or invalid token', ...json(errorSchema) };
+        responses['401'] = { description: 'Missing or invalid token (a wrong one is answered after auth.failure_delay_ms)', ...json(errorSchema) };
         responses['403'] = { description: `The token's role is below ${op.role}`, ...json(errorSchema) };
       }
       if (op.query || op.body) responses['400'] = { description: 'Bad parameters', ...json(errorSchema) };

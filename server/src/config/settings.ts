@@ -58,6 +58,11 @@ export const SETTINGS = {
     'Close an IMAP or POP3 session whose client reads nothing of a response for this long: its output buffer (256 KiB, see server/src/imap/README.md) stayed full. Counted in mailroom_sessions_closed_not_reading_total. A client that reads slower than 256 KiB in this time is treated the same.',
   ),
   'admin.port': setting(k.port, 9425, 'Admin API, health checks and Prometheus metrics. Part of the service: it stays up while the server is stopped.'),
+  'admin.allowed_hosts': setting(
+    k.list.refine((v) => v.every((h) => isHostName(h.replace(/\.$/, ''))), 'expected host names such as mailroom.internal'),
+    [],
+    'Host names the admin port answers to besides localhost, `hostname`, `bind` (when it is a name) and any IP address (comma-separated in the environment, a list in YAML): the names Prometheus, Grafana or your browser use to reach it. A request whose Host header names anything else gets 421 Misdirected Request, which stops DNS rebinding (a web page whose domain is pointed at this port).',
+  ),
   'admin.token': setting(k.optionalText, undefined, 'Admin API bearer token with the admin role. Never logged, nor shown in configuration errors.', { secret: true }),
   'admin.tokens': setting(
     k.apiTokens,
@@ -97,7 +102,7 @@ export const SETTINGS = {
   'auth.ban_window_seconds': setting(k.positiveInt, 600, 'The period over which failed logins are counted for auth.ban_failures.'),
   'auth.ban_duration_seconds': setting(k.positiveInt, 3600, 'How long an automatic ban lasts (and a ban added by hand without its own duration).'),
   'auth.ban_loopback': setting(k.bool, false, 'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.'),
-  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed IMAP or POP3 login (and SMTP AUTH) is answered only after this delay, which slows down password guessing on one connection.'),
+  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed IMAP or POP3 login (and SMTP AUTH), and a wrong bearer token on the admin port (API or /metrics), is answered only after this delay, which slows down guessing on one connection. The delay is a timer: other sessions and requests go on meanwhile.'),
   'limits.max_sessions_per_ip': setting(k.positiveInt, 50, 'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.'),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(

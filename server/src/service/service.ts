@@ -107,7 +107,7 @@ export class Service {
     if (adminPort !== null) {
       const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
-      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, bans, metrics: this.metrics, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging, scan });
+      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, bans, metrics: this.metrics, events, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging, scan });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;
