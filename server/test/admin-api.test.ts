@@ -27,7 +27,9 @@ async function expectError(res: Response, status: number, code?: string) {
 
 beforeAll(async () => {
   mr = await MailroomProcess.create({
-    env: { MAILROOM_ADMIN_TOKEN: ADMIN, MAILROOM_ADMIN_TOKENS: `ops:operator:${OPERATOR},grafana-viewer:viewer:${VIEWER}` },
+    // Wrong tokens are answered after auth.failure_delay_ms; short here, as this file sends one per endpoint
+    // (admin-port-hardening.test.ts checks the default delay).
+    env: { MAILROOM_ADMIN_TOKEN: ADMIN, MAILROOM_ADMIN_TOKENS: `ops:operator:${OPERATOR},grafana-viewer:viewer:${VIEWER}`, MAILROOM_AUTH_FAILURE_DELAY_MS: '50' },
   });
   await mr.cli('domain', 'add', 'example.test');
   await mr.cli('account', 'add', 'erin@example.test', '--password', 'erin-password');

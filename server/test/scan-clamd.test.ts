@@ -59,8 +59,8 @@ describe.skipIf(!haveClamd)('clamd client', () => {
     const tcp = new ClamdClient({ url: clamd.tcpUrl, timeoutMs: 5_000 });
     const unix = new ClamdClient({ url: clamd.unixUrl, timeoutMs: 5_000 });
     await clamd.stop();
-    expect(await tcp.scan(eicarMail())).toEqual({ kind: 'error', message: expect.stringMatching(/^clamd at 127\.0\.0\.1:\d+: connect ECONNREFUSED/) });
-    expect(await unix.scan(eicarMail())).toEqual({ kind: 'error', message: expect.stringMatching(/^clamd at unix:.+: connect (ENOENT|ECONNREFUSED)/) });
+    expect(await tcp.scan(eicarMail())).toEqual({ kind: 'error', down: 'unreachable', message: expect.stringMatching(/^clamd at 127\.0\.0\.1:\d+: connect ECONNREFUSED/) });
+    expect(await unix.scan(eicarMail())).toEqual({ kind: 'error', down: 'unreachable', message: expect.stringMatching(/^clamd at unix:.+: connect (ENOENT|ECONNREFUSED)/) });
     await expect(tcp.ping()).rejects.toThrow(/ECONNREFUSED/);
     await clamd.resume();
     console.log(`clamd restarted in ${clamd.lastStartMs} ms`);
@@ -72,7 +72,7 @@ describe.skipIf(!haveClamd)('clamd client', () => {
     const client = new ClamdClient({ url: clamd.tcpUrl, timeoutMs: 1_000 });
     clamd.freeze();
     try {
-      expect(await client.scan(cleanMail)).toEqual({ kind: 'error', message: expect.stringMatching(/no answer within 1000 ms$/) });
+      expect(await client.scan(cleanMail)).toEqual({ kind: 'error', down: 'timeout', message: expect.stringMatching(/no answer within 1000 ms$/) });
       await expect(client.version(500)).rejects.toThrow(/no answer within 500 ms/);
     } finally {
       clamd.thaw();

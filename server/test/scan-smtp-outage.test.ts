@@ -3,8 +3,10 @@
 // With clamd or spamd stopped, mail is accepted with the scanner_unreachable warning showing and
 // mailroom_scan_errors_total{scanner} rising, or deferred with 451 4.7.1; GET /api/v1/server shows the
 // daemon unreachable with its last error; once the daemon is back, scanning resumes without a restart and
-// the warning clears. A daemon that accepts connections but never answers (SIGSTOP) costs a session at
-// most the scan timeout.
+// the warning clears. A daemon found down is not asked again until it answers a probe (its circuit
+// breaker: scan/breaker.ts), so the tests wait for the circuit to close before expecting scans again;
+// scan-breaker.test.ts covers the breaker itself. A daemon that accepts connections but never answers
+// (SIGSTOP) costs a session at most the scan timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClamdProcess, eicarMail } from './helpers/clamd.ts';
 import { mailboxContents, waitFor } from './helpers/mailbox.ts';
@@ -30,11 +32,15 @@ interface ScannerStatus {
   version: string | null;
   lastError: string | null;
   lastErrorAt: string | null;
+  circuit: 'closed' | 'open';
 }
 
 const mx = (mr: MailroomProcess, content: Buffer) => smtpSend({ port: mr.ports.smtp, from: 'sender@remote.test', to: 'alice@example.test', content });
 const warningIds = async (mr: MailroomProcess) => (await api<Warnings>(mr, '/api/v1/warnings')).body.items.map((w) => w.id);
 const scanners = async (mr: MailroomProcess) => (await api<{ scanners: ScannerStatus[] }>(mr, '/api/v1/server')).body.scanners;
+/** Until the daemon's circuit closes: GET /api/v1/server asks it, and an answer closes the circuit at once. */
+const answering = (mr: MailroomProcess, scanner: string) =>
+  waitFor(() => scanners(mr), (list) => list.find((x) => x.scanner === scanner)?.circuit === 'closed', 40_000, `the ${scanner} circuit to close`);
 
 beforeAll(async () => {
   if (!haveDaemons) return;
@@ -82,6 +88,7 @@ describe.skipIf(!haveDaemons)('scanners down and back', () => {
   it('with clamd back: scans again without a restart, and the warning clears', async () => {
     await clamd.resume();
     for (const mr of [accepting, deferring]) {
+      await answering(mr, 'clamd');
       const out = await mx(mr, eicarMail());
       expect(out).toMatchObject({ code: 554, message: expect.stringMatching(/^5\.7\.1 Message rejected: virus found/) });
       expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(1);
@@ -104,6 +111,7 @@ describe.skipIf(!haveDaemons)('scanners down and back', () => {
     expect(await metric(deferring, 'mailroom_scan_errors_total', { scanner: 'spamd' })).toBe(1);
 
     await spamd.resume();
+    for (const mr of [accepting, deferring]) await answering(mr, 'spamd');
     for (const mr of [accepting, deferring]) expect(await mx(mr, gtubeMail())).toMatchObject({ code: 554, message: '5.7.1 Message rejected as spam' });
     await waitFor(() => warningIds(accepting), (ids) => !ids.includes('spamd_unreachable'), 10_000, 'the spamd warning to clear');
   });
@@ -123,6 +131,7 @@ describe.skipIf(!haveDaemons)('scanners down and back', () => {
     } finally {
       clamd.thaw();
     }
+    await answering(accepting, 'clamd');
     expect((await mx(accepting, eicarMail())).code).toBe(554);
   });
 });

@@ -46,7 +46,7 @@ describe.skipIf(!haveSpamd)('spamd client', () => {
   it('returns an error while spamd is stopped and works again after a restart, with the same client', async () => {
     const client = new SpamdClient({ address: spamd.address, timeoutMs: 10_000 });
     await spamd.stop();
-    expect(await client.check(gtubeMail())).toEqual({ kind: 'error', message: expect.stringMatching(/^spamd at 127\.0\.0\.1:\d+: connect ECONNREFUSED/) });
+    expect(await client.check(gtubeMail())).toEqual({ kind: 'error', down: 'unreachable', message: expect.stringMatching(/^spamd at 127\.0\.0\.1:\d+: connect ECONNREFUSED/) });
     await expect(client.ping()).rejects.toThrow(/ECONNREFUSED/);
     await spamd.resume();
     console.log(`spamd restarted in ${spamd.lastStartMs} ms`);

@@ -46,6 +46,12 @@ async function recheck(mr: MailroomProcess): Promise<string[]> {
   return body.items.map((w) => w.id).sort();
 }
 
+async function warningItems(mr: MailroomProcess): Promise<Array<{ id: string; severity: string; message: string; remedy: string }>> {
+  await recheck(mr);
+  const res = await mr.admin('/api/v1/warnings', { headers: { Authorization: `Bearer ${TOKEN}` } });
+  return ((await res.json()) as { items: Array<{ id: string; severity: string; message: string; remedy: string }> }).items;
+}
+
 const api = (mr: MailroomProcess, p: string, method = 'GET', body?: unknown) =>
   mr.admin(p, { method, headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 
@@ -97,6 +103,32 @@ describe('configuration warnings', () => {
     expect(ids).toEqual(expect.arrayContaining(['public_trusted_networks', 'tls_certificate_expiring', 'admin_token_missing']));
     expect(ids).not.toContain('open_relay_trusted_networks');
     expect(ids).not.toContain('tls_certificate_expired');
+  });
+
+  it('flags a weak token among admin.tokens by its name, never showing the token', async () => {
+    const weak = 'grafana-viewer-pw1';
+    const mr = await launch({ MAILROOM_HOSTNAME: 'mx.mailroom.test', MAILROOM_ADMIN_TOKENS: `grafana:viewer:${weak}` });
+    const items = await warningItems(mr);
+    const warning = items.find((w) => w.id === 'admin_token_weak');
+    expect(warning).toMatchObject({ severity: 'high', message: expect.stringContaining('admin.tokens entry "grafana" (viewer): 18 characters, fewer than 32') });
+    expect(JSON.stringify(items)).not.toContain(weak);
+    expect(mr.output).not.toContain(weak);
+    // The strong admin.token alone raises nothing.
+    const strong = await launch({ MAILROOM_HOSTNAME: 'mx.mailroom.test' });
+    expect(await recheck(strong)).not.toContain('admin_token_weak');
+  });
+
+  it('flags a weak metrics token, never showing the token', async () => {
+    const weak = 'metrics'.repeat(6);
+    const mr = await launch({ MAILROOM_HOSTNAME: 'mx.mailroom.test', MAILROOM_ADMIN_METRICS_TOKEN: weak });
+    const items = await warningItems(mr);
+    expect(items.find((w) => w.id === 'metrics_token_weak')).toMatchObject({ severity: 'medium', message: expect.stringContaining('admin.metrics_token') });
+    expect(JSON.stringify(items)).not.toContain(weak);
+    expect(mr.output).not.toContain(weak);
+    const text = await (await mr.admin('/metrics', { headers: { Authorization: `Bearer ${weak}` } })).text();
+    expect(text).toMatch(/^mailroom_config_warnings\{id="metrics_token_weak",severity="medium"\} 1$/m);
+    const strong = await launch({ MAILROOM_HOSTNAME: 'mx.mailroom.test', MAILROOM_ADMIN_METRICS_TOKEN: 'b3f1c9e27a4d8f60e5c2b7a9d1f4e8c3' });
+    expect(await recheck(strong)).not.toContain('metrics_token_weak');
   });
 
   it('follows the directory, the queue and the log categories without a restart', async () => {

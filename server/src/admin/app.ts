@@ -1,5 +1,5 @@
-// The admin HTTP application (Koa): health checks without a token, /metrics, then the token-protected
-// JSON API under /api/v1. Errors always come back as {"error": {"code", "message"}}.
+// The admin HTTP application (Koa): the Host check, health checks without a token, /metrics, then the
+// token-protected JSON API under /api/v1. Errors always come back as {"error": {"code", "message"}}.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import { authenticate } from './auth.ts';
 import type { AdminDeps } from './deps.ts';
 import { ApiError, errorMiddleware } from './errors.ts';
+import { hostCheck } from './host-check.ts';
 import { openApiDocument } from './openapi.ts';
 import { banRoutes } from './routes/bans.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -19,11 +20,14 @@ import { queueRoutes } from './routes/queue.ts';
 import { serverRoutes } from './routes/server.ts';
 import { statusRoutes } from './routes/status.ts';
 import { warningRoutes } from './routes/warnings.ts';
+import { wrongTokenHandler } from './wrong-token.ts';
 
 export function createAdminApp(deps: AdminDeps): Koa {
   const app = new Koa();
   app.proxy = false;
   app.use(errorMiddleware());
+  // Before every route, health checks and /metrics included: see host-check.ts.
+  app.use(hostCheck(deps.config));
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
@@ -42,7 +46,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
 
   const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), quarantineRoutes(deps), messageRoutes(deps), directoryRoutes(deps), fetchAccountRoutes(deps), banRoutes(deps), warningRoutes(deps), loggingRoutes(deps)];
   const api = new Router();
-  api.use('/api/v1', authenticate(deps.tokens));
+  api.use('/api/v1', authenticate(deps.tokens, wrongTokenHandler({ events: deps.events, delayMs: deps.config['auth.failure_delay_ms'] }, 'api')));
   for (const routes of routers) api.use(routes.routes());
   app.use(api.routes());
   app.use((ctx) => {

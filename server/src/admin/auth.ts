@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type Koa from 'koa';
 import { ApiError } from './errors.ts';
+import type { RefuseWrongToken } from './wrong-token.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -48,13 +49,13 @@ export function bearer(ctx: Koa.Context): string | null {
   return m ? m[1]! : null;
 }
 
-/** Authenticates every request that reaches it; 401 without a valid token. */
-export function authenticate(tokens: TokenTable): Koa.Middleware {
+/** Authenticates every request that reaches it; 401 without a token, and after a delay with a wrong one. */
+export function authenticate(tokens: TokenTable, refuseWrongToken: RefuseWrongToken): Koa.Middleware {
   return async function auth(ctx, next) {
     const presented = bearer(ctx);
     if (!presented) throw new ApiError(401, 'unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
     const state = tokens.find(presented);
-    if (!state) throw new ApiError(401, 'unauthorized', 'invalid token');
+    if (!state) return refuseWrongToken(ctx, 'invalid token');
     ctx.state.auth = state;
     await next();
   };

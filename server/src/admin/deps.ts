@@ -10,6 +10,7 @@ import type { LoggingHandles } from '../telemetry/logging-handles.ts';
 import type { ContentScan } from '../delivery/content-scan.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
+import type { EventBus } from '../telemetry/events.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TokenTable } from './auth.ts';
 
@@ -36,6 +37,8 @@ export interface AdminDeps {
   /** The bans the listeners enforce: a change here applies at once. */
   bans: BanList;
   metrics: Metrics;
+  /** Where wrong tokens are reported (mailroom_admin_auth_failures_total). */
+  events: EventBus;
   tokens: TokenTable;
   selfTest: SelfTest;
   metricsToken?: string | undefined;

@@ -6,7 +6,7 @@ import { logger } from '../telemetry/log.ts';
 
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 503,
     readonly code: string,
     message: string,
   ) {

@@ -33,7 +33,7 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
   '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },
-  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error.', role: 'viewer' } },
+  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error, circuit (open: known down, not asked by scans until a probe gets an answer) and circuitOpenedAt.', role: 'viewer' } },
   '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator' } },
   '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator' } },
   '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer' } },
@@ -126,8 +126,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
       const responses: Record<string, unknown> = {
         [String(op.ok ?? 200)]: { description: 'OK', ...(op.produces && op.produces !== 'application/json' ? { content: { [op.produces]: {} } } : {}) },
       };
+      responses['421'] = { description: 'The Host header names a host this port does not answer to (admin.allowed_hosts)', ...json(errorSchema) };
       if (op.role) {
-        responses['401'] = { description: 'Missing or invalid token', ...json(errorSchema) };
+        responses['401'] = { description: 'Missing or invalid token (a wrong one is answered after auth.failure_delay_ms)', ...json(errorSchema) };
         responses['403'] = { description: `The token's role is below ${op.role}`, ...json(errorSchema) };
       }
       if (op.query || op.body) responses['400'] = { description: 'Bad parameters', ...json(errorSchema) };

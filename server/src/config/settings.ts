@@ -58,6 +58,11 @@ export const SETTINGS = {
     'Close an IMAP or POP3 session whose client reads nothing of a response for this long: its output buffer (256 KiB, see server/src/imap/README.md) stayed full. Counted in mailroom_sessions_closed_not_reading_total. A client that reads slower than 256 KiB in this time is treated the same.',
   ),
   'admin.port': setting(k.port, 9425, 'Admin API, health checks and Prometheus metrics. Part of the service: it stays up while the server is stopped.'),
+  'admin.allowed_hosts': setting(
+    k.list.refine((v) => v.every((h) => isHostName(h.replace(/\.$/, ''))), 'expected host names such as mailroom.internal'),
+    [],
+    'Host names the admin port answers to besides localhost, `hostname`, `bind` (when it is a name) and any IP address (comma-separated in the environment, a list in YAML): the names Prometheus, Grafana or your browser use to reach it. A request whose Host header names anything else gets 421 Misdirected Request, which stops DNS rebinding (a web page whose domain is pointed at this port).',
+  ),
   'admin.token': setting(k.optionalText, undefined, 'Admin API bearer token with the admin role. Never logged, nor shown in configuration errors.', { secret: true }),
   'admin.tokens': setting(
     k.apiTokens,
@@ -98,7 +103,7 @@ export const SETTINGS = {
   'auth.ban_window_seconds': setting(k.positiveInt, 600, 'The period over which failed logins are counted for auth.ban_failures.'),
   'auth.ban_duration_seconds': setting(k.positiveInt, 3600, 'How long an automatic ban lasts (and a ban added by hand without its own duration).'),
   'auth.ban_loopback': setting(k.bool, false, 'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.'),
-  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay, doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many.'),
+  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay (a timer: other sessions go on meanwhile), doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many. A wrong bearer token on the admin port (API or /metrics) waits this base delay.'),
   'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
   'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
   'limits.max_unauthenticated_per_ip': setting(k.positiveInt, 10, 'Sessions from one IP address that have not logged in yet (MX sessions never do), all protocols together; a connection beyond it is refused at connect. Slow or idle clients from one address cannot fill the listeners.'),
@@ -152,7 +157,7 @@ export const SETTINGS = {
   'scan.unavailable_action': setting(
     z.enum(['accept', 'tempfail']),
     'accept',
-    'When clamd or spamd is down, too slow (scan.timeout_seconds) or saturated: `accept` the message unscanned (a self-test warning shows the scanner unreachable, and mailroom_scan_errors_total counts it) or `tempfail` it with 451 4.7.1 so the sender retries later. Scanning resumes on its own once the daemon is back.',
+    'When clamd or spamd is down, too slow (scan.timeout_seconds) or saturated: `accept` the message unscanned (a self-test warning shows the scanner unreachable, and mailroom_scan_errors_total counts it) or `tempfail` it with 451 4.7.1 so the sender retries later. A daemon found down (refused, or no answer within scan.timeout_seconds) is not asked again until a background probe gets an answer: meanwhile this applies at once, without waiting. Scanning resumes on its own once the daemon is back.',
   ),
   'scan.too_large_action': setting(
     z.enum(['accept', 'reject']),
@@ -164,7 +169,7 @@ export const SETTINGS = {
     'virus',
     'What is checked in mail from authenticated clients (submission, and AUTH on the MX listener): `virus` only, `all` (virus and spam) or `none`.',
   ),
-  'scan.timeout_seconds': setting(k.positiveInt, 30, 'Longest wait for one check (clamd, then spamd), waiting for a free connection included; past it the scanner counts as unavailable (scan.unavailable_action).'),
+  'scan.timeout_seconds': setting(k.positiveInt, 30, 'Longest wait for each check, connecting and waiting for a free connection included; clamd and spamd are asked side by side, so a message waits at most this long. Past it the scanner counts as unavailable (scan.unavailable_action) and is known down: later messages do not wait for it (they get scan.unavailable_action at once) until a background probe gets an answer, 2 s after, then 4, 8, 16 and every 30 s (mailroom_scanner_available).'),
   'scan.max_concurrent': setting(k.positiveInt, 4, 'Connections at once to each daemon (clamd MaxThreads defaults to 10, spamd starts 5 children); further scans wait their turn within scan.timeout_seconds.'),
   'scan.clamd_max_stream_bytes': setting(k.positiveInt, 26_214_400, 'Largest message sent to clamd; set it to clamd.conf StreamMaxLength (default 25M). Larger mail gets scan.too_large_action without being sent; if clamd\'s own limit is lower, clamd cuts the stream off and the outcome is the same.'),
   'scan.spamd_max_message_bytes': setting(k.positiveInt, 512_000, 'Largest message sent to spamd (spamc\'s default 500 KB); larger mail is delivered without a spam check.'),

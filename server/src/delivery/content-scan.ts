@@ -72,10 +72,17 @@ export class ContentScan {
     return this.scanner.enabled;
   }
 
-  /** Called when a scan finds a daemon newly unreachable or reachable again (the self-test reruns). */
+  /**
+   * Called when a scan finds a daemon newly unreachable or reachable again, or a daemon's circuit opens or
+   * closes (its background probe got an answer): the self-test reruns.
+   */
   onHealthChange(listener: () => void): () => void {
     this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
+    const stopWatching = this.scanner.onAvailabilityChange(listener);
+    return () => {
+      this.healthListeners.delete(listener);
+      stopWatching();
+    };
   }
 
   /** Never hangs past the scanner's timeouts; rejects only when the quarantine cannot be written. */

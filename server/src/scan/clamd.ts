@@ -4,7 +4,7 @@
 import { Budget } from './budget.ts';
 import { clamdCommand, instreamFrames, parseScanReply, replyComplete, replyText } from './clamd-protocol.ts';
 import { describeEndpoint, parseClamdUrl, type Endpoint } from './endpoint.ts';
-import { exchange, ScanError, withDeadline, writeAll } from './exchange.ts';
+import { checkError, exchange, ScanError, withDeadline, writeAll } from './exchange.ts';
 import { withDefaults } from './options.ts';
 import type { VirusOutcome } from './outcomes.ts';
 
@@ -59,22 +59,25 @@ export class ClamdClient {
       );
       return parseScanReply(reply);
     } catch (err) {
-      if (err instanceof ScanError && err.closedWhileSending && (await this.alive())) return { kind: 'too_large' };
-      return { kind: 'error', message: (err as Error).message };
+      if (err instanceof ScanError && err.closedWhileSending) {
+        const pingError = await this.alive();
+        return pingError === null ? { kind: 'too_large' } : checkError(pingError);
+      }
+      return checkError(err);
     }
   }
 
   /**
    * A live clamd closes an INSTREAM connection before the end only when the stream passed its
    * StreamMaxLength (its "size limit exceeded" reply is often lost with the connection, see exchange.ts).
-   * A PING tells that apart from a clamd that died mid-scan.
+   * A PING tells that apart from a clamd that died mid-scan. Null when clamd answered, else the error.
    */
-  private async alive(): Promise<boolean> {
+  private async alive(): Promise<unknown> {
     try {
       await this.ping();
-      return true;
-    } catch {
-      return false;
+      return null;
+    } catch (err) {
+      return err;
     }
   }
 

@@ -3,16 +3,31 @@
 // error, on the connect timeout, or when the caller's signal (its total deadline) aborts.
 import net from 'node:net';
 import { describeEndpoint, type Endpoint } from './endpoint.ts';
+import type { CheckError, DownReason } from './outcomes.ts';
 
 export class ScanError extends Error {
   constructor(
     message: string,
-    /** The daemon closed the connection before we had sent the whole request. */
-    readonly closedWhileSending = false,
+    readonly details: {
+      /** The daemon closed the connection before we had sent the whole request. */
+      closedWhileSending?: boolean;
+      /** Set when the failure means the daemon is down: no connection, or no answer in time. */
+      down?: Exclude<DownReason, 'circuit_open'>;
+    } = {},
   ) {
     super(message);
     this.name = 'ScanError';
   }
+
+  get closedWhileSending(): boolean {
+    return this.details.closedWhileSending ?? false;
+  }
+}
+
+/** The outcome for a request that failed, saying whether the failure means the daemon is down. */
+export function checkError(err: unknown): CheckError {
+  const down = err instanceof ScanError ? err.details.down : undefined;
+  return { kind: 'error', message: (err as Error).message, ...(down ? { down } : {}) };
 }
 
 export interface ExchangeOptions {
@@ -37,6 +52,7 @@ export function exchange(o: ExchangeOptions): Promise<Buffer> {
     let size = 0;
     let settled = false;
     let sending = false;
+    let connected = false;
     const socket = o.endpoint.kind === 'unix' ? net.connect({ path: o.endpoint.path }) : net.connect({ host: o.endpoint.host, port: o.endpoint.port });
     const received = (): Buffer => Buffer.concat(chunks, size);
     const settle = (err: Error | null): void => {
@@ -50,9 +66,10 @@ export function exchange(o: ExchangeOptions): Promise<Buffer> {
     };
     const onAbort = (): void => settle(o.signal.reason instanceof Error ? o.signal.reason : new ScanError(`${where}: aborted`));
     o.signal.addEventListener('abort', onAbort, { once: true });
-    const connectTimer = setTimeout(() => settle(new ScanError(`${where}: no connection within ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+    const connectTimer = setTimeout(() => settle(new ScanError(`${where}: no connection within ${o.connectTimeoutMs} ms`, { down: 'unreachable' })), o.connectTimeoutMs);
 
     socket.once('connect', () => {
+      connected = true;
       clearTimeout(connectTimer);
       sending = true;
       Promise.resolve()
@@ -72,7 +89,8 @@ export function exchange(o: ExchangeOptions): Promise<Buffer> {
       // clamd over its StreamMaxLength answers and closes while we still write; the write then fails and
       // Node drops the unread answer with the socket. The caller decides what such a close means.
       const reset = err.code === 'EPIPE' || err.code === 'ECONNRESET';
-      settle(new ScanError(`${where}: ${err.message}`, sending && reset));
+      // Refused, no route, no such socket file: the daemon is not there.
+      settle(new ScanError(`${where}: ${err.message}`, { closedWhileSending: sending && reset, ...(connected ? {} : { down: 'unreachable' as const }) }));
     });
     socket.once('close', () => settle(size > 0 ? null : new ScanError(`${where}: connection closed without a reply`)));
   });
@@ -81,7 +99,7 @@ export function exchange(o: ExchangeOptions): Promise<Buffer> {
 /** Runs `fn` with a signal that aborts after `ms`; the timer is always cleared, so nothing lingers. */
 export async function withDeadline<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(new ScanError(`${what}: no answer within ${ms} ms`)), ms);
+  const timer = setTimeout(() => ac.abort(new ScanError(`${what}: no answer within ${ms} ms`, { down: 'timeout' })), ms);
   try {
     return await fn(ac.signal);
   } finally {

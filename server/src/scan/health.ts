@@ -1,5 +1,6 @@
-// Per-daemon health for the admin API (`GET /api/v1/server`): updated by explicit checks (PING/VERSION)
-// and by every scan, so a daemon that went away shows up without waiting for the next check.
+// Per-daemon health for the admin API (`GET /api/v1/server`): updated by explicit checks (PING/VERSION),
+// by every scan and by the circuit breaker's probe, so a daemon that went away shows up without waiting
+// for the next check. daemon-watch.ts adds the breaker's state.
 
 export interface ScannerHealth {
   scanner: 'clamd' | 'spamd';
@@ -12,10 +13,15 @@ export interface ScannerHealth {
   lastError: string | null;
   lastErrorAt: number | null;
   lastCheckedAt: number | null;
+  /** `open`: known down, checks report it unavailable at once without asking (breaker.ts). */
+  circuit: 'closed' | 'open';
+  circuitOpenedAt: number | null;
 }
 
+type Observed = Omit<ScannerHealth, 'circuit' | 'circuitOpenedAt'>;
+
 export class HealthRecord {
-  private state: ScannerHealth;
+  private state: Observed;
 
   constructor(
     scanner: ScannerHealth['scanner'],
@@ -34,7 +40,7 @@ export class HealthRecord {
     this.state = { ...this.state, reachable: false, lastError: message, lastErrorAt: at, lastCheckedAt: at };
   }
 
-  snapshot(): ScannerHealth {
+  snapshot(): Observed {
     return { ...this.state };
   }
 }

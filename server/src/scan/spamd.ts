@@ -2,7 +2,7 @@
 // message over `maxMessageBytes` is not sent (SpamAssassin is slow on big mail, and big mail is rarely spam).
 import { Budget } from './budget.ts';
 import { describeEndpoint, parseSpamdAddress, type Endpoint } from './endpoint.ts';
-import { exchange, withDeadline, writeAll } from './exchange.ts';
+import { checkError, exchange, withDeadline, writeAll } from './exchange.ts';
 import { withDefaults } from './options.ts';
 import type { SpamOutcome } from './outcomes.ts';
 import { parseCheckReply, parsePong, PING_REQUEST, spamdRequest } from './spamd-protocol.ts';
@@ -46,15 +46,25 @@ export class SpamdClient {
     this.budget = new Budget(`spamd at ${this.address}`, this.opts.maxConcurrent, this.opts.maxQueued);
   }
 
-  /** Never rejects: every failure, the timeout and a full queue included, is an `error` outcome. */
-  async check(content: Buffer): Promise<SpamOutcome> {
+  /**
+   * Never rejects: every failure, the timeout and a full queue included, is an `error` outcome. `cancel`
+   * drops the check early (the virus check running beside it found a virus, so the score is not wanted).
+   */
+  async check(content: Buffer, cancel?: AbortSignal): Promise<SpamOutcome> {
     if (content.length > this.opts.maxMessageBytes) return { kind: 'too_large' };
     try {
       const request = spamdRequest('SYMBOLS', content, this.opts.user);
-      const reply = await withDeadline(this.opts.timeoutMs, `spamd at ${this.address}`, (signal) => this.budget.run(() => this.request(signal, request), signal));
+      const reply = await withDeadline(
+        this.opts.timeoutMs,
+        `spamd at ${this.address}`,
+        (deadline) => {
+          const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+          return this.budget.run(() => this.request(signal, request), signal);
+        },
+      );
       return parseCheckReply(reply);
     } catch (err) {
-      return { kind: 'error', message: (err as Error).message };
+      return checkError(err);
     }
   }
 

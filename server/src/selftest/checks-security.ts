@@ -1,35 +1,50 @@
-// Checks of credentials and certificates: the admin token, the STARTTLS certificate.
+// Checks of credentials and certificates: the admin and metrics tokens, the STARTTLS certificate.
 import crypto from 'node:crypto';
 import type { Config } from '../config/settings.ts';
+import { MIN_TOKEN_LENGTH, tokenWeakness } from './token-strength.ts';
 import type { Warning } from './warning.ts';
 
-const MIN_TOKEN_LENGTH = 24;
 const CERT_EXPIRY_WARNING_DAYS = 14;
 
+/**
+ * The admin API tokens (admin.token, admin.tokens) and the /metrics token: missing, or weak by
+ * token-strength.ts. Warnings name tokens by their setting and name, and give counts; never a token.
+ */
 export function adminTokenWarnings(config: Config): Warning[] {
+  const warnings: Warning[] = [];
   const token = config['admin.token'];
-  if (token === undefined) {
-    return [
-      {
-        id: 'admin_token_missing',
-        severity: 'high',
-        message: 'No admin token is configured: the admin API (and the Grafana app) cannot be used.',
-        remedy: 'Set admin.token (MAILROOM_ADMIN_TOKEN) to a long random value, e.g. the output of `openssl rand -hex 32`.',
-      },
-    ];
+  if (token === undefined && config['admin.tokens'].length === 0) {
+    warnings.push({
+      id: 'admin_token_missing',
+      severity: 'high',
+      message: 'No admin token is configured: the admin API (and the Grafana app) cannot be used.',
+      remedy: 'Set admin.token (MAILROOM_ADMIN_TOKEN) to a long random value, e.g. the output of `openssl rand -hex 32`.',
+    });
   }
-  const distinct = new Set(token).size;
-  if (token.length < MIN_TOKEN_LENGTH || distinct < 10) {
-    return [
-      {
-        id: 'admin_token_weak',
-        severity: 'high',
-        message: `The admin token is weak (${token.length} characters, ${distinct} distinct): it can be guessed.`,
-        remedy: `Use at least ${MIN_TOKEN_LENGTH} random characters, e.g. the output of \`openssl rand -hex 32\`.`,
-      },
-    ];
+  const apiTokens = [...(token === undefined ? [] : [{ label: 'admin.token', token }]), ...config['admin.tokens'].map((t) => ({ label: `admin.tokens entry "${t.name}" (${t.role})`, token: t.token }))];
+  const weak = apiTokens.flatMap(({ label, token }) => {
+    const why = tokenWeakness(token);
+    return why === null ? [] : [`${label}: ${why}`];
+  });
+  if (weak.length > 0) {
+    warnings.push({
+      id: 'admin_token_weak',
+      severity: 'high',
+      message: `Weak admin API token${weak.length > 1 ? 's' : ''}, which could be guessed: ${weak.join('; ')}.`,
+      remedy: `Use at least ${MIN_TOKEN_LENGTH} random characters for every admin token, e.g. the output of \`openssl rand -hex 32\`.`,
+    });
   }
-  return [];
+  const metricsToken = config['admin.metrics_token'];
+  const metricsWhy = metricsToken === undefined ? null : tokenWeakness(metricsToken);
+  if (metricsWhy !== null) {
+    warnings.push({
+      id: 'metrics_token_weak',
+      severity: 'medium',
+      message: `The /metrics token (admin.metrics_token) is weak, which could be guessed: ${metricsWhy}. Metrics show traffic, queue and account activity.`,
+      remedy: `Use at least ${MIN_TOKEN_LENGTH} random characters, e.g. the output of \`openssl rand -hex 32\`, in admin.metrics_token and the scraper's bearer token.`,
+    });
+  }
+  return warnings;
 }
 
 export interface CertificateFacts {

@@ -1,4 +1,5 @@
 // Connects the metric catalogue's scrape-time gauges to the live state they mirror.
+import type { ScannerHealth } from '../scan/health.ts';
 import type { SelfTest } from '../selftest/self-test.ts';
 import { logStats } from '../telemetry/log.ts';
 import type { LoggingHandles } from './logging-setup.ts';
@@ -11,7 +12,14 @@ import { VERSION } from './version.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
-export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null, selfTest: SelfTest, logging: LoggingHandles): MetricSources {
+export function metricSources(
+  store: Store,
+  sessions: SessionRegistry,
+  server: () => MailServer | null,
+  selfTest: SelfTest,
+  logging: LoggingHandles,
+  scanners: () => ScannerHealth[],
+): MetricSources {
   // One scrape reads the queue gauges twice (count and age); share one query per scrape.
   let cached: { at: number; value: Awaited<ReturnType<MetricSources['queue']>> } | null = null;
   return {
@@ -28,6 +36,8 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     warnings: () => selfTest.warnings,
     bansActive: () => store.countActiveBans(Date.now()),
     logging: () => ({ lines: logStats.lines, enabled: logging.switches.snapshot(), liveDropped: logging.live.dropped, stdoutDropped: logStats.stdoutDropped }),
+    // As last seen: a scrape never contacts the daemons.
+    scanners: () => scanners().map((h) => ({ scanner: h.scanner, available: h.circuit === 'closed' })),
     loki: () => logging.loki?.snapshot() ?? null,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };

@@ -17,6 +17,9 @@ export const CONNECTION_LIMITS = ['sessions_per_ip', 'unauthenticated_per_ip', '
 export type ConnectionLimit = (typeof CONNECTION_LIMITS)[number];
 export const SCANNERS = ['clamd', 'spamd'] as const;
 export type Scanner = (typeof SCANNERS)[number];
+/** Where on the admin port a token was presented: the JSON API or the Prometheus scrape. */
+export const ADMIN_ENDPOINTS = ['api', 'metrics'] as const;
+export type AdminEndpoint = (typeof ADMIN_ENDPOINTS)[number];
 export type VirusAction = 'reject' | 'delete' | 'quarantine';
 export const SPAM_ACTIONS = ['tag', 'junk', 'reject', 'delete'] as const;
 export type SpamDetectionAction = (typeof SPAM_ACTIONS)[number];
@@ -35,6 +38,8 @@ export interface MailroomEvents {
   'limit.hit': [{ protocol: Protocol; limit: ConnectionLimit }];
   /** Open sessions closed because their address was just banned. */
   'sessions.closed_by_ban': [{ count: number }];
+  /** A wrong bearer token on the admin port. Not an auth.failed: it does not count toward auto-ban (admin/README.md). */
+  'admin.auth_failed': [{ endpoint: AdminEndpoint; remoteAddress: string }];
   /** A virus was found; emitted once per message whatever was then done with it. */
   'scan.virus': [{ action: VirusAction }];
   /** Spam was found (score from scan.spam_score); once per message, with what was done with it. */

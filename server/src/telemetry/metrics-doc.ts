@@ -14,6 +14,10 @@ const idleSources: MetricSources = {
   warnings: () => [],
   bansActive: async () => 0,
   logging: () => ({ lines: { smtp: 0, submission: 0, pop3: 0, imap: 0, tcpip: 0, delivery: 0, application: 0, debug: 0 }, enabled: { smtp: false, submission: false, pop3: false, imap: false, tcpip: false, delivery: false, application: false, debug: false }, liveDropped: 0, stdoutDropped: 0 }),
+  scanners: () => [
+    { scanner: 'clamd', available: true },
+    { scanner: 'spamd', available: true },
+  ],
   loki: () => null,
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };

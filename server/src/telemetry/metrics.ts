@@ -5,13 +5,13 @@
 // Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { CONNECTION_LIMITS, PROTOCOLS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS, type Protocol } from './events.ts';
+import { ADMIN_ENDPOINTS, CONNECTION_LIMITS, PROTOCOLS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS, type Protocol, type Scanner } from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
 
 export const MESSAGE_SOURCES: readonly Exclude<MessageSource, 'bounce'>[] = ['smtp', 'submission', 'api', 'pop3_fetch'];
-export { REJECTION_REASONS, SCANNERS, SPAM_ACTIONS } from './events.ts';
+export { ADMIN_ENDPOINTS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS } from './events.ts';
 export const PROTOCOL_LABELS: readonly Protocol[] = PROTOCOLS;
 /** Protocols that close a session whose client stops reading (SMTP has no write timeout: smtp-server writes). */
 export const NOT_READING_PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
@@ -27,6 +27,8 @@ export interface MetricSources {
   warnings(): ReadonlyArray<{ id: string; severity: string }>;
   bansActive(): Promise<number>;
   logging(): { lines: Record<LogCategory, number>; enabled: CategoryState; liveDropped: number; stdoutDropped: number };
+  /** Each configured scanner and whether it is asked (its circuit is closed); unconfigured ones are absent. */
+  scanners(): ReadonlyArray<{ scanner: Scanner; available: boolean }>;
   /** The Loki client's own totals, or null when Loki is not configured. */
   loki(): LokiClientSnapshot | null;
   build: { version: string; database: string; databaseVersion: string };
@@ -64,6 +66,16 @@ export function createMetrics(sources: MetricSources) {
     help: 'Checks that got no answer from a scanner (scanner: clamd, spamd): down, timed out or saturated. The message was then accepted unscanned or temp-failed (scan.unavailable_action).',
     labelNames: ['scanner'] as const,
     registers: r,
+  });
+  new Gauge({
+    name: 'mailroom_scanner_available',
+    help: 'Per configured scanner (clamd, spamd): 1 while it is asked, 0 while it is known down (its circuit is open: checks count as unavailable at once until a background probe gets an answer). No series for a scanner that is not configured.',
+    labelNames: ['scanner'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { scanner, available } of sources.scanners()) this.set({ scanner }, available ? 1 : 0);
+    },
   });
   new Gauge({
     name: 'mailroom_sessions',
@@ -153,6 +165,12 @@ export function createMetrics(sources: MetricSources) {
     name: 'mailroom_auth_failures_total',
     help: 'Failed logins per protocol.',
     labelNames: ['protocol'] as const,
+    registers: r,
+  });
+  const adminAuthFailures = new Counter({
+    name: 'mailroom_admin_auth_failures_total',
+    help: 'Requests to the admin port with a wrong bearer token, by endpoint (api: /api/v1, metrics: /metrics); each was answered 401 after a delay. Requests without a token are not counted.',
+    labelNames: ['endpoint'] as const,
     registers: r,
   });
   new Gauge({
@@ -254,6 +272,7 @@ export function createMetrics(sources: MetricSources) {
   for (const source of MESSAGE_SOURCES) messagesProcessed.inc({ source }, 0);
   for (const action of SPAM_ACTIONS) spamDetected.inc({ action }, 0);
   for (const scanner of SCANNERS) scanErrors.inc({ scanner }, 0);
+  for (const endpoint of ADMIN_ENDPOINTS) adminAuthFailures.inc({ endpoint }, 0);
   for (const protocol of PROTOCOL_LABELS) {
     sessionsOpened.inc({ protocol }, 0);
     authFailures.inc({ protocol }, 0);
@@ -277,5 +296,5 @@ export function createMetrics(sources: MetricSources) {
   });
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, connectionLimitHits, deliveries, deliveryDuration, smtpRejections, authFailures };
+  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, connectionLimitHits, deliveries, deliveryDuration, smtpRejections, authFailures, adminAuthFailures };
 }

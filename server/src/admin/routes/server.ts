@@ -18,6 +18,8 @@ const scannerJson = (h: ScannerHealth) => ({
   lastError: h.lastError,
   lastErrorAt: iso(h.lastErrorAt),
   lastCheckedAt: iso(h.lastCheckedAt),
+  circuit: h.circuit,
+  circuitOpenedAt: iso(h.circuitOpenedAt),
 });
 
 export function serverRoutes(deps: AdminDeps): Router {
