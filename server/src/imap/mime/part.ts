@@ -25,14 +25,17 @@ const MAX_PARTS = 1000;
 
 export const mediaType = (p: MimePart): string => `${p.type}/${p.subtype}`.toLowerCase();
 
-function headerEnd(text: string, from: number): { headerEnd: number; bodyStart: number } {
-  if (text.startsWith('\r\n', from)) return { headerEnd: from, bodyStart: from + 2 };
-  if (text.startsWith('\n', from)) return { headerEnd: from, bodyStart: from + 1 };
-  const crlf = text.indexOf('\n\r\n', from);
-  const lf = text.indexOf('\n\n', from);
-  if (crlf < 0 && lf < 0) return { headerEnd: text.length, bodyStart: text.length };
-  if (lf < 0 || (crlf >= 0 && crlf < lf)) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
-  return { headerEnd: lf + 1, bodyStart: lf + 2 };
+function headerEnd(text: string, from: number, to: number): { headerEnd: number; bodyStart: number } {
+  // Searched within the part only: a search to the end of the message would cost parts x message size
+  // (990 parts before 4 MB without a blank line: 227 ms). V8 shares a slice's characters, no copy.
+  const part = text.slice(from, to);
+  if (part.startsWith('\r\n')) return { headerEnd: from, bodyStart: from + 2 };
+  if (part.startsWith('\n')) return { headerEnd: from, bodyStart: from + 1 };
+  const crlf = part.indexOf('\n\r\n');
+  const lf = part.indexOf('\n\n');
+  if (crlf < 0 && lf < 0) return { headerEnd: to, bodyStart: to };
+  if (lf < 0 || (crlf >= 0 && crlf < lf)) return { headerEnd: from + crlf + 1, bodyStart: from + crlf + 3 };
+  return { headerEnd: from + lf + 1, bodyStart: from + lf + 2 };
 }
 
 /** Body ranges between the delimiter lines of a multipart body (RFC 2046 section 5.1.1). */
@@ -70,7 +73,7 @@ function splitMultipart(text: string, from: number, to: number, boundary: string
 
 function parsePart(buf: Buffer, text: string, start: number, end: number, defaultType: [string, string], depth: number, budget: { parts: number }): MimePart {
   budget.parts++;
-  const h = headerEnd(text, start);
+  const h = headerEnd(text, start, end);
   const headerStop = Math.min(h.headerEnd, end);
   const bodyStart = Math.min(h.bodyStart, end);
   const fields = parseHeader(buf, start, headerStop);
