@@ -1,10 +1,14 @@
 // `npm run build`: compiles src/ to dist/ with tsc, copies the plain JavaScript files tsc does not
-// emit, and writes dist/.built, which bin/mailroom.js compares with the sources' mtimes.
+// emit, and writes dist/.built, which bin/mailroom.js compares with the sources' mtimes. With
+// --if-stale (what `npm start` uses) a build that is already fresh is kept: a second start is quick, and
+// a start never deletes dist/ under a server that another process is running from it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildIsFresh } from './build-freshness.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
+if (process.argv.includes('--if-stale') && buildIsFresh()) process.exit(0);
 const dist = path.join(root, 'dist');
 const started = Date.now();
 fs.rmSync(dist, { recursive: true, force: true });
