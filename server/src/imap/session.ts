@@ -6,7 +6,7 @@ import type net from 'node:net';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
-import { LineConnection } from '../net/line-connection.ts';
+import { openLineConnection, type LineConnection } from '../net/line-connection.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
@@ -65,16 +65,15 @@ export class ImapSession implements ListenerSession, ImapContext {
     readonly deps: ImapSessionDeps,
   ) {
     this.log = deps.log.child({ session: this.id });
-    this.connection = new LineConnection(socket, {
+    this.connection = openLineConnection(socket, {
+      protocol: 'imap',
+      sessionId: this.id,
+      config: deps.config,
+      events: deps.events,
+      log: this.log,
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
       idleTimeoutMs: IMAP_IDLE_TIMEOUT_MS,
       idleGoodbye: '* BYE Autologout; idle for too long\r\n',
-      preauthTimeoutMs: deps.config['limits.preauth_timeout_seconds'] * 1000,
-      lineTimeoutMs: deps.config['limits.line_timeout_seconds'] * 1000,
-      onLimit: (limit) => deps.events.emit('limit.hit', { protocol: 'imap', limit }),
-      writeTimeoutMs: deps.config['limits.write_timeout_seconds'] * 1000,
-      onNotReading: () => deps.events.emit('session.not_reading', { protocol: 'imap', id: this.id }),
-      log: this.log,
     });
     this.commands = new CommandReader({
       reader: () => this.connection.reader,

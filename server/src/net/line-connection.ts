@@ -4,6 +4,8 @@
 // The sessions keep only their protocol: states, commands and replies.
 import type net from 'node:net';
 import type tls from 'node:tls';
+import type { Config } from '../config/settings.ts';
+import type { EventBus, Protocol } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { clientAddress } from './admission.ts';
 import { OutputWriter } from './output-writer.ts';
@@ -38,6 +40,33 @@ export interface LineConnectionOptions {
   /** The client stopped reading for writeTimeoutMs: called once, then the connection is closed. */
   onNotReading: (bufferedBytes: number) => void;
   log: Logger;
+}
+
+/** What a session of a line protocol knows; the limits come from the limits.* settings. */
+export interface LineSessionOptions {
+  protocol: Protocol;
+  sessionId: string;
+  config: Config;
+  events: EventBus;
+  log: Logger;
+  inputBufferMaxBytes: number;
+  idleTimeoutMs: number;
+  idleGoodbye: string;
+}
+
+/** A connection with the limits.* settings applied, reporting each limit that bites as an event. */
+export function openLineConnection(socket: net.Socket, o: LineSessionOptions): LineConnection {
+  return new LineConnection(socket, {
+    inputBufferMaxBytes: o.inputBufferMaxBytes,
+    idleTimeoutMs: o.idleTimeoutMs,
+    idleGoodbye: o.idleGoodbye,
+    preauthTimeoutMs: o.config['limits.preauth_timeout_seconds'] * 1000,
+    lineTimeoutMs: o.config['limits.line_timeout_seconds'] * 1000,
+    onLimit: (limit) => o.events.emit('limit.hit', { protocol: o.protocol, limit }),
+    writeTimeoutMs: o.config['limits.write_timeout_seconds'] * 1000,
+    onNotReading: () => o.events.emit('session.not_reading', { protocol: o.protocol, id: o.sessionId }),
+    log: o.log,
+  });
 }
 
 export class LineConnection {

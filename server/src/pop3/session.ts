@@ -6,7 +6,7 @@ import type net from 'node:net';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
 import { isLoopback } from '../config/validators.ts';
-import { LineConnection } from '../net/line-connection.ts';
+import { openLineConnection, type LineConnection } from '../net/line-connection.ts';
 import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
@@ -55,16 +55,15 @@ export class Pop3Session implements ListenerSession, Pop3Context {
     private readonly deps: Pop3SessionDeps,
   ) {
     this.log = deps.log.child({ session: this.id });
-    this.connection = new LineConnection(socket, {
+    this.connection = openLineConnection(socket, {
+      protocol: 'pop3',
+      sessionId: this.id,
+      config: deps.config,
+      events: deps.events,
+      log: this.log,
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
       idleTimeoutMs: POP3_IDLE_TIMEOUT_MS,
       idleGoodbye: '-ERR Disconnected for inactivity\r\n',
-      preauthTimeoutMs: deps.config['limits.preauth_timeout_seconds'] * 1000,
-      lineTimeoutMs: deps.config['limits.line_timeout_seconds'] * 1000,
-      onLimit: (limit) => deps.events.emit('limit.hit', { protocol: 'pop3', limit }),
-      writeTimeoutMs: deps.config['limits.write_timeout_seconds'] * 1000,
-      onNotReading: () => deps.events.emit('session.not_reading', { protocol: 'pop3', id: this.id }),
-      log: this.log,
     });
   }
 
