@@ -96,7 +96,11 @@ async function main(): Promise<void> {
   const servers = new Map<string, MailroomProcess>();
   try {
     for (const c of CONFIGS) {
-      const mr = await MailroomProcess.create({ env: { MAILROOM_LOG_LEVEL: 'warn', MAILROOM_IMAP_PORT: 'off', MAILROOM_POP3_PORT: 'off', MAILROOM_SUBMISSION_PORT: 'off', ...c.env(clamd, spamd) } });
+      // Every session comes from 127.0.0.1 and MX sessions never log in: at the per-address cap on sessions
+      // not logged in (limits.max_unauthenticated_per_ip, 10), a new connection can arrive before the one it
+      // replaces has closed, and is refused with 421.
+      const env = { MAILROOM_LOG_LEVEL: 'warn', MAILROOM_IMAP_PORT: 'off', MAILROOM_POP3_PORT: 'off', MAILROOM_SUBMISSION_PORT: 'off', MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: '1000' };
+      const mr = await MailroomProcess.create({ env: { ...env, ...c.env(clamd, spamd) } });
       await mr.cli('domain', 'add', 'bench.test');
       await mr.cli('account', 'add', RECIPIENT, '--password', 'bench password');
       await mr.start();
