@@ -5,7 +5,6 @@
 //   npm run bench:imap -- --quick       # smoke test: 500 messages, 100 sessions, prints only
 //   npm run bench:imap -- --help
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatSize } from '../smtp-throughput/report.ts';
 import { sendLoad, smtpSourceCommand, RECIPIENT, SMTP_SOURCE } from '../smtp-throughput/load.ts';
 import { cpuSeconds, makeTempDir, runMain, sleep, withTimeout } from '../smtp-throughput/proc.ts';
@@ -14,22 +13,25 @@ import { writeSection } from '../benchmarks-md.ts';
 import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts';
 import { ImapClient, quote, type CommandResult } from './client.ts';
 import { buildServer } from '../build-server.ts';
+import { defineOptions, readOptions, reproducibleArgs, type OptionValues } from '../options.ts';
 
 const TITLE = '## IMAP';
 const PASSWORD = 'bench password';
 /** Sessions logging in at once (each LOGIN is a scrypt check in the server's thread pool). */
 const LOGIN_CONCURRENCY = 8;
 
-const HELP = `Usage: npm run bench:imap -- [options]
-
-  --messages N       messages delivered (by SMTP) into the INBOX first (default 5000)
-  --size BYTES       smtp-source payload per message (default 10240)
-  --runs N           timed FETCH runs of each kind (default 5)
-  --sessions N       idle sessions for the memory figures (default 1000, the server's connection cap)
-  --note TEXT        a line about the conditions, shown above the tables
-  --no-write         print only; leave BENCHMARKS.md as it is
-  --quick            smoke test: 500 messages, 2 runs, 100 sessions; implies --no-write
-`;
+const OPTIONS = defineOptions({
+  usage: 'npm run bench:imap -- [options]',
+  options: {
+    messages: { type: 'integer', default: 5000, quick: 500, help: 'messages delivered (by SMTP) into the INBOX first' },
+    size: { type: 'integer', value: 'BYTES', default: 10_240, help: 'smtp-source payload per message' },
+    runs: { type: 'integer', default: 5, quick: 2, help: 'timed FETCH runs of each kind' },
+    sessions: { type: 'integer', default: 1000, quick: 100, help: "idle sessions for the memory figures (1000 is the server's connection cap)" },
+    note: { type: 'string', help: 'a line about the conditions, shown above the tables' },
+    'no-write': { type: 'boolean', quick: true, help: 'print only; leave BENCHMARKS.md as it is' },
+    quick: { type: 'boolean', help: 'smoke test: 500 messages, 2 runs, 100 sessions; implies --no-write' },
+  },
+});
 
 interface Options {
   messages: number;
@@ -40,39 +42,8 @@ interface Options {
   write: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      messages: { type: 'string' },
-      size: { type: 'string' },
-      runs: { type: 'string' },
-      sessions: { type: 'string' },
-      note: { type: 'string' },
-      'no-write': { type: 'boolean' },
-      quick: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
-  const quick = values.quick ?? false;
-  return {
-    messages: int('messages', values.messages, quick ? 500 : 5000),
-    size: int('size', values.size, 10_240),
-    runs: int('runs', values.runs, quick ? 2 : 5),
-    sessions: int('sessions', values.sessions, quick ? 100 : 1000),
-    note: values.note,
-    write: !(values['no-write'] ?? false) && !quick,
-  };
+function toOptions(values: OptionValues<typeof OPTIONS.options>): Options {
+  return { messages: values.messages, size: values.size, runs: values.runs, sessions: values.sessions, note: values.note, write: !values['no-write'] };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -219,8 +190,6 @@ async function waitForSessions(server: RunningMailroom, n: number): Promise<void
 
 async function main(): Promise<number> {
   buildServer();
-  const argv = process.argv.slice(2);
-  const opts = parseOptions(argv);
   if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} not found: apt-get install postfix (it brings smtp-source)`);
   const startedAt = new Date();
   const loadBefore = loadAverage();
@@ -284,8 +253,8 @@ async function main(): Promise<number> {
   );
   await server.stop();
 
-  const args = argv.filter((a, i) => a !== '--note' && argv[i - 1] !== '--note');
-  const command = `npm run bench:imap${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const args = reproducibleArgs(argv, ['note']);
+  const command = `npm run bench:imap${args ? ` -- ${args}` : ''}`;
   const section = render(opts, { envelope, firstRfc822, rfc822 }, phases, startedAt, loadBefore, command, smtpSourceCommand(load), sendSeconds);
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
@@ -371,4 +340,6 @@ function render(
   return lines.join('\n');
 }
 
+const argv = process.argv.slice(2);
+const opts = readOptions(OPTIONS, argv, toOptions);
 await runMain(main, log);

@@ -9,7 +9,6 @@
 //   npm run bench:logging -- --help
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { LOG_CATEGORIES } from '../../server/src/telemetry/log-categories.ts';
 import { RECIPIENT, SMTP_SOURCE, sendLoad, smtpSourceCommand, type Load } from '../smtp-throughput/load.ts';
@@ -22,21 +21,24 @@ import { startMailroomServe, type RunningMailroom } from '../queue-api/server.ts
 import { lokiCeiling, type Ceiling } from './ceiling.ts';
 import { TinyLokiReceiver } from './receiver.ts';
 import { buildServer } from '../build-server.ts';
+import { defineOptions, readOptions, reproducibleArgs, type OptionValues } from '../options.ts';
 
 const TITLE = '## Logging';
 
-const HELP = `Usage: npm run bench:logging -- [options]
-
-  --runs N          timed runs per configuration, interleaved (default 5)
-  --messages N      messages per timed run (default 5000)
-  --size BYTES      smtp-source payload (default 1024)
-  --sessions N      concurrent smtp-source sessions (default 20)
-  --no-profile      skip the CPU profiles (one extra run of each configuration)
-  --ceiling N       lines for the Loki client's ceiling, in-process (default 300000; 0 skips it)
-  --note TEXT       a line about the conditions, shown above the table
-  --no-write        print only; leave BENCHMARKS.md as it is
-  --quick           smoke test: 1 run, 400 messages; implies --no-write
-`;
+const OPTIONS = defineOptions({
+  usage: 'npm run bench:logging -- [options]',
+  options: {
+    runs: { type: 'integer', default: 5, quick: 1, help: 'timed runs per configuration, interleaved' },
+    messages: { type: 'integer', default: 5000, quick: 400, help: 'messages per timed run' },
+    size: { type: 'integer', value: 'BYTES', default: 1024, help: 'smtp-source payload' },
+    sessions: { type: 'integer', default: 20, help: 'concurrent smtp-source sessions' },
+    'no-profile': { type: 'boolean', quick: true, help: 'skip the CPU profiles (one extra run of each configuration)' },
+    ceiling: { type: 'integer', min: 0, default: 300_000, quick: 50_000, help: "lines for the Loki client's ceiling, in-process (0 skips it)" },
+    note: { type: 'string', help: 'a line about the conditions, shown above the table' },
+    'no-write': { type: 'boolean', quick: true, help: 'print only; leave BENCHMARKS.md as it is' },
+    quick: { type: 'boolean', help: 'smoke test: 1 run, 400 messages, no profiles; implies --no-write' },
+  },
+});
 
 interface Options {
   runs: number;
@@ -49,42 +51,16 @@ interface Options {
   write: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      runs: { type: 'string' },
-      messages: { type: 'string' },
-      size: { type: 'string' },
-      sessions: { type: 'string' },
-      note: { type: 'string' },
-      'no-profile': { type: 'boolean' },
-      ceiling: { type: 'string' },
-      'no-write': { type: 'boolean' },
-      quick: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
-  const quick = values.quick ?? false;
+function toOptions(values: OptionValues<typeof OPTIONS.options>): Options {
   return {
-    runs: int('runs', values.runs, quick ? 1 : 5),
-    messages: int('messages', values.messages, quick ? 400 : 5000),
-    size: int('size', values.size, 1024),
-    sessions: int('sessions', values.sessions, 20),
-    profile: !(values['no-profile'] ?? false) && !quick,
-    ceiling: int('ceiling', values.ceiling, quick ? 50_000 : 300_000, 0),
+    runs: values.runs,
+    messages: values.messages,
+    size: values.size,
+    sessions: values.sessions,
+    profile: !values['no-profile'],
+    ceiling: values.ceiling,
     note: values.note,
-    write: !(values['no-write'] ?? false) && !quick,
+    write: !values['no-write'],
   };
 }
 
@@ -372,8 +348,6 @@ function render(opts: Options, results: RunResult[], profiles: { config: Config;
 
 async function main(): Promise<number> {
   buildServer();
-  const argv = process.argv.slice(2);
-  const opts = parseOptions(argv);
   if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} not found: apt-get install postfix (it brings smtp-source)`);
   const startedAt = new Date();
   const loadBefore = loadAverage();
@@ -401,8 +375,8 @@ async function main(): Promise<number> {
     ceiling = await lokiCeiling(opts.ceiling);
     log(`  ${count(ceiling.linesPerSecond)} lines/s`);
   }
-  const args = argv.filter((a, i) => a !== '--note' && argv[i - 1] !== '--note');
-  const command = `npm run bench:logging${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const args = reproducibleArgs(argv, ['note']);
+  const command = `npm run bench:logging${args ? ` -- ${args}` : ''}`;
   const section = render(opts, results, profiles, ceiling, startedAt, loadBefore, command, smtpSourceCommand({ messages: opts.messages, sizeBytes: opts.size, sessions: opts.sessions, keepConnection: false }));
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
@@ -411,4 +385,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
+const argv = process.argv.slice(2);
+const opts = readOptions(OPTIONS, argv, toOptions);
 await runMain(main, log);

@@ -6,7 +6,6 @@
 //   npm run bench:queue -- --quick      # smoke test: 1k and 20k, 10 requests, prints only
 //   npm run bench:queue -- --help
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { cleanupScope, makeTempDir, runMain } from '../smtp-throughput/proc.ts';
 import { fillQueue, syntheticQueueId, type FillResult } from './fill.ts';
 import { legacyPage, openReadOnly, type LegacyRequest } from './legacy.ts';
@@ -15,21 +14,24 @@ import { writeSection } from '../benchmarks-md.ts';
 import { startMailroomServe, type RunningMailroom } from './server.ts';
 import { measureWriteCost, type WriteCost } from './write-cost.ts';
 import { buildServer } from '../build-server.ts';
+import { defineOptions, readOptions, reproducibleArgs, type OptionValues } from '../options.ts';
 
 const TITLE = '## Queue API';
 
-const HELP = `Usage: npm run bench:queue -- [options]
-
-  --sizes A,B,C          queued messages per run (default 1000,100000,1000000)
-  --requests N           timed requests per case (default 50), after 2 untimed ones
-  --case-seconds S       stop a case after S seconds of timed requests, if it has 5 (default 20)
-  --clear-sizes A,B      sizes at which DELETE /api/v1/queue is timed (default 1000,100000)
-  --legacy-max N         also time the listing as it was before, in-process, up to this size (default 100000)
-  --write-cost N         messages for the write-cost comparison (default 2000; 0 skips it)
-  --note TEXT            a line about the conditions, shown above the table
-  --no-write             print only; leave BENCHMARKS.md as it is
-  --quick                smoke test: 1000,20000; 10 requests; write cost 200; implies --no-write
-`;
+const OPTIONS = defineOptions({
+  usage: 'npm run bench:queue -- [options]',
+  options: {
+    sizes: { type: 'integers', value: 'A,B,C', default: [1000, 100_000, 1_000_000], quick: [1000, 20_000], help: 'queued messages per run' },
+    requests: { type: 'integer', default: 50, quick: 10, help: 'timed requests per case, after 2 untimed ones' },
+    'case-seconds': { type: 'integer', value: 'S', default: 20, help: 'stop a case after S seconds of timed requests, if it has 5' },
+    'clear-sizes': { type: 'integers', value: 'A,B', default: [1000, 100_000], quick: [20_000], help: 'sizes at which DELETE /api/v1/queue is timed' },
+    'legacy-max': { type: 'integer', min: 0, default: 100_000, quick: 20_000, help: 'also time the listing as it was before, in-process, up to this size' },
+    'write-cost': { type: 'integer', min: 0, default: 2000, quick: 200, help: 'messages for the write-cost comparison (0 skips it)' },
+    note: { type: 'string', help: 'a line about the conditions, shown above the table' },
+    'no-write': { type: 'boolean', quick: true, help: 'print only; leave BENCHMARKS.md as it is' },
+    quick: { type: 'boolean', help: 'smoke test: 1000,20000; 10 requests; write cost 200; implies --no-write' },
+  },
+});
 
 interface Options {
   sizes: number[];
@@ -42,44 +44,16 @@ interface Options {
   write: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sizes: { type: 'string' },
-      requests: { type: 'string' },
-      'case-seconds': { type: 'string' },
-      'clear-sizes': { type: 'string' },
-      'legacy-max': { type: 'string' },
-      'write-cost': { type: 'string' },
-      note: { type: 'string' },
-      'no-write': { type: 'boolean' },
-      quick: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
-  const list = (name: string, raw: string | undefined, fallback: number[]): number[] =>
-    raw === undefined ? fallback : raw.split(',').map((v) => int(name, v.trim(), 0));
-  const quick = values.quick ?? false;
+function toOptions(values: OptionValues<typeof OPTIONS.options>): Options {
   return {
-    sizes: list('sizes', values.sizes, quick ? [1000, 20_000] : [1000, 100_000, 1_000_000]),
-    requests: int('requests', values.requests, quick ? 10 : 50),
-    caseSeconds: int('case-seconds', values['case-seconds'], 20),
-    clearSizes: list('clear-sizes', values['clear-sizes'], quick ? [20_000] : [1000, 100_000]),
-    legacyMax: int('legacy-max', values['legacy-max'], quick ? 20_000 : 100_000, 0),
-    writeCost: int('write-cost', values['write-cost'], quick ? 200 : 2000, 0),
+    sizes: values.sizes,
+    requests: values.requests,
+    caseSeconds: values['case-seconds'],
+    clearSizes: values['clear-sizes'],
+    legacyMax: values['legacy-max'],
+    writeCost: values['write-cost'],
     note: values.note,
-    write: !(values['no-write'] ?? false) && !quick,
+    write: !values['no-write'],
   };
 }
 
@@ -342,8 +316,6 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
 
 async function main(): Promise<number> {
   buildServer();
-  const argv = process.argv.slice(2);
-  const opts = parseOptions(argv);
   const startedAt = new Date();
   const loadBefore = loadAverage();
   const results: SizeResult[] = [];
@@ -354,8 +326,8 @@ async function main(): Promise<number> {
     writeCost = await cleanupScope(async () => measureWriteCost(makeTempDir('mailroom-bench-write-cost-'), 100_000, opts.writeCost));
     for (const o of writeCost.ops) log(`  ${o.op}: with ${ms(o.with.p50)} ms, without ${ms(o.without.p50)} ms (p50)`);
   }
-  const args = argv.filter((a, i) => a !== '--note' && argv[i - 1] !== '--note');
-  const command = `npm run bench:queue${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const args = reproducibleArgs(argv, ['note']);
+  const command = `npm run bench:queue${args ? ` -- ${args}` : ''}`;
   const section = render(opts, results, writeCost, startedAt, loadBefore, command);
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
@@ -364,4 +336,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
+const argv = process.argv.slice(2);
+const opts = readOptions(OPTIONS, argv, toOptions);
 await runMain(main, log);

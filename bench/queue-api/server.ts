@@ -61,6 +61,9 @@ export async function serveEnv(opts: ServeOptions): Promise<{ env: NodeJS.Proces
     MAILROOM_POP3_PORT: 'off',
     MAILROOM_IMAP_PORT: ports.imap === null ? 'off' : String(ports.imap),
     MAILROOM_LOG_LEVEL: 'warn',
+    // Every load session comes from 127.0.0.1, and MX sessions never log in: the per-address cap on
+    // sessions not logged in (limits.max_unauthenticated_per_ip, 10) would refuse most of them with 421.
+    MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: '1000',
     ...opts.env,
   };
   return { env, dataDir, ports };

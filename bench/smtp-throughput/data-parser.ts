@@ -1,14 +1,19 @@
 // smtp-server's DATA parser against ours (server/src/smtp/data-stream-patch.ts) on the same message, in
 // this process: milliseconds per message, fed in 64 KiB chunks as a socket delivers them.
 //
-//   node --import tsx bench/smtp-throughput/data-parser.ts [--size BYTES] [--messages N]
-import { parseArgs } from 'node:util';
+//   node --import tsx bench/smtp-throughput/data-parser.ts [--size BYTES] [--messages N]   (--help for both)
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import { feedDataStream, type StreamInternals } from '../../server/src/smtp/data-stream-patch.ts';
+import { defineOptions, readOptions } from '../options.ts';
 
-const { values } = parseArgs({ options: { size: { type: 'string' }, messages: { type: 'string' } } });
-const size = Number(values.size ?? 102400);
-const messages = Number(values.messages ?? 300);
+const OPTIONS = defineOptions({
+  usage: 'node --import tsx bench/smtp-throughput/data-parser.ts [options]',
+  options: {
+    size: { type: 'integer', value: 'BYTES', default: 102_400, help: 'bytes per message' },
+    messages: { type: 'integer', default: 300, help: 'messages per parser and round' },
+  },
+});
+const { size, messages } = readOptions(OPTIONS);
 const libraryFeed = (SMTPStream as unknown as { prototype: StreamInternals }).prototype._feedDataStream;
 
 // Lines like smtp-source's, ending in a period now and then (mid-line dots cost the library nothing extra).

@@ -38,6 +38,9 @@ export async function startMailroom(opts: MailroomOptions = {}): Promise<Running
     MAILROOM_POP3_PORT: 'off',
     MAILROOM_IMAP_PORT: 'off',
     MAILROOM_ADMIN_PORT: String(await freePort()),
+    // Every smtp-source session comes from 127.0.0.1, and MX sessions never log in: the per-address cap on
+    // sessions not logged in (limits.max_unauthenticated_per_ip, 10) would refuse most of them with 421.
+    MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: '1000',
     ...(opts.greetingDelayMs !== undefined ? { MAILROOM_SMTP_GREETING_DELAY_MS: String(opts.greetingDelayMs) } : {}),
     ...(opts.trustLoopback ? { MAILROOM_TRUSTED_NETWORKS: '127.0.0.1/32' } : {}),
     ...(opts.acceptWorker === false ? { MAILROOM_DATABASE_ACCEPT_WORKER: 'false' } : {}),

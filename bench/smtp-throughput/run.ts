@@ -5,7 +5,6 @@
 //   npm run bench:smtp -- --quick           # a smoke test: 1 run, fewer messages, BENCHMARKS.md untouched
 //   npm run bench:smtp -- --help
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { baselineTargets } from './baseline.ts';
 import { SMTP_SOURCE, smtpSourceCommand } from './load.ts';
 import { describeMachine, loadAverage, probeFsync } from './machine.ts';
@@ -18,24 +17,29 @@ import { formatSize, renderSection, SECTION_TITLE, type Cell } from './report.ts
 import { writeSection } from '../benchmarks-md.ts';
 import type { Target } from './target.ts';
 import { buildServer } from '../build-server.ts';
+import { defineOptions, readOptions, reproducibleArgs, UsageError, type OptionValues } from '../options.ts';
 
 const TARGETS: Target[] = [...mailroomTargets, postfixTarget, ...baselineTargets];
 
-const HELP = `Usage: npm run bench:smtp -- [options]
-
-  --runs N             timed runs per configuration and size; the table shows the median (default 3)
-  --sessions N         concurrent smtp-source sessions (default 20)
-  --sizes A,B          message payload sizes in bytes (default 1024,102400)
-  --messages A,B       messages per timed run, one per size or one for all (default 10000,5000)
-  --warmup N           messages sent (and delivered) before each timed run (default: 10% of --messages)
-  --targets a,b        configurations to run (default all): ${TARGETS.map((t) => t.id).join(', ')}
-  --keep-connection    smtp-source -d: one connection per session instead of one per message
-  --no-profile         skip the CPU profile of Mailroom
-  --keep-profile DIR   also copy Mailroom's .cpuprofile into DIR (open it in Chrome DevTools)
-  --note TEXT          a line about the conditions, shown above the table
-  --no-write           print only; leave BENCHMARKS.md as it is
-  --quick              smoke test: 1 run, 400 and 200 messages, implies --no-write
-`;
+const OPTIONS = defineOptions({
+  usage: 'npm run bench:smtp -- [options]',
+  options: {
+    runs: { type: 'integer', default: 3, quick: 1, help: 'timed runs per configuration and size; the table shows the median' },
+    sessions: { type: 'integer', default: 20, help: 'concurrent smtp-source sessions' },
+    sizes: { type: 'integers', value: 'A,B', default: [1024, 102_400], help: 'message payload sizes in bytes' },
+    // Long enough for the steady state: a fresh Node process runs its hot paths unoptimised for the first
+    // thousand or so messages, and 1,000 messages of 100 KiB take under a second (README: run length).
+    messages: { type: 'integers', value: 'A,B', default: [10_000, 5000], quick: [400, 200], help: 'messages per timed run, one per size or one for all' },
+    warmup: { type: 'integer', min: 0, defaultText: '10% of --messages, at least 20', help: 'messages sent (and delivered) before each timed run' },
+    targets: { type: 'strings', choices: TARGETS.map((t) => t.id), default: TARGETS.map((t) => t.id), defaultText: 'all', help: 'configurations to run' },
+    'keep-connection': { type: 'boolean', help: 'smtp-source -d: one connection per session instead of one per message' },
+    'no-profile': { type: 'boolean', help: 'skip the CPU profile of Mailroom' },
+    'keep-profile': { type: 'string', value: 'DIR', help: "also copy Mailroom's .cpuprofile into DIR (open it in Chrome DevTools)" },
+    note: { type: 'string', help: 'a line about the conditions, shown above the table' },
+    'no-write': { type: 'boolean', quick: true, help: 'print only; leave BENCHMARKS.md as it is' },
+    quick: { type: 'boolean', help: 'smoke test: 1 run, 400 and 200 messages, implies --no-write' },
+  },
+});
 
 interface Options {
   runs: number;
@@ -51,75 +55,27 @@ interface Options {
   write: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      runs: { type: 'string' },
-      sessions: { type: 'string' },
-      sizes: { type: 'string' },
-      messages: { type: 'string' },
-      warmup: { type: 'string' },
-      targets: { type: 'string' },
-      'keep-connection': { type: 'boolean' },
-      'no-profile': { type: 'boolean' },
-      'keep-profile': { type: 'string' },
-      note: { type: 'string' },
-      'no-write': { type: 'boolean' },
-      quick: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
-  const ints = (name: string, raw: string | undefined, fallback: number[]) => (raw === undefined ? fallback : raw.split(',').map((v) => int(name, v.trim(), 0)));
-  const quick = values.quick === true;
-  const sizes = ints('sizes', values.sizes, [1024, 102_400]);
-  // Long enough for the steady state: a fresh Node process runs its hot paths unoptimised for the first
-  // thousand or so messages, and 1,000 messages of 100 KiB take under a second (README: run length).
-  let messages = ints('messages', values.messages, quick ? [400, 200] : [10_000, 5000]);
-  if (messages.length === 1) messages = sizes.map(() => messages[0]!);
-  if (messages.length !== sizes.length) throw new Error('--messages needs one value, or one per size');
-  const ids = values.targets?.split(',').map((t) => t.trim()) ?? TARGETS.map((t) => t.id);
-  const unknown = ids.filter((id) => !TARGETS.some((t) => t.id === id));
-  if (unknown.length > 0) throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
+function toOptions(values: OptionValues<typeof OPTIONS.options>): Options {
+  const messages = values.messages.length === 1 ? values.sizes.map(() => values.messages[0]!) : values.messages;
+  if (messages.length !== values.sizes.length) throw new UsageError('--messages needs one value, or one per size');
   return {
-    runs: int('runs', values.runs, quick ? 1 : 3),
-    sessions: int('sessions', values.sessions, 20),
-    sizes,
+    runs: values.runs,
+    sessions: values.sessions,
+    sizes: values.sizes,
     messages,
-    warmup: values.warmup === undefined ? null : int('warmup', values.warmup, 0, 0),
-    targets: TARGETS.filter((t) => ids.includes(t.id)),
-    keepConnection: values['keep-connection'] === true,
-    profile: values['no-profile'] !== true,
+    warmup: values.warmup ?? null,
+    targets: TARGETS.filter((t) => values.targets.includes(t.id)),
+    keepConnection: values['keep-connection'],
+    profile: !values['no-profile'],
     keepProfile: values['keep-profile'],
     note: values.note,
-    write: values['no-write'] !== true && !quick,
+    write: !values['no-write'],
   };
-}
-
-function withoutNote(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--note') i++;
-    else if (!argv[i]!.startsWith('--note=')) out.push(argv[i]!);
-  }
-  return out;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const opts = parseOptions(argv);
   buildServer();
   if (!fs.existsSync(SMTP_SOURCE)) throw new Error(`${SMTP_SOURCE} is missing: DEBIAN_FRONTEND=noninteractive apt-get install -y postfix`);
 
@@ -191,7 +147,7 @@ async function main(): Promise<number> {
   }
 
   // The command to reproduce the figures; a --note describes this run only, so it is left out.
-  const args = withoutNote(argv).map((a) => (/^[\w,./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+  const args = reproducibleArgs(argv, ['note']);
   const section = renderSection(
     {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -219,4 +175,6 @@ async function main(): Promise<number> {
   return cells.some((c) => c.errors.length > 0) ? 1 : 0;
 }
 
+const argv = process.argv.slice(2);
+const opts = readOptions(OPTIONS, argv, toOptions);
 await runMain(main, log);

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClamdProcess, eicarMail } from './helpers/clamd.ts';
 import { MailroomProcess } from './helpers/mailroom.ts';
-import { requireCommand } from './helpers/tools.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 
 const TOKEN = 'fetch-scan-admin-token-2b7c9e4d1f';
 const PASSWORD = 'remote-pop-password-91ac';
-const haveClamd = requireCommand('clamd', 'real clamd for scanning fetched mail');
+const haveClamd = requireScannerDaemons('clamd');
 let clamd: ClamdProcess;
 let remote: MailroomProcess;
 let local: MailroomProcess;

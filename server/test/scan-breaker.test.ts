@@ -9,10 +9,10 @@ import { DaemonStandIn } from './helpers/daemon-stand-in.ts';
 import { waitFor } from './helpers/mailbox.ts';
 import type { MailroomProcess } from './helpers/mailroom.ts';
 import { api, metric, scanServer, smtpSend } from './helpers/scan-mail.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { gtubeMail, hamMail, SpamdProcess } from './helpers/spamd.ts';
-import { requireCommand } from './helpers/tools.ts';
 
-const haveDaemons = requireCommand('clamd', 'real virus scanner for the scanning tests') && requireCommand('spamd', 'real SpamAssassin for the scanning tests');
+const haveDaemons = requireScannerDaemons('clamd', 'spamd');
 const TIMEOUT_SECONDS = 4;
 const FOLLOWING = 4;
 let clamd: ClamdProcess;

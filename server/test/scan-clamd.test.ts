@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClamdClient } from '../src/scan/clamd.ts';
 import { ClamdProcess, EICAR_SIGNATURE, eicarMail } from './helpers/clamd.ts';
 import { freePort } from './helpers/ports.ts';
-import { requireCommand } from './helpers/tools.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 
-const haveClamd = requireCommand('clamd', 'real virus scanner for the scan tests');
+const haveClamd = requireScannerDaemons('clamd');
 const cleanMail = Buffer.from('From: a@remote.test\r\nTo: b@example.test\r\nSubject: hello\r\n\r\nJust text.\r\n');
 let clamd: ClamdProcess;
 

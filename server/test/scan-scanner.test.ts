@@ -7,10 +7,10 @@ import { decide, DEFAULT_SCAN_POLICY } from '../src/scan/policy.ts';
 import { Scanner } from '../src/scan/scanner.ts';
 import { addSpamHeaders } from '../src/scan/spam-headers.ts';
 import { ClamdProcess, eicarMail } from './helpers/clamd.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { gtubeMail, hamMail, SpamdProcess } from './helpers/spamd.ts';
-import { requireCommand } from './helpers/tools.ts';
 
-const haveDaemons = requireCommand('clamd', 'real virus scanner for the scanner tests') && requireCommand('spamd', 'real SpamAssassin for the scanner tests');
+const haveDaemons = requireScannerDaemons('clamd', 'spamd');
 let clamd: ClamdProcess;
 let spamd: SpamdProcess;
 let scanner: Scanner;

@@ -7,9 +7,9 @@ import { ClamdProcess, eicarMail } from './helpers/clamd.ts';
 import { mailboxContents, waitFor } from './helpers/mailbox.ts';
 import type { MailroomProcess } from './helpers/mailroom.ts';
 import { logLines, metric, scanServer, smtpSend } from './helpers/scan-mail.ts';
-import { requireCommand } from './helpers/tools.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 
-const haveClamd = requireCommand('clamd', 'real virus scanner for the scanning tests');
+const haveClamd = requireScannerDaemons('clamd');
 const CLAMD_LIMIT = 1024 * 1024;
 let clamd: ClamdProcess;
 const servers: MailroomProcess[] = [];

@@ -12,10 +12,10 @@ import { ClamdProcess, eicarMail } from './helpers/clamd.ts';
 import { mailboxContents, waitFor } from './helpers/mailbox.ts';
 import type { MailroomProcess } from './helpers/mailroom.ts';
 import { api, metric, scanServer, smtpSend } from './helpers/scan-mail.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { gtubeMail, hamMail, SpamdProcess } from './helpers/spamd.ts';
-import { requireCommand } from './helpers/tools.ts';
 
-const haveDaemons = requireCommand('clamd', 'real virus scanner for the scanning tests') && requireCommand('spamd', 'real SpamAssassin for the scanning tests');
+const haveDaemons = requireScannerDaemons('clamd', 'spamd');
 const TIMEOUT_SECONDS = 3;
 let clamd: ClamdProcess;
 let spamd: SpamdProcess;

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailboxContents, waitFor } from './helpers/mailbox.ts';
 import type { MailroomProcess } from './helpers/mailroom.ts';
 import { api, logLines, metric, scanServer, smtpSend } from './helpers/scan-mail.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { gtubeMail, hamMail, SpamdProcess } from './helpers/spamd.ts';
-import { requireCommand } from './helpers/tools.ts';
 
-const haveSpamd = requireCommand('spamd', 'real SpamAssassin for the scanning tests');
+const haveSpamd = requireScannerDaemons('spamd');
 let spamd: SpamdProcess;
 const servers: MailroomProcess[] = [];
 

@@ -14,10 +14,11 @@ import { ClamdProcess, EICAR_SIGNATURE, eicar, eicarMail } from './helpers/clamd
 import { mailboxContents, waitFor } from './helpers/mailbox.ts';
 import type { MailroomProcess } from './helpers/mailroom.ts';
 import { api, cleanAttachmentMail, logLines, metric, scanServer, smtpSend } from './helpers/scan-mail.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { requireCommand } from './helpers/tools.ts';
 
 const run = promisify(execFile);
-const haveTools = requireCommand('clamd', 'real virus scanner for the scanning tests') && requireCommand('swaks', 'SMTP client for the scanning tests');
+const haveTools = requireScannerDaemons('clamd') && requireCommand('swaks', 'SMTP client for the scanning tests');
 const EICAR_FOUND = new RegExp(`^${EICAR_SIGNATURE.replace(/\./g, '\\.')}(\\.UNOFFICIAL)?$`);
 
 let clamd: ClamdProcess;

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpamdClient } from '../src/scan/spamd.ts';
 import { freePort } from './helpers/ports.ts';
+import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { gtubeMail, hamMail, SpamdProcess } from './helpers/spamd.ts';
-import { requireCommand } from './helpers/tools.ts';
 
-const haveSpamd = requireCommand('spamd', 'real SpamAssassin for the scan tests');
+const haveSpamd = requireScannerDaemons('spamd');
 let spamd: SpamdProcess;
 
 beforeAll(async () => {

@@ -1,16 +1,9 @@
 // A real clamd (Debian's clamav-daemon) on a free loopback port and a private unix socket, with a
 // signature database the test writes itself: no freshclam, no network. The EICAR test string is assembled
 // at run time so no antivirus on a developer machine quarantines this file.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports.ts';
-
-// Debian installs the daemon in /usr/sbin, which a non-root user's PATH usually lacks; requireCommand and
-// spawn both look it up on PATH.
-if (!(process.env.PATH ?? '').split(':').includes('/usr/sbin')) process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin`;
+import { ScannerDaemon } from './scanner-daemons.ts';
 
 /** The signature name clamd reports, before it appends `.UNOFFICIAL` for a non-official database. */
 export const EICAR_SIGNATURE = 'Mailroom.Test.EICAR';
@@ -52,17 +45,20 @@ export interface ClamdStartOptions {
   streamMaxBytes?: number;
 }
 
-export class ClamdProcess {
-  private child: ChildProcess | null = null;
-  private output = '';
-  /** How long the last start took until clamd answered PING. */
-  lastStartMs = 0;
+export class ClamdProcess extends ScannerDaemon {
+  readonly socketPath: string;
 
-  private constructor(
-    readonly port: number,
-    readonly socketPath: string,
-    private readonly dir: string,
-  ) {}
+  private constructor(port: number, dir: string) {
+    super(port, dir, {
+      command: 'clamd',
+      args: ['-c', path.join(dir, 'clamd.conf')],
+      ping: { request: 'zPING\0', halfClose: false, pong: /^PONG\0/ },
+      startTimeoutMs: 30_000,
+      pollMs: 50,
+      logFile: 'clamd.log',
+    });
+    this.socketPath = path.join(dir, 'clamd.sock');
+  }
 
   get tcpUrl(): string {
     return `tcp://127.0.0.1:${this.port}`;
@@ -72,18 +68,19 @@ export class ClamdProcess {
     return `unix:${this.socketPath}`;
   }
 
+  /** clamd on a free port and a unix socket in its own directory, with only the EICAR signature. */
   static async start(options: ClamdStartOptions = {}): Promise<ClamdProcess> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-clamd-'));
+    const { dir, port } = await ScannerDaemon.workspace('clamd');
     const db = path.join(dir, 'db');
     fs.mkdirSync(db);
     // An .ndb body signature: Name:TargetType(0 = any file):Offset(* = anywhere):HexBody.
     fs.writeFileSync(path.join(db, 'mailroom-test.ndb'), `${EICAR_SIGNATURE}:0:*:${eicar().toString('hex')}\n`);
-    const p = new ClamdProcess(await freePort(), path.join(dir, 'clamd.sock'), dir);
+    const clamd = new ClamdProcess(port, dir);
     const lines = [
       `DatabaseDirectory ${db}`,
-      `TCPSocket ${p.port}`,
+      `TCPSocket ${port}`,
       'TCPAddr 127.0.0.1',
-      `LocalSocket ${p.socketPath}`,
+      `LocalSocket ${clamd.socketPath}`,
       'FixStaleSocket yes',
       'Foreground yes',
       `TemporaryDirectory ${dir}`,
@@ -91,72 +88,6 @@ export class ClamdProcess {
       ...(options.streamMaxBytes === undefined ? [] : [`StreamMaxLength ${options.streamMaxBytes}`]),
     ];
     fs.writeFileSync(path.join(dir, 'clamd.conf'), `${lines.join('\n')}\n`);
-    await p.resume();
-    return p;
+    return ScannerDaemon.started(clamd);
   }
-
-  /** Starts (again) with the same config, port and socket, and waits until clamd answers PING. */
-  async resume(): Promise<void> {
-    if (this.child) throw new Error('clamd is already running');
-    const started = Date.now();
-    const child = spawn('clamd', ['-c', path.join(this.dir, 'clamd.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
-    child.once('exit', () => {
-      if (this.child === child) this.child = null;
-    });
-    const deadline = Date.now() + 30_000;
-    while (!(await pong(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        await this.stop();
-        throw new Error(`clamd did not start:\n${this.output.slice(-2000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    this.lastStartMs = Date.now() - started;
-  }
-
-  /** Stops clamd and waits for it to exit; the directory stays so resume() can bring it back. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGCONT');
-    child.kill('SIGTERM');
-    await exited;
-  }
-
-  /** SIGSTOP: the kernel still accepts connections on clamd's socket, but nothing answers. */
-  freeze(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  thaw(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  async cleanup(): Promise<void> {
-    await this.stop();
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let reply = '';
-    const done = (ok: boolean): void => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(2_000, () => done(false));
-    s.once('connect', () => s.write('zPING\0'));
-    s.on('data', (c: Buffer) => {
-      reply += c.toString('latin1');
-      if (reply.includes('\0')) done(reply.startsWith('PONG'));
-    });
-    s.once('error', () => done(false));
-    s.once('close', () => done(false));
-  });
 }
