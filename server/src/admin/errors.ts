@@ -3,6 +3,7 @@
 import type Koa from 'koa';
 import { ZodError } from 'zod';
 import { logger } from '../telemetry/log.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -36,6 +37,11 @@ export function errorMiddleware(): Koa.Middleware {
         const e = err as { status: number; message: string };
         ctx.status = e.status;
         ctx.body = { error: { code: e.status === 413 ? 'too_large' : 'bad_request', message: e.message } };
+      } else if (isDiskFull(err)) {
+        // RFC 4918 11.5; removals still work on a full disk (store/README.md), so this is an addition.
+        log.warn({ path: ctx.path }, 'refused: the disk is full');
+        ctx.status = 507;
+        ctx.body = { error: { code: 'insufficient_storage', message: 'the disk holding the mail store is full' } };
       } else {
         log.error({ err: (err as Error).message, path: ctx.path }, 'admin API error');
         ctx.status = 500;

@@ -15,3 +15,17 @@ export class ImapError extends Error {
 
 export const no = (message: string, code?: string): ImapError => new ImapError('NO', message, code);
 export const bad = (message: string, code?: string): ImapError => new ImapError('BAD', message, code);
+
+/**
+ * The store found the disk full (store/disk-full.ts). RFC 5530: OVERQUOTA for the commands that add mail
+ * (APPEND, COPY, MOVE), which clients show as "mailbox full: delete something", the answer that helps;
+ * LIMIT for anything else (CREATE, RENAME, a STORE that still failed), an implementation limit the user
+ * did not cause. Deleting keeps working: STORE \Deleted and EXPUNGE have the store's reserve.
+ */
+const ADDS_MAIL = new Set(['APPEND', 'COPY', 'MOVE']);
+
+export function diskFull(command: string): ImapError {
+  return ADDS_MAIL.has(command)
+    ? no('Not enough disk space on the server; delete mail (STORE \\Deleted, EXPUNGE) and try again', 'OVERQUOTA')
+    : no('The server is out of disk space; try again later', 'LIMIT');
+}

@@ -18,7 +18,8 @@ import { capabilities } from './capabilities.ts';
 import type { Completion, ImapContext, ImapState } from './commands/context.ts';
 import { HANDLERS } from './commands/index.ts';
 import type { Handler } from './commands/types.ts';
-import { ImapError } from './errors.ts';
+import { diskFull, ImapError } from './errors.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 import { COMMAND_LINE_MAX_BYTES, IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
 import type { MailboxWatcher } from './mailbox-watcher.ts';
 import { CommandReader } from './protocol/command-reader.ts';
@@ -291,7 +292,11 @@ export class ImapSession implements ListenerSession, ImapContext {
     } catch (err) {
       if (err instanceof ImapError) error = err;
       else if (err instanceof MailboxGoneError) return this.mailboxGone();
-      else {
+      else if (isDiskFull(err)) {
+        this.log.warn({ command: command.name }, 'refused: the disk is full');
+        this.deps.events.emit('store.disk_full', { protocol: 'imap' });
+        error = diskFull(command.name);
+      } else {
         this.log.error({ err: (err as Error).message, command: command.name }, 'command failed');
         error = new ImapError('NO', 'Internal server error; try again later', 'SERVERBUG');
       }

@@ -12,6 +12,7 @@ import type { SessionRegistry } from '../net/session-registry.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
 import type { Account } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { newQueueId } from '../util/ids.ts';
 import type { Pop3Context } from './commands/context.ts';
@@ -194,6 +195,10 @@ export class Pop3Session implements ListenerSession, Pop3Context {
     } catch (err) {
       if (err instanceof Pop3Error) {
         await this.send(err.line);
+      } else if (isDiskFull(err)) {
+        this.log.warn({ command: command.name }, 'refused: the disk is full');
+        this.deps.events.emit('store.disk_full', { protocol: 'pop3' });
+        await this.send(new Pop3Error('The server is out of disk space; try again later', 'SYS/TEMP').line);
       } else {
         this.log.error({ err: (err as Error).message, command: command.name }, 'command failed');
         await this.send(new Pop3Error('Internal error, try again later', 'SYS/TEMP').line);

@@ -13,6 +13,7 @@ import type { Intake } from '../delivery/intake.ts';
 import { refusalFor } from '../net/admission.ts';
 import type { CloseReason, SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 import type { NewRecipient } from '../store/types.ts';
 import type { EventBus, RejectionReason } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
@@ -295,6 +296,11 @@ export class SmtpListener {
         (id) => cb(null, `2.0.0 Ok: queued as ${id}`),
         (err: Error) => {
           if (err instanceof SmtpReply) return cb(err);
+          if (isDiskFull(err)) {
+            this.deps.events.emit('store.disk_full', { protocol: this.kind });
+            (this.transactions.get(session)?.log ?? this.log).warn({ session: session.id }, 'refused a message: the disk is full');
+            return cb(this.reject(session, 'disk_full', 452, '4.3.1 Insufficient system storage, try again later'));
+          }
           this.transactions.get(session)?.log.error({ err: err.message }, 'could not queue message');
           cb(this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure storing the message, try again later'));
         },

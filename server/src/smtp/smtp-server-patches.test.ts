@@ -4,7 +4,9 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SmtpReply } from './reply.ts';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
+import { REPLY_BUFFER_MAX_BYTES } from './reply-backpressure.ts';
 
 installSmtpServerPatches();
 
@@ -108,4 +110,53 @@ describe('session ids', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-v]{16}$/);
     expect(new Set(ids).size).toBe(5);
   });
+});
+
+describe('reply back-pressure', () => {
+  type Internals = { _whenWritable(next: () => void): void; _socket: net.Socket };
+  const proto = (SMTPConnection as unknown as { prototype: Internals }).prototype;
+  const libraryWait = proto._whenWritable;
+
+  afterEach(() => {
+    proto._whenWritable = libraryWait;
+  });
+
+  it('stops taking commands while more than REPLY_BUFFER_MAX_BYTES of replies wait, and goes on once the client reads', async () => {
+    // Without the library's own wait (16 KiB), so that only patch 8 holds the client back.
+    expect(typeof libraryWait).toBe('function');
+    proto._whenWritable = (next) => next();
+    const port = await start({ greetingDelayMs: () => 0 });
+    // Enough that the replies (about 200 bytes each) overflow what the kernel buffers on loopback.
+    const COMMANDS = 200_000;
+    const client = net.connect(port, '127.0.0.1');
+    client.pause();
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write('EHLO flood.test\r\n'.repeat(COMMANDS));
+    const connection = () => [...(server as unknown as { connections: Set<Internals> }).connections][0]!;
+    // Wait until the server stops reading: its unsent replies stay put.
+    let last = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = connection()._socket.writableLength;
+      if (now > 0 && now === last) break;
+      last = now;
+    }
+    expect(last).toBeGreaterThan(16 * 1024);
+    expect(last).toBeLessThanOrEqual(REPLY_BUFFER_MAX_BYTES + 1024);
+    // Now read: every EHLO gets its reply.
+    let replies = 0;
+    let tail = '';
+    await new Promise<void>((resolve) => {
+      client.on('data', (chunk: Buffer) => {
+        const text = tail + chunk.toString('latin1');
+        replies += text.split('\r\n250 ').length - 1;
+        tail = text.slice(-5); // less than the pattern: a match is never counted twice
+        if (replies >= COMMANDS) resolve();
+      });
+      client.resume();
+    });
+    client.destroy();
+    expect(replies).toBe(COMMANDS);
+  }, 30_000);
 });

@@ -22,11 +22,15 @@
 // 6. The DATA parser: see data-stream-patch.ts.
 // 7. Line timeout: a line (command or DATA) must arrive whole within the option `lineTimeoutMs` of its
 //    first byte, else `onLineTimeout` and 421; see line-timeout.ts.
+// 8. Reply back-pressure: the next command is taken only while at most REPLY_BUFFER_MAX_BYTES (256 KiB)
+//    of replies wait unsent in the socket, so a client that pipelines and never reads stops being read
+//    instead of growing the server's memory; see reply-backpressure.ts.
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { randomBytesPooled } from '../util/random-pool.ts';
 import { installDataStreamPatch } from './data-stream-patch.ts';
 import { watchLines } from './line-timeout.ts';
+import { whenRepliesFit, type ReplySocket } from './reply-backpressure.ts';
 
 /** Options this module adds to smtp-server's; pass them alongside the library's own. */
 export interface PatchedServerOptions {
@@ -42,6 +46,7 @@ interface Connection {
   _ready: boolean;
   _parser: Parameters<typeof watchLines>[0] | undefined;
   _upgrading: boolean;
+  _socket: ReplySocket | undefined;
   _setListeners(cb: () => void): void;
   _getEnhancedStatusCode(code: number, context?: unknown): string;
   _onCommand(command: Buffer, callback?: () => void): void;
@@ -109,7 +114,9 @@ export function installSmtpServerPatches(): void {
       this._server.options.onEarlyTalker?.(this.remoteAddress);
       return this.send(421, `4.5.0 ${this.name} Error: command sent before the greeting, closing connection`);
     }
-    return originalOnCommand.call(this, command, callback);
+    // Patch 8: the parser reads the next command (and so more input) only when the replies fit.
+    const next = callback && (() => whenRepliesFit(this._socket, callback));
+    return originalOnCommand.call(this, command, next);
   };
 
   const originalSend = proto.send;

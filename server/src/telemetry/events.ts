@@ -9,7 +9,7 @@ export const PROTOCOLS = ['smtp', 'submission', 'pop3', 'imap'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 export const REJECTION_REASONS = [
   'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
-  'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable', 'too_many_unknown_recipients', 'auth_failures',
+  'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable', 'too_many_unknown_recipients', 'auth_failures', 'disk_full',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */
@@ -36,6 +36,8 @@ export interface MailroomEvents {
   'smtp.harvesting': [{ protocol: Protocol; remoteAddress: string }];
   /** A connection limit refused, closed or evicted a client (admission.ts, line-connection.ts). */
   'limit.hit': [{ protocol: Protocol; limit: ConnectionLimit }];
+  /** A command refused because the disk holding the store is full (store/disk-full.ts); SMTP also counts it as smtp.rejected. */
+  'store.disk_full': [{ protocol: Protocol }];
   /** Open sessions closed because their address was just banned. */
   'sessions.closed_by_ban': [{ count: number }];
   /** A wrong bearer token on the admin port. Not an auth.failed: it does not count toward auto-ban (admin/README.md). */

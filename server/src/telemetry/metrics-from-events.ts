@@ -24,6 +24,7 @@ export function feedMetrics(events: EventBus, m: Metrics): void {
   events.on('session.opened', ({ protocol }) => opened(protocol).inc());
   events.on('session.not_reading', ({ protocol }) => m.sessionsClosedNotReading.inc({ protocol }));
   events.on('limit.hit', ({ protocol, limit }) => m.connectionLimitHits.inc({ protocol, limit }));
+  events.on('store.disk_full', ({ protocol }) => m.diskFullRefusals.inc({ protocol }));
   events.on('sessions.closed_by_ban', ({ count }) => m.sessionsClosedByBan.inc(count));
   events.on('smtp.rejected', ({ reason }) => m.smtpRejections.inc({ reason }));
   events.on('auth.failed', ({ protocol }) => m.authFailures.inc({ protocol }));

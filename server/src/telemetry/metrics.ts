@@ -289,6 +289,13 @@ export function createMetrics(sources: MetricSources) {
     registers: r,
   });
   for (const protocol of PROTOCOLS) for (const limit of CONNECTION_LIMITS) connectionLimitHits.inc({ protocol, limit }, 0);
+  const diskFullRefusals = new Counter({
+    name: 'mailroom_disk_full_refusals_total',
+    help: 'Commands refused because the disk holding the mail store is full, per protocol (SMTP 452 4.3.1, IMAP NO [OVERQUOTA] or [LIMIT], POP3 -ERR [SYS/TEMP]).',
+    labelNames: ['protocol'] as const,
+    registers: r,
+  });
+  for (const protocol of PROTOCOLS) diskFullRefusals.inc({ protocol }, 0);
   const sessionsClosedByBan = new Counter({
     name: 'mailroom_sessions_closed_by_ban_total',
     help: 'Open client sessions closed because their address was banned while they were connected (all protocols).',
@@ -296,5 +303,5 @@ export function createMetrics(sources: MetricSources) {
   });
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, connectionLimitHits, deliveries, deliveryDuration, smtpRejections, authFailures, adminAuthFailures };
+  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, connectionLimitHits, diskFullRefusals, deliveries, deliveryDuration, smtpRejections, authFailures, adminAuthFailures };
 }

@@ -11,6 +11,8 @@ import { SqliteFetchAccounts } from './fetch-accounts.ts';
 import { SqliteBans } from './bans.ts';
 import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
+import { DiskReserve } from './disk-reserve.ts';
+import { guardMethod } from './disk-guard.ts';
 
 export interface SqliteStoreOptions {
   /** Commit accepted mail in a worker thread with its own connection (ignored for an in-memory database). */
@@ -32,12 +34,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     db.close();
   };
   const store = { info, close } as Partial<Store>;
+  // On a file, keep a reserve of disk space beside it for deletions on a full disk (disk-guard.ts).
+  const reserve = inMemory ? null : DiskReserve.beside(path.resolve(file));
+  reserve?.ensure();
   // Bind every method of each part onto one object, so callers see a single Store.
   for (const part of parts) {
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {
       if (name === 'constructor') continue;
       const fn = (part as unknown as Record<string, unknown>)[name];
-      if (typeof fn === 'function') (store as Record<string, unknown>)[name] = fn.bind(part);
+      if (typeof fn !== 'function') continue;
+      const bound = fn.bind(part) as (...args: unknown[]) => Promise<unknown>;
+      (store as Record<string, unknown>)[name] = reserve ? guardMethod(name, bound, reserve, db) : bound;
     }
   }
   return store as Store;
