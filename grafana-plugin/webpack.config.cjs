@@ -7,7 +7,7 @@ const pluginJson = require('./src/plugin.json');
 
 const SHARED = ['react', 'react-dom', 'react/jsx-runtime', 'react-router', 'react-router-dom', 'rxjs', '@emotion/css', '@emotion/react', 'lodash', 'moment'];
 
-module.exports = (env = {}, argv = {}) => {
+module.exports = (_env = {}, argv = {}) => {
   const production = argv.mode !== 'development';
   return {
     mode: production ? 'production' : 'development',

@@ -14,6 +14,7 @@ let sink: SmtpSink;
 const api = async (path: string, method = 'GET', body?: unknown) => {
   const res = await mr.admin(path, { method, headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies are read loosely here; the assertions check their shape
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, any>) : null };
 };
 

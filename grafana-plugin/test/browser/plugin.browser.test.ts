@@ -71,6 +71,7 @@ const api = (pathname: string, method = 'GET', body?: unknown) =>
     headers: { Authorization: `Bearer ${ADMIN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies are read loosely here; the assertions check their shape
 const getJson = async <T = any>(pathname: string): Promise<T> => {
   const res = await api(pathname);
   expect(res.status, `GET ${pathname}`).toBe(200);

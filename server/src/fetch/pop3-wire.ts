@@ -6,7 +6,6 @@ export type StatusLine = { ok: true; text: string } | { ok: false; text: string 
 
 /** Server text as it may appear in logs and errors: printable, one line, bounded. */
 export function printable(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
 }
 
