@@ -2,7 +2,7 @@
 // what that route's entry in the OpenAPI document says it answers (routes.ts, openapi-types.ts).
 import { config } from '@grafana/runtime';
 import { PROXY_BASE } from '../constants';
-import { classifyError, MailroomError, toMailroomError } from '../services/errors';
+import { classifyError, MailroomError, toMailroomError } from './errors';
 import { call, cleanParams } from './client';
 import type { Answer, Body } from './routes';
 import type { QueueAction, QueueFilter, QueueListQuery } from './types';

@@ -11,7 +11,7 @@ import { ErrorState } from '../components/ErrorState/ErrorState';
 import { useApi } from '../hooks/useApi';
 import { useInterval, useNow } from '../hooks/useInterval';
 import { useOrgRole } from '../hooks/useOrgRole';
-import { toMailroomError, type MailroomError } from '../services/errors';
+import { toMailroomError, type MailroomError } from '../api/errors';
 import { formatCount, formatDateTime, formatDuration, secondsSince } from '../services/format';
 import { canOperate, NEEDS_EDITOR } from '../services/permissions';
 import { readScanners } from '../services/scanners';
