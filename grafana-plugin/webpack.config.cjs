@@ -50,7 +50,7 @@ module.exports = (_env = {}, argv = {}) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: 'src/plugin.json', to: '.' },
-          { from: 'src/img', to: 'img' },
+          { from: 'src/img', to: 'img', globOptions: { ignore: ['**/README.md'] } },
           { from: 'README.md', to: '.' },
         ],
       }),

@@ -5,7 +5,7 @@ import { AppPlugin, type AppPluginMeta, type AppRootProps, type PluginConfigPage
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppJsonData } from './services/settings';
 
-const LazyApp = lazy(() => import('./components/App/App'));
+const LazyApp = lazy(() => import('./pages/App'));
 const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig'));
 
 function App(props: AppRootProps<AppJsonData>) {

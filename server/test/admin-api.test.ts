@@ -2,6 +2,8 @@
 // (401) and a role that is too weak (403); happy paths answer with the documented shapes; bad
 // parameters get 400 or 422 with {"error": {"code", "message"}}; actions leave audit lines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import * as api from '../src/admin/response-schemas.ts';
 import { MailroomProcess } from './helpers/mailroom.ts';
 
 const ADMIN = 'admin-api-test-admin-token-7c1d9e2f4a6b';
@@ -157,5 +159,45 @@ describe('bad input', () => {
     await expectError(await call('/api/v1/queue/0000000000NOSUCHID/hold', OPERATOR, 'POST'), 404, 'not_found');
     await expectError(await call('/api/v1/nothing-here', VIEWER), 404, 'not_found');
     await expectError(await call('/api/v1/status', VIEWER, 'PUT'), 405, 'method_not_allowed');
+  });
+});
+
+// Last: it stops and starts the server and leaves audit lines of its own.
+describe('response shapes', () => {
+  // The Grafana app's types are generated from the document, so the document must say what the routes
+  // really answer: each route names its schema, and a real answer parses with it strictly (no field
+  // missing, extra or of another type).
+  it('answers the routes the Grafana app reads with exactly the schemas the OpenAPI document names', async () => {
+    const doc = await (await mr.admin('/api/v1/openapi.json')).json();
+    const checked: string[] = [];
+    const expectAnswer = async (schema: z.ZodType, docPath: string, method: string, url: string, token: string, body?: unknown) => {
+      const res = await call(url, token, method.toUpperCase(), body);
+      expect(res.status, `${method} ${url}`).toBe(200);
+      const content = doc.paths[docPath][method].responses['200'].content['application/json'];
+      expect(content.schema, `${method} ${docPath} in the document`).toEqual({ $ref: `#/components/schemas/${api.apiSchemas.get(schema)!.id}` });
+      const parsed = schema.safeParse(await res.json());
+      expect(parsed.error?.issues ?? [], `${method} ${url}`).toEqual([]);
+      checked.push(`${method} ${docPath}`);
+      return parsed.data as never;
+    };
+    await expectAnswer(api.serverInfoSchema, '/api/v1/server/stop', 'post', '/api/v1/server/stop', OPERATOR);
+    const injected = await call('/api/v1/messages', ADMIN, 'POST', { from: 'ops@remote.test', to: ['erin@example.test'], raw: 'Subject: shapes\n\n<b>hi</b>\n' });
+    const { id } = (await injected.json()) as { id: string };
+    await expectAnswer(api.serverInfoSchema, '/api/v1/server', 'get', '/api/v1/server', VIEWER);
+    await expectAnswer(api.statusInfoSchema, '/api/v1/status', 'get', '/api/v1/status', VIEWER);
+    await expectAnswer(api.warningListSchema, '/api/v1/warnings', 'get', '/api/v1/warnings', VIEWER);
+    await expectAnswer(api.warningListSchema, '/api/v1/warnings/recheck', 'post', '/api/v1/warnings/recheck', OPERATOR);
+    const page: { items: unknown[] } = await expectAnswer(api.queuePageSchema, '/api/v1/queue', 'get', '/api/v1/queue?limit=10', VIEWER);
+    expect(page.items.length).toBeGreaterThan(0);
+    await expectAnswer(api.queueItemSchema, '/api/v1/queue/{id}', 'get', `/api/v1/queue/${id}`, VIEWER);
+    await expectAnswer(api.parsedMessageSchema, '/api/v1/queue/{id}/content', 'get', `/api/v1/queue/${id}/content?format=parsed`, VIEWER);
+    for (const action of ['hold', 'release', 'send-now'])
+      await expectAnswer(api.queueActionResultSchema, `/api/v1/queue/{id}/${action}`, 'post', `/api/v1/queue/${id}/${action}`, OPERATOR);
+    await expectAnswer(api.messageCountSchema, '/api/v1/queue/send-now', 'post', '/api/v1/queue/send-now?state=queued', OPERATOR);
+    await expectAnswer(api.loggingSettingsSchema, '/api/v1/logging', 'get', '/api/v1/logging', VIEWER);
+    await expectAnswer(api.loggingSettingsSchema, '/api/v1/logging', 'put', '/api/v1/logging', ADMIN, { categories: { debug: false } });
+    await expectAnswer(api.removedCountSchema, '/api/v1/queue', 'delete', '/api/v1/queue', OPERATOR);
+    await expectAnswer(api.serverInfoSchema, '/api/v1/server/start', 'post', '/api/v1/server/start', OPERATOR);
+    expect(checked).toHaveLength(16);
   });
 });

@@ -1,6 +1,7 @@
-// The architecture rules hold: every import in server/src keeps its folder's README rule, there is no
-// import loop between files or top-level folders, and every folder has a README. The check itself is shown
-// to fail on a copy of the tree with a throwaway import of each kind.
+// The architecture rules hold: every import in server/src, and in the Grafana app's grafana-plugin/src,
+// keeps its folder's README rule, there is no import loop between files or top-level folders, and every
+// folder has a README. The check itself is shown to fail on a copy of the tree with a throwaway import of
+// each kind.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,13 +9,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allows, checkBoundaries, parseRule } from './boundaries/check-boundaries.ts';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
+const PLUGIN_SRC = path.resolve(import.meta.dirname, '../../grafana-plugin/src');
 const copies: string[] = [];
 
-/** A copy of server/src to break on purpose. */
-function copyOfSource(): string {
+/** A copy of server/src (or another source root) to break on purpose. */
+function copyOfSource(src = SRC): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-boundaries-'));
   copies.push(dir);
-  fs.cpSync(SRC, dir, { recursive: true });
+  fs.cpSync(src, dir, { recursive: true });
   return dir;
 }
 
@@ -70,5 +72,22 @@ describe('import boundaries', () => {
     expect(kinds).toContain('forbidden');
     expect(kinds).toContain('folder-loop');
     expect(kinds).toContain('missing-readme');
+  });
+});
+
+// The same check on the plugin (dependency-cruiser resolves its .tsx files and plugin.json).
+describe('import boundaries of the Grafana app', () => {
+  it('grafana-plugin/src keeps every folder rule, with no loops and a README in every folder', async () => {
+    const violations = await checkBoundaries(PLUGIN_SRC);
+    expect(violations.map((v) => `${v.kind}: ${v.message}`)).toEqual([]);
+  });
+
+  it('fails on a component importing a page, and on a root file importing back into what imports it', async () => {
+    const root = copyOfSource(PLUGIN_SRC);
+    addImport(root, 'components/ErrorState/ErrorState.tsx', '../../pages/Warnings');
+    addImport(root, 'constants.ts', './pages/Server');
+    const messages = (await checkBoundaries(root)).map((v) => `${v.kind}: ${v.message}`);
+    expect(messages).toContain('forbidden: components/ErrorState/ErrorState.tsx imports pages/Warnings.tsx: components/README.md does not allow it');
+    expect(messages).toContain('folder-loop: folder loop: constants.ts -> pages/ -> constants.ts');
   });
 });

@@ -4,7 +4,7 @@
 import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { PROXY_BASE } from '../constants';
-import { toMailroomError } from '../services/errors';
+import { toMailroomError } from './errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type Params = Record<string, string | number | undefined>;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { config } from '@grafana/runtime';
 import { logStreamUrl, mailroomApi } from './mailroom';
 import { PROXY_BASE } from '../constants';
-import { MailroomError } from '../services/errors';
+import { MailroomError } from './errors';
 import { FakeBackend } from '../test/fakeBackend';
 
 let backend: FakeBackend;

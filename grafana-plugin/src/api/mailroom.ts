@@ -1,37 +1,39 @@
-// The admin API calls the pages make, one function per route (server/src/admin/routes/*.ts).
+// The admin API calls the pages make, one function per route (server/src/admin/routes/*.ts), each typed by
+// what that route's entry in the OpenAPI document says it answers (routes.ts, openapi-types.ts).
 import { config } from '@grafana/runtime';
 import { PROXY_BASE } from '../constants';
-import { classifyError, MailroomError, toMailroomError } from '../services/errors';
+import { classifyError, MailroomError, toMailroomError } from './errors';
 import { call, cleanParams } from './client';
-import type {
-  LoggingSettings, ParsedMessage, QueueAction, QueueFilter, QueueItem, QueueListQuery, QueuePage, ServerInfo, StatusInfo, WarningList,
-} from './types';
+import type { Answer, Body } from './routes';
+import type { QueueAction, QueueFilter, QueueListQuery } from './types';
 
 const queueId = (id: string) => `/api/v1/queue/${encodeURIComponent(id)}`;
 const filterParams = (f: QueueFilter) => ({ search: f.search?.trim() || undefined, state: f.state });
 
 export const mailroomApi = {
-  server: () => call<ServerInfo>('GET', '/api/v1/server'),
-  startServer: () => call<ServerInfo>('POST', '/api/v1/server/start'),
-  stopServer: () => call<ServerInfo>('POST', '/api/v1/server/stop'),
-  status: () => call<StatusInfo>('GET', '/api/v1/status'),
+  server: () => call<Answer<'/api/v1/server', 'get'>>('GET', '/api/v1/server'),
+  startServer: () => call<Answer<'/api/v1/server/start', 'post'>>('POST', '/api/v1/server/start'),
+  stopServer: () => call<Answer<'/api/v1/server/stop', 'post'>>('POST', '/api/v1/server/stop'),
+  status: () => call<Answer<'/api/v1/status', 'get'>>('GET', '/api/v1/status'),
 
-  warnings: () => call<WarningList>('GET', '/api/v1/warnings'),
-  recheckWarnings: () => call<WarningList>('POST', '/api/v1/warnings/recheck'),
+  warnings: () => call<Answer<'/api/v1/warnings', 'get'>>('GET', '/api/v1/warnings'),
+  recheckWarnings: () => call<Answer<'/api/v1/warnings/recheck', 'post'>>('POST', '/api/v1/warnings/recheck'),
 
   listQueue: (q: QueueListQuery) =>
-    call<QueuePage>('GET', '/api/v1/queue', { params: { offset: q.offset, limit: q.limit, sort: q.sort, ...filterParams(q) } }),
-  queueItem: (id: string) => call<QueueItem>('GET', queueId(id)),
-  parsedContent: (id: string) => call<ParsedMessage>('GET', `${queueId(id)}/content`, { params: { format: 'parsed' } }),
+    call<Answer<'/api/v1/queue', 'get'>>('GET', '/api/v1/queue', { params: { offset: q.offset, limit: q.limit, sort: q.sort, ...filterParams(q) } }),
+  queueItem: (id: string) => call<Answer<'/api/v1/queue/{id}', 'get'>>('GET', queueId(id)),
+  parsedContent: (id: string) => call<Answer<'/api/v1/queue/{id}/content', 'get'>>('GET', `${queueId(id)}/content`, { params: { format: 'parsed' } }),
+  /** The raw message/rfc822 source, as text (the document lists no JSON for it without ?format=parsed). */
   rawContent: (id: string) => call<string>('GET', `${queueId(id)}/content`, { responseType: 'text' }),
-  queueAction: (id: string, action: QueueAction) => call<unknown>('POST', `${queueId(id)}/${action}`),
+  queueAction: (id: string, action: QueueAction) => call<Answer<'/api/v1/queue/{id}/hold', 'post'>>('POST', `${queueId(id)}/${action}`),
+  /** 204: nothing comes back. */
   removeFromQueue: (id: string) => call<unknown>('DELETE', queueId(id)),
   /** Removes everything, or only what the filter matches when one is given. */
-  clearQueue: (filter: QueueFilter) => call<{ removed: number }>('DELETE', '/api/v1/queue', { params: filterParams(filter) }),
-  sendNowMatching: (filter: QueueFilter) => call<{ messages: number }>('POST', '/api/v1/queue/send-now', { params: filterParams(filter) }),
+  clearQueue: (filter: QueueFilter) => call<Answer<'/api/v1/queue', 'delete'>>('DELETE', '/api/v1/queue', { params: filterParams(filter) }),
+  sendNowMatching: (filter: QueueFilter) => call<Answer<'/api/v1/queue/send-now', 'post'>>('POST', '/api/v1/queue/send-now', { params: filterParams(filter) }),
 
-  logging: () => call<LoggingSettings>('GET', '/api/v1/logging'),
-  setLogging: (settings: LoggingSettings) => call<LoggingSettings>('PUT', '/api/v1/logging', { data: settings }),
+  logging: () => call<Answer<'/api/v1/logging', 'get'>>('GET', '/api/v1/logging'),
+  setLogging: (settings: Body<'/api/v1/logging', 'put'>) => call<Answer<'/api/v1/logging', 'put'>>('PUT', '/api/v1/logging', { data: settings }),
 };
 
 /** The URL an EventSource opens for the live log, through the plugin proxy (same origin, so Grafana's cookie goes along). */

@@ -1,95 +1,33 @@
-// The shapes the Mailroom admin API answers with (server/src/admin/routes/*.ts and openapi.ts).
+// The shapes the Mailroom admin API answers with, by the names the app uses. Every one is the server's own
+// schema from its OpenAPI document (openapi-types.ts, generated: `npm run api:types`); only the app's
+// request-side helpers (filters, list query, actions) are written here, and those are checked against the
+// routes' documented query parameters.
+import type { components } from './openapi-types';
+import type { Query } from './routes';
 
-export interface DatabaseInfo {
-  driver: string;
-  version: string;
-  location: string;
-}
+type Schemas = components['schemas'];
 
-export interface ListenerInfo {
-  protocol: string;
-  address: string;
-  port: number;
-  tls: string;
-}
+export type ServerInfo = Schemas['ServerInfo'];
+export type DatabaseInfo = Schemas['DatabaseInfo'];
+export type ListenerInfo = Schemas['ListenerInfo'];
+export type ScannerHealth = Schemas['ScannerHealth'];
+export type StatusInfo = Schemas['StatusInfo'];
+export type Warning = Schemas['Warning'];
+export type Severity = Warning['severity'];
+export type WarningList = Schemas['WarningList'];
+export type QueueItem = Schemas['QueueItem'];
+export type QueueRecipient = Schemas['QueueRecipient'];
+export type QueuePage = Schemas['QueuePage'];
+export type QueueState = Schemas['QueueState'];
+export type ParsedMessage = Schemas['ParsedMessage'];
+export type LoggingSettings = Schemas['LoggingSettings'];
+export type LogCategory = keyof LoggingSettings['categories'];
 
-export interface ServerInfo {
-  running: boolean;
-  version: string;
-  hostname: string;
-  startedAt: string | null;
-  uptimeSeconds: number | null;
-  serviceStartedAt: string;
-  database: DatabaseInfo;
-  listeners: ListenerInfo[];
-  /** Present once virus/spam scanners report their state; see services/scanners.ts for the shapes read. */
-  scanners?: unknown;
-}
+type ListParams = Query<'/api/v1/queue', 'get'>;
+export type QueueSort = NonNullable<ListParams['sort']>;
 
-export interface StatusInfo {
-  running: boolean;
-  startedAt: string | null;
-  processedMessages: number;
-  virusesDetected: number;
-  spamDetected: number;
-  sessions: Record<string, number>;
-  scanners?: unknown;
-}
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-
-export interface Warning {
-  id: string;
-  severity: Severity;
-  message: string;
-  remedy: string;
-}
-
-export interface WarningList {
-  checkedAt: string | null;
-  count: number;
-  items: Warning[];
-}
-
-export type QueueState = 'queued' | 'deferred' | 'held' | 'in_flight';
-export type QueueSort = 'created' | '-created' | 'next_attempt' | '-next_attempt' | 'size' | '-size' | 'attempts' | '-attempts';
-
-export interface QueueRecipient {
-  address: string;
-  destination: string;
-  state: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-}
-
-export interface QueueItem {
-  id: string;
-  from: string;
-  to: string[];
-  size: number;
-  createdAt: string;
-  source: string;
-  state: QueueState | string;
-  held: boolean;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  recipients: QueueRecipient[];
-}
-
-export interface QueuePage {
-  total: number;
-  offset: number;
-  limit: number;
-  items: QueueItem[];
-}
-
-export interface QueueFilter {
-  search?: string;
-  state?: QueueState;
-}
+/** What the queue list and the bulk actions filter on (the routes' `search` and `state`). */
+export type QueueFilter = Pick<Query<'/api/v1/queue', 'delete'>, 'search' | 'state'>;
 
 export interface QueueListQuery extends QueueFilter {
   offset: number;
@@ -97,22 +35,11 @@ export interface QueueListQuery extends QueueFilter {
   sort: QueueSort;
 }
 
+/** The actions on one message: the last segment of `POST /api/v1/queue/{id}/<action>`. */
 export type QueueAction = 'send-now' | 'hold' | 'release' | 'bounce';
 
-export interface ParsedMessage {
-  headers: Array<{ name: string; value: string }>;
-  subject: string | null;
-  from: string | null;
-  to: string | null;
-  date: string | null;
-  text: string | null;
-  html: string | null;
-  attachments: Array<{ filename: string | null; contentType: string; size: number }>;
-}
-
-export const LOG_CATEGORIES = ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'] as const;
-export type LogCategory = (typeof LOG_CATEGORIES)[number];
-
-export interface LoggingSettings {
-  categories: Record<LogCategory, boolean>;
-}
+/** The categories in the order the Live log page lists them; the type keeps it to the server's set, all of it. */
+export const LOG_CATEGORIES = ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'] as const satisfies readonly LogCategory[];
+// Compile-time: every category the server has is in the list (an error here names the one missing).
+const everyCategory: Record<LogCategory, true> = Object.fromEntries(LOG_CATEGORIES.map((c) => [c, true])) as Record<(typeof LOG_CATEGORIES)[number], true>;
+void everyCategory;

@@ -2,7 +2,7 @@
 // way, and reload(). A reload keeps the old data on screen (no flicker on auto-refresh); answers that
 // arrive after a newer request started are ignored.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MailroomError, toMailroomError } from '../services/errors';
+import { MailroomError, toMailroomError } from '../api/errors';
 
 export interface ApiState<T> {
   data: T | undefined;

@@ -12,7 +12,7 @@ import { ErrorState } from '../components/ErrorState/ErrorState';
 import { LogView } from '../components/LogView/LogView';
 import { useApi } from '../hooks/useApi';
 import { useOrgRole } from '../hooks/useOrgRole';
-import { toMailroomError, type MailroomError } from '../services/errors';
+import { toMailroomError, type MailroomError } from '../api/errors';
 import { DEFAULT_LOG_CAPACITY, LogBuffer } from '../services/logBuffer';
 import { matchesFilter, type LogEntry } from '../services/logLine';
 import { buildLogQL, exploreUrl } from '../services/logql';

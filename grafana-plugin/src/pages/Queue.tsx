@@ -14,7 +14,7 @@ import { QueueTable, type RowAction } from '../components/QueueTable/QueueTable'
 import { useApi } from '../hooks/useApi';
 import { useInterval } from '../hooks/useInterval';
 import { useOrgRole } from '../hooks/useOrgRole';
-import { toMailroomError, type MailroomError } from '../services/errors';
+import { toMailroomError, type MailroomError } from '../api/errors';
 import { canOperate, NEEDS_EDITOR } from '../services/permissions';
 import { bulkSummary, type BulkAction, type BulkResult } from '../services/bulk';
 import { clampPage, DEFAULT_VIEW, describeSet, filterOf, isFiltered, nextSort, PAGE_SIZES, pageCount, toQuery, type QueueView } from '../services/queueQuery';

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import Server from './Server';
 import { FakeBackend } from '../test/fakeBackend';
-import { runningServer, status, stoppedServer } from '../test/fixtures';
+import { runningServer, scannerHealth, status, stoppedServer } from '../test/fixtures';
 import { isDisabled, renderWithGrafana, setOrgRole } from '../test/render';
 import { testIds } from '../testIds';
 
@@ -40,12 +40,13 @@ describe('Server page', () => {
     expect(screen.queryByTestId(testIds.server.scanners)).not.toBeInTheDocument();
   });
 
-  it('shows scanner status when the API reports it', async () => {
-    backend.ok('GET', '/api/v1/status', { ...status(), scanners: [{ name: 'clamav', status: 'ok', version: 'ClamAV 1.4.6' }, { name: 'spamassassin', status: 'down', lastError: 'connect ECONNREFUSED' }] });
+  it('shows each configured scanner, an open circuit as down', async () => {
+    const scanners = [scannerHealth(), scannerHealth({ scanner: 'spamd', address: '127.0.0.1:783', version: null, reachable: false, circuit: 'open', lastError: 'connect ECONNREFUSED' })];
+    backend.ok('GET', '/api/v1/server', { ...runningServer(), scanners });
     renderWithGrafana(<Server />);
-    const scanners = await screen.findByTestId(testIds.server.scanners);
-    expect(scanners).toHaveTextContent('clamavOKClamAV 1.4.6');
-    expect(scanners).toHaveTextContent('spamassassinDownconnect ECONNREFUSED');
+    const table = await screen.findByTestId(testIds.server.scanners);
+    expect(table).toHaveTextContent('clamdOKClamAV 1.4.6/27470 · 127.0.0.1:3310');
+    expect(table).toHaveTextContent('spamdDown127.0.0.1:783 · circuit open · last error: connect ECONNREFUSED');
   });
 
   it('Stop asks for confirmation, says the service keeps running, then POSTs /server/stop', async () => {

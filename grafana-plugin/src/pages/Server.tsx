@@ -11,14 +11,14 @@ import { ErrorState } from '../components/ErrorState/ErrorState';
 import { useApi } from '../hooks/useApi';
 import { useInterval, useNow } from '../hooks/useInterval';
 import { useOrgRole } from '../hooks/useOrgRole';
-import { toMailroomError, type MailroomError } from '../services/errors';
+import { toMailroomError, type MailroomError } from '../api/errors';
 import { formatCount, formatDateTime, formatDuration, secondsSince } from '../services/format';
 import { canOperate, NEEDS_EDITOR } from '../services/permissions';
 import { readScanners } from '../services/scanners';
 import { testIds } from '../testIds';
 
 const REFRESH_MS = 10_000;
-const PROTOCOL_ORDER = ['smtp', 'submission', 'pop3', 'imap'];
+const PROTOCOL_ORDER = ['smtp', 'submission', 'pop3', 'imap'] as const;
 
 interface Overview {
   server: ServerInfo;
@@ -107,8 +107,7 @@ function Server() {
 function OverviewView({ overview, now, styles: s }: { overview: Overview; now: number; styles: ReturnType<typeof getStyles> }) {
   const { server, status } = overview;
   const uptime = server.running ? secondsSince(server.startedAt, now) : null;
-  const scanners = readScanners(status.scanners, server.scanners);
-  const protocols = [...PROTOCOL_ORDER, ...Object.keys(status.sessions ?? {}).filter((p) => !PROTOCOL_ORDER.includes(p))];
+  const scanners = readScanners(server.scanners);
   return (
     <div className={s.grid}>
       <section className={s.card} aria-label="Server">
@@ -158,10 +157,10 @@ function OverviewView({ overview, now, styles: s }: { overview: Overview; now: n
       <section className={s.card} aria-label="Sessions">
         <h3>Open sessions</h3>
         <dl className={s.list} data-testid={testIds.server.sessions}>
-          {protocols.map((p) => (
+          {PROTOCOL_ORDER.map((p) => (
             <React.Fragment key={p}>
               <dt>{p.toUpperCase()}</dt>
-              <dd>{formatCount(status.sessions?.[p] ?? 0)}</dd>
+              <dd>{formatCount(status.sessions[p])}</dd>
             </React.Fragment>
           ))}
         </dl>
@@ -205,8 +204,8 @@ function OverviewView({ overview, now, styles: s }: { overview: Overview; now: n
                   <td>{sc.name}</td>
                   <td>
                     <Badge
-                      color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : sc.state === 'off' ? 'darkgrey' : 'orange'}
-                      text={{ ok: 'OK', down: 'Down', off: 'Not configured', unknown: 'Unknown' }[sc.state]}
+                      color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : 'orange'}
+                      text={{ ok: 'OK', down: 'Down', unknown: 'Not checked yet' }[sc.state]}
                     />
                   </td>
                   <td>{sc.detail}</td>

@@ -10,7 +10,7 @@ import type { Severity, Warning } from '../api/types';
 import { ErrorState } from '../components/ErrorState/ErrorState';
 import { useApi } from '../hooks/useApi';
 import { useOrgRole } from '../hooks/useOrgRole';
-import { toMailroomError, type MailroomError } from '../services/errors';
+import { toMailroomError, type MailroomError } from '../api/errors';
 import { formatDateTime } from '../services/format';
 import { canOperate, NEEDS_EDITOR } from '../services/permissions';
 import { groupBySeverity, warningsTitle } from '../services/warnings';

@@ -1,5 +1,5 @@
 // Admin API answers as the real routes shape them (server/src/admin/routes/*.ts).
-import type { ParsedMessage, QueueItem, QueuePage, ServerInfo, StatusInfo, WarningList } from '../api/types';
+import type { ParsedMessage, QueueItem, QueuePage, ScannerHealth, ServerInfo, StatusInfo, WarningList } from '../api/types';
 
 export const startedAt = new Date(Date.now() - (3 * 3600 + 25 * 60) * 1000).toISOString();
 
@@ -15,6 +15,21 @@ export const runningServer = (): ServerInfo => ({
     { protocol: 'smtp', address: '127.0.0.1', port: 2525, tls: 'starttls' },
     { protocol: 'submission', address: '127.0.0.1', port: 2587, tls: 'starttls' },
   ],
+  scanners: [],
+});
+
+/** A daemon as GET /api/v1/server reports it: reachable, circuit closed. */
+export const scannerHealth = (overrides: Partial<ScannerHealth> = {}): ScannerHealth => ({
+  scanner: 'clamd',
+  address: '127.0.0.1:3310',
+  reachable: true,
+  version: 'ClamAV 1.4.6/27470',
+  lastError: null,
+  lastErrorAt: null,
+  lastCheckedAt: startedAt,
+  circuit: 'closed',
+  circuitOpenedAt: null,
+  ...overrides,
 });
 
 export const stoppedServer = (): ServerInfo => ({ ...runningServer(), running: false, startedAt: null, uptimeSeconds: null, listeners: [] });
@@ -82,6 +97,7 @@ export const parsed = (): ParsedMessage => ({
   date: '2025-11-28T09:59:00.000Z',
   text: 'Hello Bob, the report is attached.',
   html: null,
+  htmlTruncated: false,
   attachments: [{ filename: 'report.pdf', contentType: 'application/pdf', size: 52_000 }],
 });
 

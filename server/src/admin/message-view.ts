@@ -6,13 +6,15 @@
 // <div> took 3.4 s). It runs in a worker thread anyway (message-view-thread.ts).
 import { simpleParser } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import type { ParsedMessageJson } from './response-schemas.ts';
 
 /** MIME parts at any depth; a message with more is not parsed (real mail has a handful, a digest dozens). */
 export const MAX_MIME_PARTS = 500;
 /** HTML beyond this many characters is not sanitised or shown. */
 export const MAX_HTML_CHARS = 128 * 1024;
 
-export interface ParsedView {
+/** The document's ParsedMessage (response-schemas.ts) must hold every ParsedView. */
+export interface ParsedView extends ParsedMessageJson {
   headers: Array<{ name: string; value: string }>;
   subject: string | null;
   from: string | null;

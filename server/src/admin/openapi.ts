@@ -1,9 +1,13 @@
 // The OpenAPI 3.1 description of the admin API, served at /api/v1/openapi.json. Query parameter
-// schemas come from the same zod schemas the routes validate with, so they cannot disagree.
+// schemas come from the same zod schemas the routes validate with, so they cannot disagree; response
+// schemas (components.schemas) from response-schemas.ts, which the routes' bodies satisfy and the API test
+// parses real answers with. The Grafana app's types are generated from this document.
 import { z } from 'zod';
+import { apiSchemas } from './response-schemas.ts';
 import { banCreateSchema } from './routes/bans.ts';
 import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
 import { quarantineListSchema } from './routes/quarantine.ts';
+import { contentQuerySchema } from './routes/queue.ts';
 import { queueFilterSchema, queueListSchema } from './routes/queue-filter.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -14,15 +18,54 @@ interface Op {
   body?: Record<string, unknown>;
   ok?: number;
   produces?: string;
+  /** The JSON answer's schema: an id in response-schemas.ts. */
+  response?: string;
+  /** Alternative answers by query (`?format=parsed`): media type and schema id. */
+  alsoProduces?: { type: string; response: string };
 }
 
-const errorSchema = {
+const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+
+// Error answers by reference: written out at each of the ~200 error responses they made the document (and
+// the Grafana app's generated types) ten times longer.
+const errorSchema = { $ref: '#/components/schemas/Error' };
+const errorRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const errorResponse = (description: string) => ({ description, ...json(errorSchema) });
+const errorResponses = {
+  MisdirectedRequest: errorResponse('The Host header names a host this port does not answer to (admin.allowed_hosts)'),
+  Unauthorized: errorResponse('Missing or invalid token (a wrong one is answered after auth.failure_delay_ms)'),
+  ForbiddenViewer: errorResponse("The token's role is below viewer"),
+  ForbiddenOperator: errorResponse("The token's role is below operator"),
+  ForbiddenAdmin: errorResponse("The token's role is below admin"),
+  BadParameters: errorResponse('Bad parameters'),
+  ValidationFailed: errorResponse('Body fails validation'),
+  NotFound: errorResponse('Not found'),
+};
+const errorComponent = {
   type: 'object',
   required: ['error'],
   properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
 };
 
-const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/** The named response schemas, without the per-schema `$schema`/`$id` zod writes (the document is one schema space). */
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}`, io: 'output' });
+  // z.int() bounds are the safe-integer range: noise in a document a person reads.
+  const SAFE = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
+  const clean = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(clean);
+    if (!v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === '$schema' || k === '$id' || ((k === 'minimum' || k === 'maximum') && SAFE.has(x as number))) continue;
+      out[k] = clean(x);
+    }
+    return out;
+  };
+  return clean(schemas) as Record<string, unknown>;
+}
 const bodySchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 const fetchAccountCreateBody = bodySchema(fetchAccountCreateSchema);
 const fetchAccountUpdateBody = bodySchema(fetchAccountUpdateSchema);
@@ -33,32 +76,32 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
   '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },
-  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error, circuit (open: known down, not asked by scans until a probe gets an answer) and circuitOpenedAt.', role: 'viewer' } },
-  '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator' } },
-  '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator' } },
-  '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer' } },
-  '/api/v1/warnings': { get: { summary: 'Configuration warnings from the self-test.', role: 'viewer' } },
-  '/api/v1/warnings/recheck': { post: { summary: 'Run the self-test now.', role: 'operator' } },
+  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error, circuit (open: known down, not asked by scans until a probe gets an answer) and circuitOpenedAt.', role: 'viewer', response: 'ServerInfo' } },
+  '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator', response: 'ServerInfo' } },
+  '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator', response: 'ServerInfo' } },
+  '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer', response: 'StatusInfo' } },
+  '/api/v1/warnings': { get: { summary: 'Configuration warnings from the self-test.', role: 'viewer', response: 'WarningList' } },
+  '/api/v1/warnings/recheck': { post: { summary: 'Run the self-test now.', role: 'operator', response: 'WarningList' } },
   '/api/v1/queue': {
-    get: { summary: 'A page of the delivery queue: {total, items}.', role: 'viewer', query: queueListSchema },
-    delete: { summary: 'Clear the queue, or only the messages matching the filter: {removed}.', role: 'operator', query: queueFilterSchema },
+    get: { summary: 'A page of the delivery queue: {total, items}.', role: 'viewer', query: queueListSchema, response: 'QueuePage' },
+    delete: { summary: 'Clear the queue, or only the messages matching the filter: {removed}.', role: 'operator', query: queueFilterSchema, response: 'RemovedCount' },
   },
-  '/api/v1/queue/send-now': { post: { summary: 'Make every matching message due now: {messages}.', role: 'operator', query: queueFilterSchema } },
+  '/api/v1/queue/send-now': { post: { summary: 'Make every matching message due now: {messages}.', role: 'operator', query: queueFilterSchema, response: 'MessageCount' } },
   '/api/v1/queue/{id}': {
-    get: { summary: 'One queued message with its recipients.', role: 'viewer' },
+    get: { summary: 'One queued message with its recipients.', role: 'viewer', response: 'QueueItem' },
     delete: { summary: 'Remove a message from the queue.', role: 'operator', ok: 204 },
   },
-  '/api/v1/queue/{id}/content': { get: { summary: 'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.', role: 'viewer', produces: 'message/rfc822' } },
-  '/api/v1/queue/{id}/send-now': { post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free).', role: 'operator' } },
-  '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator' } },
-  '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator' } },
-  '/api/v1/queue/{id}/bounce': { post: { summary: 'Give up now and send the sender a DSN.', role: 'operator' } },
+  '/api/v1/queue/{id}/content': { get: { summary: 'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.', role: 'viewer', query: contentQuerySchema, produces: 'message/rfc822', alsoProduces: { type: 'application/json', response: 'ParsedMessage' } } },
+  '/api/v1/queue/{id}/send-now': { post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free).', role: 'operator', response: 'QueueActionResult' } },
+  '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator', response: 'QueueActionResult' } },
+  '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator', response: 'QueueActionResult' } },
+  '/api/v1/queue/{id}/bounce': { post: { summary: 'Give up now and send the sender a DSN.', role: 'operator', response: 'QueueActionResult' } },
   '/api/v1/quarantine': { get: { summary: 'A page of quarantined messages, newest first: {total, items} with sender, recipients and virus name.', role: 'viewer', query: quarantineListSchema } },
   '/api/v1/quarantine/{id}': {
     get: { summary: 'One quarantined message.', role: 'viewer' },
     delete: { summary: 'Delete a quarantined message for good.', role: 'operator', ok: 204 },
   },
-  '/api/v1/quarantine/{id}/content': { get: { summary: 'The infected message: raw message/rfc822 as an attachment, or ?format=parsed.', role: 'operator', produces: 'message/rfc822' } },
+  '/api/v1/quarantine/{id}/content': { get: { summary: 'The infected message: raw message/rfc822 as an attachment, or ?format=parsed.', role: 'operator', query: contentQuerySchema, produces: 'message/rfc822', alsoProduces: { type: 'application/json', response: 'ParsedMessage' } } },
   '/api/v1/quarantine/{id}/release': { post: { summary: 'Deliver to the original recipients: moved into the delivery queue (same id), due now, without another scan.', role: 'operator' } },
   '/api/v1/messages': {
     post: {
@@ -69,8 +112,8 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     },
   },
   '/api/v1/logging': {
-    get: { summary: 'Which log categories are on: {categories: {smtp: true, ...}}.', role: 'viewer' },
-    put: { summary: 'Switch log categories on or off (kept across restarts).', role: 'admin', body: { type: 'object', required: ['categories'], properties: { categories: { type: 'object', additionalProperties: { type: 'boolean' } } } } },
+    get: { summary: 'Which log categories are on: {categories: {smtp: true, ...}}.', role: 'viewer', response: 'LoggingSettings' },
+    put: { summary: 'Switch log categories on or off (kept across restarts); answers with all of them.', role: 'admin', response: 'LoggingSettings', body: { type: 'object', required: ['categories'], properties: { categories: { type: 'object', additionalProperties: { type: 'boolean' } } } } },
   },
   '/api/v1/log/stream': { get: { summary: 'The live log as Server-Sent Events (event: log, event: dropped, heartbeat comments); ?category=a,b&session=ID.', role: 'viewer', produces: 'text/event-stream' } },
   '/api/v1/domains': { get: { summary: 'Local domains.', role: 'viewer' }, post: { summary: 'Add a domain.', role: 'admin', ok: 201, body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
@@ -123,17 +166,21 @@ export function openApiDocument(version: string): Record<string, unknown> {
       const params: unknown[] = [...(op.query ? queryParameters(op.query) : [])];
       const pathParam = /\{(\w+)\}/.exec(path);
       if (pathParam) params.push({ name: pathParam[1], in: 'path', required: true, schema: { type: 'string' } });
+      const content: Record<string, unknown> = {};
+      if (op.produces && op.produces !== 'application/json') content[op.produces] = {};
+      if (op.response) content['application/json'] = { schema: ref(op.response) };
+      if (op.alsoProduces) content[op.alsoProduces.type] = { schema: ref(op.alsoProduces.response) };
       const responses: Record<string, unknown> = {
-        [String(op.ok ?? 200)]: { description: 'OK', ...(op.produces && op.produces !== 'application/json' ? { content: { [op.produces]: {} } } : {}) },
+        [String(op.ok ?? 200)]: { description: 'OK', ...(Object.keys(content).length ? { content } : {}) },
       };
-      responses['421'] = { description: 'The Host header names a host this port does not answer to (admin.allowed_hosts)', ...json(errorSchema) };
+      responses['421'] = errorRef('MisdirectedRequest');
       if (op.role) {
-        responses['401'] = { description: 'Missing or invalid token (a wrong one is answered after auth.failure_delay_ms)', ...json(errorSchema) };
-        responses['403'] = { description: `The token's role is below ${op.role}`, ...json(errorSchema) };
+        responses['401'] = errorRef('Unauthorized');
+        responses['403'] = errorRef(`Forbidden${op.role[0]!.toUpperCase()}${op.role.slice(1)}`);
       }
-      if (op.query || op.body) responses['400'] = { description: 'Bad parameters', ...json(errorSchema) };
-      if (op.body) responses['422'] = { description: 'Body fails validation', ...json(errorSchema) };
-      if (pathParam) responses['404'] = { description: 'Not found', ...json(errorSchema) };
+      if (op.query || op.body) responses['400'] = errorRef('BadParameters');
+      if (op.body) responses['422'] = errorRef('ValidationFailed');
+      if (pathParam) responses['404'] = errorRef('NotFound');
       paths[path]![method] = {
         summary: op.summary,
         ...(op.role ? { security: [{ bearer: [] }], 'x-required-role': op.role } : { security: [] }),
@@ -146,7 +193,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: { title: 'Mailroom admin API', version, description: 'Roles: viewer (read), operator (queue and server actions), admin (everything). Errors: {"error": {"code", "message"}}.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { Error: errorComponent, ...componentSchemas() }, responses: errorResponses },
     paths,
   };
 }

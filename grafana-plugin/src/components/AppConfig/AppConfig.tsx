@@ -9,7 +9,7 @@ import { Alert, Badge, Button, Field, FieldSet, Input, SecretInput, useStyles2 }
 import { callGrafana } from '../../api/client';
 import { mailroomApi } from '../../api/mailroom';
 import { SETTINGS_URL } from '../../constants';
-import { toMailroomError, type MailroomError } from '../../services/errors';
+import { toMailroomError, type MailroomError } from '../../api/errors';
 import { buildSettingsUpdate, fieldsAfterSave, normaliseApiUrl, SECRET_KEYS, SECRET_LABELS, type AppJsonData, type SecretKey } from '../../services/settings';
 import { testIds } from '../../testIds';
 import { ErrorState } from '../ErrorState/ErrorState';

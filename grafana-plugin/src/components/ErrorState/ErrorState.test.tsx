@@ -3,7 +3,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ErrorState } from './ErrorState';
-import { classifyError, MailroomError } from '../../services/errors';
+import { classifyError, MailroomError } from '../../api/errors';
 import { renderWithGrafana } from '../../test/render';
 import { testIds } from '../../testIds';
 

@@ -2,7 +2,7 @@
 // Mailroom token role), not found, rejected.
 import React from 'react';
 import { Alert, Button } from '@grafana/ui';
-import type { ErrorKind, MailroomError } from '../../services/errors';
+import type { ErrorKind, MailroomError } from '../../api/errors';
 import { testIds } from '../../testIds';
 
 const TITLES: Record<ErrorKind, string> = {

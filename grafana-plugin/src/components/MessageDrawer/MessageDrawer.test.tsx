@@ -57,6 +57,15 @@ describe('MessageDrawer', () => {
     const frame = screen.getByTitle('HTML part');
     expect(frame).toHaveAttribute('sandbox', '');
     expect(frame).toHaveAttribute('srcdoc', '<p>Hi <b>Bob</b></p>');
+    expect(screen.queryByText(/Only the beginning of the HTML part/)).not.toBeInTheDocument();
+  });
+
+  it('says when Mailroom cut the HTML part short', async () => {
+    backend.ok('GET', `/api/v1/queue/${ID1}/content`, { ...parsed(), text: null, html: '<p>Hi</p>', htmlTruncated: true });
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    await screen.findByTestId(testIds.message.headers);
+    await userEvent.click(screen.getByTestId(testIds.message.tab('text')));
+    expect(screen.getByText(/Only the beginning of the HTML part is shown/)).toBeInTheDocument();
   });
 
   it('says so when the message is gone', async () => {

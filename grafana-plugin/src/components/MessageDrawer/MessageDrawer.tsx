@@ -74,6 +74,7 @@ export function MessageDrawer({ id, onClose }: Props) {
               {message.html && (
                 <>
                   <h4>HTML part (sanitised by Mailroom)</h4>
+                  {message.htmlTruncated && <p>Only the beginning of the HTML part is shown (Mailroom sanitises at most 128 KiB); Raw source has all of it.</p>}
                   <iframe title="HTML part" sandbox="" srcDoc={message.html} className={s.frame} />
                 </>
               )}

@@ -11,6 +11,7 @@ import { requireRole } from '../auth.ts';
 import { readJson } from '../body.ts';
 import type { AdminDeps } from '../deps.ts';
 import { parseBody, parseQuery } from '../query.ts';
+import type { LoggingSettings } from '../response-schemas.ts';
 
 const HEARTBEAT_MS = 10_000;
 const categoriesSchema = z.object(Object.fromEntries(LOG_CATEGORIES.map((c) => [c, z.boolean().optional()]))).strict();
@@ -28,7 +29,7 @@ export function loggingRoutes(deps: AdminDeps): Router {
   const { switches } = deps.logging;
 
   router.get('/logging', requireRole('viewer'), (ctx) => {
-    ctx.body = { categories: switches.snapshot() };
+    ctx.body = { categories: switches.snapshot() } satisfies LoggingSettings;
   });
 
   router.put('/logging', requireRole('admin'), async (ctx) => {
@@ -36,7 +37,7 @@ export function loggingRoutes(deps: AdminDeps): Router {
     const changes = Object.fromEntries(Object.entries(body.categories).filter(([, v]) => v !== undefined)) as Partial<CategoryState>;
     const categories = switches.set(changes);
     audit(ctx, 'logging.update', { changes });
-    ctx.body = { categories };
+    ctx.body = { categories } satisfies LoggingSettings;
   });
 
   router.get('/log/stream', requireRole('viewer'), (ctx) => {

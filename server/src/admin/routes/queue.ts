@@ -9,19 +9,22 @@ import type { AdminDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { parsedViewInWorker } from '../message-view-thread.ts';
 import { parseQuery } from '../query.ts';
+import type { QueueItemJson } from '../response-schemas.ts';
 import { sendRawMessage } from '../raw-message.ts';
 import { queueFilterSchema, queueListSchema } from './queue-filter.ts';
 import { z } from 'zod';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** `?format=` of the content routes (queue and quarantine): the raw message, or the parsed view as JSON. */
+export const contentQuerySchema = z.object({ format: z.enum(['raw', 'parsed']).default('raw') });
 
-export function queueItemJson(m: QueueMessage) {
+export function queueItemJson(m: QueueMessage): QueueItemJson {
   return {
     id: m.id,
     from: m.sender,
     to: m.recipients.filter((r) => r.state !== 'delivered' && r.state !== 'bounced').map((r) => r.address),
     size: m.size,
-    createdAt: iso(m.createdAt),
+    createdAt: new Date(m.createdAt).toISOString(),
     source: m.source,
     state: m.state,
     held: m.held,
@@ -78,7 +81,7 @@ export function queueRoutes(deps: AdminDeps): Router {
   });
 
   router.get('/:id/content', requireRole('viewer'), async (ctx) => {
-    const { format } = parseQuery(ctx, z.object({ format: z.enum(['raw', 'parsed']).default('raw') }));
+    const { format } = parseQuery(ctx, contentQuerySchema);
     const raw = await queue.content(loadId(ctx.params));
     if (!raw) throw notFound('queued message');
     if (format === 'parsed') {

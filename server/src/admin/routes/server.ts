@@ -6,11 +6,12 @@ import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
 import type { ScannerHealth } from '../../scan/health.ts';
+import type { ScannerHealthJson, ServerInfo } from '../response-schemas.ts';
 
 /** Each daemon is asked at most this long (clamd VERSION, spamd PING) when the server state is read. */
 const SCANNER_PROBE_MS = 2_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const scannerJson = (h: ScannerHealth) => ({
+const scannerJson = (h: ScannerHealth): ScannerHealthJson => ({
   scanner: h.scanner,
   address: h.address,
   reachable: h.reachable,
@@ -24,7 +25,7 @@ const scannerJson = (h: ScannerHealth) => ({
 
 export function serverRoutes(deps: AdminDeps): Router {
   const router = new Router();
-  const describe = async () => {
+  const describe = async (): Promise<ServerInfo> => {
     const startedAt = deps.server.startTime;
     // Asked now, so reachable and version are the daemons' present state; an empty list: none configured.
     const scanners = (await deps.scan.scanner.checkHealth(SCANNER_PROBE_MS)).map(scannerJson);
@@ -36,7 +37,7 @@ export function serverRoutes(deps: AdminDeps): Router {
       uptimeSeconds: startedAt === null ? null : Math.floor((Date.now() - startedAt) / 1000),
       serviceStartedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
       database: deps.store.info,
-      listeners: deps.server.listenerInfo,
+      listeners: [...deps.server.listenerInfo],
       scanners,
     };
   };

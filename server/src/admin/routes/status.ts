@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import type { Counter } from 'prom-client';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
+import type { StatusInfo } from '../response-schemas.ts';
 
 async function total(counter: Counter<string>): Promise<number> {
   return (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
@@ -20,7 +21,7 @@ export function statusRoutes(deps: AdminDeps): Router {
       virusesDetected: await total(deps.metrics.virusesDetected),
       spamDetected: await total(deps.metrics.spamDetected),
       sessions: deps.sessions.counts(),
-    };
+    } satisfies StatusInfo;
   });
   return router;
 }

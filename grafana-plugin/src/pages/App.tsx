@@ -1,12 +1,13 @@
-// The app's root: one route per page under /a/mailroom-admin-app, the Server page by default.
+// The app's root page (AppPlugin.setRootPage): one route per page under /a/mailroom-admin-app, the Server
+// page by default.
 import React from 'react';
 import { Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
-import { ROUTES } from '../../constants';
-import LiveLog from '../../pages/LiveLog';
-import Queue from '../../pages/Queue';
-import Server from '../../pages/Server';
-import Warnings from '../../pages/Warnings';
+import { ROUTES } from '../constants';
+import LiveLog from './LiveLog';
+import Queue from './Queue';
+import Server from './Server';
+import Warnings from './Warnings';
 
 function App(_props: AppRootProps) {
   return (

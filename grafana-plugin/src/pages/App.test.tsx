@@ -4,11 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import App from './App';
-import { PLUGIN_BASE_URL, ROUTES } from '../../constants';
-import { FakeBackend } from '../../test/fakeBackend';
-import { noWarnings, queuePage, runningServer, status } from '../../test/fixtures';
-import { renderWithGrafana, setOrgRole } from '../../test/render';
-import { testIds } from '../../testIds';
+import { PLUGIN_BASE_URL, ROUTES } from '../constants';
+import { FakeBackend } from '../test/fakeBackend';
+import { noWarnings, queuePage, runningServer, status } from '../test/fixtures';
+import { renderWithGrafana, setOrgRole } from '../test/render';
+import { testIds } from '../testIds';
 
 const props = { meta: { jsonData: {} }, basename: PLUGIN_BASE_URL, query: {}, path: '', onNavChanged: () => {} } as unknown as AppRootProps;
 

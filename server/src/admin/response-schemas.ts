@@ -1,0 +1,137 @@
+// What the routes the Grafana app reads answer with, as zod schemas: openapi.ts turns them into the
+// document's components (the plugin's TypeScript types are generated from that), the routes check their
+// bodies against the inferred types at compile time (`satisfies`), and server/test/admin-api.test.ts parses
+// real answers with them, strictly, so a field added, renamed or retyped in a route fails a test until
+// this file (and so the document and the plugin's types) says the same.
+import { z } from 'zod';
+import { LOG_CATEGORIES, type LogCategory } from '../telemetry/log-categories.ts';
+
+/** Every schema with a name in the document (components.schemas), and so a type in the plugin. */
+export const apiSchemas = z.registry<{ id: string }>();
+
+const isoTime = z.string().describe('ISO 8601 time');
+const isoOrNull = isoTime.nullable();
+
+export const scannerHealthSchema = z
+  .strictObject({
+    scanner: z.enum(['clamd', 'spamd']),
+    address: z.string(),
+    reachable: z.boolean().nullable().describe('null until the first check or scan'),
+    version: z.string().nullable(),
+    lastError: z.string().nullable().describe('kept after recovery'),
+    lastErrorAt: isoOrNull,
+    lastCheckedAt: isoOrNull,
+    circuit: z.enum(['closed', 'open']).describe('open: known down; scans do not ask it and apply scan.unavailable_action until a probe gets an answer'),
+    circuitOpenedAt: isoOrNull,
+  })
+  .register(apiSchemas, { id: 'ScannerHealth' });
+
+export const serverInfoSchema = z
+  .strictObject({
+    running: z.boolean(),
+    version: z.string(),
+    hostname: z.string(),
+    startedAt: isoOrNull.describe('null while stopped'),
+    uptimeSeconds: z.number().int().nullable(),
+    serviceStartedAt: isoTime,
+    database: z.strictObject({ driver: z.enum(['sqlite', 'postgres']), version: z.string(), location: z.string() }).register(apiSchemas, { id: 'DatabaseInfo' }),
+    listeners: z
+      .array(
+        z
+          .strictObject({ protocol: z.enum(['smtp', 'submission', 'pop3', 'imap']), address: z.string(), port: z.number().int(), tls: z.enum(['starttls', 'none']) })
+          .register(apiSchemas, { id: 'ListenerInfo' }),
+      )
+      .describe('empty while stopped'),
+    scanners: z.array(scannerHealthSchema).describe('each configured daemon, asked now; empty when none is configured'),
+  })
+  .register(apiSchemas, { id: 'ServerInfo' });
+
+const protocolCounts = z.strictObject({ smtp: z.number().int(), submission: z.number().int(), pop3: z.number().int(), imap: z.number().int() });
+
+export const statusInfoSchema = z
+  .strictObject({
+    running: z.boolean(),
+    startedAt: isoOrNull,
+    processedMessages: z.number(),
+    virusesDetected: z.number(),
+    spamDetected: z.number(),
+    sessions: protocolCounts.describe('open sessions per protocol'),
+  })
+  .register(apiSchemas, { id: 'StatusInfo' });
+
+export const warningSchema = z
+  .strictObject({ id: z.string(), severity: z.enum(['critical', 'high', 'medium', 'low']), message: z.string(), remedy: z.string() })
+  .register(apiSchemas, { id: 'Warning' });
+
+export const warningListSchema = z
+  .strictObject({ checkedAt: isoOrNull.describe('null before the first self-test'), count: z.number().int(), items: z.array(warningSchema) })
+  .register(apiSchemas, { id: 'WarningList' });
+
+const queueStateSchema = z.enum(['queued', 'deferred', 'held', 'in_flight']).register(apiSchemas, { id: 'QueueState' });
+
+export const queueItemSchema = z
+  .strictObject({
+    id: z.string(),
+    from: z.string().describe("'' is the null sender (bounces)"),
+    to: z.array(z.string()).describe('recipients not yet delivered or bounced'),
+    size: z.number().int(),
+    createdAt: isoTime,
+    source: z.enum(['smtp', 'submission', 'api', 'pop3_fetch', 'bounce']),
+    state: queueStateSchema,
+    held: z.boolean(),
+    attempts: z.number().int(),
+    nextAttemptAt: isoOrNull,
+    lastError: z.string().nullable(),
+    recipients: z.array(
+      z
+        .strictObject({
+          address: z.string(),
+          destination: z.enum(['local', 'remote']),
+          state: z.enum(['queued', 'in_flight', 'deferred', 'delivered', 'bounced']),
+          attempts: z.number().int(),
+          nextAttemptAt: isoOrNull,
+          lastAttemptAt: isoOrNull,
+          lastError: z.string().nullable(),
+        })
+        .register(apiSchemas, { id: 'QueueRecipient' }),
+    ),
+  })
+  .register(apiSchemas, { id: 'QueueItem' });
+
+export const queuePageSchema = z
+  .strictObject({ total: z.number().int(), offset: z.number().int(), limit: z.number().int(), items: z.array(queueItemSchema) })
+  .register(apiSchemas, { id: 'QueuePage' });
+
+/** What a queue action answers: the message as it is now, or that it left the queue (a bounce may). */
+export const queueActionResultSchema = z
+  .union([queueItemSchema, z.strictObject({ id: z.string(), removed: z.literal(true) })])
+  .register(apiSchemas, { id: 'QueueActionResult' });
+
+export const removedCountSchema = z.strictObject({ removed: z.number().int() }).register(apiSchemas, { id: 'RemovedCount' });
+export const messageCountSchema = z.strictObject({ messages: z.number().int() }).register(apiSchemas, { id: 'MessageCount' });
+
+export const parsedMessageSchema = z
+  .strictObject({
+    headers: z.array(z.strictObject({ name: z.string(), value: z.string() })),
+    subject: z.string().nullable(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    date: isoOrNull,
+    text: z.string().nullable(),
+    html: z.string().nullable().describe('sanitised; only the first 128 KiB of the message HTML'),
+    htmlTruncated: z.boolean().describe('the HTML was longer than 128 KiB and html holds only its beginning'),
+    attachments: z.array(z.strictObject({ filename: z.string().nullable(), contentType: z.string(), size: z.number().int() })),
+  })
+  .register(apiSchemas, { id: 'ParsedMessage' });
+
+export const loggingSettingsSchema = z
+  .strictObject({ categories: z.strictObject(Object.fromEntries(LOG_CATEGORIES.map((c) => [c, z.boolean()])) as Record<LogCategory, z.ZodBoolean>) })
+  .register(apiSchemas, { id: 'LoggingSettings' });
+
+export type ScannerHealthJson = z.output<typeof scannerHealthSchema>;
+export type ServerInfo = z.output<typeof serverInfoSchema>;
+export type StatusInfo = z.output<typeof statusInfoSchema>;
+export type WarningList = z.output<typeof warningListSchema>;
+export type QueueItemJson = z.output<typeof queueItemSchema>;
+export type ParsedMessageJson = z.output<typeof parsedMessageSchema>;
+export type LoggingSettings = z.output<typeof loggingSettingsSchema>;
