@@ -23,10 +23,7 @@ module.exports = (_env = {}, argv = {}) => {
       uniqueName: pluginJson.id,
       clean: true,
     },
-    externals: [
-      ...SHARED,
-      ({ request }, callback) => (/^@grafana\/(ui|data|runtime)(\/|$)/.test(request ?? '') ? callback(undefined, request) : callback()),
-    ],
+    externals: [...SHARED, ({ request }, callback) => (/^@grafana\/(ui|data|runtime)(\/|$)/.test(request ?? '') ? callback(undefined, request) : callback())],
     resolve: { extensions: ['.tsx', '.ts', '.js', '.json'] },
     module: {
       rules: [

@@ -173,7 +173,9 @@ async function memoryPhase(label: string, server: RunningMailroom, users: string
       await Promise.all(seen);
       notifyMs = performance.now() - t;
     }
-    log(`  ${label}: RSS ${mib(before.rss)} -> ${mib(selected.rss)} (selected) -> ${mib(idle.rss)} MiB (idle), heap ${mib(before.heapUsed)} -> ${mib(idle.heapUsed)} MiB; open in ${openSeconds.toFixed(1)} s; idle CPU ${idleCpuPercent?.toFixed(1)}%${notifyMs === null ? '' : `; EXISTS to all in ${ms(notifyMs)} ms`}`);
+    log(
+      `  ${label}: RSS ${mib(before.rss)} -> ${mib(selected.rss)} (selected) -> ${mib(idle.rss)} MiB (idle), heap ${mib(before.heapUsed)} -> ${mib(idle.heapUsed)} MiB; open in ${openSeconds.toFixed(1)} s; idle CPU ${idleCpuPercent?.toFixed(1)}%${notifyMs === null ? '' : `; EXISTS to all in ${ms(notifyMs)} ms`}`,
+    );
     return { label, sessions: users.length, before, selected, idle, openSeconds, idleCpuPercent, notifyMs };
   } finally {
     await pool(clients, 50, (c) => withTimeout(c.logout(), 15_000, 'LOGOUT').catch(() => c.destroy()));
@@ -246,10 +248,15 @@ async function main(): Promise<number> {
   await server.stop();
   server = await startMailroomServe({ dataDir, listeners: ['smtp', 'imap'], env: serverEnv });
   phases.push(
-    await memoryPhase(`${count(opts.sessions)} sessions on one INBOX of ${count(opts.messages)} messages`, server, users.map(() => RECIPIENT), {
-      port: server.ports.smtp!,
-      exists: opts.messages + 1,
-    }),
+    await memoryPhase(
+      `${count(opts.sessions)} sessions on one INBOX of ${count(opts.messages)} messages`,
+      server,
+      users.map(() => RECIPIENT),
+      {
+        port: server.ports.smtp!,
+        exists: opts.messages + 1,
+      },
+    ),
   );
   await server.stop();
 
@@ -262,7 +269,6 @@ async function main(): Promise<number> {
   }
   return 0;
 }
-
 
 function render(
   opts: Options,
@@ -306,7 +312,18 @@ function render(
     ),
     '',
     ...table(
-      ['idle sessions', 'RSS before, MiB', 'after LOGIN + SELECT', 'all in IDLE', 'RSS per session (IDLE - before), KiB', 'JS heap used before / in IDLE, MiB', 'heap per session, KiB', 'time to open them all, s', 'server CPU while idle', 'one delivery: EXISTS to every session, ms'],
+      [
+        'idle sessions',
+        'RSS before, MiB',
+        'after LOGIN + SELECT',
+        'all in IDLE',
+        'RSS per session (IDLE - before), KiB',
+        'JS heap used before / in IDLE, MiB',
+        'heap per session, KiB',
+        'time to open them all, s',
+        'server CPU while idle',
+        'one delivery: EXISTS to every session, ms',
+      ],
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       phases.map((p) => [
         p.label,

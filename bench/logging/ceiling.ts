@@ -45,7 +45,7 @@ export async function lokiCeiling(lines: number): Promise<Ceiling> {
     let bytes = 0;
     const cpu0 = process.cpuUsage();
     const started = performance.now();
-    for (let i = 0; i < lines; ) {
+    for (let i = 0; i < lines;) {
       if (client.snapshot().bufferedBytes > HIGH_WATER_BYTES) {
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;

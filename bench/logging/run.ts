@@ -75,7 +75,13 @@ interface Config {
 }
 
 const CONFIGS: Config[] = [
-  { id: 'defaults', label: 'logging at defaults, no Loki', notes: 'log.level info; categories application and delivery (the defaults); JSON lines to stdout (a pipe the benchmark reads).', allCategories: false, loki: false },
+  {
+    id: 'defaults',
+    label: 'logging at defaults, no Loki',
+    notes: 'log.level info; categories application and delivery (the defaults); JSON lines to stdout (a pipe the benchmark reads).',
+    allCategories: false,
+    loki: false,
+  },
   {
     id: 'all',
     label: 'every category on, no Loki',
@@ -86,7 +92,8 @@ const CONFIGS: Config[] = [
   {
     id: 'all-loki',
     label: 'every category on, Loki receiving',
-    notes: 'As above, and MAILROOM_LOKI_URL set to a push endpoint in the benchmark process (bench/logging/receiver.ts: answers 204 at once, decodes afterwards): protobuf + snappy, batches of up to 1 MiB or 1 s (the defaults).',
+    notes:
+      'As above, and MAILROOM_LOKI_URL set to a push endpoint in the benchmark process (bench/logging/receiver.ts: answers 204 at once, decodes afterwards): protobuf + snappy, batches of up to 1 MiB or 1 s (the defaults).',
     allCategories: true,
     loki: true,
   },
@@ -212,7 +219,8 @@ async function runOnce(config: Config, opts: Options, profile = false): Promise<
         lagSeconds: Math.max(0, (lastAt - loadEnded) / 1000),
       };
     }
-    const stdoutDropped = (metricByLabel(after, 'mailroom_log_dropped_lines_total', 'destination').stdout ?? 0) - (metricByLabel(before, 'mailroom_log_dropped_lines_total', 'destination').stdout ?? 0);
+    const stdoutDropped =
+      (metricByLabel(after, 'mailroom_log_dropped_lines_total', 'destination').stdout ?? 0) - (metricByLabel(before, 'mailroom_log_dropped_lines_total', 'destination').stdout ?? 0);
     await server.stop(); // writes the profile
     let summary: ProfileSummary | undefined;
     if (profileDir) {
@@ -243,7 +251,16 @@ const median = (values: number[]) => {
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const withRange = (values: number[]) => `${fmt(median(values))} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`;
 
-function render(opts: Options, results: RunResult[], profiles: { config: Config; result: RunResult }[], ceiling: Ceiling | null, startedAt: Date, loadBefore: string, command: string, smtpSource: string): string {
+function render(
+  opts: Options,
+  results: RunResult[],
+  profiles: { config: Config; result: RunResult }[],
+  ceiling: Ceiling | null,
+  startedAt: Date,
+  loadBefore: string,
+  command: string,
+  smtpSource: string,
+): string {
   const of = (id: string) => results.filter((r) => r.config === id);
   const accepted = (rs: RunResult[]) => rs.map((r) => opts.messages / r.acceptSeconds);
   const base = median(accepted(of('defaults')));
@@ -251,7 +268,7 @@ function render(opts: Options, results: RunResult[], profiles: { config: Config;
     const rs = of(c.id);
     const acc = accepted(rs);
     const cost = 1 - median(acc) / base;
-    const cpuPerMessage = rs.filter((r) => r.serverCpu !== null).map((r) => ((r.serverCpu! / opts.messages) * 1000));
+    const cpuPerMessage = rs.filter((r) => r.serverCpu !== null).map((r) => (r.serverCpu! / opts.messages) * 1000);
     return [
       c.label,
       withRange(acc),
@@ -281,7 +298,9 @@ function render(opts: Options, results: RunResult[], profiles: { config: Config;
     '',
   ];
   if (lokiRuns.length > 0) {
-    const cats = Object.entries(lokiRuns[0]!.linesByCategory).map(([c, n]) => `${c} ${fmt(n / opts.messages)}`).join(', ');
+    const cats = Object.entries(lokiRuns[0]!.linesByCategory)
+      .map(([c, n]) => `${c} ${fmt(n / opts.messages)}`)
+      .join(', ');
     lines.push(
       '**Loki shipping** (every category on), per run: lines written during the load (`mailroom_log_lines_total`), lines Loki accepted',
       '(`mailroom_loki_sent_entries_total`, read once the count stopped moving), entries the receiver decoded, and the rate the client',
@@ -322,7 +341,7 @@ function render(opts: Options, results: RunResult[], profiles: { config: Config;
       '',
       'One extra run of each configuration under `node --cpu-prof` (not in the table above: the profiler',
       'slows the server down). Self time of the main thread from the start of the load until the last message was delivered',
-      '(the Loki client\'s work on the lines it had not sent by then is not in the window).',
+      "(the Loki client's work on the lines it had not sent by then is not in the window).",
       '',
     );
     for (const p of profiles.filter((x) => x.result.profile)) {
@@ -377,7 +396,16 @@ async function main(): Promise<number> {
   }
   const args = reproducibleArgs(argv, ['note']);
   const command = `npm run bench:logging${args ? ` -- ${args}` : ''}`;
-  const section = render(opts, results, profiles, ceiling, startedAt, loadBefore, command, smtpSourceCommand({ messages: opts.messages, sizeBytes: opts.size, sessions: opts.sessions, keepConnection: false }));
+  const section = render(
+    opts,
+    results,
+    profiles,
+    ceiling,
+    startedAt,
+    loadBefore,
+    command,
+    smtpSourceCommand({ messages: opts.messages, sizeBytes: opts.size, sessions: opts.sessions, keepConnection: false }),
+  );
   process.stdout.write(`\n${section}\n`);
   if (opts.write) {
     writeSection(TITLE, section, log);

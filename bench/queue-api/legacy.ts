@@ -30,9 +30,7 @@ function filterSql(filter: LegacyRequest): { where: string; params: unknown[] } 
   }
   if (filter.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clauses.push(
-      `(m.id LIKE ? ESCAPE '\\' OR m.sender LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.address LIKE ? ESCAPE '\\'))`,
-    );
+    clauses.push(`(m.id LIKE ? ESCAPE '\\' OR m.sender LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.address LIKE ? ESCAPE '\\'))`);
     params.push(like, like, like);
   }
   return { where: clauses.join(' AND '), params };
@@ -41,7 +39,10 @@ function filterSql(filter: LegacyRequest): { where: string; params: unknown[] } 
 /** One page (limit 50, by creation) the old way; resolves with the total. */
 export function legacyPage(db: Database.Database, req: LegacyRequest): number {
   const { where, params } = filterSql(req);
-  const total = db.prepare(`SELECT COUNT(*) FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`).pluck().get(...params) as number;
+  const total = db
+    .prepare(`SELECT COUNT(*) FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where}`)
+    .pluck()
+    .get(...params) as number;
   db.prepare(`SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM queue_messages m) m WHERE ${where} ORDER BY m.created_at ASC, m.id ASC LIMIT ? OFFSET ?`).all(...params, 50, 0);
   return total;
 }

@@ -47,11 +47,7 @@ export function mib(bytes: number): string {
 }
 
 export function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
+  return [`| ${header.join(' | ')} |`, `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
 export interface RunConditions {
@@ -90,4 +86,3 @@ export function rssBytes(pid: number | undefined): number | null {
     return null;
   }
 }
-

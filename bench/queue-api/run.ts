@@ -80,7 +80,11 @@ const CASES: Case[] = [
   { id: 'search-user', label: 'search one recipient (`search=user123@`)', path: () => '/api/v1/queue?limit=50&search=user123%40', legacy: { search: 'user123@' } },
   { id: 'search-domain', label: 'search a domain (`search=dest42.example`)', path: () => '/api/v1/queue?limit=50&search=dest42.example', legacy: { search: 'dest42.example' } },
   { id: 'search-state', label: 'search a domain and a state (`&state=deferred`)', path: () => '/api/v1/queue?limit=50&search=dest42.example&state=deferred' },
-  { id: 'search-id', label: 'search a queue id (one message)', path: (size, now) => `/api/v1/queue?limit=50&search=${syntheticQueueId(now - size * 50 + Math.floor(size / 2) * 50, Math.floor(size / 2))}` },
+  {
+    id: 'search-id',
+    label: 'search a queue id (one message)',
+    path: (size, now) => `/api/v1/queue?limit=50&search=${syntheticQueueId(now - size * 50 + Math.floor(size / 2) * 50, Math.floor(size / 2))}`,
+  },
   { id: 'search-none', label: 'search that matches nothing (`search=nobody@nowhere`)', path: () => '/api/v1/queue?limit=50&search=nobody%40nowhere' },
   { id: 'search-broad', label: 'search that matches every message (`search=example`)', path: () => '/api/v1/queue?limit=50&search=example' },
   { id: 'metrics', label: 'Prometheus scrape (`GET /metrics`: queue gauges call the listing 5 times)', path: () => '/metrics' },
@@ -219,7 +223,7 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
   const lines: string[] = [
     TITLE,
     '',
-    'Latency of the admin API\'s queue listing (`GET /api/v1/queue`, 50 messages a page) and of a Prometheus scrape, with',
+    "Latency of the admin API's queue listing (`GET /api/v1/queue`, 50 messages a page) and of a Prometheus scrape, with",
     'the queue filled beforehand; the time to clear it (`DELETE /api/v1/queue`); and what keeping the listing fast costs',
     'each queued message. Each cell: p50 / p95 in ms over the timed requests (one client, sequential, keep-alive, full',
     'body read) after 2 untimed ones; a count in brackets when the case stopped early at its time limit.',
@@ -244,7 +248,12 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
       ...table(
         ['request (before)', ...legacySizes.map((r) => `${count(r.size)} queued`)],
         ['l', ...legacySizes.map(() => 'r' as const)],
-        CASES.filter((c) => c.legacy).map((c) => [c.label, ...legacySizes.map((r) => (r.legacy[c.id] ? `${ms(r.legacy[c.id]!.latency.p50)} / ${ms(r.legacy[c.id]!.latency.p95)}${r.legacy[c.id]!.capped ? ` (${r.legacy[c.id]!.latency.n})` : ''}` : 'n/a'))]),
+        CASES.filter((c) => c.legacy).map((c) => [
+          c.label,
+          ...legacySizes.map((r) =>
+            r.legacy[c.id] ? `${ms(r.legacy[c.id]!.latency.p50)} / ${ms(r.legacy[c.id]!.latency.p95)}${r.legacy[c.id]!.capped ? ` (${r.legacy[c.id]!.latency.n})` : ''}` : 'n/a',
+          ),
+        ]),
       ),
       '',
     );
@@ -255,7 +264,10 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
       ...table(
         ['`DELETE /api/v1/queue` (clear everything)', ...cleared.map((r) => `${count(r.size)} queued`)],
         ['l', ...cleared.map(() => 'r' as const)],
-        [['time to answer, ms (one request)', ...cleared.map((r) => ms(r.clear!.ms))], ['messages/s removed', ...cleared.map((r) => count((r.clear!.removed / r.clear!.ms) * 1000))]],
+        [
+          ['time to answer, ms (one request)', ...cleared.map((r) => ms(r.clear!.ms))],
+          ['messages/s removed', ...cleared.map((r) => count((r.clear!.removed / r.clear!.ms) * 1000))],
+        ],
       ),
       '',
     );
@@ -287,7 +299,12 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
         ['transaction', 'with: p50 / p95 / mean', 'without: p50 / p95 / mean', 'p50 difference'],
         ['l', 'r', 'r', 'r'],
         [
-          ...writeCost.ops.map((o) => [o.op, `${ms(o.with.p50)} / ${ms(o.with.p95)} / ${ms(o.with.mean)}`, `${ms(o.without.p50)} / ${ms(o.without.p95)} / ${ms(o.without.mean)}`, `+${ms(o.with.p50 - o.without.p50)}`]),
+          ...writeCost.ops.map((o) => [
+            o.op,
+            `${ms(o.with.p50)} / ${ms(o.with.p95)} / ${ms(o.with.mean)}`,
+            `${ms(o.without.p50)} / ${ms(o.without.p95)} / ${ms(o.without.mean)}`,
+            `+${ms(o.with.p50 - o.without.p50)}`,
+          ]),
           [
             'all three',
             ms(writeCost.ops.reduce((a, o) => a + o.with.p50, 0)),
@@ -304,8 +321,8 @@ function render(opts: Options, results: SizeResult[], writeCost: WriteCost | nul
       startedAt,
       loadBefore,
       notes: [
-        'Server: `node server/bin/mailroom.js serve` with MAILROOM_SERVER_AUTOSTART=false (admin port only: nothing drains the queue), MAILROOM_LOG_LEVEL=warn, on 127.0.0.1; the client is Node\'s fetch in the benchmark process.',
-        'The queue (bench/queue-api/fill.ts): rows written straight into a fresh SQLite file opened with `openSqlite` (so the migrations apply), then the listing\'s migration step applied to them as to an existing queue. 55% of messages deferred (1 to 6 attempts, an error each), 40% queued, 5% held; 1 to 3 remote recipients (1.43 on average) among 20,000 users at 2,000 domains; 5,000 senders; 256-byte bodies.',
+        "Server: `node server/bin/mailroom.js serve` with MAILROOM_SERVER_AUTOSTART=false (admin port only: nothing drains the queue), MAILROOM_LOG_LEVEL=warn, on 127.0.0.1; the client is Node's fetch in the benchmark process.",
+        "The queue (bench/queue-api/fill.ts): rows written straight into a fresh SQLite file opened with `openSqlite` (so the migrations apply), then the listing's migration step applied to them as to an existing queue. 55% of messages deferred (1 to 6 attempts, an error each), 40% queued, 5% held; 1 to 3 remote recipients (1.43 on average) among 20,000 users at 2,000 domains; 5,000 senders; 256-byte bodies.",
         'Deterministic: the same queue every run; "total" is what the API answered at the largest size.',
       ],
     }),

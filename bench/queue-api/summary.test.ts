@@ -71,9 +71,14 @@ function expectConsistent(step: string): void {
   const fields = (text: string) => [text.split('\u0001')[0], text.split('\u0001')[1], ...text.split('\u0001').slice(2).sort()];
   const searchText = db.prepare('SELECT message_id, search FROM queue_message_summary ORDER BY message_id').all() as { message_id: string; search: string }[];
   const expectedText = db
-    .prepare(`SELECT m.id AS message_id, m.id || char(1) || m.sender || COALESCE((SELECT group_concat(char(1) || r.address, '') FROM queue_recipients r WHERE r.message_id = m.id), '') AS search FROM queue_messages m ORDER BY m.id`)
+    .prepare(
+      `SELECT m.id AS message_id, m.id || char(1) || m.sender || COALESCE((SELECT group_concat(char(1) || r.address, '') FROM queue_recipients r WHERE r.message_id = m.id), '') AS search FROM queue_messages m ORDER BY m.id`,
+    )
     .all() as { message_id: string; search: string }[];
-  expect(searchText.map((r) => [r.message_id, fields(r.search)]), step).toEqual(expectedText.map((r) => [r.message_id, fields(r.search)]));
+  expect(
+    searchText.map((r) => [r.message_id, fields(r.search)]),
+    step,
+  ).toEqual(expectedText.map((r) => [r.message_id, fields(r.search)]));
 }
 
 /** What the search returned before the trigram index: LIKE over every message. */
@@ -130,7 +135,13 @@ describe('queue listing summary', () => {
         what = `send now ${id}`;
       } else if (op < 0.78) {
         const id = pick(ids());
-        await admin.failMessage(id, 'cancelled', (failed) => ({ id: `DSN${seq++}`, sender: '', recipients: [{ address: 'a@src.test', destination: 'remote' }], content: Buffer.from(`${failed.length}`), source: 'bounce' }));
+        await admin.failMessage(id, 'cancelled', (failed) => ({
+          id: `DSN${seq++}`,
+          sender: '',
+          recipients: [{ address: 'a@src.test', destination: 'remote' }],
+          content: Buffer.from(`${failed.length}`),
+          source: 'bounce',
+        }));
         what = `bounce ${id}`;
       } else if (op < 0.84) {
         const id = pick(ids());
@@ -145,16 +156,25 @@ describe('queue listing summary', () => {
         db.prepare('DELETE FROM queue_recipients WHERE id = ?').run(r);
         what = `delete recipient ${r}`;
       } else {
-        const filter = { search: pick(['Q0000', 'three.test', 'b%b', 'USER1', '.t', '_x', 'nothing', `test${'\u0001'}user`, `0${'\u0001'}a@`]), state: pick([undefined, 'queued', 'deferred', 'held', 'in_flight'] as const) };
+        const filter = {
+          search: pick(['Q0000', 'three.test', 'b%b', 'USER1', '.t', '_x', 'nothing', `test${'\u0001'}user`, `0${'\u0001'}a@`]),
+          state: pick([undefined, 'queued', 'deferred', 'held', 'in_flight'] as const),
+        };
         const stateOf = new Map((db.prepare(DERIVED).all() as { id: string; state: string }[]).map((d) => [d.id, d.state]));
         const expected = likeSearch(filter.search).filter((id) => !filter.state || stateOf.get(id) === filter.state);
         // Both ways a search finds its page: sorting few matches, walking the index past many.
         for (const lister of [admin, walker]) {
           const all = await lister.listQueue({ ...filter, offset: 0, limit: 500 }, now);
-          expect(all.items.map((m) => m.id), JSON.stringify(filter)).toEqual(expected);
+          expect(
+            all.items.map((m) => m.id),
+            JSON.stringify(filter),
+          ).toEqual(expected);
           expect(all.total, JSON.stringify(filter)).toBe(expected.length);
           const second = await lister.listQueue({ ...filter, offset: 2, limit: 3, sort: '-created' }, now);
-          expect(second.items.map((m) => m.id), JSON.stringify(filter)).toEqual([...expected].reverse().slice(2, 5));
+          expect(
+            second.items.map((m) => m.id),
+            JSON.stringify(filter),
+          ).toEqual([...expected].reverse().slice(2, 5));
           expect(second.total).toBe(expected.length);
         }
         what = `search ${JSON.stringify(filter)}`;
@@ -166,7 +186,13 @@ describe('queue listing summary', () => {
 
   it('lists by every sort and state as the derivation orders them', async () => {
     for (let i = 0; i < 40; i++) {
-      await queue.enqueue({ id: `M${String(i).padStart(3, '0')}`, sender: `s${i % 3}@x.test`, recipients: [{ address: `r${i}@y.test`, destination: 'remote' }], content: Buffer.alloc(100 + ((i * 37) % 50)), source: 'smtp' });
+      await queue.enqueue({
+        id: `M${String(i).padStart(3, '0')}`,
+        sender: `s${i % 3}@x.test`,
+        recipients: [{ address: `r${i}@y.test`, destination: 'remote' }],
+        content: Buffer.alloc(100 + ((i * 37) % 50)),
+        source: 'smtp',
+      });
     }
     const t = Date.now() + 3_600_000;
     for (let i = 0; i < 25; i++) {
@@ -186,8 +212,7 @@ describe('queue listing summary', () => {
         const rows = derived.filter((d) => !state || d.state === state);
         const asc = [...rows].sort((a, b) => compare(a, b) || (a.id < b.id ? -1 : 1)).map((d) => d.id);
         const desc = [...rows].sort((a, b) => compare(b, a) || (a.id < b.id ? 1 : -1)).map((d) => d.id);
-        const list = async (sort: string, offset: number) =>
-          (await admin.listQueue({ state, sort: sort as never, offset, limit: 7 }, t)).items.map((m) => m.id);
+        const list = async (sort: string, offset: number) => (await admin.listQueue({ state, sort: sort as never, offset, limit: 7 }, t)).items.map((m) => m.id);
         const all = async (sort: string) => {
           const out: string[] = [];
           for (let offset = 0; offset < rows.length + 7; offset += 7) out.push(...(await list(sort, offset)));

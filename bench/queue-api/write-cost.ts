@@ -51,7 +51,13 @@ export async function measureWriteCost(dir: string, background: number, messages
       for (const v of variants) {
         for (let i = 0; i < Math.min(block, messages - done); i++) {
           const id = `WRITECOST${String(seq++).padStart(8, '0')}`;
-          const message: NewMessage = { id, sender: `sender${seq % 50}@src.example`, recipients: [{ address: `user${seq % 700}@dest${seq % 90}.example`, destination: 'remote' }], content, source: 'smtp' };
+          const message: NewMessage = {
+            id,
+            sender: `sender${seq % 50}@src.example`,
+            recipients: [{ address: `user${seq % 700}@dest${seq % 90}.example`, destination: 'remote' }],
+            content,
+            source: 'smtp',
+          };
           let t = performance.now();
           await v.queue.enqueue(message);
           v.samples.enqueue.push(performance.now() - t);
@@ -61,7 +67,11 @@ export async function measureWriteCost(dir: string, background: number, messages
           v.samples.claim.push(performance.now() - t);
           if (!job || job.messageId !== id) throw new Error(`write cost: claimed ${job?.messageId ?? 'nothing'} instead of ${id}`);
           t = performance.now();
-          await v.queue.recordOutcomes(id, job.recipients.map((r) => ({ recipientId: r.id, result: 'delivered' as const })), now);
+          await v.queue.recordOutcomes(
+            id,
+            job.recipients.map((r) => ({ recipientId: r.id, result: 'delivered' as const })),
+            now,
+          );
           v.samples.outcome.push(performance.now() - t);
         }
         v.walBytes += fs.statSync(`${v.file}-wal`).size;

@@ -49,7 +49,8 @@ const CONFIGS: Config[] = [
 
 /** An ordinary 2.5 KB personal message: ham, so every configuration delivers it the same way. */
 function message(n: number): string {
-  const para = 'Thanks for the notes from Tuesday. I went through the figures again and the second quarter still looks right to me; the travel line is the only one I would question before we send it on.';
+  const para =
+    'Thanks for the notes from Tuesday. I went through the figures again and the second quarter still looks right to me; the travel line is the only one I would question before we send it on.';
   return [
     `From: Bob <bob@sender.bench.test>`,
     `To: <${RECIPIENT}>`,
@@ -91,7 +92,10 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 async function main(): Promise<void> {
   const runStarted = Date.now();
-  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const [clamd, spamd] = await Promise.all([ClamdProcess.start(), SpamdProcess.start()]);
   const servers = new Map<string, MailroomProcess>();
   try {
@@ -143,10 +147,13 @@ async function main(): Promise<void> {
       ...rows,
       '',
       `One check of the same message on its own, sequentially, right after the load (median of 20): clamd ${checks.clamdMs.toFixed(1)} ms, spamd ${checks.spamdMs.toFixed(0)} ms.`,
-      'So with spamd the rate is SpamAssassin\'s (about its children divided by the time of one check on a shared CPU), not Mailroom\'s;',
+      "So with spamd the rate is SpamAssassin's (about its children divided by the time of one check on a shared CPU), not Mailroom's;",
       'the clamd-only row is the cost of scanning in the session. Refused mail (viruses, spam at the reject score) costs the same check time.',
       '',
-      `Conditions: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ${clamdVersion}, SpamAssassin spamd with the Debian rules; load average before ${loadBefore}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work shared the machine).`,
+      `Conditions: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ${clamdVersion}, SpamAssassin spamd with the Debian rules; load average before ${loadBefore}, after ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (other work shared the machine).`,
       '',
     ].join('\n');
     process.stdout.write(`\n${section}`);

@@ -21,12 +21,18 @@ export interface Load {
 export function smtpSourceArgs(load: Load): string[] {
   return [
     ...(load.keepConnection ? ['-d'] : []),
-    '-s', String(load.sessions),
-    '-l', String(load.sizeBytes),
-    '-m', String(load.messages),
-    '-f', SENDER,
-    '-t', RECIPIENT,
-    '-M', HELO,
+    '-s',
+    String(load.sessions),
+    '-l',
+    String(load.sizeBytes),
+    '-m',
+    String(load.messages),
+    '-f',
+    SENDER,
+    '-t',
+    RECIPIENT,
+    '-M',
+    HELO,
     `127.0.0.1:${load.port}`,
   ];
 }
@@ -56,10 +62,14 @@ export async function sendLoad(load: Load): Promise<number> {
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  const forget = onCleanup(`smtp-source (pid ${child.pid})`, async () => {
-    kill();
-    await withTimeout(done, 5_000, 'smtp-source to exit after SIGKILL');
-  }, kill);
+  const forget = onCleanup(
+    `smtp-source (pid ${child.pid})`,
+    async () => {
+      kill();
+      await withTimeout(done, 5_000, 'smtp-source to exit after SIGKILL');
+    },
+    kill,
+  );
   let result: number | string;
   try {
     result = await withTimeout(done, 60_000 + load.messages * 100, 'smtp-source');

@@ -73,7 +73,10 @@ export function describeMachine(): Machine {
 }
 
 export function loadAverage(): string {
-  return os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 }
 
 export interface SyncLatency {

@@ -77,13 +77,15 @@ export const mailroomTargets: Target[] = [
   {
     id: 'mailroom',
     label: 'Mailroom, greeting delay 0 ms',
-    notes: 'MAILROOM_SMTP_GREETING_DELAY_MS=0, logging at its defaults (no line per message, where Postfix logs every message). 250 after the message is committed to SQLite (WAL, synchronous=FULL) and filed into the INBOX in that same transaction. The commit runs in a worker thread with its own connection, one batch at a time: the messages that finish while one commits make the next batch, and the main thread keeps serving SMTP.',
+    notes:
+      'MAILROOM_SMTP_GREETING_DELAY_MS=0, logging at its defaults (no line per message, where Postfix logs every message). 250 after the message is committed to SQLite (WAL, synchronous=FULL) and filed into the INBOX in that same transaction. The commit runs in a worker thread with its own connection, one batch at a time: the messages that finish while one commits make the next batch, and the main thread keeps serving SMTP.',
     start: () => startMailroom({ greetingDelayMs: 0 }),
   },
   {
     id: 'mailroom-main-thread',
     label: 'Mailroom, greeting delay 0 ms, commits on the main thread',
-    notes: 'As above with MAILROOM_DATABASE_ACCEPT_WORKER=false: the same transaction on the main thread, which waits for each fsync; only messages whose data ends in the same event-loop turn share a commit. The design before the accept worker, kept for comparison.',
+    notes:
+      'As above with MAILROOM_DATABASE_ACCEPT_WORKER=false: the same transaction on the main thread, which waits for each fsync; only messages whose data ends in the same event-loop turn share a commit. The design before the accept worker, kept for comparison.',
     start: () => startMailroom({ greetingDelayMs: 0, acceptWorker: false }),
   },
   {
@@ -95,7 +97,8 @@ export const mailroomTargets: Target[] = [
   {
     id: 'mailroom-default',
     label: 'Mailroom, default greeting delay 100 ms',
-    notes: 'Out of the box for an untrusted MX client: each connection waits 100 ms before the banner (early-talker check), so 20 sessions with a new connection per message cannot exceed 20 / 0.1 s = 200 messages/s.',
+    notes:
+      'Out of the box for an untrusted MX client: each connection waits 100 ms before the banner (early-talker check), so 20 sessions with a new connection per message cannot exceed 20 / 0.1 s = 200 messages/s.',
     start: () => startMailroom({}),
   },
 ];

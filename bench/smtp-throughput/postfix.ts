@@ -20,7 +20,10 @@ const POSTFIX = '/usr/sbin/postfix';
 const POSTCONF = '/usr/sbin/postconf';
 
 function userIds(name: string): { uid: number; gid: number } {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
   if (!line) throw new Error(`no user ${name} in /etc/passwd`);
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -96,7 +99,9 @@ export async function startPostfix(): Promise<RunningServer> {
   fs.writeFileSync(path.join(dirs.conf, 'master.cf'), privateMasterCf(fs.readFileSync('/etc/postfix/master.cf', 'utf8'), port));
   const domain = RECIPIENT.split('@')[1]!;
   await runCommand(POSTCONF, [
-    '-c', dirs.conf, '-e',
+    '-c',
+    dirs.conf,
+    '-e',
     `queue_directory = ${dirs.queue}`,
     `data_directory = ${dirs.data}`,
     'inet_interfaces = 127.0.0.1',

@@ -182,7 +182,11 @@ export class Child {
     this.proc.stderr!.on('data', collect);
     this.exited = new Promise((resolve) => this.proc.once('close', () => resolve()));
     this.proc.once('error', (err) => collect(Buffer.from(`spawn error: ${err.message}\n`)));
-    this.stop = onCleanup(`${name} (pid ${this.proc.pid})`, () => this.terminate(), () => this.kill('SIGKILL'));
+    this.stop = onCleanup(
+      `${name} (pid ${this.proc.pid})`,
+      () => this.terminate(),
+      () => this.kill('SIGKILL'),
+    );
   }
 
   /** Output so far (its tail), stdout and stderr interleaved. */

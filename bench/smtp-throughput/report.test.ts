@@ -53,12 +53,7 @@ describe('privateMasterCf', () => {
       'cleanup   unix  n       -       y       -       0       cleanup',
       '  -o syslog_name=postfix/$service_name',
     ].join('\n');
-    expect(privateMasterCf(original, 2600).split('\n')).toEqual([
-      '# comment',
-      '127.0.0.1:2600 inet n - n - - smtpd',
-      'cleanup unix n - n - 0 cleanup',
-      '  -o syslog_name=postfix/$service_name',
-    ]);
+    expect(privateMasterCf(original, 2600).split('\n')).toEqual(['# comment', '127.0.0.1:2600 inet n - n - - smtpd', 'cleanup unix n - n - 0 cleanup', '  -o syslog_name=postfix/$service_name']);
   });
 });
 

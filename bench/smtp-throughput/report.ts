@@ -66,10 +66,7 @@ export function medianAcceptRate(cell: Cell): number | null {
 }
 
 export function renderTable(cells: Cell[], referenceId = 'postfix'): string {
-  const lines = [
-    '| configuration | size | messages | accepted msg/s | delivered msg/s | accepted vs Postfix | server CPU (1 core = 100%) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-  ];
+  const lines = ['| configuration | size | messages | accepted msg/s | delivered msg/s | accepted vs Postfix | server CPU (1 core = 100%) |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
   for (const cell of cells) {
     const reference = cells.find((c) => c.targetId === referenceId && c.sizeBytes === cell.sizeBytes);
     const refRate = reference ? medianAcceptRate(reference) : null;
@@ -78,7 +75,14 @@ export function renderTable(cells: Cell[], referenceId = 'postfix'): string {
     const cpu = median(cell.runs.map((r) => r.cpuShare).filter((c): c is number => c !== null));
     const failed = cell.errors.length > 0 ? ` **${cell.errors.length} failed run(s)**` : '';
     lines.push(
-      `| ${cell.label} | ${formatSize(cell.sizeBytes)} | ${cell.messages} | ${cell.runs.length > 0 ? rateSummary(cell.messages, cell.runs.map((r) => r.acceptSeconds)) : 'failed'}${failed} | ${
+      `| ${cell.label} | ${formatSize(cell.sizeBytes)} | ${cell.messages} | ${
+        cell.runs.length > 0
+          ? rateSummary(
+              cell.messages,
+              cell.runs.map((r) => r.acceptSeconds),
+            )
+          : 'failed'
+      }${failed} | ${
         delivered.length > 0 ? rateSummary(cell.messages, delivered) : cell.runs.length > 0 ? 'n/a (discards)' : 'failed'
       } | ${ownRate !== null && refRate !== null && cell.targetId !== referenceId ? `${(ownRate / refRate).toFixed(2)}x` : ''} | ${cpu !== null ? `${Math.round(cpu * 100)}%` : 'n/a'} |`,
     );

@@ -132,12 +132,7 @@ async function main(): Promise<number> {
           '',
         );
         if (p.worker) {
-          extra.push(
-            'The accept worker thread in the same window (its own SQLite connection; the fsync of each commit counts as busy):',
-            '',
-            ...renderProfile(p.worker, 'the accept worker'),
-            '',
-          );
+          extra.push('The accept worker thread in the same window (its own SQLite connection; the fsync of each commit counts as busy):', '', ...renderProfile(p.worker, 'the accept worker'), '');
         }
       }
     } catch (err) {

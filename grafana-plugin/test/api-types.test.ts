@@ -15,7 +15,7 @@ beforeAll(() => {
 });
 
 describe('generated API types', () => {
-  it('src/api/openapi-types.ts is what the server\'s OpenAPI document generates', async () => {
+  it("src/api/openapi-types.ts is what the server's OpenAPI document generates", async () => {
     const committed = fs.readFileSync(TYPES_FILE, 'utf8');
     const current = await generateApiTypes(structuredClone(doc));
     // Not toEqual on 2,000 lines: the message says what to do.

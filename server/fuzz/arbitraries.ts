@@ -4,19 +4,14 @@
 import fc from 'fast-check';
 
 /** Any bytes, as a latin1 string (one char per byte). */
-export const anyBytes = (maxLength = 64): fc.Arbitrary<string> =>
-  fc.uint8Array({ maxLength }).map((b) => Buffer.from(b).toString('latin1'));
+export const anyBytes = (maxLength = 64): fc.Arbitrary<string> => fc.uint8Array({ maxLength }).map((b) => Buffer.from(b).toString('latin1'));
 
 /** Printable ASCII, the alphabet most tokens are made of. */
 export const printable = (maxLength = 16): fc.Arbitrary<string> => fc.string({ unit: 'grapheme-ascii', maxLength });
 
 /** Dictionary tokens, printable text and raw bytes, concatenated. */
 export function tokens(dictionary: readonly string[], maxTokens = 24): fc.Arbitrary<string> {
-  const token = fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(...dictionary) },
-    { weight: 2, arbitrary: printable(8) },
-    { weight: 1, arbitrary: anyBytes(8) },
-  );
+  const token = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...dictionary) }, { weight: 2, arbitrary: printable(8) }, { weight: 1, arbitrary: anyBytes(8) });
   return fc.array(token, { maxLength: maxTokens }).map((parts) => parts.join(''));
 }
 

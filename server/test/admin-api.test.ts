@@ -191,8 +191,7 @@ describe('response shapes', () => {
     expect(page.items.length).toBeGreaterThan(0);
     await expectAnswer(api.queueItemSchema, '/api/v1/queue/{id}', 'get', `/api/v1/queue/${id}`, VIEWER);
     await expectAnswer(api.parsedMessageSchema, '/api/v1/queue/{id}/content', 'get', `/api/v1/queue/${id}/content?format=parsed`, VIEWER);
-    for (const action of ['hold', 'release', 'send-now'])
-      await expectAnswer(api.queueActionResultSchema, `/api/v1/queue/{id}/${action}`, 'post', `/api/v1/queue/${id}/${action}`, OPERATOR);
+    for (const action of ['hold', 'release', 'send-now']) await expectAnswer(api.queueActionResultSchema, `/api/v1/queue/{id}/${action}`, 'post', `/api/v1/queue/${id}/${action}`, OPERATOR);
     await expectAnswer(api.messageCountSchema, '/api/v1/queue/send-now', 'post', '/api/v1/queue/send-now?state=queued', OPERATOR);
     await expectAnswer(api.loggingSettingsSchema, '/api/v1/logging', 'get', '/api/v1/logging', VIEWER);
     await expectAnswer(api.loggingSettingsSchema, '/api/v1/logging', 'put', '/api/v1/logging', ADMIN, { categories: { debug: false } });

@@ -73,7 +73,12 @@ afterAll(async () => {
 
 describe('Host header check', () => {
   it('answers 421 with JSON to a host name it does not know, on every path', async () => {
-    for (const [pathname, headers] of [['/healthz', {}], ['/metrics', bearer(METRICS)], ['/api/v1/server', bearer(ADMIN)], ['/api/v1/openapi.json', {}]] as const) {
+    for (const [pathname, headers] of [
+      ['/healthz', {}],
+      ['/metrics', bearer(METRICS)],
+      ['/api/v1/server', bearer(ADMIN)],
+      ['/api/v1/openapi.json', {}],
+    ] as const) {
       const res = await request(pathname, { ...headers, Host: `rebind.attacker.example:${mr.ports.admin}` });
       expect(res.status, pathname).toBe(421);
       expect(res.body.error).toEqual({ code: 'misdirected_request', message: expect.stringContaining('admin.allowed_hosts') });

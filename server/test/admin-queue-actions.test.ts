@@ -25,7 +25,12 @@ async function inject(to: string): Promise<string> {
   expect(res.status).toBe(201);
   const id = res.json!.id as string;
   // First attempt happens at once and is deferred by the sink; the next is an hour away.
-  await waitFor(() => api(`/api/v1/queue/${id}`), (r) => r.json?.state === 'deferred', 10_000, `${to} to be deferred`);
+  await waitFor(
+    () => api(`/api/v1/queue/${id}`),
+    (r) => r.json?.state === 'deferred',
+    10_000,
+    `${to} to be deferred`,
+  );
   return id;
 }
 
@@ -59,20 +64,35 @@ describe('queue actions on deferred messages', () => {
     // Send now: a new attempt right away (the schedule would wait an hour).
     const before = tries('a@remote.test');
     expect((await api(`/api/v1/queue/${a}/send-now`, 'POST')).status).toBe(200);
-    await waitFor(() => tries('a@remote.test'), (n) => n > before, 5_000, 'a second attempt for a');
+    await waitFor(
+      () => tries('a@remote.test'),
+      (n) => n > before,
+      5_000,
+      'a second attempt for a',
+    );
     expect((await api(`/api/v1/queue/${a}`)).json!.attempts).toBe(2);
 
     // Hold: even "send all now" leaves it alone; release lets it go again.
     expect((await api(`/api/v1/queue/${b}/hold`, 'POST')).json!.state).toBe('held');
     const held = tries('b@remote.test');
     expect((await api('/api/v1/queue/send-now', 'POST')).status).toBe(200);
-    await waitFor(() => tries('c@remote.test'), (n) => n >= 2, 5_000, 'send-all to reach c');
+    await waitFor(
+      () => tries('c@remote.test'),
+      (n) => n >= 2,
+      5_000,
+      'send-all to reach c',
+    );
     expect(tries('b@remote.test')).toBe(held);
     expect((await api(`/api/v1/queue/${b}/release`, 'POST')).json!.held).toBe(false);
 
     // Bounce: the sender gets a DSN for the recipient, and the message leaves the queue.
     expect((await api(`/api/v1/queue/${c}/bounce`, 'POST')).status).toBe(200);
-    const dsns = await waitFor(() => mailboxContents(mr.dataDir, 'jo@example.test'), (m) => m.length === 1, 10_000, 'a DSN for jo');
+    const dsns = await waitFor(
+      () => mailboxContents(mr.dataDir, 'jo@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'a DSN for jo',
+    );
     const dsn = await parseDsn(dsns[0]!.content);
     expect(dsn.recipients.map((r) => r['final-recipient'])).toEqual(['rfc822; c@remote.test']);
     expect((await api(`/api/v1/queue/${c}`)).status).toBe(404);
@@ -88,7 +108,17 @@ describe('queue actions on deferred messages', () => {
     sink.script('@remote.test', undefined);
     const sent = await api('/api/v1/messages', 'POST', { from: 'jo@example.test', to: ['e@remote.test'], raw: 'Subject: after\r\n\r\nhello\r\n' });
     expect(sent.status).toBe(201);
-    await waitFor(() => sink.received.filter((m) => m.rcptTo.includes('e@remote.test')).length, (n) => n === 1, 10_000, 'delivery of e');
-    await waitFor(() => api('/api/v1/queue'), (r) => r.json!.total === 0, 10_000, 'an empty queue');
+    await waitFor(
+      () => sink.received.filter((m) => m.rcptTo.includes('e@remote.test')).length,
+      (n) => n === 1,
+      10_000,
+      'delivery of e',
+    );
+    await waitFor(
+      () => api('/api/v1/queue'),
+      (r) => r.json!.total === 0,
+      10_000,
+      'an empty queue',
+    );
   });
 });

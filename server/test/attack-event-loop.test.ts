@@ -127,7 +127,12 @@ describe('attacks on the event loop', () => {
       const res = await api('/api/v1/messages', { method: 'POST', body: JSON.stringify({ from: 'a@remote.test', to: ['b@remote.test'], raw }) });
       expect(res.status).toBe(201);
       const { id } = (await res.json()) as { id: string };
-      await waitFor(async () => (await api(`/api/v1/queue/${id}`)).json(), (m) => m.state === 'deferred', 10_000, 'the message to be deferred');
+      await waitFor(
+        async () => (await api(`/api/v1/queue/${id}`)).json(),
+        (m) => m.state === 'deferred',
+        10_000,
+        'the message to be deferred',
+      );
       return id;
     };
     let open = '';

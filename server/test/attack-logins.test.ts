@@ -71,7 +71,11 @@ describe('attacks on logins', () => {
     const pop = await RawClient.connect(mr.ports.pop3, from);
     await pop.waitFor(/^\+OK/m);
     // Five wrong passwords over three sessions (each stays under the per-session limit): the fifth bans.
-    for (const [session, tries] of [[smtp[0]!, 2], [smtp[1]!, 2], [smtp[2]!, 1]] as const) {
+    for (const [session, tries] of [
+      [smtp[0]!, 2],
+      [smtp[1]!, 2],
+      [smtp[2]!, 1],
+    ] as const) {
       for (let i = 0; i < tries; i++) await exchange(session, `AUTH PLAIN ${plain('', 'victim@attack.test', `guess ${i}`)}`, /^(535|421) /m);
     }
     // The ban lands during the fifth try, so that session hears about the ban like the others.

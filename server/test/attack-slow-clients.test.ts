@@ -85,7 +85,10 @@ describe('slow clients', () => {
     const metrics = await (await mr.admin('/metrics')).text();
     const hits = (limit: string) =>
       [...metrics.matchAll(new RegExp(`^mailroom_connection_limit_hits_total\\{protocol="[a-z0-9]+",limit="${limit}"\\} (\\S+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
-    console.log('slow clients:', JSON.stringify({ attacker, rounds, slowestMs, probes, perIp: hits('unauthenticated_per_ip'), evicted: hits('unauthenticated_evicted'), lineTimeout: hits('line_timeout') }));
+    console.log(
+      'slow clients:',
+      JSON.stringify({ attacker, rounds, slowestMs, probes, perIp: hits('unauthenticated_per_ip'), evicted: hits('unauthenticated_evicted'), lineTimeout: hits('line_timeout') }),
+    );
     for (const round of rounds) expect(round.trim().split('\n')).toEqual(['mx ok', 'imap ok', 'pop3 ok']);
     // The limits did the work, and say so: refused per address, or closed to make room for newer clients.
     expect(hits('unauthenticated_per_ip') + hits('unauthenticated_evicted')).toBeGreaterThan(2000);

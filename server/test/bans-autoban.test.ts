@@ -74,7 +74,10 @@ afterAll(async () => {
 
 describe('auto-ban', () => {
   it('bans after failed logins over IMAP and POP3 together, refuses at connect, lists, counts and expires', async () => {
-    const out = await client(mr, `print('imap1', imap('wrong-1')); print('imap2', imap('wrong-2')); print('pop3', pop('wrong-3')); print('imap', imap('${PASSWORD}')); print('pop', pop('${PASSWORD}'))`);
+    const out = await client(
+      mr,
+      `print('imap1', imap('wrong-1')); print('imap2', imap('wrong-2')); print('pop3', pop('wrong-3')); print('imap', imap('${PASSWORD}')); print('pop', pop('${PASSWORD}'))`,
+    );
     expect(out).toMatch(/^imap1 failed: .*AUTHENTICATIONFAILED/m);
     expect(out).toMatch(/^imap2 failed: /m);
     expect(out).toMatch(/^pop3 failed: .*(\[AUTH\]|Access from your address is blocked)/m);
@@ -89,7 +92,12 @@ describe('auto-ban', () => {
     expect(await waitFor(warningIds, (ids) => ids.includes('loopback_banned'), 10_000, 'ban warnings')).toEqual(expect.arrayContaining(['loopback_banned', 'addresses_banned']));
 
     // auth.ban_duration_seconds = 3: the ban lifts by itself.
-    await waitFor(() => client(mr, `print(imap('${PASSWORD}'))`), (o) => o.trim() === 'OK', 15_000, 'the ban to expire');
+    await waitFor(
+      () => client(mr, `print(imap('${PASSWORD}'))`),
+      (o) => o.trim() === 'OK',
+      15_000,
+      'the ban to expire',
+    );
     expect(await metric(mr)).toBe(0);
     expect((await api(mr, '/api/v1/bans')).json.items).toEqual([]);
     await waitFor(warningIds, (ids) => !ids.includes('loopback_banned') && !ids.includes('addresses_banned'), 15_000, 'ban warnings to clear');

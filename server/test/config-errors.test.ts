@@ -179,7 +179,10 @@ describe('a YAML configuration file', () => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MAILROOM_') && v !== undefined) env[k] = v;
 
-    for (const [override, expectedName] of [[undefined, 'from-yaml.example.test'], ['from-env.example.test', 'from-env.example.test']] as const) {
+    for (const [override, expectedName] of [
+      [undefined, 'from-yaml.example.test'],
+      ['from-env.example.test', 'from-env.example.test'],
+    ] as const) {
       const child = spawn(process.execPath, [BIN, '--config', file, 'serve'], {
         env: { ...env, ...(override ? { MAILROOM_HOSTNAME: override } : {}) },
         stdio: 'ignore',

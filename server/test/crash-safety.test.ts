@@ -35,7 +35,7 @@ let mr: MailroomProcess;
 function bodyOf(n: number, rnd: () => number): string {
   if (n % 4 !== 0) return `Message ${n}.`;
   const line = `${'x'.repeat(76)}\r\n`;
-  return line.repeat(Math.floor((64 + rnd() * 192) * 1024 / line.length));
+  return line.repeat(Math.floor(((64 + rnd() * 192) * 1024) / line.length));
 }
 
 async function waitUntilInFlight(dataDir: string, maxMs: number): Promise<void> {
@@ -92,7 +92,14 @@ describe('crash safety', () => {
         recipientsOf.set(id, to);
         try {
           // Plain SMTP: hundreds of TLS handshakes would only take CPU from the server under test.
-          const r = await sendMail({ port: mr.ports.smtp, starttls: false, from: `sender${n % SENDERS}@remote.test`, to, content: message({ from: 'sender@remote.test', to, subject: `crash ${n}`, messageId: id, body: bodyOf(n, rnd) }), timeoutMs: 10_000 });
+          const r = await sendMail({
+            port: mr.ports.smtp,
+            starttls: false,
+            from: `sender${n % SENDERS}@remote.test`,
+            to,
+            content: message({ from: 'sender@remote.test', to, subject: `crash ${n}`, messageId: id, body: bodyOf(n, rnd) }),
+            timeoutMs: 10_000,
+          });
           if (r.response.startsWith('250 ')) acked.add(id);
         } catch {
           // Refused or cut off by a kill: not acknowledged; the client would retry with the same
@@ -127,7 +134,12 @@ describe('crash safety', () => {
     expect(acked.size).toBeGreaterThanOrEqual(TARGET_ACKED);
 
     // Interrupted deliveries wait one retry step after the restart, then the queue drains.
-    await waitFor(() => queueContents(mr.dataDir).length, (n) => n === 0, 30_000, 'the queue to drain');
+    await waitFor(
+      () => queueContents(mr.dataDir).length,
+      (n) => n === 0,
+      30_000,
+      'the queue to drain',
+    );
 
     const problems: string[] = [];
     const seen = new Map<string, string[]>();

@@ -31,12 +31,24 @@ async function serverFor(env: Record<string, string>): Promise<MailroomProcess> 
 
 /** Alice submits a message (submission port, AUTH) and gets its queue id back. */
 async function submit(server: MailroomProcess, to: string[], subject: string): Promise<string> {
-  const result = await sendMail({ port: server.ports.submission, from: ALICE.user, to, auth: ALICE, content: message({ from: ALICE.user, to, subject, messageId: `${subject.replace(/\W+/g, '-')}@example.test` }) });
+  const result = await sendMail({
+    port: server.ports.submission,
+    from: ALICE.user,
+    to,
+    auth: ALICE,
+    content: message({ from: ALICE.user, to, subject, messageId: `${subject.replace(/\W+/g, '-')}@example.test` }),
+  });
   expect(result.response).toMatch(/^250 /);
   return result.queueId;
 }
 
-const left = (server: MailroomProcess, id: string) => waitFor(() => queuedMessage(server.dataDir, id), (m) => m === undefined, 15_000, `message ${id} to leave the queue`);
+const left = (server: MailroomProcess, id: string) =>
+  waitFor(
+    () => queuedMessage(server.dataDir, id),
+    (m) => m === undefined,
+    15_000,
+    `message ${id} to leave the queue`,
+  );
 const dsnsFor = (server: MailroomProcess, queueId: string) => mailboxContents(server.dataDir, ALICE.user).filter((m) => m.content.includes(`X-Mailroom-Queue-ID: ${queueId}`));
 
 beforeAll(async () => {
@@ -53,7 +65,12 @@ afterAll(async () => {
 describe('remote delivery through the relay', () => {
   it('sends through the smarthost over STARTTLS and leaves the queue', async () => {
     const id = await submit(mr, ['friend@remote.test'], 'plain relay');
-    const [got] = await waitFor(() => sink.messagesWith('Subject: plain relay'), (m) => m.length === 1, 15_000, 'the sink to receive it');
+    const [got] = await waitFor(
+      () => sink.messagesWith('Subject: plain relay'),
+      (m) => m.length === 1,
+      15_000,
+      'the sink to receive it',
+    );
     expect(got).toMatchObject({ mailFrom: 'alice@example.test', rcptTo: ['friend@remote.test'], secure: true });
     expect(got!.content).toMatch(/^Received: from client\.test .*\r\n\tby mx\.mailroom\.test \(Mailroom\) with ESMTPSA id /);
     await left(mr, id);
@@ -75,7 +92,12 @@ describe('remote delivery through the relay', () => {
     expect(sink.messagesWith('Subject: greylisted')).toHaveLength(0);
 
     sink.script('later@remote.test', undefined);
-    await waitFor(() => sink.messagesWith('Subject: greylisted'), (m) => m.length === 1, 15_000, 'the retry to be accepted');
+    await waitFor(
+      () => sink.messagesWith('Subject: greylisted'),
+      (m) => m.length === 1,
+      15_000,
+      'the retry to be accepted',
+    );
     await left(mr, id);
     const tries = sink.rcptTries.filter((t) => t.address === 'later@remote.test').map((t) => t.code);
     expect(tries.length).toBeGreaterThanOrEqual(2);
@@ -85,10 +107,15 @@ describe('remote delivery through the relay', () => {
     expect(dsnsFor(mr, id)).toEqual([]);
   });
 
-  it('bounces a 5xx at RCPT with a DSN in the sender\'s INBOX', async () => {
+  it("bounces a 5xx at RCPT with a DSN in the sender's INBOX", async () => {
     sink.script('nobody@remote.test', { rcpt: { code: 550, message: '5.1.1 <nobody@remote.test>: Recipient address rejected' } });
     const id = await submit(mr, ['nobody@remote.test'], 'to nobody');
-    const [dsnMail] = await waitFor(() => dsnsFor(mr, id), (m) => m.length === 1, 15_000, 'a DSN for alice');
+    const [dsnMail] = await waitFor(
+      () => dsnsFor(mr, id),
+      (m) => m.length === 1,
+      15_000,
+      'a DSN for alice',
+    );
     const dsn = await parseDsn(dsnMail!.content);
     expect(dsn.contentType).toBe('multipart/report');
     expect(dsn.reportType).toBe('delivery-status');
@@ -111,7 +138,12 @@ describe('remote delivery through the relay', () => {
   it('bounces a 5xx at the end of DATA with that reply as the diagnostic', async () => {
     sink.script('strict@remote.test', { data: { code: 554, message: '5.7.1 Message content rejected' } });
     const id = await submit(mr, ['strict@remote.test'], 'rejected content');
-    const [dsnMail] = await waitFor(() => dsnsFor(mr, id), (m) => m.length === 1, 15_000, 'a DSN for alice');
+    const [dsnMail] = await waitFor(
+      () => dsnsFor(mr, id),
+      (m) => m.length === 1,
+      15_000,
+      'a DSN for alice',
+    );
     const dsn = await parseDsn(dsnMail!.content);
     expect(dsn.recipients.map((r) => [r['final-recipient'], r.action, r.status, r['diagnostic-code']])).toEqual([
       ['rfc822; strict@remote.test', 'failed', '5.7.1', 'smtp; 554 5.7.1 Message content rejected'],
@@ -126,7 +158,13 @@ describe('remote delivery through the relay', () => {
 
     const states = await waitFor(
       () => queuedMessage(mr.dataDir, id)?.recipients.map((r) => [r.address, r.state]),
-      (s) => JSON.stringify(s) === JSON.stringify([['ok@mixed.test', 'delivered'], ['hard@mixed.test', 'bounced'], ['soft@mixed.test', 'deferred']]),
+      (s) =>
+        JSON.stringify(s) ===
+        JSON.stringify([
+          ['ok@mixed.test', 'delivered'],
+          ['hard@mixed.test', 'bounced'],
+          ['soft@mixed.test', 'deferred'],
+        ]),
       15_000,
       'the first attempt to settle',
     );
@@ -136,12 +174,22 @@ describe('remote delivery through the relay', () => {
     const first = sink.messagesWith('Subject: mixed outcomes');
     expect(first.map((m) => m.rcptTo)).toEqual([['ok@mixed.test']]);
     // One transaction carried all three: the sink saw each RCPT once in the first attempt.
-    const [dsnMail] = await waitFor(() => dsnsFor(mr, id), (m) => m.length === 1, 15_000, 'a DSN for the 550');
+    const [dsnMail] = await waitFor(
+      () => dsnsFor(mr, id),
+      (m) => m.length === 1,
+      15_000,
+      'a DSN for the 550',
+    );
     const dsn = await parseDsn(dsnMail!.content);
     expect(dsn.recipients.map((r) => [r['final-recipient'], r.status])).toEqual([['rfc822; hard@mixed.test', '5.1.1']]);
 
     sink.script('soft@mixed.test', undefined);
-    await waitFor(() => sink.messagesWith('Subject: mixed outcomes'), (m) => m.length === 2, 15_000, 'the deferred recipient to be delivered');
+    await waitFor(
+      () => sink.messagesWith('Subject: mixed outcomes'),
+      (m) => m.length === 2,
+      15_000,
+      'the deferred recipient to be delivered',
+    );
     await left(mr, id);
     expect(sink.messagesWith('Subject: mixed outcomes').map((m) => m.rcptTo)).toEqual([['ok@mixed.test'], ['soft@mixed.test']]);
     expect(sink.rcptTries.filter((t) => t.address === 'hard@mixed.test')).toHaveLength(1);
@@ -152,7 +200,12 @@ describe('remote delivery through the relay', () => {
     sink.script('void@remote.test', { rcpt: { code: 550, message: '5.1.1 <void@remote.test>: No such user' } });
     const before = mailboxContents(mr.dataDir, ALICE.user).length;
     // MX from a trusted network may relay; the null sender is what bounces and auto-replies use.
-    const result = await sendMail({ port: mr.ports.smtp, from: '', to: ['void@remote.test'], content: message({ from: 'mailer-daemon@remote.test', to: ['void@remote.test'], subject: 'null sender', messageId: 'null-sender@remote.test' }) });
+    const result = await sendMail({
+      port: mr.ports.smtp,
+      from: '',
+      to: ['void@remote.test'],
+      content: message({ from: 'mailer-daemon@remote.test', to: ['void@remote.test'], subject: 'null sender', messageId: 'null-sender@remote.test' }),
+    });
     await left(mr, result.queueId);
     expect(sink.rcptTries.filter((t) => t.address === 'void@remote.test')).toEqual([{ mailFrom: '', address: 'void@remote.test', code: 550 }]);
     // A bounce is queued in the transaction that records the failure: once the message is gone,
@@ -165,7 +218,12 @@ describe('remote delivery through the relay', () => {
   it('opens at most delivery.connections_per_domain connections to one domain', async () => {
     sink.script('@slow.test', { dataDelayMs: 400 });
     const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => submit(mr, [`user${i}@slow.test`], `slow ${i}`)));
-    await waitFor(() => sink.received.filter((m) => m.rcptTo[0]!.endsWith('@slow.test')), (m) => m.length === 6, 20_000, 'six deliveries to slow.test');
+    await waitFor(
+      () => sink.received.filter((m) => m.rcptTo[0]!.endsWith('@slow.test')),
+      (m) => m.length === 6,
+      20_000,
+      'six deliveries to slow.test',
+    );
     for (const id of ids) await left(mr, id);
     // Two at once, never more: the limit is reached and respected.
     expect(sink.maxConnectionsByDomain.get('slow.test')).toBe(2);
@@ -174,10 +232,20 @@ describe('remote delivery through the relay', () => {
   it('defers when the peer hangs up before its greeting, and delivers on a later attempt', async () => {
     sink.hangUp = true;
     const id = await submit(mr, ['hangup@remote.test'], 'hang up');
-    const deferred = await waitFor(() => queuedMessage(mr.dataDir, id)?.recipients[0], (r) => r?.state === 'deferred', 15_000, 'a deferral');
+    const deferred = await waitFor(
+      () => queuedMessage(mr.dataDir, id)?.recipients[0],
+      (r) => r?.state === 'deferred',
+      15_000,
+      'a deferral',
+    );
     expect(deferred!.lastError).toMatch(new RegExp(`^127\\.0\\.0\\.1:${sink.port} said: `));
     sink.hangUp = false;
-    await waitFor(() => sink.messagesWith('Subject: hang up'), (m) => m.length === 1, 15_000, 'delivery after the hang-ups');
+    await waitFor(
+      () => sink.messagesWith('Subject: hang up'),
+      (m) => m.length === 1,
+      15_000,
+      'delivery after the hang-ups',
+    );
     await left(mr, id);
   });
 });
@@ -197,7 +265,12 @@ describe('expiry', () => {
   it('gives up after delivery.expiry_seconds of temporary failures and bounces with 4.4.7', async () => {
     sink.script('expire@remote.test', { rcpt: { code: 451, message: '4.4.1 No answer from the mailbox host' } });
     const id = await submit(short, ['expire@remote.test'], 'will expire');
-    const [dsnMail] = await waitFor(() => dsnsFor(short, id), (m) => m.length === 1, 20_000, 'an expiry DSN');
+    const [dsnMail] = await waitFor(
+      () => dsnsFor(short, id),
+      (m) => m.length === 1,
+      20_000,
+      'an expiry DSN',
+    );
     const dsn = await parseDsn(dsnMail!.content);
     expect(dsn.recipients).toEqual([
       {

@@ -58,7 +58,10 @@ async function imap(user: string) {
   return { cmd, close: () => c.close() };
 }
 
-const metric = async (protocol: string) => Number(new RegExp(`^mailroom_disk_full_refusals_total\\{protocol="${protocol}"\\} (\\d+)$`, 'm').exec(await (await mr!.admin('/metrics', { headers: { Authorization: `Bearer ${ADMIN}` } })).text())?.[1]);
+const metric = async (protocol: string) =>
+  Number(
+    new RegExp(`^mailroom_disk_full_refusals_total\\{protocol="${protocol}"\\} (\\d+)$`, 'm').exec(await (await mr!.admin('/metrics', { headers: { Authorization: `Bearer ${ADMIN}` } })).text())?.[1],
+  );
 
 beforeAll(async () => {
   mountPoint = mountTmpfs();

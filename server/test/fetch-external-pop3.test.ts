@@ -51,7 +51,10 @@ m.logout()
 `,
     { PORT: String(local.ports.imap), PASS: ALICE_PASSWORD },
   );
-  return out.split('\n').filter((l) => l.startsWith('Subject: ')).map((l) => l.slice('Subject: '.length));
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('Subject: '))
+    .map((l) => l.slice('Subject: '.length));
 }
 
 /** Messages in a remote maildrop, over POP3; waits while the fetcher holds the maildrop ([IN-USE]). */
@@ -100,8 +103,21 @@ describe('external POP3 accounts', () => {
 
   it('keep on server: fetched on its interval into the local INBOX, counted as processed, left on the remote', async () => {
     const added = await local.cli(
-      'fetch-account', 'add', 'alice@local.test', '--host', '127.0.0.1', '--port', String(remote.ports.pop3), '--security', 'none',
-      '--user', 'keep@remote.test', '--password', REMOTE_PASSWORD, '--interval', '1',
+      'fetch-account',
+      'add',
+      'alice@local.test',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(remote.ports.pop3),
+      '--security',
+      'none',
+      '--user',
+      'keep@remote.test',
+      '--password',
+      REMOTE_PASSWORD,
+      '--interval',
+      '1',
     );
     keepId = Number(/added external account (\d+)/.exec(added)![1]);
     expect(await waitFor(inboxSubjects, (s) => s.length === 2, 20_000, 'two fetched messages')).toEqual(['keep-1', 'keep-2']);
@@ -122,8 +138,16 @@ print(m.fetch(b'1', '(RFC822)')[1][0][1].decode()); m.logout()
 
   it('delete on server over STLS, through the admin API and "fetch now"; the password is never returned', async () => {
     const created = await api(local, '/api/v1/fetch-accounts', 'POST', {
-      account: 'alice@local.test', host: '127.0.0.1', port: remote.ports.pop3, security: 'starttls', verifyTls: false,
-      username: 'del@remote.test', password: REMOTE_PASSWORD, intervalSeconds: 3600, keepOnServer: false, enabled: false,
+      account: 'alice@local.test',
+      host: '127.0.0.1',
+      port: remote.ports.pop3,
+      security: 'starttls',
+      verifyTls: false,
+      username: 'del@remote.test',
+      password: REMOTE_PASSWORD,
+      intervalSeconds: 3600,
+      keepOnServer: false,
+      enabled: false,
     });
     expect(created.status).toBe(201);
     delId = created.json.id;
@@ -146,7 +170,12 @@ print(m.fetch(b'1', '(RFC822)')[1][0][1].decode()); m.logout()
     const since = Date.now();
     await waitFor(inboxSubjects, (s) => s.includes('keep-3'), 20_000, 'the new message');
     // Let at least one more scheduled run of the keep account pass after the new message came in.
-    await waitFor(async () => (await api(local, `/api/v1/fetch-accounts/${keepId}`)).json, (a) => a.lastRunAt !== null && Date.parse(a.lastRunAt) > since + 1500, 20_000, 'another run');
+    await waitFor(
+      async () => (await api(local, `/api/v1/fetch-accounts/${keepId}`)).json,
+      (a) => a.lastRunAt !== null && Date.parse(a.lastRunAt) > since + 1500,
+      20_000,
+      'another run',
+    );
     expect(await inboxSubjects()).toEqual(['keep-1', 'keep-2', 'del-1', 'del-2', 'keep-3']);
     expect(await processed()).toBe(1);
     expect(await remoteCount('keep@remote.test')).toBe(3);
@@ -189,7 +218,12 @@ print(m.fetch(b'1', '(RFC822)')[1][0][1].decode()); m.logout()
       const trusting = (await api(local, '/api/v1/fetch-accounts', 'POST', { ...settings, verifyTls: false })).json;
       // The keep account polls the same maildrop every second; a run of it may still hold the lock ([IN-USE]).
       expect((await api(local, `/api/v1/fetch-accounts/${keepId}`, 'PATCH', { enabled: false })).status).toBe(200);
-      const run = await waitFor(async () => (await api(local, `/api/v1/fetch-accounts/${trusting.id}/fetch`, 'POST')).json, (r) => !/IN-USE/.test(r.error ?? ''), 10_000, 'the maildrop');
+      const run = await waitFor(
+        async () => (await api(local, `/api/v1/fetch-accounts/${trusting.id}/fetch`, 'POST')).json,
+        (r) => !/IN-USE/.test(r.error ?? ''),
+        10_000,
+        'the maildrop',
+      );
       // A new external account has no UIDLs yet: everything on the remote is new to it.
       expect(run).toEqual({ delivered: 3, skipped: 0, deleted: 0, error: null });
     } finally {

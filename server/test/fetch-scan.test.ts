@@ -45,8 +45,15 @@ afterAll(async () => {
 describe.runIf(haveClamd)('scanning fetched mail', () => {
   it('keeps a virus out of the mailbox, counts it, delivers the clean message, and does not fetch the virus again', async () => {
     const created = await api(local, '/api/v1/fetch-accounts', 'POST', {
-      account: 'ivy@local.test', host: '127.0.0.1', port: remote.ports.pop3, security: 'none',
-      username: 'box@remote.test', password: PASSWORD, intervalSeconds: 3600, keepOnServer: true, enabled: false,
+      account: 'ivy@local.test',
+      host: '127.0.0.1',
+      port: remote.ports.pop3,
+      security: 'none',
+      username: 'box@remote.test',
+      password: PASSWORD,
+      intervalSeconds: 3600,
+      keepOnServer: true,
+      enabled: false,
     });
     expect(created.status).toBe(201);
     const id = created.json!.id as number;

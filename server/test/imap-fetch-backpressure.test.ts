@@ -77,7 +77,11 @@ async function fetchAll(socket: net.Socket): Promise<number> {
 
 beforeAll(async () => {
   mr = await MailroomProcess.create({
-    env: { MAILROOM_LIMITS_MAX_SESSIONS_PER_IP: String(SESSIONS + 10), MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: String(SESSIONS + 10), MAILROOM_LIMITS_WRITE_TIMEOUT_SECONDS: String(WRITE_TIMEOUT_SECONDS) },
+    env: {
+      MAILROOM_LIMITS_MAX_SESSIONS_PER_IP: String(SESSIONS + 10),
+      MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: String(SESSIONS + 10),
+      MAILROOM_LIMITS_WRITE_TIMEOUT_SECONDS: String(WRITE_TIMEOUT_SECONDS),
+    },
   });
   await mr.cli('domain', 'add', 'example.test');
   await mr.cli('account', 'add', USER, '--password', PASSWORD);

@@ -69,7 +69,7 @@ describe('IMAP with imapflow', () => {
     expect(await client.search({ seen: false })).toEqual([2]);
     expect(await client.search({ keyword: '$Label1' }, { uid: true })).toEqual([1]);
     const msg = await client.fetchOne('1', { flags: true });
-    expect([...(msg ? msg.flags ?? [] : [])].sort()).toEqual(['$Label1', '\\Recent', '\\Seen']);
+    expect([...(msg ? (msg.flags ?? []) : [])].sort()).toEqual(['$Label1', '\\Recent', '\\Seen']);
   });
 
   it('moves and copies with UIDPLUS, appends, and reports status', async () => {

@@ -88,16 +88,26 @@ describe('logging', () => {
     await submit('chatty');
     // smtplib sends its commands in lower case.
     await loki.waitFor(
-      () => loki.accepted().some((e) => e.labelSet.category === 'submission' && /C: ehlo client\.test/i.test(e.line)) && loki.accepted().some((e) => e.labelSet.category === 'submission' && e.line.includes('"queueId"')),
+      () =>
+        loki.accepted().some((e) => e.labelSet.category === 'submission' && /C: ehlo client\.test/i.test(e.line)) &&
+        loki.accepted().some((e) => e.labelSet.category === 'submission' && e.line.includes('"queueId"')),
       'submission commands and the accepted line in Loki',
       10_000,
     );
-    const submission = loki.accepted().filter((e) => e.labelSet.category === 'submission').map((e) => JSON.parse(e.line) as Record<string, unknown>);
+    const submission = loki
+      .accepted()
+      .filter((e) => e.labelSet.category === 'submission')
+      .map((e) => JSON.parse(e.line) as Record<string, unknown>);
     expect(submission.some((l) => /^C: .* \| S: 250/.test(String(l.msg)))).toBe(true); // command and reply on one line
     expect(submission.every((l) => typeof l.session === 'string')).toBe(true);
     // One session from connect to queue id: the accepted line carries both.
     expect(submission.some((l) => typeof l.queueId === 'string' && typeof l.session === 'string')).toBe(true);
-    await waitFor(() => live.lines.length, (n) => n > 0, 5_000, 'live lines');
+    await waitFor(
+      () => live.lines.length,
+      (n) => n > 0,
+      5_000,
+      'live lines',
+    );
     expect(live.lines.every((l) => l.category === 'submission')).toBe(true);
     expect(Date.now() - switchedAt).toBeLessThan(10_000);
     live.stop();
@@ -111,7 +121,12 @@ describe('logging', () => {
     await api('/api/v1/logging', 'PUT', { categories: { submission: false, tcpip: false } });
     const before = loki.accepted().filter((e) => e.labelSet.category === 'submission').length;
     await submit('quiet again');
-    await waitFor(() => mailboxContents(mr.dataDir, 'gina@example.test'), (m) => m.some((x) => x.content.includes('quiet again')), 10_000, 'the last message');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'gina@example.test'),
+      (m) => m.some((x) => x.content.includes('quiet again')),
+      10_000,
+      'the last message',
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(loki.accepted().filter((e) => e.labelSet.category === 'submission').length).toBe(before);
   });
@@ -129,7 +144,12 @@ describe('logging', () => {
     const b = readStream('?category=tcpip');
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 3; i++) await submit(`two readers ${i}`);
-    await waitFor(() => Math.min(a.lines.length, b.lines.length), (n) => n > 3, 10_000, 'both readers to get lines');
+    await waitFor(
+      () => Math.min(a.lines.length, b.lines.length),
+      (n) => n > 3,
+      10_000,
+      'both readers to get lines',
+    );
     expect(new Set(a.lines.map((l) => l.category))).toContain('submission');
     expect(b.lines.every((l) => l.category === 'tcpip')).toBe(true);
     // A reader that falls behind is covered by live-log.test.ts (the hub bounds and counts what it drops).

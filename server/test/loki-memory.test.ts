@@ -35,7 +35,10 @@ afterAll(async () => {
 });
 
 async function isUp(): Promise<boolean> {
-  return fetch(`${receiver.url}/ready`).then(() => true, () => false);
+  return fetch(`${receiver.url}/ready`).then(
+    () => true,
+    () => false,
+  );
 }
 
 describe('memory', () => {

@@ -48,7 +48,12 @@ describe('retried answers', () => {
     for (const r of receiver.requests) expect(r.streams[0]!.entries.map((e) => e.line)).toEqual(['a', 'b', 'c']);
     expect(receiver.acceptedLines()).toEqual(['a', 'b', 'c']);
 
-    expect(retries.map((r) => [r.attempt, r.statusCode])).toEqual([[1, '429'], [2, '429'], [3, '500'], [4, '503']]);
+    expect(retries.map((r) => [r.attempt, r.statusCode])).toEqual([
+      [1, '429'],
+      [2, '429'],
+      [3, '500'],
+      [4, '503'],
+    ]);
     const delays = retries.map((r) => r.delayMs);
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]!);
     expect(delays[3]).toBeGreaterThanOrEqual(4 * delays[0]!); // retry 4 draws from [8·min, 16·min], retry 1 from [min, 2·min]

@@ -8,16 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import {
-  GRAFANA_PROVISIONING_DIR,
-  REPO_ROOT,
-  RULE_TESTS_DIR,
-  allPanels,
-  dashboardQueries,
-  loadAlertRules,
-  loadDashboards,
-  type Dashboard,
-} from './helpers/observability.ts';
+import { GRAFANA_PROVISIONING_DIR, REPO_ROOT, RULE_TESTS_DIR, allPanels, dashboardQueries, loadAlertRules, loadDashboards, type Dashboard } from './helpers/observability.ts';
 
 const dashboards = loadDashboards();
 const byUid = (uid: string): Dashboard => dashboards.find((d) => d.dashboard.uid === uid)!.dashboard;
@@ -105,7 +96,9 @@ describe('dashboards', () => {
   });
 
   it('the overview shows what issue 7 asks for', () => {
-    const exprs = dashboardQueries('overview', byUid('mailroom-overview')).map((q) => q.expr).join('\n');
+    const exprs = dashboardQueries('overview', byUid('mailroom-overview'))
+      .map((q) => q.expr)
+      .join('\n');
     const wanted: Array<[string, RegExp]> = [
       ['processed rate', /\brate\(mailroom_messages_processed_total\{/],
       ['processed total', /increase\(mailroom_messages_processed_total\{/],
@@ -207,7 +200,15 @@ describe('Grafana provisioning', () => {
 
   it('provisioning/README.md documents every environment variable, the unsigned plugin setting and GRAFANA_URL', () => {
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'provisioning', 'README.md'), 'utf8');
-    const vars = new Set(files.flatMap((f) => [...text(f).replace(/^\s*#.*$/gm, '').matchAll(/(?<!\$)\$\{(\w+)\}/g)].map((m) => m[1]!)));
+    const vars = new Set(
+      files.flatMap((f) =>
+        [
+          ...text(f)
+            .replace(/^\s*#.*$/gm, '')
+            .matchAll(/(?<!\$)\$\{(\w+)\}/g),
+        ].map((m) => m[1]!),
+      ),
+    );
     expect(vars.size).toBeGreaterThanOrEqual(6);
     for (const v of vars) expect(readme, v).toContain(v);
     expect(readme).toContain('allow_loading_unsigned_plugins = mailroom-admin-app');
@@ -252,7 +253,13 @@ describe('Prometheus alert rules', () => {
 
   it.each(rules.map((r) => r.alert))('%s has unit tests that expect it to fire and to stay quiet', (alert) => {
     const mine = tests.filter((t) => t.alertname === alert);
-    expect(mine.some((t) => (t.exp_alerts ?? []).length > 0), 'a case where it fires').toBe(true);
-    expect(mine.some((t) => (t.exp_alerts ?? []).length === 0), 'a case where it stays quiet').toBe(true);
+    expect(
+      mine.some((t) => (t.exp_alerts ?? []).length > 0),
+      'a case where it fires',
+    ).toBe(true);
+    expect(
+      mine.some((t) => (t.exp_alerts ?? []).length === 0),
+      'a case where it stays quiet',
+    ).toBe(true);
   });
 });

@@ -14,7 +14,10 @@ import { PROMETHEUS_DIR, RULES_FILE, RULE_TESTS_DIR, loadAlertRules } from './he
 import { requireCommand } from './helpers/tools.ts';
 
 const havePromtool = requireCommand('promtool', 'checks and unit-tests the Prometheus alert rules');
-const testFiles = fs.readdirSync(RULE_TESTS_DIR).filter((f) => f.endsWith('.test.yml')).sort();
+const testFiles = fs
+  .readdirSync(RULE_TESTS_DIR)
+  .filter((f) => f.endsWith('.test.yml'))
+  .sort();
 
 function promtool(args: string[], cwd = PROMETHEUS_DIR): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {

@@ -171,7 +171,12 @@ q.quit()
 
   it('reports every session to the session registry and removes it when it ends', async () => {
     await pop(`p = connect(); p.quit()`);
-    await waitFor(() => stack.service.sessions.counts().pop3, (n) => n === 0, 5_000, 'POP3 sessions to close');
+    await waitFor(
+      () => stack.service.sessions.counts().pop3,
+      (n) => n === 0,
+      5_000,
+      'POP3 sessions to close',
+    );
     expect(stack.service.sessions.openedTotals().pop3).toBeGreaterThan(0);
   });
 });

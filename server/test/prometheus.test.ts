@@ -111,7 +111,7 @@ for i in range(5):
   it('serves /metrics that promtool finds nothing wrong with, and that docs/metrics.md lists exactly', async () => {
     const text = await (await mr.admin('/metrics')).text();
     const check = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = execFile('promtool', ['check', 'metrics'], (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, out: stdout + stderr }));
+      const child = execFile('promtool', ['check', 'metrics'], (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
       child.stdin!.end(text);
     });
     expect(check.out).toBe('');

@@ -29,7 +29,10 @@ describe.skipIf(!haveDaemons)('Scanner with real clamd and spamd', () => {
   it('rejects a virus with 554 5.7.1 and drops the spam check', async () => {
     const verdict = await scanner.scan(eicarMail());
     expect(verdict).toMatchObject({ virus: { kind: 'virus' }, spam: { kind: 'skipped' }, spamMs: null });
-    expect(decide(verdict, DEFAULT_SCAN_POLICY)).toMatchObject({ action: 'reject', reply: { code: 554, message: expect.stringMatching(/^5\.7\.1 Message rejected: virus found \(Mailroom\.Test\.EICAR/) } });
+    expect(decide(verdict, DEFAULT_SCAN_POLICY)).toMatchObject({
+      action: 'reject',
+      reply: { code: 554, message: expect.stringMatching(/^5\.7\.1 Message rejected: virus found \(Mailroom\.Test\.EICAR/) },
+    });
   });
 
   it('rejects GTUBE at the default reject score, and tags it with headers mailparser reads back when rejecting is off', async () => {

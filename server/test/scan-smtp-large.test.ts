@@ -43,7 +43,12 @@ describe.skipIf(!haveClamd)('a message over clamd StreamMaxLength', () => {
     const out = await mx(mr, big);
     expect(out.code).toBe(250);
     expect(out.seconds).toBeLessThan(20);
-    const [mail] = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.length === 1, 15_000, 'large delivery');
+    const [mail] = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.length === 1,
+      15_000,
+      'large delivery',
+    );
     expect(mail!.content).toContain('Subject: the big scan');
     expect(logLines(mr, 'message too large for the virus check').pop()).toMatchObject({ check: 'virus', bytes: expect.any(Number) });
     // Too large is not the scanner failing: no error counted, no warning.

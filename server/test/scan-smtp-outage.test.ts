@@ -40,7 +40,12 @@ const warningIds = async (mr: MailroomProcess) => (await api<Warnings>(mr, '/api
 const scanners = async (mr: MailroomProcess) => (await api<{ scanners: ScannerStatus[] }>(mr, '/api/v1/server')).body.scanners;
 /** Until the daemon's circuit closes: GET /api/v1/server asks it, and an answer closes the circuit at once. */
 const answering = (mr: MailroomProcess, scanner: string) =>
-  waitFor(() => scanners(mr), (list) => list.find((x) => x.scanner === scanner)?.circuit === 'closed', 40_000, `the ${scanner} circuit to close`);
+  waitFor(
+    () => scanners(mr),
+    (list) => list.find((x) => x.scanner === scanner)?.circuit === 'closed',
+    40_000,
+    `the ${scanner} circuit to close`,
+  );
 
 beforeAll(async () => {
   if (!haveDaemons) return;
@@ -73,9 +78,14 @@ describe.skipIf(!haveDaemons)('scanners down and back', () => {
     expect(out.code).toBe(250);
     expect(await metric(accepting, 'mailroom_scan_errors_total', { scanner: 'clamd' })).toBe(1);
     expect(await metric(accepting, 'mailroom_viruses_detected_total')).toBe(0);
-    const warnings = await waitFor(() => api<Warnings>(accepting, '/api/v1/warnings'), (r) => r.body.items.some((w) => w.id === 'clamd_unreachable'), 10_000, 'the clamd warning');
+    const warnings = await waitFor(
+      () => api<Warnings>(accepting, '/api/v1/warnings'),
+      (r) => r.body.items.some((w) => w.id === 'clamd_unreachable'),
+      10_000,
+      'the clamd warning',
+    );
     expect(warnings.body.items.find((w) => w.id === 'clamd_unreachable')).toMatchObject({ severity: 'high', message: expect.stringMatching(/ECONNREFUSED.*accepted without a virus check/) });
-    expect((await metric(accepting, 'mailroom_config_warnings', { id: 'clamd_unreachable', severity: 'high' }))).toBe(1);
+    expect(await metric(accepting, 'mailroom_config_warnings', { id: 'clamd_unreachable', severity: 'high' })).toBe(1);
     expect((await scanners(accepting))[0]).toMatchObject({ scanner: 'clamd', reachable: false, lastError: expect.stringMatching(/ECONNREFUSED/), lastErrorAt: expect.any(String) });
 
     const deferred = await mx(deferring, hamMail());
@@ -94,7 +104,12 @@ describe.skipIf(!haveDaemons)('scanners down and back', () => {
       expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(1);
     }
     expect((await mx(deferring, hamMail())).code).toBe(250);
-    await waitFor(() => warningIds(accepting), (ids) => !ids.includes('clamd_unreachable'), 10_000, 'the clamd warning to clear');
+    await waitFor(
+      () => warningIds(accepting),
+      (ids) => !ids.includes('clamd_unreachable'),
+      10_000,
+      'the clamd warning to clear',
+    );
     // The last error stays on record for whoever looks later.
     expect((await scanners(accepting))[0]).toMatchObject({ reachable: true, lastError: expect.stringMatching(/ECONNREFUSED/) });
   });
@@ -103,17 +118,32 @@ describe.skipIf(!haveDaemons)('scanners down and back', () => {
     await spamd.stop();
     const out = await mx(accepting, gtubeMail());
     expect(out.code).toBe(250);
-    const inbox = await waitFor(() => mailboxContents(accepting.dataDir, 'alice@example.test'), (m) => m.some((x) => x.content.includes('GTUBE')), 10_000, 'unscanned GTUBE');
+    const inbox = await waitFor(
+      () => mailboxContents(accepting.dataDir, 'alice@example.test'),
+      (m) => m.some((x) => x.content.includes('GTUBE')),
+      10_000,
+      'unscanned GTUBE',
+    );
     expect(inbox.find((x) => x.content.includes('GTUBE'))!.content).not.toMatch(/^X-Spam-/im);
     expect(await metric(accepting, 'mailroom_scan_errors_total', { scanner: 'spamd' })).toBe(1);
-    await waitFor(() => warningIds(accepting), (ids) => ids.includes('spamd_unreachable'), 10_000, 'the spamd warning');
+    await waitFor(
+      () => warningIds(accepting),
+      (ids) => ids.includes('spamd_unreachable'),
+      10_000,
+      'the spamd warning',
+    );
     expect((await mx(deferring, gtubeMail())).code).toBe(451);
     expect(await metric(deferring, 'mailroom_scan_errors_total', { scanner: 'spamd' })).toBe(1);
 
     await spamd.resume();
     for (const mr of [accepting, deferring]) await answering(mr, 'spamd');
     for (const mr of [accepting, deferring]) expect(await mx(mr, gtubeMail())).toMatchObject({ code: 554, message: '5.7.1 Message rejected as spam' });
-    await waitFor(() => warningIds(accepting), (ids) => !ids.includes('spamd_unreachable'), 10_000, 'the spamd warning to clear');
+    await waitFor(
+      () => warningIds(accepting),
+      (ids) => !ids.includes('spamd_unreachable'),
+      10_000,
+      'the spamd warning to clear',
+    );
   });
 
   it('never holds a session past the scan timeout when clamd accepts connections but does not answer', async () => {

@@ -55,7 +55,12 @@ describe.skipIf(!haveSpamd)('defaults: spam from 5 to Junk, from 20 refused', ()
 
   it('delivers ham to INBOX without the spam flag or a prefix, labelled X-Spam-Status: No', async () => {
     expect((await mx(mr, hamMail())).code).toBe(250);
-    const [mail] = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.length === 1, 10_000, 'ham delivery');
+    const [mail] = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'ham delivery',
+    );
     expect(await header(mail!.content, 'x-spam-flag')).toBeUndefined();
     expect(await header(mail!.content, 'subject')).toBe('Lunch on Thursday');
     expect(String(await header(mail!.content, 'x-spam-status'))).toMatch(/^No, score=-?\d+\.\d required=5\.0 /);
@@ -72,7 +77,12 @@ describe.skipIf(!haveSpamd)('defaults: spam from 5 to Junk, from 20 refused', ()
   it('checks an authenticated user only for viruses by default: GTUBE on submission goes through unscored', async () => {
     const out = await smtpSend({ port: mr.ports.submission, from: 'alice@example.test', to: 'bob@example.test', content: gtubeMail(), login: { user: 'alice@example.test', pass: 'alice-secret' } });
     expect(out.code).toBe(250);
-    const [mail] = await waitFor(() => mailboxContents(mr.dataDir, 'bob@example.test'), (m) => m.length === 1, 10_000, 'submission delivery');
+    const [mail] = await waitFor(
+      () => mailboxContents(mr.dataDir, 'bob@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'submission delivery',
+    );
     expect(await header(mail!.content, 'x-spam-status')).toBeUndefined();
     expect(await metric(mr, 'mailroom_spam_detected_total', { action: 'reject' })).toBe(2);
   });
@@ -83,7 +93,12 @@ describe.skipIf(!haveSpamd)('scan.spam_action = tag, reject score off, subject p
     const mr = await server({ MAILROOM_SCAN_SPAM_ACTION: 'tag', MAILROOM_SCAN_SPAM_REJECT_SCORE: 'off', MAILROOM_SCAN_SPAM_SUBJECT_PREFIX: '[SPAM]' });
     expect((await mx(mr, gtubeMail())).code).toBe(250);
     expect((await mx(mr, hamMail())).code).toBe(250);
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.length === 2, 10_000, 'two deliveries');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.length === 2,
+      10_000,
+      'two deliveries',
+    );
     const spam = await simpleParser(mail[0]!.content);
     expect(spam.subject).toBe('[SPAM] test');
     expect(spam.headers.get('x-spam-flag')).toBe('YES');
@@ -121,7 +136,12 @@ describe.skipIf(!haveSpamd)('scan.spam_action = junk, reject score off', () => {
   // filing.ts belong to the queue work in progress): the message above lands in INBOX, tagged. Turn this
   // into `it` once filing follows the folder.
   it('files GTUBE in the Junk folder, not in INBOX', async () => {
-    await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test', 'Junk'), (m) => m.length === 1, 3_000, 'delivery to Junk');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test', 'Junk'),
+      (m) => m.length === 1,
+      3_000,
+      'delivery to Junk',
+    );
     expect(mailboxContents(mr.dataDir, 'alice@example.test')).toEqual([]);
   });
 });
@@ -132,7 +152,12 @@ describe.skipIf(!haveSpamd)('scan.spam_action = delete', () => {
     expect((await mx(mr, gtubeMail())).code).toBe(250);
     expect(await metric(mr, 'mailroom_spam_detected_total', { action: 'delete' })).toBe(1);
     expect((await mx(mr, hamMail())).code).toBe(250);
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.length >= 1, 10_000, 'ham delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.length >= 1,
+      10_000,
+      'ham delivery',
+    );
     expect(mail.map((m) => m.content.includes('Subject: Lunch on Thursday'))).toEqual([true]);
     expect(mailboxContents(mr.dataDir, 'alice@example.test', 'Junk')).toEqual([]);
     expect(await metric(mr, 'mailroom_messages_processed_total', { source: 'smtp' })).toBe(2);

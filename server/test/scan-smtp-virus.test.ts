@@ -86,7 +86,12 @@ describe.skipIf(!haveTools)('scan.virus_action = reject (the default)', () => {
     const before = await metric(mr, 'mailroom_viruses_detected_total');
     const out = await smtpSend({ port: mr.ports.smtp, from: 'someone@remote.test', to: 'alice@example.test', content: cleanAttachmentMail() });
     expect(out).toMatchObject({ code: 250, message: expect.stringMatching(/^2\.0\.0 Ok: queued as /) });
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.length === 1, 10_000, 'clean delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'clean delivery',
+    );
     expect(mail[0]!.content).toContain('Subject: the clean report');
     expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(before);
   });
@@ -100,7 +105,10 @@ describe.skipIf(!haveTools)('scan.virus_action = reject (the default)', () => {
 
   it('refuses EICAR injected through the API with 422, and counts it', async () => {
     const before = await metric(mr, 'mailroom_viruses_detected_total');
-    const res = await api<{ error: { code: string; message: string } }>(mr, '/api/v1/messages', { method: 'POST', body: { from: 'ops@remote.test', to: ['alice@example.test'], rawBase64: eicarMail().toString('base64') } });
+    const res = await api<{ error: { code: string; message: string } }>(mr, '/api/v1/messages', {
+      method: 'POST',
+      body: { from: 'ops@remote.test', to: ['alice@example.test'], rawBase64: eicarMail().toString('base64') },
+    });
     expect(res).toMatchObject({ status: 422, body: { error: { code: 'message_rejected', message: expect.stringMatching(/^5\.7\.1 Message rejected: virus found/) } } });
     expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(before + 1);
     expect((await api<{ total: number }>(mr, '/api/v1/queue')).body.total).toBe(0);
@@ -120,7 +128,12 @@ describe.skipIf(!haveTools)('scan.virus_action = delete', () => {
     expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(2);
 
     expect((await smtpSend({ port: mr.ports.smtp, from: 'someone@remote.test', to: 'alice@example.test', content: cleanAttachmentMail() })).code).toBe(250);
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.length >= 1, 10_000, 'clean delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.length >= 1,
+      10_000,
+      'clean delivery',
+    );
     expect(mail.map((m) => m.content.includes('Subject: the clean report'))).toEqual([true]);
     expect((await api<{ total: number }>(mr, '/api/v1/queue')).body.total).toBe(0);
     expect((await api<{ total: number }>(mr, '/api/v1/quarantine')).body.total).toBe(0);
@@ -162,7 +175,12 @@ describe.skipIf(!haveTools)('scan.virus_action = quarantine', () => {
     const id = body.items[0]!.id;
     const released = await api(mr, `/api/v1/quarantine/${id}/release`, { method: 'POST' });
     expect(released).toEqual({ status: 200, body: { id, released: true, queued: true } });
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'bob@example.test'), (m) => m.length === 1, 15_000, 'released delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'bob@example.test'),
+      (m) => m.length === 1,
+      15_000,
+      'released delivery',
+    );
     expect(mail[0]!.content).toContain(`with ESMTP id ${id}`);
     expect(mail[0]!.content).toContain(eicar().toString('base64').slice(0, 40));
     expect((await api<{ total: number }>(mr, '/api/v1/quarantine')).body.total).toBe(0);
@@ -171,7 +189,10 @@ describe.skipIf(!haveTools)('scan.virus_action = quarantine', () => {
   });
 
   it('deletes a quarantined message for good, and quarantines injected mail too', async () => {
-    const injected = await api<{ id: string; outcome: string }>(mr, '/api/v1/messages', { method: 'POST', body: { from: 'ops@remote.test', to: ['alice@example.test'], rawBase64: eicarMail().toString('base64') } });
+    const injected = await api<{ id: string; outcome: string }>(mr, '/api/v1/messages', {
+      method: 'POST',
+      body: { from: 'ops@remote.test', to: ['alice@example.test'], rawBase64: eicarMail().toString('base64') },
+    });
     expect(injected).toMatchObject({ status: 201, body: { outcome: 'quarantined' } });
     expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(2);
     const { body } = await api<{ total: number; items: Array<{ id: string; source: string }> }>(mr, '/api/v1/quarantine');

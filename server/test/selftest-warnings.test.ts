@@ -56,7 +56,12 @@ const api = (mr: MailroomProcess, p: string, method = 'GET', body?: unknown) =>
   mr.admin(p, { method, headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 
 async function certificate(name: string, notAfter: Date): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'mx.mailroom.test' }], { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(Date.now() - 30 * 86_400_000), notAfterDate: notAfter });
+  const pems = await generate([{ name: 'commonName', value: 'mx.mailroom.test' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(Date.now() - 30 * 86_400_000),
+    notAfterDate: notAfter,
+  });
   const cert = path.join(tmp, `${name}.crt`);
   const key = path.join(tmp, `${name}.key`);
   fs.writeFileSync(cert, pems.cert);
@@ -78,7 +83,17 @@ describe('configuration warnings', () => {
       MAILROOM_TLS_KEY_FILE: expired.key,
     });
     const ids = await metricIds(bad);
-    for (const id of ['hostname_not_fqdn', 'open_relay_trusted_networks', 'admin_port_exposed', 'admin_token_weak', 'debug_logging_on', 'disk_space_low', 'tls_certificate_expired', 'tls_certificate_self_signed', 'no_local_domain']) {
+    for (const id of [
+      'hostname_not_fqdn',
+      'open_relay_trusted_networks',
+      'admin_port_exposed',
+      'admin_token_weak',
+      'debug_logging_on',
+      'disk_space_low',
+      'tls_certificate_expired',
+      'tls_certificate_self_signed',
+      'no_local_domain',
+    ]) {
       expect(ids).toContain(id);
     }
     expect((await bad.admin('/metrics')).ok).toBe(true);

@@ -83,9 +83,19 @@ describe('server stop and start', () => {
     expect(after.listeners.map((l: { protocol: string }) => l.protocol).sort()).toEqual(['imap', 'pop3', 'smtp', 'submission']);
     expect((await mr.admin('/readyz')).status).toBe(200);
 
-    await waitFor(() => mailboxContents(mr.dataDir, 'carol@example.test'), (m) => m.some((x) => x.content.includes('queued while stopped')), 10_000, 'queued mail to resume');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'carol@example.test'),
+      (m) => m.some((x) => x.content.includes('queued while stopped')),
+      10_000,
+      'queued mail to resume',
+    );
     expect(await send('after start')).toContain('sent');
-    await waitFor(() => mailboxContents(mr.dataDir, 'carol@example.test'), (m) => m.some((x) => x.content.includes('after start')), 10_000, 'mail after start');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'carol@example.test'),
+      (m) => m.some((x) => x.content.includes('after start')),
+      10_000,
+      'mail after start',
+    );
   });
 
   it('stops cleanly on SIGTERM with exit code 0', async () => {

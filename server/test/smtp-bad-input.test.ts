@@ -129,7 +129,12 @@ s.quit()
     observed.push(`third RCPT (limit 2)`.padEnd(44) + ` ${/'carol@example.test': \((\d+), b'([^']*)'/.exec(out)?.slice(1).join(' ')}`);
     expect(out).toMatch(/'carol@example\.test': \(452, b'4\.5\.3 Error: too many recipients'\)/);
     for (const name of ['alice', 'bob']) {
-      await waitFor(() => mailboxContents(mr.dataDir, `${name}@example.test`), (m) => m.some((x) => x.content.includes('three recipients')), 10_000, `delivery to ${name}`);
+      await waitFor(
+        () => mailboxContents(mr.dataDir, `${name}@example.test`),
+        (m) => m.some((x) => x.content.includes('three recipients')),
+        10_000,
+        `delivery to ${name}`,
+      );
     }
     expect(mailboxContents(mr.dataDir, 'carol@example.test').filter((m) => m.content.includes('three recipients'))).toEqual([]);
   });
@@ -257,7 +262,10 @@ describe('over-long lines and binary garbage', () => {
     garbage[301] = 0x0a;
     smtp.write(Buffer.concat([garbage, Buffer.from('\r\n')]));
     await smtp.closedByServer(3000);
-    const replies = smtp.transcript.slice(before).filter((l) => l.startsWith('S: ')).map((l) => l.slice(3));
+    const replies = smtp.transcript
+      .slice(before)
+      .filter((l) => l.startsWith('S: '))
+      .map((l) => l.slice(3));
     observed.push(`${'4 KiB of random bytes'.padEnd(44)} ${[...new Set(replies.map((r) => r.slice(0, 9)))].join(', ')}`);
     expect(replies.length).toBeGreaterThan(0);
     for (const reply of replies) expect(reply).toMatch(/^(5\d\d|421)[ -]/);
@@ -307,10 +315,17 @@ describe('greeting delay (early-talker check)', () => {
 describe('after all of that', () => {
   it('still delivers a normal message from swaks on the MX listener', async () => {
     if (!requireCommand('swaks', 'SMTP client for the final delivery check')) return;
-    const { stdout } = await run('swaks', ['--server', `127.0.0.1:${mr.ports.smtp}`, '--from', 'someone@remote.test', '--to', 'bob@example.test', '--header', 'Subject: still alive', '--body', 'ok'], { timeout: 60_000 });
+    const { stdout } = await run('swaks', ['--server', `127.0.0.1:${mr.ports.smtp}`, '--from', 'someone@remote.test', '--to', 'bob@example.test', '--header', 'Subject: still alive', '--body', 'ok'], {
+      timeout: 60_000,
+    });
     expect(stdout).toMatch(/<- {2}220 mx\.mailroom\.test ESMTP Mailroom/);
     expect(stdout).toMatch(/<- {2}250 2\.0\.0 Ok: queued as [0-9A-Z]+/);
-    await waitFor(() => mailboxContents(mr.dataDir, 'bob@example.test'), (m) => m.some((x) => x.content.includes('Subject: still alive')), 10_000, 'final delivery');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'bob@example.test'),
+      (m) => m.some((x) => x.content.includes('Subject: still alive')),
+      10_000,
+      'final delivery',
+    );
     expect(mr.child?.exitCode).toBeNull();
   });
 });

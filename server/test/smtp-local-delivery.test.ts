@@ -46,7 +46,12 @@ print('quit', code)
       { PORT: String(mr.ports.submission) },
     );
     expect(out).toContain('refused {}');
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'bob@example.test'), (m) => m.length === 1, 10_000, 'delivery to bob');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'bob@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'delivery to bob',
+    );
     expect(mail[0]!.content).toMatch(/^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby mx\.mailroom\.test \(Mailroom\) with ESMTPSA id [0-9A-Z]+/);
     expect(mail[0]!.content).toContain('Subject: hello via submission');
   });
@@ -83,9 +88,16 @@ print('mail', code, resp.decode())
 
   it('delivers mail from swaks on the MX listener, also through an alias', async () => {
     if (!requireCommand('swaks', 'SMTP client for the MX test')) return;
-    const { stdout } = await run('swaks', ['--server', `127.0.0.1:${mr.ports.smtp}`, '--from', 'someone@remote.test', '--to', 'info@example.test', '--header', 'Subject: via swaks', '--body', 'hi'], { timeout: 30_000 });
+    const { stdout } = await run('swaks', ['--server', `127.0.0.1:${mr.ports.smtp}`, '--from', 'someone@remote.test', '--to', 'info@example.test', '--header', 'Subject: via swaks', '--body', 'hi'], {
+      timeout: 30_000,
+    });
     expect(stdout).toMatch(/<- {2}250 2\.0\.0 Ok: queued as [0-9A-Z]+/);
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'bob@example.test'), (m) => m.some((x) => x.content.includes('Subject: via swaks')), 10_000, 'alias delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'bob@example.test'),
+      (m) => m.some((x) => x.content.includes('Subject: via swaks')),
+      10_000,
+      'alias delivery',
+    );
     expect(mail.find((x) => x.content.includes('via swaks'))!.content).toMatch(/^Received: from .+\r\n\tby mx\.mailroom\.test \(Mailroom\) with ESMTP id /);
   });
 

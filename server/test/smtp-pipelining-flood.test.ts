@@ -112,6 +112,11 @@ print('quit', s.quit()[0])
     );
     expect(out).toContain('refused {}');
     expect(out).toContain('quit 221');
-    await waitFor(() => mailboxContents(mr.dataDir, 'honest@example.test'), (m) => m.some((x) => x.content.includes('after the flood')), 10_000, 'the message in INBOX');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'honest@example.test'),
+      (m) => m.some((x) => x.content.includes('after the flood')),
+      10_000,
+      'the message in INBOX',
+    );
   }, 20_000);
 });

@@ -56,7 +56,12 @@ s.quit()
     expect(out).toContain('rcpt postmaster 250');
     expect(out).toContain('rcpt PostMaster@EXAMPLE.test 250');
     expect(out).toContain('data 250');
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'admin@example.test'), (m) => m.some((x) => x.content.includes('to the postmaster')), 10_000, 'postmaster delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'admin@example.test'),
+      (m) => m.some((x) => x.content.includes('to the postmaster')),
+      10_000,
+      'postmaster delivery',
+    );
     // Both recipients lead to one mailbox: delivered once.
     expect(mail.filter((x) => x.content.includes('to the postmaster'))).toHaveLength(1);
   });
@@ -72,7 +77,12 @@ s.quit()
       { PORT: String(mr.ports.smtp) },
     );
     expect(out).toContain('refused {}');
-    await waitFor(() => mailboxContents(mr.dataDir, 'carol@other.test'), (m) => m.some((x) => x.content.includes('other postmaster')), 10_000, 'alias postmaster delivery');
+    await waitFor(
+      () => mailboxContents(mr.dataDir, 'carol@other.test'),
+      (m) => m.some((x) => x.content.includes('other postmaster')),
+      10_000,
+      'alias postmaster delivery',
+    );
     expect(mailboxContents(mr.dataDir, 'admin@example.test').filter((x) => x.content.includes('other postmaster'))).toEqual([]);
   });
 

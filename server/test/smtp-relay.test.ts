@@ -157,7 +157,12 @@ s.quit()
       { PORT: String(mr.ports.smtp) },
     );
     expect(out).toContain('refused {}');
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'bob@local.test'), (m) => m.some((x) => x.content.includes('tls without auth')), 10_000, 'TLS delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'bob@local.test'),
+      (m) => m.some((x) => x.content.includes('tls without auth')),
+      10_000,
+      'TLS delivery',
+    );
     expect(mail.find((x) => x.content.includes('tls without auth'))!.content).toMatch(/with ESMTPS id /);
   });
 });
@@ -174,7 +179,12 @@ s.quit()
       { PORT: String(mr.ports.smtp) },
     );
     expect(out).toContain('refused {}');
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'user@example.test'), (m) => m.some((x) => x.content.includes('Subject: mixed case')), 10_000, 'mixed-case delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'user@example.test'),
+      (m) => m.some((x) => x.content.includes('Subject: mixed case')),
+      10_000,
+      'mixed-case delivery',
+    );
     expect(mail.length).toBeGreaterThan(0);
     expect(queueRecipients(mr.dataDir).filter((r) => r.destination === 'remote')).toEqual([]);
   });
@@ -195,7 +205,12 @@ s.quit()
       { PORT: String(mr.ports.submission) },
     );
     expect(out).toContain('refused {}');
-    const caught = await waitFor(() => catcher.messages.filter((m) => m.content.includes('relayed by auth')), (m) => m.length === 1, 15_000, 'relay to the smarthost');
+    const caught = await waitFor(
+      () => catcher.messages.filter((m) => m.content.includes('relayed by auth')),
+      (m) => m.length === 1,
+      15_000,
+      'relay to the smarthost',
+    );
     expect(caught[0]!.to).toEqual(['friend@foreign.test']);
     expect(caught[0]!.from).toBe('alice@local.test');
   });
@@ -208,7 +223,12 @@ s.quit()
     expect(await smtp.command('DATA')).toMatch(/^354 /);
     expect(await smtp.command('Subject: relayed for a trusted network\r\n\r\nhi\r\n.')).toMatch(/^250 2\.0\.0 Ok: queued as [0-9A-Z]+$/);
     await smtp.command('QUIT');
-    const caught = await waitFor(() => catcher.messages.filter((m) => m.content.includes('relayed for a trusted network')), (m) => m.length === 1, 15_000, 'trusted relay');
+    const caught = await waitFor(
+      () => catcher.messages.filter((m) => m.content.includes('relayed for a trusted network')),
+      (m) => m.length === 1,
+      15_000,
+      'trusted relay',
+    );
     expect(caught[0]!.to).toEqual(['someone@foreign.test']);
   });
 

@@ -70,11 +70,20 @@ describe('with a configured certificate (tls.cert_file / tls.key_file)', () => {
 
   it('delivers over STARTTLS with swaks -tls on the MX listener', async () => {
     if (!requireCommand('swaks', 'SMTP client with STARTTLS')) return;
-    const { stdout } = await run('swaks', ['--server', `127.0.0.1:${mr.ports.smtp}`, '-tls', '--from', 'someone@remote.test', '--to', 'alice@example.test', '--header', 'Subject: swaks over tls', '--body', 'hi'], { timeout: 30_000 });
+    const { stdout } = await run(
+      'swaks',
+      ['--server', `127.0.0.1:${mr.ports.smtp}`, '-tls', '--from', 'someone@remote.test', '--to', 'alice@example.test', '--header', 'Subject: swaks over tls', '--body', 'hi'],
+      { timeout: 30_000 },
+    );
     expect(stdout).toMatch(/<- {2}220 .*Ready to start TLS/);
     expect(stdout).toMatch(/=== TLS started with cipher /);
     expect(stdout).toMatch(/<~ {2}250 2\.0\.0 Ok: queued as [0-9A-Z]+/);
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.some((x) => x.content.includes('swaks over tls')), 10_000, 'swaks delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.some((x) => x.content.includes('swaks over tls')),
+      10_000,
+      'swaks delivery',
+    );
     expect(mail.find((x) => x.content.includes('swaks over tls'))!.content).toMatch(/with ESMTPS id /);
   });
 
@@ -82,11 +91,34 @@ describe('with a configured certificate (tls.cert_file / tls.key_file)', () => {
     if (!requireCommand('curl', 'SMTP client with STARTTLS')) return;
     const message = path.join(certDir, 'message.txt');
     fs.writeFileSync(message, 'From: alice@example.test\r\nTo: alice@example.test\r\nSubject: curl over tls\r\n\r\nhello from curl\r\n');
-    const { stderr } = await run('curl', ['-sS', '-v', '--ssl-reqd', '-k', `smtp://127.0.0.1:${mr.ports.submission}`, '--user', 'alice@example.test:alice-secret', '--mail-from', 'alice@example.test', '--mail-rcpt', 'alice@example.test', '--upload-file', message], { timeout: 30_000 });
+    const { stderr } = await run(
+      'curl',
+      [
+        '-sS',
+        '-v',
+        '--ssl-reqd',
+        '-k',
+        `smtp://127.0.0.1:${mr.ports.submission}`,
+        '--user',
+        'alice@example.test:alice-secret',
+        '--mail-from',
+        'alice@example.test',
+        '--mail-rcpt',
+        'alice@example.test',
+        '--upload-file',
+        message,
+      ],
+      { timeout: 30_000 },
+    );
     expect(stderr).toMatch(/STARTTLS/);
     expect(stderr).toMatch(/< 235 /);
     expect(stderr).toMatch(/< 250 2\.0\.0 Ok: queued as [0-9A-Z]+/);
-    const mail = await waitFor(() => mailboxContents(mr.dataDir, 'alice@example.test'), (m) => m.some((x) => x.content.includes('curl over tls')), 10_000, 'curl delivery');
+    const mail = await waitFor(
+      () => mailboxContents(mr.dataDir, 'alice@example.test'),
+      (m) => m.some((x) => x.content.includes('curl over tls')),
+      10_000,
+      'curl delivery',
+    );
     expect(mail.find((x) => x.content.includes('curl over tls'))!.content).toMatch(/with ESMTPSA id /);
   });
 });
@@ -124,7 +156,9 @@ describe('without a configured certificate', () => {
   it('works with curl --ssl-reqd against the generated certificate', async () => {
     if (!requireCommand('curl', 'SMTP client with STARTTLS')) return;
     // An unknown local user gets 550 after a successful TLS handshake: TLS works, the rest is policy.
-    const result = await run('curl', ['-sS', '-v', '--ssl-reqd', '-k', `smtp://127.0.0.1:${mr.ports.smtp}`, '--mail-from', 'a@remote.test', '--mail-rcpt', 'nobody@nowhere.test', '-T', '/dev/null'], { timeout: 30_000 }).catch((e: { stderr: string }) => e);
+    const result = await run('curl', ['-sS', '-v', '--ssl-reqd', '-k', `smtp://127.0.0.1:${mr.ports.smtp}`, '--mail-from', 'a@remote.test', '--mail-rcpt', 'nobody@nowhere.test', '-T', '/dev/null'], {
+      timeout: 30_000,
+    }).catch((e: { stderr: string }) => e);
     expect(result.stderr).toMatch(/SSL connection using TLSv1\.[23]/);
     expect(result.stderr).toMatch(/< 554 5\.7\.1 /);
   });

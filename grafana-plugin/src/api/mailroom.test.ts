@@ -8,7 +8,12 @@ import { FakeBackend } from '../test/fakeBackend';
 let backend: FakeBackend;
 
 beforeEach(() => {
-  backend = new FakeBackend().on('GET', /.*/, { data: {} }).on('POST', /.*/, { data: {} }).on('DELETE', /.*/, { data: { removed: 0 } }).on('PUT', /.*/, { data: {} }).install();
+  backend = new FakeBackend()
+    .on('GET', /.*/, { data: {} })
+    .on('POST', /.*/, { data: {} })
+    .on('DELETE', /.*/, { data: { removed: 0 } })
+    .on('PUT', /.*/, { data: {} })
+    .install();
 });
 
 describe('mailroomApi', () => {
@@ -66,7 +71,7 @@ describe('mailroomApi', () => {
 });
 
 describe('logStreamUrl', () => {
-  it('is the proxy stream URL under Grafana\'s sub-path, with only the parameters given', () => {
+  it("is the proxy stream URL under Grafana's sub-path, with only the parameters given", () => {
     const before = config.appSubUrl;
     config.appSubUrl = '/grafana';
     try {

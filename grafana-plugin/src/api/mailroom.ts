@@ -19,8 +19,7 @@ export const mailroomApi = {
   warnings: () => call<Answer<'/api/v1/warnings', 'get'>>('GET', '/api/v1/warnings'),
   recheckWarnings: () => call<Answer<'/api/v1/warnings/recheck', 'post'>>('POST', '/api/v1/warnings/recheck'),
 
-  listQueue: (q: QueueListQuery) =>
-    call<Answer<'/api/v1/queue', 'get'>>('GET', '/api/v1/queue', { params: { offset: q.offset, limit: q.limit, sort: q.sort, ...filterParams(q) } }),
+  listQueue: (q: QueueListQuery) => call<Answer<'/api/v1/queue', 'get'>>('GET', '/api/v1/queue', { params: { offset: q.offset, limit: q.limit, sort: q.sort, ...filterParams(q) } }),
   queueItem: (id: string) => call<Answer<'/api/v1/queue/{id}', 'get'>>('GET', queueId(id)),
   parsedContent: (id: string) => call<Answer<'/api/v1/queue/{id}/content', 'get'>>('GET', `${queueId(id)}/content`, { params: { format: 'parsed' } }),
   /** The raw message/rfc822 source, as text (the document lists no JSON for it without ?format=parsed). */

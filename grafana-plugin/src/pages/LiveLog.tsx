@@ -33,8 +33,7 @@ const STATE_BADGES: Record<StreamState, { text: string; color: 'green' | 'orange
   failed: { text: 'Failed', color: 'red' },
 };
 
-const enabledIn = (settings: LoggingSettings | undefined): Set<LogCategory> =>
-  new Set(settings ? LOG_CATEGORIES.filter((c) => settings.categories?.[c]) : LOG_CATEGORIES);
+const enabledIn = (settings: LoggingSettings | undefined): Set<LogCategory> => new Set(settings ? LOG_CATEGORIES.filter((c) => settings.categories?.[c]) : LOG_CATEGORIES);
 
 function LiveLog() {
   const s = useStyles2(getStyles);
@@ -211,11 +210,7 @@ function LiveLog() {
             {evicted > 0 && `${evicted} older ${evicted === 1 ? 'line was' : 'lines were'} dropped here (the view keeps the last ${DEFAULT_LOG_CAPACITY}).`}
           </p>
         )}
-        <LogView
-          lines={shown}
-          onSession={(id) => setSessionInput(id)}
-          emptyText={streaming ? 'Waiting for log lines…' : 'Press Start to follow the log.'}
-        />
+        <LogView lines={shown} onSession={(id) => setSessionInput(id)} emptyText={streaming ? 'Waiting for log lines…' : 'Press Start to follow the log.'} />
         <p className={s.query}>
           Loki query: <code>{logql}</code>
         </p>

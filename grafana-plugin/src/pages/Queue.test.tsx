@@ -32,7 +32,9 @@ describe('Queue page: listing', () => {
     expect(lastList()).toEqual({ offset: 0, limit: 50, sort: 'created' });
     const row = screen.getByTestId(testIds.queue.row(ID1));
     for (const text of [ID1, 'alice@example.test', 'bob@remote.test', '2.0 KiB', '451 4.7.1 try again later']) expect(row).toHaveTextContent(text);
-    const cells = within(row).getAllByRole('cell').map((c) => c.textContent);
+    const cells = within(row)
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
     expect(cells[6]).toBe('2');
     expect(cells[5]).toMatch(/^2025-11-2\d \d\d:\d\d:\d\d$/);
     expect(cells[7]).toMatch(/^2025-11-2\d \d\d:\d\d:\d\d$/);

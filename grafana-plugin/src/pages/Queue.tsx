@@ -155,10 +155,11 @@ function Queue() {
       title: filtered ? 'Remove the filtered messages?' : 'Clear the queue?',
       body: `This removes ${describeSet(total, view)}, without bounces. This cannot be undone.`,
       confirmText: `Remove ${total} ${total === 1 ? 'message' : 'messages'}`,
-      run: () => perform('clear the queue', async () => {
-        const { removed } = await mailroomApi.clearQueue(filterOf(view));
-        return `Removed ${removed} ${removed === 1 ? 'message' : 'messages'}.`;
-      }),
+      run: () =>
+        perform('clear the queue', async () => {
+          const { removed } = await mailroomApi.clearQueue(filterOf(view));
+          return `Removed ${removed} ${removed === 1 ? 'message' : 'messages'}.`;
+        }),
     });
 
   const sendAllNow = () =>
@@ -174,14 +175,7 @@ function Queue() {
       <div data-testid={testIds.queue.container}>
         <div className={s.toolbar}>
           <div className={s.search}>
-            <FilterInput
-              width={44}
-              value={searchInput}
-              onChange={setSearchInput}
-              escapeRegex={false}
-              placeholder="Search id, sender, recipient, error"
-              data-testid={testIds.queue.search}
-            />
+            <FilterInput width={44} value={searchInput} onChange={setSearchInput} escapeRegex={false} placeholder="Search id, sender, recipient, error" data-testid={testIds.queue.search} />
           </div>
           <div data-testid={testIds.queue.state}>
             <RadioButtonGroup<QueueState | 'all'>
@@ -193,14 +187,7 @@ function Queue() {
           </div>
           <div className={s.spacer} />
           <div data-testid={testIds.queue.autoRefresh}>
-            <RefreshPicker
-              onRefresh={() => void page.reload()}
-              onIntervalChanged={setRefresh}
-              value={refresh}
-              intervals={AUTO_REFRESH_INTERVALS}
-              isLoading={page.loading}
-              text="Refresh"
-            />
+            <RefreshPicker onRefresh={() => void page.reload()} onIntervalChanged={setRefresh} value={refresh} intervals={AUTO_REFRESH_INTERVALS} isLoading={page.loading} text="Refresh" />
           </div>
           <Button variant="secondary" icon="message" onClick={sendAllNow} {...actionProps(total === 0 || !settled)} data-testid={testIds.queue.sendAll}>
             {filtered ? 'Send matching now' : 'Send all now'}
@@ -271,12 +258,7 @@ function Queue() {
             )}
             <div className={s.footer}>
               <div data-testid={testIds.queue.pagination}>
-                <Pagination
-                  currentPage={view.page}
-                  numberOfPages={pageCount(total, view.pageSize)}
-                  onNavigate={(p) => setView((v) => ({ ...v, page: p }))}
-                  hideWhenSinglePage
-                />
+                <Pagination currentPage={view.page} numberOfPages={pageCount(total, view.pageSize)} onNavigate={(p) => setView((v) => ({ ...v, page: p }))} hideWhenSinglePage />
               </div>
               <div data-testid={testIds.queue.pageSize}>
                 <RadioButtonGroup

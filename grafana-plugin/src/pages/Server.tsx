@@ -61,13 +61,7 @@ function Server() {
       <Button variant="secondary" icon="sync" onClick={() => void overview.reload()} data-testid={testIds.server.refresh}>
         Refresh
       </Button>
-      <Button
-        icon="play"
-        disabled={!mayAct || running !== false || busy !== null}
-        tooltip={mayAct ? undefined : NEEDS_EDITOR}
-        onClick={() => void act('start')}
-        data-testid={testIds.server.start}
-      >
+      <Button icon="play" disabled={!mayAct || running !== false || busy !== null} tooltip={mayAct ? undefined : NEEDS_EDITOR} onClick={() => void act('start')} data-testid={testIds.server.start}>
         {busy === 'start' ? 'Starting…' : 'Start'}
       </Button>
       <Button
@@ -114,9 +108,7 @@ function OverviewView({ overview, now, styles: s }: { overview: Overview; now: n
         <h3>Server</h3>
         <dl className={s.list}>
           <dt>State</dt>
-          <dd data-testid={testIds.server.state}>
-            {server.running ? <Badge color="green" icon="check" text="Running" /> : <Badge color="red" icon="square-shape" text="Stopped" />}
-          </dd>
+          <dd data-testid={testIds.server.state}>{server.running ? <Badge color="green" icon="check" text="Running" /> : <Badge color="red" icon="square-shape" text="Stopped" />}</dd>
           <dt>Version</dt>
           <dd data-testid={testIds.server.version}>{server.version}</dd>
           <dt>Host name</dt>
@@ -203,10 +195,7 @@ function OverviewView({ overview, now, styles: s }: { overview: Overview; now: n
                 <tr key={sc.name}>
                   <td>{sc.name}</td>
                   <td>
-                    <Badge
-                      color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : 'orange'}
-                      text={{ ok: 'OK', down: 'Down', unknown: 'Not checked yet' }[sc.state]}
-                    />
+                    <Badge color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : 'orange'} text={{ ok: 'OK', down: 'Down', unknown: 'Not checked yet' }[sc.state]} />
                   </td>
                   <td>{sc.detail}</td>
                 </tr>

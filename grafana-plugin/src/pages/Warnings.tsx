@@ -40,13 +40,7 @@ function Warnings() {
 
   const data = list.data;
   const actions = (
-    <Button
-      icon="sync"
-      onClick={() => void recheck()}
-      disabled={!mayAct || rechecking}
-      tooltip={mayAct ? undefined : NEEDS_EDITOR}
-      data-testid={testIds.warnings.recheck}
-    >
+    <Button icon="sync" onClick={() => void recheck()} disabled={!mayAct || rechecking} tooltip={mayAct ? undefined : NEEDS_EDITOR} data-testid={testIds.warnings.recheck}>
       {rechecking ? 'Checking…' : 'Recheck'}
     </Button>
   );

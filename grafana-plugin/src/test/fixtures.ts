@@ -69,7 +69,15 @@ export function queueItem(id: string, overrides: Partial<QueueItem> = {}): Queue
     nextAttemptAt: '2025-11-28T10:30:00.000Z',
     lastError: '451 4.7.1 try again later',
     recipients: [
-      { address: 'bob@remote.test', destination: 'remote', state: 'deferred', attempts: 2, nextAttemptAt: '2025-11-28T10:30:00.000Z', lastAttemptAt: '2025-11-28T10:10:00.000Z', lastError: '451 4.7.1 try again later' },
+      {
+        address: 'bob@remote.test',
+        destination: 'remote',
+        state: 'deferred',
+        attempts: 2,
+        nextAttemptAt: '2025-11-28T10:30:00.000Z',
+        lastAttemptAt: '2025-11-28T10:10:00.000Z',
+        lastError: '451 4.7.1 try again later',
+      },
     ],
     ...overrides,
   };

@@ -134,7 +134,12 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
       ids.push(((await res.json()) as { id: string }).id);
     }
     // Each has had its first attempt refused with 451 and waits an hour for the next.
-    for (const id of ids) await until(`${id} to be deferred`, () => getJson(`/api/v1/queue/${id}`), (m) => m.state === 'deferred' && m.attempts >= 1);
+    for (const id of ids)
+      await until(
+        `${id} to be deferred`,
+        () => getJson(`/api/v1/queue/${id}`),
+        (m) => m.state === 'deferred' && m.attempts >= 1,
+      );
 
     harness = await startHarnessModule();
     const { chromium } = await import('playwright-core');
@@ -173,11 +178,19 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
 
     await page.click(tid(testIds.server.stop));
     await page.click(CONFIRM);
-    await until('the server to stop', () => getJson('/api/v1/server'), (s) => s.running === false);
+    await until(
+      'the server to stop',
+      () => getJson('/api/v1/server'),
+      (s) => s.running === false,
+    );
     await expect.poll(() => page.locator(tid(testIds.server.state)).textContent()).toMatch(/stopped/i);
 
     await page.click(tid(testIds.server.start));
-    await until('the server to start', () => getJson('/api/v1/server'), (s) => s.running === true);
+    await until(
+      'the server to start',
+      () => getJson('/api/v1/server'),
+      (s) => s.running === true,
+    );
     await expect.poll(() => page.locator(tid(testIds.server.state)).textContent()).toMatch(/running/i);
     await shot('server');
   });
@@ -187,7 +200,11 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
     await open('warnings', testIds.warnings.checkedAt);
     await new Promise((r) => setTimeout(r, 50));
     await page.click(tid(testIds.warnings.recheck));
-    await until('checkedAt to change', () => getJson('/api/v1/warnings'), (w) => w.checkedAt !== before && w.checkedAt !== null);
+    await until(
+      'checkedAt to change',
+      () => getJson('/api/v1/warnings'),
+      (w) => w.checkedAt !== before && w.checkedAt !== null,
+    );
     await shot('warnings');
   });
 
@@ -209,25 +226,41 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
     const attemptsBefore = (await getJson(`/api/v1/queue/${first}`)).attempts as number;
     const triesBefore = sink.rcptTries.filter((t) => t.address === 'friend1@remote.test').length;
     await page.click(tid(testIds.queue.rowAction('send-now', first)));
-    await until('a new attempt', () => getJson(`/api/v1/queue/${first}`), (m) => m.attempts > attemptsBefore && m.state === 'deferred');
+    await until(
+      'a new attempt',
+      () => getJson(`/api/v1/queue/${first}`),
+      (m) => m.attempts > attemptsBefore && m.state === 'deferred',
+    );
     expect(sink.rcptTries.filter((t) => t.address === 'friend1@remote.test').length).toBeGreaterThan(triesBefore);
 
     // Hold.
     await page.locator(tid(testIds.queue.rowAction('hold', second))).click();
-    await until('the message to be held', () => getJson(`/api/v1/queue/${second}`), (m) => m.held === true);
+    await until(
+      'the message to be held',
+      () => getJson(`/api/v1/queue/${second}`),
+      (m) => m.held === true,
+    );
     await page.locator(tid(testIds.queue.rowAction('release', second))).waitFor();
 
     // Remove (confirmed).
     await page.locator(tid(testIds.queue.rowAction('remove', third))).click();
     await page.click(CONFIRM);
-    await until('the message to be gone', async () => (await api(`/api/v1/queue/${third}`)).status, (s) => s === 404);
+    await until(
+      'the message to be gone',
+      async () => (await api(`/api/v1/queue/${third}`)).status,
+      (s) => s === 404,
+    );
     await page.locator(tid(testIds.queue.row(third))).waitFor({ state: 'detached' });
 
     // Clear the queue (confirmed): everything left, the held message included.
     expect((await getJson('/api/v1/queue?limit=10')).total).toBe(3);
     await page.locator(tid(testIds.queue.clear)).click();
     await page.click(CONFIRM);
-    await until('an empty queue', () => getJson('/api/v1/queue?limit=10'), (q) => q.total === 0);
+    await until(
+      'an empty queue',
+      () => getJson('/api/v1/queue?limit=10'),
+      (q) => q.total === 0,
+    );
     await page.locator(tid(testIds.queue.empty)).waitFor();
   });
 

@@ -20,8 +20,4 @@ export function matchPattern(pattern: string, url: string): Record<string, strin
 export function findRoute(routes: PluginRoute[] | undefined, method: string, proxyPath: string): { route: PluginRoute | null; rest: string };
 export function joinURLFragments(a: string, b: string): string;
 export function interpolate(template: string, data: { JsonData?: Record<string, unknown>; SecureJsonData?: Record<string, string> }): string;
-export function proxyPluginRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: { pluginJson: PluginJsonLike; settings: ProxySettings | null; user: { orgRole: string; login?: string } },
-): void;
+export function proxyPluginRequest(req: IncomingMessage, res: ServerResponse, options: { pluginJson: PluginJsonLike; settings: ProxySettings | null; user: { orgRole: string; login?: string } }): void;

@@ -248,21 +248,18 @@ export function proxyPluginRequest(req, res, { pluginJson, settings, user }) {
 
   const path = (escapePath(joinURLFragments(target.pathname, rest)) || '/') + query;
   const client = target.protocol === 'https:' ? https : http;
-  const upstream = client.request(
-    { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path, headers, rejectUnauthorized: false },
-    (up) => {
-      const out = { ...up.headers };
-      delete out['set-cookie'];
-      for (const h of HOP_BY_HOP) delete out[h];
-      out['content-security-policy'] = 'sandbox';
-      res.writeHead(up.statusCode ?? 502, out);
-      // Event streams go through as they come (Go's ReverseProxy flushes text/event-stream at once).
-      if (String(up.headers['content-type'] ?? '').startsWith('text/event-stream')) res.flushHeaders();
-      up.on('data', (chunk) => res.write(chunk));
-      up.on('end', () => res.end());
-      up.on('error', () => res.destroy());
-    },
-  );
+  const upstream = client.request({ protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path, headers, rejectUnauthorized: false }, (up) => {
+    const out = { ...up.headers };
+    delete out['set-cookie'];
+    for (const h of HOP_BY_HOP) delete out[h];
+    out['content-security-policy'] = 'sandbox';
+    res.writeHead(up.statusCode ?? 502, out);
+    // Event streams go through as they come (Go's ReverseProxy flushes text/event-stream at once).
+    if (String(up.headers['content-type'] ?? '').startsWith('text/event-stream')) res.flushHeaders();
+    up.on('data', (chunk) => res.write(chunk));
+    up.on('end', () => res.end());
+    up.on('error', () => res.destroy());
+  });
   upstream.on('error', () => {
     if (res.headersSent) return res.destroy();
     res.writeHead(502);

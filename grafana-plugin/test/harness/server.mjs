@@ -18,7 +18,17 @@ import { proxyPluginRequest } from './grafana-proxy.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const ROLES = ['Viewer', 'Editor', 'Admin'];
-const TYPES = { '.js': 'application/javascript', '.mjs': 'application/javascript', '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json', '.md': 'text/markdown', '.ttf': 'font/ttf', '.html': 'text/html' };
+const TYPES = {
+  '.js': 'application/javascript',
+  '.mjs': 'application/javascript',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+  '.md': 'text/markdown',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+};
 
 function cookies(req) {
   const out = {};
@@ -84,7 +94,12 @@ export async function startHarness(options = {}) {
     const r = cookies(req).harness_role;
     return ROLES.includes(r) ? r : defaultRole;
   };
-  const secureJsonFields = () => Object.fromEntries(Object.entries(settings?.secureJsonData ?? {}).filter(([, v]) => typeof v === 'string' && v.length > 0).map(([k]) => [k, true]));
+  const secureJsonFields = () =>
+    Object.fromEntries(
+      Object.entries(settings?.secureJsonData ?? {})
+        .filter(([, v]) => typeof v === 'string' && v.length > 0)
+        .map(([k]) => [k, true]),
+    );
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
@@ -139,7 +154,20 @@ export async function startHarness(options = {}) {
       const role = roleOf(req);
       const boot = {
         settings: { appSubUrl: '', appUrl: `http://${req.headers.host}/`, featureToggles: {}, buildInfo: { version: '12.4.10', edition: 'Harness', env: 'production' } },
-        user: { id: 1, login: 'harness', name: 'Harness user', orgId: 1, orgName: 'Main Org.', orgRole: role, isGrafanaAdmin: role === 'Admin', isSignedIn: true, theme: 'dark', timezone: 'browser', locale: 'en-US', language: 'en-US' },
+        user: {
+          id: 1,
+          login: 'harness',
+          name: 'Harness user',
+          orgId: 1,
+          orgName: 'Main Org.',
+          orgRole: role,
+          isGrafanaAdmin: role === 'Admin',
+          isSignedIn: true,
+          theme: 'dark',
+          timezone: 'browser',
+          locale: 'en-US',
+          language: 'en-US',
+        },
         navTree: [],
       };
       const head = `<meta name="harness-plugin-id" content="${id}" />\n    <script>window.grafanaBootData = ${JSON.stringify(boot)};</script>`;
@@ -184,7 +212,11 @@ if (isMain) {
     },
   });
   const secure = Object.fromEntries(
-    [['viewerToken', values['viewer-token']], ['operatorToken', values['operator-token']], ['adminToken', values['admin-token']]].filter(([, v]) => v),
+    [
+      ['viewerToken', values['viewer-token']],
+      ['operatorToken', values['operator-token']],
+      ['adminToken', values['admin-token']],
+    ].filter(([, v]) => v),
   );
   const jsonData = { ...(values['api-url'] ? { apiUrl: values['api-url'] } : {}), ...(values['loki-uid'] ? { lokiDatasourceUid: values['loki-uid'] } : {}) };
   const harness = await startHarness({

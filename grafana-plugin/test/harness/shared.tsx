@@ -72,7 +72,17 @@ function harnessFetch<T>(options: BackendSrvRequest): Observable<FetchResponse<T
         }
         if (options.responseType !== 'text' && !text) data = undefined;
         if (res.ok) {
-          subscriber.next({ data: data as T, status: res.status, statusText: res.statusText, ok: true, headers: res.headers, url: res.url, type: res.type, redirected: res.redirected, config: options });
+          subscriber.next({
+            data: data as T,
+            status: res.status,
+            statusText: res.statusText,
+            ok: true,
+            headers: res.headers,
+            url: res.url,
+            type: res.type,
+            redirected: res.redirected,
+            config: options,
+          });
           subscriber.complete();
         } else {
           subscriber.error({ status: res.status, statusText: res.statusText, data, config: options });
@@ -128,7 +138,9 @@ function Shell({ plugin, pluginJson }: { plugin: AppPlugin; pluginJson: PluginJs
     <ThemeContext.Provider value={config.theme2}>
       <GlobalStyles />
       <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <div style={{ display: 'flex', minHeight: '100vh', background: config.theme2.colors.background.canvas, color: config.theme2.colors.text.primary, fontFamily: config.theme2.typography.fontFamily }}>
+        <div
+          style={{ display: 'flex', minHeight: '100vh', background: config.theme2.colors.background.canvas, color: config.theme2.colors.text.primary, fontFamily: config.theme2.typography.fontFamily }}
+        >
           <nav data-testid="harness-nav" style={{ width: 200, padding: 16, borderRight: `1px solid ${config.theme2.colors.border.weak}` }}>
             <div style={{ fontWeight: 600, marginBottom: 12 }}>{pluginJson.name}</div>
             {nav.map((i) => (

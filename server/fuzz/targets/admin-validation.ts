@@ -16,12 +16,40 @@ import { onlyThrows, type FuzzTarget } from '../harness.ts';
 const QUERIES: z.ZodType[] = [queueFilterSchema, queueListSchema, quarantineListSchema, streamQuery];
 const BODIES: z.ZodType[] = [banCreateSchema, fetchAccountCreateSchema, fetchAccountUpdateSchema, injectSchema];
 
-const FIELDS = ['search', 'state', 'offset', 'limit', 'sort', 'category', 'session', 'address', 'durationSeconds', 'account', 'host', 'port', 'security', 'verifyTls', 'username', 'password', 'intervalSeconds', 'keepOnServer', 'enabled', 'from', 'to', 'raw', 'rawBase64', '__proto__', 'constructor'];
+const FIELDS = [
+  'search',
+  'state',
+  'offset',
+  'limit',
+  'sort',
+  'category',
+  'session',
+  'address',
+  'durationSeconds',
+  'account',
+  'host',
+  'port',
+  'security',
+  'verifyTls',
+  'username',
+  'password',
+  'intervalSeconds',
+  'keepOnServer',
+  'enabled',
+  'from',
+  'to',
+  'raw',
+  'rawBase64',
+  '__proto__',
+  'constructor',
+];
 const scalar = fc.oneof(fc.constantFrom('', '0', '-1', '1e999', 'NaN', '500', '501', 'queued', '-size', 'smtp,imap', 'alice@example.test', 'tls', 'none'), fc.string({ maxLength: 10 }));
 /** Koa's ctx.query: a value, or an array when the parameter repeats. */
 const query = fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), { maxKeys: 5 });
 const json = fc.oneof(
-  fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(scalar, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(scalar, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })), { maxKeys: 6 }),
+  fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(scalar, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(scalar, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })), {
+    maxKeys: 6,
+  }),
   fc.jsonValue({ maxDepth: 3 }),
 );
 

@@ -16,13 +16,26 @@ const PROTOTYPE_NAMES = ['constructor', 'toString', 'hasOwnProperty', '__proto__
 const key = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEYS) }, fc.constantFrom(...PROTOTYPE_NAMES, 'smtp', 'smtp.nope', 'smtp.port.x', ''), fc.string({ maxLength: 6 }));
 const value = fc.oneof(
   fc.constantFrom('off', 'on', '0', '65536', '127.0.0.1', '10.0.0.0/8', 'localhost:25', '', 'info', ' ', '-1', '1e3', '[1', '{a: b}'),
-  fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.integer()), { maxLength: 3 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.integer()), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 }),
 );
 /** Nested maps as well as dotted keys, so both spellings of a key can appear in one file. */
-const document = fc.dictionary(key, fc.oneof({ weight: 3, arbitrary: value }, fc.dictionary(fc.oneof(fc.constantFrom('port', 'max_message_size_bytes', 'toString'), fc.string({ maxLength: 4 })), value, { maxKeys: 3 })), { maxKeys: 5 });
-const yamlText = fc.oneof({ weight: 3, arbitrary: document.map((d) => stringify(d)) }, tokens(['smtp:', '\n', '  port: ', '2525', ': ', '- ', '&a ', '*a', '!!binary ', '{', '}', '[', ']', '"', "'", '#', 'hostname: x', '\t', '---\n', '~'], 20));
-const environment = fc.dictionary(fc.constantFrom(...KEYS.map(envName), 'MAILROOM_NOPE'), fc.oneof(fc.constantFrom('', 'off', '0', 'abc', '1.5', '127.0.0.1'), fc.string({ maxLength: 8 })), { maxKeys: 3 });
+const document = fc.dictionary(
+  key,
+  fc.oneof({ weight: 3, arbitrary: value }, fc.dictionary(fc.oneof(fc.constantFrom('port', 'max_message_size_bytes', 'toString'), fc.string({ maxLength: 4 })), value, { maxKeys: 3 })),
+  { maxKeys: 5 },
+);
+const yamlText = fc.oneof(
+  { weight: 3, arbitrary: document.map((d) => stringify(d)) },
+  tokens(['smtp:', '\n', '  port: ', '2525', ': ', '- ', '&a ', '*a', '!!binary ', '{', '}', '[', ']', '"', "'", '#', 'hostname: x', '\t', '---\n', '~'], 20),
+);
+const environment = fc.dictionary(fc.constantFrom(...KEYS.map(envName), 'MAILROOM_NOPE'), fc.oneof(fc.constantFrom('', 'off', '0', 'abc', '1.5', '127.0.0.1'), fc.string({ maxLength: 8 })), {
+  maxKeys: 3,
+});
 
 let dir: string | undefined;
 function writeFile(text: string): string {

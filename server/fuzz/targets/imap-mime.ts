@@ -11,12 +11,48 @@ import { tokens, toBuffer } from '../arbitraries.ts';
 import type { FuzzTarget } from '../harness.ts';
 
 export const MIME_DICTIONARY = [
-  '\r\n', '\n', '\r\n\r\n', '\n\n', ': ', ' ', '\t', ';', '"', '(', ')', '\\',
-  'Content-Type: multipart/mixed; boundary=b', 'Content-Type: multipart/digest; boundary="b"', 'Content-Type: message/rfc822', 'Content-Type: text/plain; charset=utf-8',
-  'Content-Type: text/html; charset="x-unknown"', 'Content-Type: multipart/alternative; boundary=', 'Content-Type: /', 'Content-Type: message/global',
-  '--b', '--b--', '--b \t', '--bb', 'Content-Transfer-Encoding: base64', 'Content-Transfer-Encoding: quoted-printable', '=C3=A4', '=\r\n', '=?utf-8?B?w6Q=?=', '=?x?Q?a_b?=',
-  'Content-Disposition: attachment; filename="a.txt"', 'Content-Language: en, de', 'From: "A (B)" <a@b>, c@d', 'To: group: a@b, <c@d>;', 'Reply-To: <@route,@x:a@b>',
-  'Subject: \u00e4', 'Date: 1 Jan 70 00:00 +0000', 'Message-ID: <x@y>', '\xff\xfe', 'aGVsbG8=', '.', 'body text',
+  '\r\n',
+  '\n',
+  '\r\n\r\n',
+  '\n\n',
+  ': ',
+  ' ',
+  '\t',
+  ';',
+  '"',
+  '(',
+  ')',
+  '\\',
+  'Content-Type: multipart/mixed; boundary=b',
+  'Content-Type: multipart/digest; boundary="b"',
+  'Content-Type: message/rfc822',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Type: text/html; charset="x-unknown"',
+  'Content-Type: multipart/alternative; boundary=',
+  'Content-Type: /',
+  'Content-Type: message/global',
+  '--b',
+  '--b--',
+  '--b \t',
+  '--bb',
+  'Content-Transfer-Encoding: base64',
+  'Content-Transfer-Encoding: quoted-printable',
+  '=C3=A4',
+  '=\r\n',
+  '=?utf-8?B?w6Q=?=',
+  '=?x?Q?a_b?=',
+  'Content-Disposition: attachment; filename="a.txt"',
+  'Content-Language: en, de',
+  'From: "A (B)" <a@b>, c@d',
+  'To: group: a@b, <c@d>;',
+  'Reply-To: <@route,@x:a@b>',
+  'Subject: \u00e4',
+  'Date: 1 Jan 70 00:00 +0000',
+  'Message-ID: <x@y>',
+  '\xff\xfe',
+  'aGVsbG8=',
+  '.',
+  'body text',
 ];
 
 const message = tokens(MIME_DICTIONARY, 60).map(toBuffer);
@@ -29,7 +65,8 @@ function* parts(p: MimePart, path: number[] = []): Generator<[MimePart, number[]
 
 export const mimeTarget: FuzzTarget = {
   name: 'imap/mime',
-  checks: 'parseMessage never throws; every part lies inside the message (start <= bodyStart <= end) with at most 1000 parts; BODYSTRUCTURE, ENVELOPE, every section and the search text are produced without throwing and BODYSTRUCTURE is at most proportional to the input',
+  checks:
+    'parseMessage never throws; every part lies inside the message (start <= bodyStart <= end) with at most 1000 parts; BODYSTRUCTURE, ENVELOPE, every section and the search text are produced without throwing and BODYSTRUCTURE is at most proportional to the input',
   testRuns: 150,
   property: fc.property(message, (buf) => {
     const root = parseMessage(buf);

@@ -7,8 +7,30 @@ import { tokens, toBuffer } from '../arbitraries.ts';
 import { onlyThrows, type FuzzTarget } from '../harness.ts';
 
 const DICTIONARY = [
-  ' ', ' ', '(', ')', '(((((((((((((((((((((((((((((', 'NOT ', 'OR ', 'ALL', 'SEEN', 'UNSEEN', 'KEYWORD $x', 'FROM "a"', 'HEADER X-A b', 'BODY {3}\r\nabc',
-  'SINCE 1-Feb-1994', 'BEFORE "31-Dec-2024"', 'ON 29-Feb-2023', 'LARGER 100', 'SMALLER 4294967296', 'UID 1:*', '1,3:5', '*', 'CHARSET UTF-8 ', 'TEXT \u00e4',
+  ' ',
+  ' ',
+  '(',
+  ')',
+  '(((((((((((((((((((((((((((((',
+  'NOT ',
+  'OR ',
+  'ALL',
+  'SEEN',
+  'UNSEEN',
+  'KEYWORD $x',
+  'FROM "a"',
+  'HEADER X-A b',
+  'BODY {3}\r\nabc',
+  'SINCE 1-Feb-1994',
+  'BEFORE "31-Dec-2024"',
+  'ON 29-Feb-2023',
+  'LARGER 100',
+  'SMALLER 4294967296',
+  'UID 1:*',
+  '1,3:5',
+  '*',
+  'CHARSET UTF-8 ',
+  'TEXT \u00e4',
 ];
 
 function depth(key: SearchKey): number {

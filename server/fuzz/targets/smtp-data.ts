@@ -76,14 +76,16 @@ function cut(buf: Buffer, sizes: number[]): Buffer[] {
 
 export const smtpDataTarget: FuzzTarget = {
   name: 'smtp/data',
-  checks: 'the DATA parser emits exactly the reference unstuffed message and hands back exactly what follows the terminator, however the input is chunked; unterminated, it emits a prefix of the reference minus at most the 4 bytes it holds back',
+  checks:
+    'the DATA parser emits exactly the reference unstuffed message and hands back exactly what follows the terminator, however the input is chunked; unterminated, it emits a prefix of the reference minus at most the 4 bytes it holds back',
   property: fc.property(wire, fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 40 }), (buf, sizes) => {
     const expected = referenceData(buf);
     const got = feed(cut(buf, sizes));
     if (got.counted !== got.written.length) throw new Error(`counted ${got.counted} bytes, wrote ${got.written.length}`);
     if (expected.rest !== null) {
       if (!got.written.equals(expected.data)) throw new Error(`data ${JSON.stringify(got.written.toString('latin1'))}, reference ${JSON.stringify(expected.data.toString('latin1'))}`);
-      if (got.rest === null || !got.rest.equals(expected.rest)) throw new Error(`after the terminator ${JSON.stringify(got.rest?.toString('latin1'))}, reference ${JSON.stringify(expected.rest.toString('latin1'))}`);
+      if (got.rest === null || !got.rest.equals(expected.rest))
+        throw new Error(`after the terminator ${JSON.stringify(got.rest?.toString('latin1'))}, reference ${JSON.stringify(expected.rest.toString('latin1'))}`);
       return true;
     }
     if (got.rest !== null) throw new Error(`ended where the reference does not: ${JSON.stringify(buf.toString('latin1'))}`);

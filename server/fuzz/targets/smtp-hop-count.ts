@@ -14,7 +14,8 @@ export function referenceCount(message: string): number {
   return count;
 }
 
-const message = fc.array(fc.constantFrom('Received: x', 'RECEIVED:', 'received: y', 'X-Received: z', ' folded', 'Subject: s', '', '\r', 'Received'), { maxLength: 20 })
+const message = fc
+  .array(fc.constantFrom('Received: x', 'RECEIVED:', 'received: y', 'X-Received: z', ' folded', 'Subject: s', '', '\r', 'Received'), { maxLength: 20 })
   .chain((lines) => fc.array(fc.constantFrom('\r\n', '\n'), { minLength: lines.length, maxLength: lines.length }).map((ends) => lines.map((l, i) => l + ends[i]).join('')));
 
 export const hopCountTarget: FuzzTarget = {

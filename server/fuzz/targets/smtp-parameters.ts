@@ -8,7 +8,7 @@ const args = fc.oneof(fc.dictionary(names, fc.oneof(fc.string(), fc.boolean()), 
 
 export const smtpParametersTarget: FuzzTarget = {
   name: 'smtp/parameters',
-  checks: 'unsupportedParameter never throws, and names a parameter exactly when one of the object\'s own keys is not allowed',
+  checks: "unsupportedParameter never throws, and names a parameter exactly when one of the object's own keys is not allowed",
   property: fc.property(args, (value) => {
     for (const allowed of [MAIL_PARAMETERS, RCPT_PARAMETERS]) {
       const found = unsupportedParameter(value, allowed);

@@ -44,7 +44,18 @@ export function createAdminApp(deps: AdminDeps): Koa {
   app.use(open.routes());
   app.use(metricsRoutes(deps).routes());
 
-  const routers = [serverRoutes(deps), statusRoutes(deps), queueRoutes(deps), quarantineRoutes(deps), messageRoutes(deps), directoryRoutes(deps), fetchAccountRoutes(deps), banRoutes(deps), warningRoutes(deps), loggingRoutes(deps)];
+  const routers = [
+    serverRoutes(deps),
+    statusRoutes(deps),
+    queueRoutes(deps),
+    quarantineRoutes(deps),
+    messageRoutes(deps),
+    directoryRoutes(deps),
+    fetchAccountRoutes(deps),
+    banRoutes(deps),
+    warningRoutes(deps),
+    loggingRoutes(deps),
+  ];
   const api = new Router();
   api.use('/api/v1', authenticate(deps.tokens, wrongTokenHandler({ events: deps.events, delayMs: deps.config['auth.failure_delay_ms'] }, 'api')));
   for (const routes of routers) api.use(routes.routes());

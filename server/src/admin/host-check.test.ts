@@ -19,7 +19,7 @@ describe('Host check', () => {
     }
   });
 
-  it('refuses any other name, such as a rebinding attacker\'s', () => {
+  it("refuses any other name, such as a rebinding attacker's", () => {
     for (const bad of ['attacker.example:9425', 'localhost.attacker.example', 'mx.example.com.attacker.example', '127.0.0.1.nip.io', '[evil]:9425']) {
       expect(hostAllowed(bad, names), bad).toBe(false);
     }

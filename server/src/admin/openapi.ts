@@ -76,7 +76,14 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
   '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },
-  '/api/v1/server': { get: { summary: 'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error, circuit (open: known down, not asked by scans until a probe gets an answer) and circuitOpenedAt.', role: 'viewer', response: 'ServerInfo' } },
+  '/api/v1/server': {
+    get: {
+      summary:
+        'Server state: running, version, start time, uptime, database, listeners, and each configured scanner (clamd, spamd) asked now: reachable, version, last error, circuit (open: known down, not asked by scans until a probe gets an answer) and circuitOpenedAt.',
+      role: 'viewer',
+      response: 'ServerInfo',
+    },
+  },
   '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator', response: 'ServerInfo' } },
   '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator', response: 'ServerInfo' } },
   '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer', response: 'StatusInfo' } },
@@ -91,7 +98,16 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     get: { summary: 'One queued message with its recipients.', role: 'viewer', response: 'QueueItem' },
     delete: { summary: 'Remove a message from the queue.', role: 'operator', ok: 204 },
   },
-  '/api/v1/queue/{id}/content': { get: { summary: 'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.', role: 'viewer', query: contentQuerySchema, produces: 'message/rfc822', alsoProduces: { type: 'application/json', response: 'ParsedMessage' } } },
+  '/api/v1/queue/{id}/content': {
+    get: {
+      summary:
+        'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.',
+      role: 'viewer',
+      query: contentQuerySchema,
+      produces: 'message/rfc822',
+      alsoProduces: { type: 'application/json', response: 'ParsedMessage' },
+    },
+  },
   '/api/v1/queue/{id}/send-now': { post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free).', role: 'operator', response: 'QueueActionResult' } },
   '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator', response: 'QueueActionResult' } },
   '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator', response: 'QueueActionResult' } },
@@ -101,26 +117,54 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     get: { summary: 'One quarantined message.', role: 'viewer' },
     delete: { summary: 'Delete a quarantined message for good.', role: 'operator', ok: 204 },
   },
-  '/api/v1/quarantine/{id}/content': { get: { summary: 'The infected message: raw message/rfc822 as an attachment, or ?format=parsed.', role: 'operator', query: contentQuerySchema, produces: 'message/rfc822', alsoProduces: { type: 'application/json', response: 'ParsedMessage' } } },
+  '/api/v1/quarantine/{id}/content': {
+    get: {
+      summary: 'The infected message: raw message/rfc822 as an attachment, or ?format=parsed.',
+      role: 'operator',
+      query: contentQuerySchema,
+      produces: 'message/rfc822',
+      alsoProduces: { type: 'application/json', response: 'ParsedMessage' },
+    },
+  },
   '/api/v1/quarantine/{id}/release': { post: { summary: 'Deliver to the original recipients: moved into the delivery queue (same id), due now, without another scan.', role: 'operator' } },
   '/api/v1/messages': {
     post: {
-      summary: 'Inject a raw message with its envelope (counts as processed, source api). Scanned like MX mail: 422 message_rejected (virus, spam over the reject score), 503 scanner_unavailable (scan.unavailable_action = tempfail), else 201 {id, outcome}.',
+      summary:
+        'Inject a raw message with its envelope (counts as processed, source api). Scanned like MX mail: 422 message_rejected (virus, spam over the reject score), 503 scanner_unavailable (scan.unavailable_action = tempfail), else 201 {id, outcome}.',
       role: 'admin',
       ok: 201,
-      body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'array', items: { type: 'string' } }, raw: { type: 'string' }, rawBase64: { type: 'string' } } },
+      body: {
+        type: 'object',
+        required: ['from', 'to'],
+        properties: { from: { type: 'string' }, to: { type: 'array', items: { type: 'string' } }, raw: { type: 'string' }, rawBase64: { type: 'string' } },
+      },
     },
   },
   '/api/v1/logging': {
     get: { summary: 'Which log categories are on: {categories: {smtp: true, ...}}.', role: 'viewer', response: 'LoggingSettings' },
-    put: { summary: 'Switch log categories on or off (kept across restarts); answers with all of them.', role: 'admin', response: 'LoggingSettings', body: { type: 'object', required: ['categories'], properties: { categories: { type: 'object', additionalProperties: { type: 'boolean' } } } } },
+    put: {
+      summary: 'Switch log categories on or off (kept across restarts); answers with all of them.',
+      role: 'admin',
+      response: 'LoggingSettings',
+      body: { type: 'object', required: ['categories'], properties: { categories: { type: 'object', additionalProperties: { type: 'boolean' } } } },
+    },
   },
-  '/api/v1/log/stream': { get: { summary: 'The live log as Server-Sent Events (event: log, event: dropped, heartbeat comments); ?category=a,b&session=ID.', role: 'viewer', produces: 'text/event-stream' } },
-  '/api/v1/domains': { get: { summary: 'Local domains.', role: 'viewer' }, post: { summary: 'Add a domain.', role: 'admin', ok: 201, body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+  '/api/v1/log/stream': {
+    get: { summary: 'The live log as Server-Sent Events (event: log, event: dropped, heartbeat comments); ?category=a,b&session=ID.', role: 'viewer', produces: 'text/event-stream' },
+  },
+  '/api/v1/domains': {
+    get: { summary: 'Local domains.', role: 'viewer' },
+    post: { summary: 'Add a domain.', role: 'admin', ok: 201, body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+  },
   '/api/v1/domains/{name}': { delete: { summary: 'Remove a domain with its accounts and aliases.', role: 'admin', ok: 204 } },
   '/api/v1/accounts': {
     get: { summary: 'Accounts.', role: 'viewer' },
-    post: { summary: 'Add an account.', role: 'admin', ok: 201, body: { type: 'object', required: ['address', 'password'], properties: { address: { type: 'string' }, password: { type: 'string', minLength: 8 } } } },
+    post: {
+      summary: 'Add an account.',
+      role: 'admin',
+      ok: 201,
+      body: { type: 'object', required: ['address', 'password'], properties: { address: { type: 'string' }, password: { type: 'string', minLength: 8 } } },
+    },
   },
   '/api/v1/accounts/{address}': {
     patch: { summary: 'Change the password.', role: 'admin', body: { type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 8 } } } },
@@ -145,10 +189,17 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     patch: { summary: 'Change settings of an external account (any of the fields of POST except account).', role: 'admin', body: fetchAccountUpdateBody },
     delete: { summary: 'Remove an external account and the UIDLs remembered for it.', role: 'admin', ok: 204 },
   },
-  '/api/v1/fetch-accounts/{id}/fetch': { post: { summary: 'Fetch now, whatever the interval: {delivered, skipped, deleted, error}. 409 while the server is stopped or a fetch of it runs.', role: 'operator' } },
+  '/api/v1/fetch-accounts/{id}/fetch': {
+    post: { summary: 'Fetch now, whatever the interval: {delivered, skipped, deleted, error}. 409 while the server is stopped or a fetch of it runs.', role: 'operator' },
+  },
   '/api/v1/bans': {
     get: { summary: 'Banned client addresses: {items: [{address, reason (auto|manual), createdAt, expiresAt}]}.', role: 'viewer' },
-    post: { summary: 'Ban an address by hand for durationSeconds (default auth.ban_duration_seconds; null: until lifted). Loopback only with auth.ban_loopback.', role: 'operator', ok: 201, body: banCreateBody },
+    post: {
+      summary: 'Ban an address by hand for durationSeconds (default auth.ban_duration_seconds; null: until lifted). Loopback only with auth.ban_loopback.',
+      role: 'operator',
+      ok: 201,
+      body: banCreateBody,
+    },
   },
   '/api/v1/bans/{address}': { delete: { summary: 'Lift a ban.', role: 'operator', ok: 204 } },
 };

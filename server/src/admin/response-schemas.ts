@@ -103,9 +103,7 @@ export const queuePageSchema = z
   .register(apiSchemas, { id: 'QueuePage' });
 
 /** What a queue action answers: the message as it is now, or that it left the queue (a bounce may). */
-export const queueActionResultSchema = z
-  .union([queueItemSchema, z.strictObject({ id: z.string(), removed: z.literal(true) })])
-  .register(apiSchemas, { id: 'QueueActionResult' });
+export const queueActionResultSchema = z.union([queueItemSchema, z.strictObject({ id: z.string(), removed: z.literal(true) })]).register(apiSchemas, { id: 'QueueActionResult' });
 
 export const removedCountSchema = z.strictObject({ removed: z.number().int() }).register(apiSchemas, { id: 'RemovedCount' });
 export const messageCountSchema = z.strictObject({ messages: z.number().int() }).register(apiSchemas, { id: 'MessageCount' });

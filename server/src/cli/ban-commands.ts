@@ -35,7 +35,10 @@ export function registerBanCommands(program: Command, config: () => Config): voi
         out(`banned ${describe(added)}`);
       }),
     );
-  ban.command('list').description('List the bans in force.').action(() => withStore(config, async (s) => (await s.listBans(Date.now())).forEach((b) => out(describe(b)))));
+  ban
+    .command('list')
+    .description('List the bans in force.')
+    .action(() => withStore(config, async (s) => (await s.listBans(Date.now())).forEach((b) => out(describe(b)))));
   ban
     .command('remove <address>')
     .description('Lift a ban.')

@@ -14,7 +14,9 @@ export async function readPassword(opts: PasswordOptions, stdin: NodeJS.Readable
     const chunks: Buffer[] = [];
     for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     // One trailing line break is what `echo` adds, not part of the password.
-    password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   } else if (opts.password !== undefined) {
     password = opts.password;
   } else {

@@ -12,7 +12,12 @@ const fromEnvBool = (v: unknown) => {
   return v;
 };
 const fromEnvList = (v: unknown) =>
-  typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v;
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : v;
 // An empty environment variable means "unset" for optional settings (MAILROOM_RELAY= clears it).
 const emptyIsUnset = (v: unknown) => (v === '' ? undefined : v);
 
@@ -40,12 +45,18 @@ export const bindAddress = z.string().refine((v) => net.isIP(v) !== 0 || isHostN
 /** A mailbox address, checked loosely here; the SMTP code parses it strictly where it is used. */
 export const optionalAddress = z.preprocess(
   emptyIsUnset,
-  z.string().refine((v) => /^[^\s@<>"]+@[^\s@<>]+$/.test(v) && isHostName(v.slice(v.lastIndexOf('@') + 1)), 'expected an address such as admin@example.com').optional(),
+  z
+    .string()
+    .refine((v) => /^[^\s@<>"]+@[^\s@<>]+$/.test(v) && isHostName(v.slice(v.lastIndexOf('@') + 1)), 'expected an address such as admin@example.com')
+    .optional(),
 );
 /** `host:port` of a smarthost, or unset. */
 export const optionalHostPort = z.preprocess(
   emptyIsUnset,
-  z.string().refine((v) => parseHostPort(v) !== null, "expected 'host:port' such as smtp.example.com:587 or [2001:db8::1]:25").optional(),
+  z
+    .string()
+    .refine((v) => parseHostPort(v) !== null, "expected 'host:port' such as smtp.example.com:587 or [2001:db8::1]:25")
+    .optional(),
 );
 /** CIDR ranges; each bad entry is named with the reason. */
 export const cidrList = list.superRefine((values, ctx) => {

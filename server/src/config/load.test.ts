@@ -40,7 +40,18 @@ describe('loadConfig', () => {
   it('reads nested and dotted YAML keys, and the environment wins over the file', () => {
     const yaml = file(
       'nested.yaml',
-      ['hostname: mx.example.com', 'smtp:', '  port: 25', '  max_recipients: 50', 'submission.port: "off"', 'trusted_networks:', '  - 10.0.0.0/8', '  - ::1', 'delivery:', '  retry_schedule_seconds: [30, 60]'].join('\n'),
+      [
+        'hostname: mx.example.com',
+        'smtp:',
+        '  port: 25',
+        '  max_recipients: 50',
+        'submission.port: "off"',
+        'trusted_networks:',
+        '  - 10.0.0.0/8',
+        '  - ::1',
+        'delivery:',
+        '  retry_schedule_seconds: [30, 60]',
+      ].join('\n'),
     );
     const config = loadConfig({ file: yaml, env: { MAILROOM_SMTP_MAX_RECIPIENTS: '7' } });
     expect(config.hostname).toBe('mx.example.com');

@@ -86,7 +86,10 @@ function checkTls(config: Config): void {
     throw new ConfigError(missing, `invalid setting ${missing}: not set, but ${given}; tls.cert_file and tls.key_file must be set together`);
   }
   const pem: Record<string, Buffer> = {};
-  for (const [name, file] of [['tls.cert_file', cert], ['tls.key_file', key]] as const) {
+  for (const [name, file] of [
+    ['tls.cert_file', cert],
+    ['tls.key_file', key],
+  ] as const) {
     try {
       pem[name] = fs.readFileSync(file);
     } catch (err) {
@@ -96,7 +99,10 @@ function checkTls(config: Config): void {
   try {
     tls.createSecureContext({ cert: pem['tls.cert_file'], key: pem['tls.key_file'] });
   } catch (err) {
-    throw new ConfigError('tls.cert_file', `invalid setting tls.cert_file: ${JSON.stringify(cert)} and tls.key_file ${JSON.stringify(key)} are not a usable certificate and key: ${(err as Error).message}`);
+    throw new ConfigError(
+      'tls.cert_file',
+      `invalid setting tls.cert_file: ${JSON.stringify(cert)} and tls.key_file ${JSON.stringify(key)} are not a usable certificate and key: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -79,9 +79,7 @@ function showDefault(key: keyof typeof SETTINGS): string {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderConfigurationDoc(): string {
-  const rows = (Object.keys(SETTINGS) as Array<keyof typeof SETTINGS>).map(
-    (key) => `| \`${key}\` | \`${envName(key)}\` | ${cell(showDefault(key))} | ${cell(SETTINGS[key].doc)} |`,
-  );
+  const rows = (Object.keys(SETTINGS) as Array<keyof typeof SETTINGS>).map((key) => `| \`${key}\` | \`${envName(key)}\` | ${cell(showDefault(key))} | ${cell(SETTINGS[key].doc)} |`);
   return `${INTRO}${rows.join('\n')}\n`;
 }
 

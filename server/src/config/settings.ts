@@ -31,13 +31,22 @@ const setting = <S extends z.ZodType>(schema: S, def: z.input<S> | undefined, do
 const envNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v);
 const spamScore = z.preprocess(envNumber, z.number({ error: 'expected a score such as 5 or 6.5' }).positive('expected a score above 0'));
 const spamScoreOrOff = z.preprocess((v) => (v === 'off' || v === false ? null : envNumber(v)), z.union([z.null(), z.number().positive()], { error: "expected a score such as 20, or 'off'" }));
-const subjectPrefix = z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[\x20-\x7e]+$/, 'expected printable ASCII on one line, such as [SPAM]').optional());
+const subjectPrefix = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^[\x20-\x7e]+$/, 'expected printable ASCII on one line, such as [SPAM]')
+    .optional(),
+);
 const hostPortOrSocket = (v: string): boolean => v.startsWith('/') || parseHostPort(v) !== null || isHostName(v);
 const clamdAddress = z.preprocess(
   (v) => (v === '' ? undefined : v),
   z
     .string()
-    .refine((v) => v.startsWith('/') || /^unix:(\/\/)?\/./.test(v) || (v.startsWith('tcp://') && hostPortOrSocket(v.slice(6).replace(/\/$/, ''))), 'expected tcp://host:port, unix:/path or an absolute socket path')
+    .refine(
+      (v) => v.startsWith('/') || /^unix:(\/\/)?\/./.test(v) || (v.startsWith('tcp://') && hostPortOrSocket(v.slice(6).replace(/\/$/, ''))),
+      'expected tcp://host:port, unix:/path or an absolute socket path',
+    )
     .optional(),
 );
 const spamdAddress = z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(hostPortOrSocket, "expected 'host:port' such as 127.0.0.1:783, or an absolute socket path").optional());
@@ -47,7 +56,11 @@ export const SETTINGS = {
   data_dir: setting(k.text, './data', 'Directory for the embedded database, the generated TLS certificate and other state.'),
   bind: setting(k.bindAddress, '127.0.0.1', 'Address every listener binds to. Loopback by default; use 0.0.0.0 or :: to serve the network.'),
   'database.url': setting(k.optionalText, undefined, 'Database URL. Unset: an SQLite file `mailroom.db` in data_dir. `sqlite:/path/file.db` for another SQLite file.'),
-  'database.accept_worker': setting(k.bool, true, 'SQLite: commit accepted mail in a worker thread with its own connection, so SMTP sessions go on while the disk syncs and concurrent messages share one commit. Off: commit on the main thread. Durability is the same either way (see BENCHMARKS.md).'),
+  'database.accept_worker': setting(
+    k.bool,
+    true,
+    'SQLite: commit accepted mail in a worker thread with its own connection, so SMTP sessions go on while the disk syncs and concurrent messages share one commit. Off: commit on the main thread. Durability is the same either way (see BENCHMARKS.md).',
+  ),
   'smtp.port': setting(k.port, 2525, 'MX listener (port 25 in production): accepts mail for local domains, relays only for authenticated clients and trusted networks. `off` disables it.'),
   'submission.port': setting(k.port, 2587, 'Submission listener (port 587 in production): AUTH required, only after STARTTLS unless the client is on loopback. `off` disables it.'),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
@@ -70,7 +83,7 @@ export const SETTINGS = {
     'More admin API tokens, each `name:role:token` with role `viewer` (read), `operator` (also queue and server actions) or `admin`; comma-separated in the environment, a list in YAML. The name appears in audit logs, the token never.',
     { secret: true },
   ),
-  relay: setting(k.optionalHostPort, undefined, 'Smarthost `host:port` for all remote mail (`[2001:db8::1]:25` for IPv6). Unset: deliver directly to the recipient domain\'s MX hosts.'),
+  relay: setting(k.optionalHostPort, undefined, "Smarthost `host:port` for all remote mail (`[2001:db8::1]:25` for IPv6). Unset: deliver directly to the recipient domain's MX hosts."),
   trusted_networks: setting(
     k.cidrList,
     [],
@@ -81,45 +94,104 @@ export const SETTINGS = {
     undefined,
     'Where mail to postmaster@ goes for every local domain without its own postmaster account or alias, and mail to the bare `postmaster` (RFC 5321 4.5.1 requires both to be accepted). May be a remote address. Unset: such mail is refused as an unknown user.',
   ),
-  'tls.cert_file': setting(k.optionalText, undefined, 'PEM certificate for STARTTLS, leaf first then intermediates. Checked against tls.key_file at start-up. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.'),
+  'tls.cert_file': setting(
+    k.optionalText,
+    undefined,
+    'PEM certificate for STARTTLS, leaf first then intermediates. Checked against tls.key_file at start-up. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.',
+  ),
   'tls.key_file': setting(k.optionalText, undefined, 'PEM private key for tls.cert_file (RSA or EC); set both or neither.'),
-  'smtp.max_message_size_bytes': setting(k.positiveInt, 26_214_400, 'Largest message accepted, advertised with SIZE. MAIL FROM with a larger SIZE= gets 552 5.3.4 at once; a larger message without SIZE= gets 552 5.3.4 after DATA and is not kept.'),
-  'smtp.max_unknown_recipients': setting(k.positiveInt, 20, 'RCPT TO for unknown local users one SMTP session may make; the next gets 421 4.7.0 and the connection is closed, and the address counts one failure toward auth.ban_failures (address harvesting).'),
+  'smtp.max_message_size_bytes': setting(
+    k.positiveInt,
+    26_214_400,
+    'Largest message accepted, advertised with SIZE. MAIL FROM with a larger SIZE= gets 552 5.3.4 at once; a larger message without SIZE= gets 552 5.3.4 after DATA and is not kept.',
+  ),
+  'smtp.max_unknown_recipients': setting(
+    k.positiveInt,
+    20,
+    'RCPT TO for unknown local users one SMTP session may make; the next gets 421 4.7.0 and the connection is closed, and the address counts one failure toward auth.ban_failures (address harvesting).',
+  ),
   'smtp.max_recipients': setting(k.positiveInt, 100, 'Recipients per message (after removing duplicates); each one beyond gets 452 4.5.3 and the client may send it in another transaction.'),
-  'smtp.greeting_delay_ms': setting(k.nonNegativeInt, 100, 'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.'),
-  'smtp.reverse_dns': setting(k.bool, false, 'Look up the client\'s PTR name for the Received header.'),
+  'smtp.greeting_delay_ms': setting(
+    k.nonNegativeInt,
+    100,
+    'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.',
+  ),
+  'smtp.reverse_dns': setting(k.bool, false, "Look up the client's PTR name for the Received header."),
   'smtp.idle_timeout_seconds': setting(k.positiveInt, 300, 'Close an SMTP session that says nothing for this long (RFC 5321 suggests 5 minutes).'),
   'smtp.max_clients': setting(k.positiveInt, 1000, 'Concurrent SMTP sessions per listener; more get 421.'),
   'delivery.concurrency': setting(k.positiveInt, 16, 'Deliveries in progress at once (local and remote).'),
   'delivery.connections_per_domain': setting(k.positiveInt, 4, 'Outbound SMTP connections at once to one destination domain.'),
-  'delivery.retry_schedule_seconds': setting(k.secondsList, [60, 300, 900, 1800, 3600, 7200, 14400], 'Delay before each retry after a temporary failure; the last delay repeats until the expiry. The first delay is also how long a delivery interrupted by a crash waits after the restart.'),
+  'delivery.retry_schedule_seconds': setting(
+    k.secondsList,
+    [60, 300, 900, 1800, 3600, 7200, 14400],
+    'Delay before each retry after a temporary failure; the last delay repeats until the expiry. The first delay is also how long a delivery interrupted by a crash waits after the restart.',
+  ),
   'delivery.expiry_seconds': setting(k.positiveInt, 432_000, 'Give up and bounce a message that could not be delivered for this long (default 5 days).'),
   'delivery.connect_timeout_seconds': setting(k.positiveInt, 30, 'Outbound SMTP connection timeout.'),
   'delivery.smtp_timeout_seconds': setting(k.positiveInt, 300, 'Outbound SMTP timeout for a reply to a command or to the end of data.'),
   'delivery.poll_interval_ms': setting(k.positiveInt, 1000, 'How often idle workers look for due messages (they also wake at once on new mail and on send-now).'),
   'server.shutdown_grace_seconds': setting(k.nonNegativeInt, 10, 'How long a server stop waits for sessions and deliveries in progress before closing them.'),
   'server.autostart': setting(k.bool, true, 'Start the server (listeners and delivery) when the service starts. Off: only the admin port comes up.'),
-  'auth.ban_failures': setting(k.nonNegativeInt, 5, 'Failed logins (SMTP AUTH, IMAP, POP3 together) from one IP address within auth.ban_window_seconds that get the address banned: every listener then refuses it at connect for auth.ban_duration_seconds. 0 turns auto-ban off. Bans are kept in the database (they survive a restart), listed and lifted with `mailroom ban` or /api/v1/bans.'),
+  'auth.ban_failures': setting(
+    k.nonNegativeInt,
+    5,
+    'Failed logins (SMTP AUTH, IMAP, POP3 together) from one IP address within auth.ban_window_seconds that get the address banned: every listener then refuses it at connect for auth.ban_duration_seconds. 0 turns auto-ban off. Bans are kept in the database (they survive a restart), listed and lifted with `mailroom ban` or /api/v1/bans.',
+  ),
   'auth.ban_window_seconds': setting(k.positiveInt, 600, 'The period over which failed logins are counted for auth.ban_failures.'),
   'auth.ban_duration_seconds': setting(k.positiveInt, 3600, 'How long an automatic ban lasts (and a ban added by hand without its own duration).'),
-  'auth.ban_loopback': setting(k.bool, false, 'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.'),
-  'auth.failure_delay_ms': setting(k.nonNegativeInt, 1000, 'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay (a timer: other sessions go on meanwhile), doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many. A wrong bearer token on the admin port (API or /metrics) waits this base delay.'),
+  'auth.ban_loopback': setting(
+    k.bool,
+    false,
+    'Ban loopback addresses (127.0.0.0/8, ::1) too. Off: local tools and webmail on this host are never locked out; a self-test warning shows when a loopback address is banned.',
+  ),
+  'auth.failure_delay_ms': setting(
+    k.nonNegativeInt,
+    1000,
+    'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay (a timer: other sessions go on meanwhile), doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many. A wrong bearer token on the admin port (API or /metrics) waits this base delay.',
+  ),
   'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
   'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
-  'limits.max_unauthenticated_per_ip': setting(k.positiveInt, 30, 'Sessions from one IP address that have not logged in yet (MX sessions never do), all protocols together; a connection beyond it is refused at connect. Slow or idle clients from one address cannot fill the listeners. A relay that delivers over more concurrent sessions than this (a large provider behind one address) needs more.'),
-  'limits.max_unauthenticated': setting(k.positiveInt, 500, 'Sessions that have not logged in yet, from all addresses and protocols together. When a new client arrives at this many, the oldest of them is closed to make room, so a flood of slow or idle connections cannot keep honest clients out.'),
-  'limits.preauth_timeout_seconds': setting(k.positiveInt, 60, 'An IMAP or POP3 client must log in within this long of connecting (STARTTLS included), however busily it sends; then the usual idle timeouts apply.'),
-  'limits.line_timeout_seconds': setting(k.positiveInt, 30, 'A command line (SMTP, IMAP, POP3; also each line of an SMTP DATA transfer) must arrive whole within this long of its first byte: a client trickling bytes to keep a connection open is dropped. IMAP literals are byte counts, not lines, and are not timed this way.'),
-  'limits.max_sessions_per_ip': setting(k.positiveInt, 50, 'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.'),
-  'limits.event_loop_delay_warning_ms': setting(k.nonNegativeInt, 250, 'A warning is logged (category application, at most once a minute) when the event loop was blocked longer than this: every client and /healthz waited that long. mailroom_event_loop_delay_seconds has every second\'s worst delay. 0 turns the warning off.'),
+  'limits.max_unauthenticated_per_ip': setting(
+    k.positiveInt,
+    30,
+    'Sessions from one IP address that have not logged in yet (MX sessions never do), all protocols together; a connection beyond it is refused at connect. Slow or idle clients from one address cannot fill the listeners. A relay that delivers over more concurrent sessions than this (a large provider behind one address) needs more.',
+  ),
+  'limits.max_unauthenticated': setting(
+    k.positiveInt,
+    500,
+    'Sessions that have not logged in yet, from all addresses and protocols together. When a new client arrives at this many, the oldest of them is closed to make room, so a flood of slow or idle connections cannot keep honest clients out.',
+  ),
+  'limits.preauth_timeout_seconds': setting(
+    k.positiveInt,
+    60,
+    'An IMAP or POP3 client must log in within this long of connecting (STARTTLS included), however busily it sends; then the usual idle timeouts apply.',
+  ),
+  'limits.line_timeout_seconds': setting(
+    k.positiveInt,
+    30,
+    'A command line (SMTP, IMAP, POP3; also each line of an SMTP DATA transfer) must arrive whole within this long of its first byte: a client trickling bytes to keep a connection open is dropped. IMAP literals are byte counts, not lines, and are not timed this way.',
+  ),
+  'limits.max_sessions_per_ip': setting(
+    k.positiveInt,
+    50,
+    'Open sessions at once from one IP address, all protocols together; a connection beyond it is refused at connect. Loopback counts like any other address.',
+  ),
+  'limits.event_loop_delay_warning_ms': setting(
+    k.nonNegativeInt,
+    250,
+    "A warning is logged (category application, at most once a minute) when the event loop was blocked longer than this: every client and /healthz waited that long. mailroom_event_loop_delay_seconds has every second's worst delay. 0 turns the warning off.",
+  ),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(
-    k.list.refine((v) => v.every((c) => ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'].includes(c)), 'expected categories among smtp, submission, pop3, imap, tcpip, delivery, application, debug'),
+    k.list.refine(
+      (v) => v.every((c) => ['smtp', 'submission', 'pop3', 'imap', 'tcpip', 'delivery', 'application', 'debug'].includes(c)),
+      'expected categories among smtp, submission, pop3, imap, tcpip, delivery, application, debug',
+    ),
     ['application', 'delivery'],
     'Log categories on at first start (comma-separated): smtp, submission, pop3, imap (every command and reply), tcpip (connects, disconnects, TLS), delivery, application, debug. Switched at run time through PUT /api/v1/logging; that choice is kept in data_dir/logging.json and wins over this setting after the first start. Warnings and errors are written whatever the categories.',
   ),
   'loki.url': setting(k.optionalText, undefined, 'Loki base URL (e.g. http://127.0.0.1:3100) or full push URL. Set: log lines are also pushed to Loki in batches.'),
-  'loki.format': setting(z.enum(['protobuf', 'json']), 'protobuf', 'Push format: protobuf with snappy (what Loki\'s own agents send) or JSON.'),
+  'loki.format': setting(z.enum(['protobuf', 'json']), 'protobuf', "Push format: protobuf with snappy (what Loki's own agents send) or JSON."),
   'loki.tenant': setting(k.optionalText, undefined, 'Tenant sent as X-Scope-OrgID (multi-tenant Loki).'),
   'loki.username': setting(k.optionalText, undefined, 'Basic auth user for Loki.'),
   'loki.password': setting(k.optionalText, undefined, 'Basic auth password for Loki. Never logged.', { secret: true }),
@@ -149,10 +221,18 @@ export const SETTINGS = {
   'scan.spam_action': setting(
     z.enum(['tag', 'junk', 'delete']),
     'junk',
-    'What to do with spam (score from scan.spam_score, below scan.spam_reject_score): `tag` (X-Spam-Flag, X-Spam-Score, X-Spam-Status headers and scan.spam_subject_prefix, delivered to INBOX), `junk` (tagged and delivered to the local recipient\'s Junk folder; remote recipients get it tagged) or `delete` (accept with 250 and drop it). Counted in mailroom_spam_detected_total by action.',
+    "What to do with spam (score from scan.spam_score, below scan.spam_reject_score): `tag` (X-Spam-Flag, X-Spam-Score, X-Spam-Status headers and scan.spam_subject_prefix, delivered to INBOX), `junk` (tagged and delivered to the local recipient's Junk folder; remote recipients get it tagged) or `delete` (accept with 250 and drop it). Counted in mailroom_spam_detected_total by action.",
   ),
-  'scan.spam_score': setting(spamScore, 5, 'Spam score (a decimal number, SpamAssassin\'s usual 5.0) from which a message is spam. Mailroom applies its own threshold; spamd\'s required_score does not matter.'),
-  'scan.spam_reject_score': setting(spamScoreOrOff, 20, 'Spam score (a decimal number) from which a message is refused in the SMTP session with 554 5.7.1, whatever scan.spam_action says. `off` never refuses spam.'),
+  'scan.spam_score': setting(
+    spamScore,
+    5,
+    "Spam score (a decimal number, SpamAssassin's usual 5.0) from which a message is spam. Mailroom applies its own threshold; spamd's required_score does not matter.",
+  ),
+  'scan.spam_reject_score': setting(
+    spamScoreOrOff,
+    20,
+    'Spam score (a decimal number) from which a message is refused in the SMTP session with 554 5.7.1, whatever scan.spam_action says. `off` never refuses spam.',
+  ),
   'scan.spam_subject_prefix': setting(subjectPrefix, undefined, 'Put before the subject of spam that is delivered, e.g. `[SPAM]` (printable ASCII). Unset: the subject is left alone.'),
   'scan.unavailable_action': setting(
     z.enum(['accept', 'tempfail']),
@@ -162,17 +242,29 @@ export const SETTINGS = {
   'scan.too_large_action': setting(
     z.enum(['accept', 'reject']),
     'accept',
-    'A message larger than clamd takes (scan.clamd_max_stream_bytes, or clamd\'s own StreamMaxLength): `accept` it without a virus scan, or `reject` it with 552 5.3.4 (a retry would not help). Mail over scan.spamd_max_message_bytes always skips the spam check, as spamc does.',
+    "A message larger than clamd takes (scan.clamd_max_stream_bytes, or clamd's own StreamMaxLength): `accept` it without a virus scan, or `reject` it with 552 5.3.4 (a retry would not help). Mail over scan.spamd_max_message_bytes always skips the spam check, as spamc does.",
   ),
   'scan.authenticated': setting(
     z.enum(['all', 'virus', 'none']),
     'virus',
     'What is checked in mail from authenticated clients (submission, and AUTH on the MX listener): `virus` only, `all` (virus and spam) or `none`.',
   ),
-  'scan.timeout_seconds': setting(k.positiveInt, 30, 'Longest wait for each check, connecting and waiting for a free connection included; clamd and spamd are asked side by side, so a message waits at most this long. Past it the scanner counts as unavailable (scan.unavailable_action) and is known down: later messages do not wait for it (they get scan.unavailable_action at once) until a background probe gets an answer, 2 s after, then 4, 8, 16 and every 30 s (mailroom_scanner_available).'),
-  'scan.max_concurrent': setting(k.positiveInt, 4, 'Connections at once to each daemon (clamd MaxThreads defaults to 10, spamd starts 5 children); further scans wait their turn within scan.timeout_seconds.'),
-  'scan.clamd_max_stream_bytes': setting(k.positiveInt, 26_214_400, 'Largest message sent to clamd; set it to clamd.conf StreamMaxLength (default 25M). Larger mail gets scan.too_large_action without being sent; if clamd\'s own limit is lower, clamd cuts the stream off and the outcome is the same.'),
-  'scan.spamd_max_message_bytes': setting(k.positiveInt, 512_000, 'Largest message sent to spamd (spamc\'s default 500 KB); larger mail is delivered without a spam check.'),
+  'scan.timeout_seconds': setting(
+    k.positiveInt,
+    30,
+    'Longest wait for each check, connecting and waiting for a free connection included; clamd and spamd are asked side by side, so a message waits at most this long. Past it the scanner counts as unavailable (scan.unavailable_action) and is known down: later messages do not wait for it (they get scan.unavailable_action at once) until a background probe gets an answer, 2 s after, then 4, 8, 16 and every 30 s (mailroom_scanner_available).',
+  ),
+  'scan.max_concurrent': setting(
+    k.positiveInt,
+    4,
+    'Connections at once to each daemon (clamd MaxThreads defaults to 10, spamd starts 5 children); further scans wait their turn within scan.timeout_seconds.',
+  ),
+  'scan.clamd_max_stream_bytes': setting(
+    k.positiveInt,
+    26_214_400,
+    "Largest message sent to clamd; set it to clamd.conf StreamMaxLength (default 25M). Larger mail gets scan.too_large_action without being sent; if clamd's own limit is lower, clamd cuts the stream off and the outcome is the same.",
+  ),
+  'scan.spamd_max_message_bytes': setting(k.positiveInt, 512_000, "Largest message sent to spamd (spamc's default 500 KB); larger mail is delivered without a spam check."),
   'selftest.interval_seconds': setting(k.positiveInt, 300, 'How often the configuration self-test runs on its own (it also runs at start, on changes and on recheck).'),
   'selftest.min_free_disk_bytes': setting(k.positiveInt, 1_073_741_824, 'Warn when the disk of data_dir has less free space than this.'),
   'selftest.max_queue_age_seconds': setting(k.positiveInt, 3600, 'Warn when the delivery queue holds a message older than this.'),

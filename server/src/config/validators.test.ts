@@ -70,12 +70,9 @@ describe('parseHostPort', () => {
     expect(parseHostPort(input)).toEqual(expected);
   });
 
-  it.each(['smtp.example.com', 'smtp.example.com:0', 'smtp.example.com:65536', 'host:25:26', '2001:db8::1:25', '[not-ipv6]:25', 'bad host:25', ':25', 'host:'])(
-    'refuses %j',
-    (input) => {
-      expect(parseHostPort(input)).toBeNull();
-    },
-  );
+  it.each(['smtp.example.com', 'smtp.example.com:0', 'smtp.example.com:65536', 'host:25:26', '2001:db8::1:25', '[not-ipv6]:25', 'bad host:25', ':25', 'host:'])('refuses %j', (input) => {
+    expect(parseHostPort(input)).toBeNull();
+  });
 });
 
 describe('isHostName and isLoopback', () => {

@@ -85,7 +85,11 @@ export class MessageIntake {
   private async commit(batch: Pending[]): Promise<void> {
     let queued = false;
     try {
-      const results = await this.store.acceptMessages(batch.map((p) => p.message), Date.now(), this.fileLocalNow());
+      const results = await this.store.acceptMessages(
+        batch.map((p) => p.message),
+        Date.now(),
+        this.fileLocalNow(),
+      );
       batch.forEach((p, i) => p.resolve(results[i]!));
       queued = results.some((r) => r.queued > 0);
     } catch {

@@ -15,13 +15,7 @@ export type BounceBuilder = (failed: FailedRecipient[]) => NewMessage | null;
 
 const nowhere: BounceBuilder = () => null;
 
-export async function prepareBounce(
-  hostname: string,
-  original: Original,
-  content: Buffer,
-  directory: DirectoryStore,
-  log: Logger,
-): Promise<BounceBuilder> {
+export async function prepareBounce(hostname: string, original: Original, content: Buffer, directory: DirectoryStore, log: Logger): Promise<BounceBuilder> {
   // The null sender is what bounces use: a bounce never bounces again.
   if (original.sender === '') return nowhere;
   // A bounce may go wherever the original sender is (local account, alias or a remote address).

@@ -140,7 +140,8 @@ export class ContentScan {
         for (const u of d.unscanned) {
           if (u.why === 'too_large') log.info({ check: u.check, bytes: req.content.length }, `message too large for the ${u.check} check; delivered without it`);
         }
-        if (d.unscanned.some((u) => u.why === 'unavailable')) log.warn({ unscanned: d.unscanned.filter((u) => u.why === 'unavailable').map((u) => u.check) }, 'accepted without a scan: scanner unavailable');
+        if (d.unscanned.some((u) => u.why === 'unavailable'))
+          log.warn({ unscanned: d.unscanned.filter((u) => u.why === 'unavailable').map((u) => u.check) }, 'accepted without a scan: scanner unavailable');
         if (!d.spam) return { kind: 'accept', content: req.content, envelope: req.envelope };
         const junk = d.folder === 'Junk';
         if (d.spam.isSpam) {

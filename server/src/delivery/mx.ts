@@ -26,7 +26,7 @@ export async function resolveHops(domain: string, relay: string | undefined): Pr
     throw err;
   }
   // RFC 7505 null MX: the domain accepts no mail.
-  if (records.length === 1 && records[0]!.exchange === '' ) throw new PermanentRoutingError(`domain ${domain} accepts no mail (null MX)`);
+  if (records.length === 1 && records[0]!.exchange === '') throw new PermanentRoutingError(`domain ${domain} accepts no mail (null MX)`);
   return records
     .filter((r) => r.exchange !== '')
     .sort((a, b) => a.priority - b.priority)

@@ -6,9 +6,7 @@ import type { NewRecipient } from '../store/types.ts';
 import type { RejectionReason } from '../telemetry/events.ts';
 import { parseAddress } from '../util/address.ts';
 
-export type RecipientDecision =
-  | { ok: true; recipient: NewRecipient }
-  | { ok: false; code: number; message: string; reason: RejectionReason };
+export type RecipientDecision = { ok: true; recipient: NewRecipient } | { ok: false; code: number; message: string; reason: RejectionReason };
 
 export interface ClientStanding {
   authenticated: boolean;

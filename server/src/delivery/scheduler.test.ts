@@ -88,11 +88,21 @@ describe('DeliveryScheduler', () => {
     await store.removeAccount('bob@example.test');
     await intake.accept(intake.newId(), { sender: 'carol@example.test', recipients, source: 'submission' }, Buffer.from('Subject: to two\r\n\r\nb\r\n'));
     await s.start();
-    const dsns = await waitFor(() => inbox('carol@example.test'), (m) => m.length === 1, 10_000, 'a bounce to carol');
+    const dsns = await waitFor(
+      () => inbox('carol@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'a bounce to carol',
+    );
     const dsn = await parseDsn(dsns[0]!);
     expect(dsn.recipients.map((r) => [r['final-recipient'], r.status])).toEqual([['rfc822; bob@example.test', '5.1.1']]);
     expect(await inbox('alice@example.test')).toHaveLength(1);
-    await waitFor(() => store.listQueue({ offset: 0, limit: 10 }, Date.now()), (q) => q.total === 0, 10_000, 'an empty queue');
+    await waitFor(
+      () => store.listQueue({ offset: 0, limit: 10 }, Date.now()),
+      (q) => q.total === 0,
+      10_000,
+      'an empty queue',
+    );
   });
 
   it('recovers in-flight recipients at its first start only; a job that outlives a stop finishes once', async () => {
@@ -113,7 +123,12 @@ describe('DeliveryScheduler', () => {
     expect((await store.getQueueMessage('LEFTOVER'))!.recipients[0]!.state).toBe('deferred');
 
     const id = await intake.accept(intake.newId(), { sender: 'alice@example.test', recipients: [{ address: 'z@remote.test', destination: 'remote' }], source: 'submission' }, Buffer.from('x'));
-    await waitFor(() => calls.length, (n) => n === 1, 10_000, 'the remote attempt to start');
+    await waitFor(
+      () => calls.length,
+      (n) => n === 1,
+      10_000,
+      'the remote attempt to start',
+    );
     await s.stop(0);
     await s.start();
     // Still ours, still in flight: a second start must not make it claimable again.
@@ -122,7 +137,12 @@ describe('DeliveryScheduler', () => {
     await store.sendNow({ id }, Date.now());
     await s.start();
     release();
-    await waitFor(() => store.getQueueMessage(id), (m) => m === null, 10_000, 'the job to finish');
+    await waitFor(
+      () => store.getQueueMessage(id),
+      (m) => m === null,
+      10_000,
+      'the job to finish',
+    );
     expect(calls.map((j) => j.messageId)).toEqual([id]);
   });
 });

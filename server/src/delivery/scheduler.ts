@@ -135,7 +135,11 @@ export class DeliveryScheduler {
     this.log.error({ queueId: job.messageId, err: err.message }, 'delivery job failed; deferred');
     const error = `internal error: ${err.message}`.slice(0, 1000);
     try {
-      await this.store.recordOutcomes(job.messageId, job.recipients.map((r) => ({ recipientId: r.id, result: 'deferred', error })), Date.now());
+      await this.store.recordOutcomes(
+        job.messageId,
+        job.recipients.map((r) => ({ recipientId: r.id, result: 'deferred', error })),
+        Date.now(),
+      );
     } catch (again) {
       this.log.error({ queueId: job.messageId, err: (again as Error).message }, 'could not defer a failed job; it is recovered at the next start');
     }
@@ -147,7 +151,12 @@ export class DeliveryScheduler {
     const content = await this.store.readContent(job.messageId);
     if (!content) return; // removed from the queue after it was claimed
     if (job.destination === 'local') {
-      const { delivered, unfiled } = await this.store.deliverLocal(job.messageId, job.recipients.map((r) => r.id), content, Date.now());
+      const { delivered, unfiled } = await this.store.deliverLocal(
+        job.messageId,
+        job.recipients.map((r) => r.id),
+        content,
+        Date.now(),
+      );
       if (delivered.length > 0) {
         log.info({ recipients: job.recipients.filter((r) => delivered.includes(r.id)).map((r) => r.address) }, 'delivered locally');
         this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: delivered.length });

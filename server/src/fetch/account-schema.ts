@@ -12,10 +12,18 @@ export const DEFAULT_INTERVAL_SECONDS = 300;
 export const defaultPort = (security: FetchSecurity): number => (security === 'tls' ? 995 : 110);
 
 /** Sent on a command line: a line break would let it inject commands. */
-const oneLine = (max: number) => z.string().min(1, 'must not be empty').max(max).refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks');
+const oneLine = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks');
 
 export const fetchSettingsSchema = z.object({
-  host: z.string().max(253).refine((v) => net.isIP(v) !== 0 || isHostName(v), 'expected a host name or an IP address'),
+  host: z
+    .string()
+    .max(253)
+    .refine((v) => net.isIP(v) !== 0 || isHostName(v), 'expected a host name or an IP address'),
   port: z.number().int().min(1).max(65535),
   security: z.enum(FETCH_SECURITIES as [FetchSecurity, ...FetchSecurity[]]),
   verifyTls: z.boolean(),

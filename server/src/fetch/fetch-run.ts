@@ -73,7 +73,12 @@ export async function runFetch(account: FetchAccount, deps: FetchRunDeps, contro
       const id = deps.intake.newId();
       const received = Buffer.from(receivedHeader(account, client.remoteAddress, deps.hostname, id));
       // The null sender: a fetched message must never cause a bounce to whoever sent it to the other server.
-      const envelope: Envelope = { sender: '', recipients: [{ address: account.accountAddress, destination: 'local', accountId: account.accountId }], source: 'pop3_fetch', clientAddress: client.remoteAddress || undefined };
+      const envelope: Envelope = {
+        sender: '',
+        recipients: [{ address: account.accountAddress, destination: 'local', accountId: account.accountId }],
+        source: 'pop3_fetch',
+        clientAddress: client.remoteAddress || undefined,
+      };
       const full = Buffer.concat([received, content]);
       const outcome = await deps.intake.receive({ id, envelope, content: full, scanMode: 'all', log, logContext: { fetchAccount: account.id } });
       // A scanner that is down (4xx) stops the run without remembering the message: it is fetched

@@ -275,10 +275,13 @@ export class ImapSession implements ListenerSession, ImapContext {
     const handler = HANDLERS[command.name] as Handler;
     if (!handler.states.includes(this.state)) {
       const why =
-        this.state === 'not_authenticated' ? 'log in first'
-        : handler.states.includes('not_authenticated') ? 'already logged in'
-        : this.state === 'selected' ? 'close the mailbox first'
-        : 'select a mailbox first';
+        this.state === 'not_authenticated'
+          ? 'log in first'
+          : handler.states.includes('not_authenticated')
+            ? 'already logged in'
+            : this.state === 'selected'
+              ? 'close the mailbox first'
+              : 'select a mailbox first';
       return this.fail(tag, new ImapError('BAD', `${command.name} is not allowed in this state: ${why}`));
     }
     let status: 'OK' | 'NO' | 'BAD' = 'OK';

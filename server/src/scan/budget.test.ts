@@ -36,9 +36,11 @@ describe('Budget', () => {
   it('refuses at once when the queue is full, and frees the slot when a task throws', async () => {
     const budget = new Budget('spamd', 1, 1);
     const g = gate();
-    const first = budget.run(() => g.promise.then(() => {
-      throw new Error('daemon said no');
-    }));
+    const first = budget.run(() =>
+      g.promise.then(() => {
+        throw new Error('daemon said no');
+      }),
+    );
     const second = budget.run(async () => 'second');
     await expect(budget.run(async () => 'third')).rejects.toBeInstanceOf(BudgetFullError);
     await expect(budget.run(async () => 'third')).rejects.toThrow('spamd: too many scans waiting (1 queued)');

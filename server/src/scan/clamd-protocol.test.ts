@@ -35,7 +35,7 @@ describe('parseScanReply', () => {
   });
 
   it('turns anything else, or nothing, into an error rather than clean', () => {
-    expect(parseScanReply(reply('stream: Can\'t allocate memory ERROR'))).toEqual({ kind: 'error', message: 'clamd: stream: Can\'t allocate memory ERROR' });
+    expect(parseScanReply(reply("stream: Can't allocate memory ERROR"))).toEqual({ kind: 'error', message: "clamd: stream: Can't allocate memory ERROR" });
     expect(parseScanReply(Buffer.alloc(0))).toEqual({ kind: 'error', message: 'clamd closed the connection without a reply' });
     expect(parseScanReply(Buffer.from('stream: OKAY'))).toMatchObject({ kind: 'error' });
   });

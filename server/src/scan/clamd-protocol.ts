@@ -25,7 +25,10 @@ export const replyComplete = (received: Buffer): boolean => received.includes(0)
 /** The reply text without its NUL terminator (a reply cut short by a closed socket has none). */
 export function replyText(received: Buffer): string {
   const end = received.indexOf(0);
-  return received.subarray(0, end < 0 ? received.length : end).toString('utf8').trim();
+  return received
+    .subarray(0, end < 0 ? received.length : end)
+    .toString('utf8')
+    .trim();
 }
 
 export function parseScanReply(received: Buffer): VirusOutcome {

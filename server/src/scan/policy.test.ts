@@ -94,7 +94,12 @@ describe('decide: scanners that did not answer', () => {
       folder: 'INBOX',
       unscanned: [{ check: 'virus', why: 'unavailable', message: 'clamd at 127.0.0.1:1: connect ECONNREFUSED' }],
     });
-    expect(decide(verdict(clean, down('spamd')), policy())).toEqual({ action: 'deliver', folder: 'INBOX', spam: null, unscanned: [{ check: 'spam', why: 'unavailable', message: 'spamd at 127.0.0.1:1: connect ECONNREFUSED' }] });
+    expect(decide(verdict(clean, down('spamd')), policy())).toEqual({
+      action: 'deliver',
+      folder: 'INBOX',
+      spam: null,
+      unscanned: [{ check: 'spam', why: 'unavailable', message: 'spamd at 127.0.0.1:1: connect ECONNREFUSED' }],
+    });
   });
 
   it('temp-fails with 451 4.7.1 when configured to, for either scanner', () => {
@@ -113,7 +118,15 @@ describe('decide: scanners that did not answer', () => {
 
   it('lists messages too large to scan as unscanned, but never temp-fails them (a retry would not help)', () => {
     const d = decide(verdict({ kind: 'too_large' }, { kind: 'too_large' }), policy({ unavailableAction: 'tempfail' }));
-    expect(d).toEqual({ action: 'deliver', folder: 'INBOX', spam: null, unscanned: [{ check: 'virus', why: 'too_large' }, { check: 'spam', why: 'too_large' }] });
+    expect(d).toEqual({
+      action: 'deliver',
+      folder: 'INBOX',
+      spam: null,
+      unscanned: [
+        { check: 'virus', why: 'too_large' },
+        { check: 'spam', why: 'too_large' },
+      ],
+    });
   });
 
   it('refuses a message over the virus scanner limit with 552 5.3.4 when configured to, whatever the spam check said', () => {
@@ -127,6 +140,11 @@ describe('decide: scanners that did not answer', () => {
   });
 
   it('delivers untouched when no scanner is configured', () => {
-    expect(decide(verdict({ kind: 'not_configured' }, { kind: 'not_configured' }), policy({ unavailableAction: 'tempfail' }))).toEqual({ action: 'deliver', folder: 'INBOX', spam: null, unscanned: [] });
+    expect(decide(verdict({ kind: 'not_configured' }, { kind: 'not_configured' }), policy({ unavailableAction: 'tempfail' }))).toEqual({
+      action: 'deliver',
+      folder: 'INBOX',
+      spam: null,
+      unscanned: [],
+    });
   });
 });

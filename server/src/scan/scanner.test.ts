@@ -46,7 +46,11 @@ afterEach(async () => {
 async function setUp(timeoutMs: number) {
   const [clamd, spamd] = await Promise.all([silentDaemon(), silentDaemon()]);
   const scanner = new Scanner({ clamd: `tcp://127.0.0.1:${clamd.port}`, spamd: `127.0.0.1:${spamd.port}`, timeoutMs });
-  cleanups.push(() => scanner.close(), () => clamd.close(), () => spamd.close());
+  cleanups.push(
+    () => scanner.close(),
+    () => clamd.close(),
+    () => spamd.close(),
+  );
   return { clamd, spamd, scanner };
 }
 
@@ -77,7 +81,13 @@ describe('Scanner with daemons that never answer', () => {
       expect(verdict.spam).toMatchObject({ kind: 'error', down: 'circuit_open' });
       // scan.unavailable_action applies as for any unavailable scanner.
       expect(decide(verdict, { ...DEFAULT_SCAN_POLICY, unavailableAction: 'tempfail' })).toMatchObject({ action: 'tempfail', reply: { code: 451 } });
-      expect(decide(verdict, DEFAULT_SCAN_POLICY)).toMatchObject({ action: 'deliver', unscanned: [{ check: 'virus', why: 'unavailable' }, { check: 'spam', why: 'unavailable' }] });
+      expect(decide(verdict, DEFAULT_SCAN_POLICY)).toMatchObject({
+        action: 'deliver',
+        unscanned: [
+          { check: 'virus', why: 'unavailable' },
+          { check: 'spam', why: 'unavailable' },
+        ],
+      });
     }
     // Not one connection more: nothing waited on the daemons.
     expect([clamd.accepted, spamd.accepted]).toEqual([1, 1]);

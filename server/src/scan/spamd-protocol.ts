@@ -37,7 +37,8 @@ export function parseReply(received: Buffer): Reply | null {
 
 export function parseCheckReply(received: Buffer): SpamOutcome {
   const reply = parseReply(received);
-  if (!reply) return { kind: 'error', message: received.length === 0 ? 'spamd closed the connection without a reply' : `spamd: unexpected reply ${JSON.stringify(received.subarray(0, 80).toString('utf8'))}` };
+  if (!reply)
+    return { kind: 'error', message: received.length === 0 ? 'spamd closed the connection without a reply' : `spamd: unexpected reply ${JSON.stringify(received.subarray(0, 80).toString('utf8'))}` };
   if (reply.code !== 0) return { kind: 'error', message: `spamd: ${reply.code} ${reply.message}` };
   // `Spam: True ; 15.0 / 5.0` (spamd 3.x and later; `Yes`/`No` from older ones).
   const spam = /^(true|false|yes|no)\s*;\s*(-?\d+(?:\.\d+)?)\s*\/\s*(-?\d+(?:\.\d+)?)$/i.exec(reply.headers.get('spam') ?? '');

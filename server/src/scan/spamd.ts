@@ -54,14 +54,10 @@ export class SpamdClient {
     if (content.length > this.opts.maxMessageBytes) return { kind: 'too_large' };
     try {
       const request = spamdRequest('SYMBOLS', content, this.opts.user);
-      const reply = await withDeadline(
-        this.opts.timeoutMs,
-        `spamd at ${this.address}`,
-        (deadline) => {
-          const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
-          return this.budget.run(() => this.request(signal, request), signal);
-        },
-      );
+      const reply = await withDeadline(this.opts.timeoutMs, `spamd at ${this.address}`, (deadline) => {
+        const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+        return this.budget.run(() => this.request(signal, request), signal);
+      });
       return parseCheckReply(reply);
     } catch (err) {
       return checkError(err);

@@ -21,7 +21,10 @@ export function adminTokenWarnings(config: Config): Warning[] {
       remedy: 'Set admin.token (MAILROOM_ADMIN_TOKEN) to a long random value, e.g. the output of `openssl rand -hex 32`.',
     });
   }
-  const apiTokens = [...(token === undefined ? [] : [{ label: 'admin.token', token }]), ...config['admin.tokens'].map((t) => ({ label: `admin.tokens entry "${t.name}" (${t.role})`, token: t.token }))];
+  const apiTokens = [
+    ...(token === undefined ? [] : [{ label: 'admin.token', token }]),
+    ...config['admin.tokens'].map((t) => ({ label: `admin.tokens entry "${t.name}" (${t.role})`, token: t.token })),
+  ];
   const weak = apiTokens.flatMap(({ label, token }) => {
     const why = tokenWeakness(token);
     return why === null ? [] : [`${label}: ${why}`];
@@ -59,19 +62,41 @@ export function certificateWarnings(cert: CertificateFacts, now: number): Warnin
   try {
     x509 = new crypto.X509Certificate(cert.pem);
   } catch (err) {
-    return [{ id: 'tls_certificate_invalid', severity: 'critical', message: `The STARTTLS certificate ${cert.file} cannot be read: ${(err as Error).message}`, remedy: 'Point tls.cert_file at a valid PEM certificate.' }];
+    return [
+      {
+        id: 'tls_certificate_invalid',
+        severity: 'critical',
+        message: `The STARTTLS certificate ${cert.file} cannot be read: ${(err as Error).message}`,
+        remedy: 'Point tls.cert_file at a valid PEM certificate.',
+      },
+    ];
   }
   const validTo = Date.parse(x509.validTo);
   if (validTo <= now) {
-    warnings.push({ id: 'tls_certificate_expired', severity: 'critical', message: `The STARTTLS certificate expired on ${new Date(validTo).toISOString()}; senders that verify will not deliver.`, remedy: 'Renew the certificate and restart Mailroom.' });
+    warnings.push({
+      id: 'tls_certificate_expired',
+      severity: 'critical',
+      message: `The STARTTLS certificate expired on ${new Date(validTo).toISOString()}; senders that verify will not deliver.`,
+      remedy: 'Renew the certificate and restart Mailroom.',
+    });
   } else if (validTo - now < CERT_EXPIRY_WARNING_DAYS * 86_400_000) {
     const days = Math.floor((validTo - now) / 86_400_000);
-    warnings.push({ id: 'tls_certificate_expiring', severity: 'high', message: `The STARTTLS certificate expires in ${days} day(s), on ${new Date(validTo).toISOString()}.`, remedy: 'Renew the certificate before it expires and restart Mailroom.' });
+    warnings.push({
+      id: 'tls_certificate_expiring',
+      severity: 'high',
+      message: `The STARTTLS certificate expires in ${days} day(s), on ${new Date(validTo).toISOString()}.`,
+      remedy: 'Renew the certificate before it expires and restart Mailroom.',
+    });
   }
   // Self-signed: issued by itself and verified by its own key (checkIssued also wants keyCertSign,
   // which many self-signed server certificates lack).
   if (cert.selfSigned || (x509.issuer === x509.subject && x509.verify(x509.publicKey))) {
-    warnings.push({ id: 'tls_certificate_self_signed', severity: 'medium', message: `STARTTLS uses a self-signed certificate (${cert.file}); clients cannot verify the server.`, remedy: 'Set tls.cert_file and tls.key_file to a certificate from a CA (e.g. Let\'s Encrypt) for the host name.' });
+    warnings.push({
+      id: 'tls_certificate_self_signed',
+      severity: 'medium',
+      message: `STARTTLS uses a self-signed certificate (${cert.file}); clients cannot verify the server.`,
+      remedy: "Set tls.cert_file and tls.key_file to a certificate from a CA (e.g. Let's Encrypt) for the host name.",
+    });
   }
   return warnings;
 }

@@ -48,7 +48,14 @@ export function diskWarnings(dataDir: string, minFreeBytes: number): Warning[] {
   try {
     stats = fs.statfsSync(dataDir);
   } catch (err) {
-    return [{ id: 'data_dir_unreadable', severity: 'critical', message: `The data directory ${dataDir} cannot be examined: ${(err as Error).message}`, remedy: 'Check that data_dir exists and is writable by Mailroom.' }];
+    return [
+      {
+        id: 'data_dir_unreadable',
+        severity: 'critical',
+        message: `The data directory ${dataDir} cannot be examined: ${(err as Error).message}`,
+        remedy: 'Check that data_dir exists and is writable by Mailroom.',
+      },
+    ];
   }
   const free = stats.bavail * stats.bsize;
   if (free >= minFreeBytes) return [];

@@ -11,13 +11,11 @@ import { configureLogging, currentLine, lineField, liveLog, logger } from '../te
 
 import { LokiClient, createPinoLokiStream, type KnownLine, type LokiClientOptions } from '../telemetry/loki/index.ts';
 
-
 /** The Loki stream's view of the line being written (see LineContext in log.ts). */
 function knownLine(): KnownLine | null {
   const context = currentLine();
   return context && { category: context.category, level: context.level, field: (name) => lineField(context, name) };
 }
-
 
 export async function setupLogging(config: Config): Promise<LoggingHandles> {
   const switches = new CategorySwitches(config['log.categories'], dataPath(config, 'logging.json'));

@@ -12,14 +12,7 @@ import { VERSION } from './version.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
-export function metricSources(
-  store: Store,
-  sessions: SessionRegistry,
-  server: () => MailServer | null,
-  selfTest: SelfTest,
-  logging: LoggingHandles,
-  scanners: () => ScannerHealth[],
-): MetricSources {
+export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null, selfTest: SelfTest, logging: LoggingHandles, scanners: () => ScannerHealth[]): MetricSources {
   // One scrape reads the queue gauges twice (count and age); share one query per scrape.
   let cached: { at: number; value: Awaited<ReturnType<MetricSources['queue']>> } | null = null;
   return {

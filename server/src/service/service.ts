@@ -92,7 +92,16 @@ export class Service {
         this.events.emit('sessions.closed_by_ban', { count });
       }
     });
-    this.metrics = createMetrics(metricSources(this.store, this.sessions, () => this.mailServer, this.selfTest, logging, () => this.scan.scanner.health()));
+    this.metrics = createMetrics(
+      metricSources(
+        this.store,
+        this.sessions,
+        () => this.mailServer,
+        this.selfTest,
+        logging,
+        () => this.scan.scanner.health(),
+      ),
+    );
     logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);
     this.watchdog = new EventLoopWatchdog({
@@ -123,7 +132,23 @@ export class Service {
     if (adminPort !== null) {
       const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
       if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
-      const app = createAdminApp({ config, version: VERSION, server: this.mailServer, queue: this.queue, store, sessions, intake, bans, metrics: this.metrics, events, tokens, selfTest: this.selfTest, metricsToken: config['admin.metrics_token'], logging: this.logging, scan });
+      const app = createAdminApp({
+        config,
+        version: VERSION,
+        server: this.mailServer,
+        queue: this.queue,
+        store,
+        sessions,
+        intake,
+        bans,
+        metrics: this.metrics,
+        events,
+        tokens,
+        selfTest: this.selfTest,
+        metricsToken: config['admin.metrics_token'],
+        logging: this.logging,
+        scan,
+      });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
       this.adminAddress = address;

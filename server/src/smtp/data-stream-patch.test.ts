@@ -13,11 +13,12 @@ interface Outcome {
 }
 
 async function parse(feed: StreamInternals['_feedDataStream'], pieces: Buffer[]): Promise<Outcome> {
-  const stream = new SMTPStream() as unknown as SMTPStream & StreamInternals & {
-    oncommand: (command: Buffer, callback?: () => void) => void;
-    startDataMode(): NodeJS.ReadableStream;
-    continue(): void;
-  };
+  const stream = new SMTPStream() as unknown as SMTPStream &
+    StreamInternals & {
+      oncommand: (command: Buffer, callback?: () => void) => void;
+      startDataMode(): NodeJS.ReadableStream;
+      continue(): void;
+    };
   stream._feedDataStream = feed;
   const commands: string[] = [];
   stream.oncommand = (command, callback) => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countReceivedHeaders, headerEnd } from './hop-count.ts';
 
-const message = (hops: number, bodyLines = '') =>
-  Buffer.from(`${'Received: from a (b) by c; Mon, 1 Jan 2026 00:00:00 +0000\r\n'.repeat(hops)}Subject: x\r\n\r\n${bodyLines}`);
+const message = (hops: number, bodyLines = '') => Buffer.from(`${'Received: from a (b) by c; Mon, 1 Jan 2026 00:00:00 +0000\r\n'.repeat(hops)}Subject: x\r\n\r\n${bodyLines}`);
 
 describe('countReceivedHeaders', () => {
   it('counts Received fields in the header, in any case', () => {

@@ -11,7 +11,12 @@ describe('watchLines', () => {
     let clock = 0;
     let reports = 0;
     const p = parser();
-    watchLines(p, 30_000, () => reports++, () => clock);
+    watchLines(
+      p,
+      30_000,
+      () => reports++,
+      () => clock,
+    );
     for (const ch of 'EHLO slow.example') {
       p._write(Buffer.from(ch), 'binary', () => undefined);
       clock += 10_000;
@@ -24,7 +29,12 @@ describe('watchLines', () => {
     let clock = 0;
     let reports = 0;
     const p = parser();
-    watchLines(p, 30_000, () => reports++, () => clock);
+    watchLines(
+      p,
+      30_000,
+      () => reports++,
+      () => clock,
+    );
     for (let i = 0; i < 100; i++) {
       p._write(Buffer.from('NOOP'), 'binary', () => undefined);
       clock += 20_000;

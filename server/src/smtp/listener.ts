@@ -115,9 +115,21 @@ export class SmtpListener {
       logger: smtpServerLogger(kind) as unknown as SMTPServerOptions['logger'],
       ...patched,
       onConnect: (session, cb) => this.onConnect(session, cb),
-      onAuth: (auth, session, cb) => void this.onAuth(auth, session).then((user) => cb(null, { user }), (err: Error) => cb(err)),
-      onMailFrom: (address, session, cb) => void this.onMailFrom(address, session).then(() => cb(), (err: Error) => cb(err)),
-      onRcptTo: (address, session, cb) => void this.onRcptTo(address, session).then(() => cb(), (err: Error) => cb(err)),
+      onAuth: (auth, session, cb) =>
+        void this.onAuth(auth, session).then(
+          (user) => cb(null, { user }),
+          (err: Error) => cb(err),
+        ),
+      onMailFrom: (address, session, cb) =>
+        void this.onMailFrom(address, session).then(
+          () => cb(),
+          (err: Error) => cb(err),
+        ),
+      onRcptTo: (address, session, cb) =>
+        void this.onRcptTo(address, session).then(
+          () => cb(),
+          (err: Error) => cb(err),
+        ),
       onData: (stream, session, cb) => this.onData(stream, session, cb),
       onClose: (session) => this.onClose(session),
     };
@@ -181,7 +193,10 @@ export class SmtpListener {
     const connections = (this.server as unknown as { connections: Set<OpenConnection> }).connections;
     for (const connection of connections) {
       if (connection.session !== session) continue;
-      this.log.info({ session: session.id, remote: session.remoteAddress, reason }, reason === 'banned' ? 'closed: the address was banned' : 'closed: oldest unauthenticated session, to admit a new one');
+      this.log.info(
+        { session: session.id, remote: session.remoteAddress, reason },
+        reason === 'banned' ? 'closed: the address was banned' : 'closed: oldest unauthenticated session, to admit a new one',
+      );
       connection.send(421, reason === 'banned' ? '4.7.1 Access from your address is blocked for a while' : '4.7.0 Too many connections, try again later');
     }
   }

@@ -12,11 +12,7 @@ export type PostmasterRoute =
   /** A postmaster address with nowhere to go: the `postmaster` setting is unset. */
   | { kind: 'unconfigured' };
 
-export async function routePostmaster(
-  recipient: string,
-  directory: Pick<DirectoryStore, 'isLocalDomain' | 'findAccount' | 'findAlias'>,
-  configured: string | undefined,
-): Promise<PostmasterRoute> {
+export async function routePostmaster(recipient: string, directory: Pick<DirectoryStore, 'isLocalDomain' | 'findAccount' | 'findAlias'>, configured: string | undefined): Promise<PostmasterRoute> {
   if (recipient.toLowerCase() !== 'postmaster') {
     const parsed = parseAddress(recipient);
     if (!parsed || parsed.local.toLowerCase() !== 'postmaster') return { kind: 'ordinary' };

@@ -33,8 +33,7 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
 
   // The reply to DATA names the queue id: carried as a field, it ties the session to the message's
   // delivery lines (the listener's own "message accepted" line is debug).
-  const conversation = (meta: Meta, line: string, queueId?: string) =>
-    protocol.info({ session: meta.cid, remote: meta.host, listener: kind, event: 'command', queueId }, line);
+  const conversation = (meta: Meta, line: string, queueId?: string) => protocol.info({ session: meta.cid, remote: meta.host, listener: kind, event: 'command', queueId }, line);
 
   /** Commands and replies; false when the line is something else. */
   const exchange = (tnx: string, meta: Meta, message: string | undefined, args: unknown[]): boolean => {
@@ -67,37 +66,39 @@ export function smtpServerLogger(kind: 'smtp' | 'submission'): Record<'trace' | 
     if (protocol.isEnabled('info')) for (const command of queue) conversation(meta, command);
   };
 
-  const write = (defaultLevel: 'info' | 'warn' | 'error'): LogFn => (meta, message, ...args) => {
-    let level: 'debug' | 'info' | 'warn' | 'error' = defaultLevel;
-    if (typeof meta === 'string') {
-      debug[level]({ listener: kind }, format(meta, message ?? '', ...args));
-      return;
-    }
-    const tnx = meta.tnx ?? '';
-    if (level === 'info' && exchange(tnx, meta, message, args)) return;
-    if (tnx === 'close') {
-      if (message && SOCKET_CLOSE_EVENT.test(message)) return;
-      closed(meta);
-    }
-    let target = PROTOCOL_EVENTS.has(tnx) ? protocol : TCPIP_EVENTS.has(tnx) ? tcpip : debug;
-    let line: string | undefined;
-    // A socket error names its session only in the text ("<id> <address> <error>").
-    const session = meta.cid ?? (tnx === 'error' && typeof args[0] === 'string' ? args[0] : undefined);
-    if (level === 'error') {
-      line = format(message ?? '', ...args);
-      // A client that resets the connection is routine, not an error; right after its QUIT (many
-      // clients do not wait for the 221) it is not even news.
-      if (ROUTINE_RESET.test(line)) {
-        const afterQuit = session !== undefined && quitting.has(session);
-        level = afterQuit ? 'debug' : 'info';
-        target = afterQuit ? debug : tcpip;
+  const write =
+    (defaultLevel: 'info' | 'warn' | 'error'): LogFn =>
+    (meta, message, ...args) => {
+      let level: 'debug' | 'info' | 'warn' | 'error' = defaultLevel;
+      if (typeof meta === 'string') {
+        debug[level]({ listener: kind }, format(meta, message ?? '', ...args));
+        return;
       }
-    }
-    // Checked before formatting: smtp-server logs a lot, mostly into categories that are off.
-    if (!target.isEnabled(level)) return;
-    line ??= format(message ?? '', ...args);
-    target[level]({ session, remote: meta.host, listener: kind, event: tnx || undefined }, line);
-  };
+      const tnx = meta.tnx ?? '';
+      if (level === 'info' && exchange(tnx, meta, message, args)) return;
+      if (tnx === 'close') {
+        if (message && SOCKET_CLOSE_EVENT.test(message)) return;
+        closed(meta);
+      }
+      let target = PROTOCOL_EVENTS.has(tnx) ? protocol : TCPIP_EVENTS.has(tnx) ? tcpip : debug;
+      let line: string | undefined;
+      // A socket error names its session only in the text ("<id> <address> <error>").
+      const session = meta.cid ?? (tnx === 'error' && typeof args[0] === 'string' ? args[0] : undefined);
+      if (level === 'error') {
+        line = format(message ?? '', ...args);
+        // A client that resets the connection is routine, not an error; right after its QUIT (many
+        // clients do not wait for the 221) it is not even news.
+        if (ROUTINE_RESET.test(line)) {
+          const afterQuit = session !== undefined && quitting.has(session);
+          level = afterQuit ? 'debug' : 'info';
+          target = afterQuit ? debug : tcpip;
+        }
+      }
+      // Checked before formatting: smtp-server logs a lot, mostly into categories that are off.
+      if (!target.isEnabled(level)) return;
+      line ??= format(message ?? '', ...args);
+      target[level]({ session, remote: meta.host, listener: kind, event: tnx || undefined }, line);
+    };
   const info = write('info');
   return { trace: info, debug: info, info, warn: write('warn'), error: write('error'), fatal: write('error') };
 }

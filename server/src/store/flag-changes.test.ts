@@ -34,7 +34,13 @@ describe('flag changes', () => {
   it('handle thousands of keywords', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => `k${i}`);
     expect(applyFlags(many.slice(0, 10_000), 'add', many)).toEqual(many);
-    expect(applyFlags(many, 'remove', many.slice(10_000).map((f) => f.toUpperCase()))).toEqual(many.slice(0, 10_000));
+    expect(
+      applyFlags(
+        many,
+        'remove',
+        many.slice(10_000).map((f) => f.toUpperCase()),
+      ),
+    ).toEqual(many.slice(0, 10_000));
     expect(applyFlags([], 'replace', [...many, ...many])).toEqual(many);
   });
 

@@ -1,10 +1,7 @@
 // The Store interface: the only way the server reads or changes persistent state.
 // Implementations: sqlite/ (embedded default). Every method that changes state resolves only
 // after the change is committed durably.
-import type {
-  Account, Alias, DatabaseInfo, DeliveryJob, NewMessage, QueueFilter, QueueListRequest,
-  QueueMessage, QueueRecipient, RecipientOutcome, AcceptedMessage,
-} from './types.ts';
+import type { Account, Alias, DatabaseInfo, DeliveryJob, NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, RecipientOutcome, AcceptedMessage } from './types.ts';
 import type { MailboxStore } from './mailbox-store.ts';
 import type { QuarantineStore } from './quarantine-store.ts';
 import type { FetchAccountStore } from './fetch-account-store.ts';
@@ -92,7 +89,6 @@ export interface QueueAdminStore {
 }
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
-
 
 export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore {
   readonly info: DatabaseInfo;

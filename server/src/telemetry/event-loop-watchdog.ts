@@ -56,10 +56,7 @@ export class EventLoopWatchdog {
     this.worstMs = Math.max(this.worstMs, ms);
     const now = (this.options.now ?? Date.now)();
     if (now - this.lastWarning < WARNING_INTERVAL_MS) return;
-    log.warn(
-      { delayMs: Math.round(this.worstMs), thresholdMs: warningMs, slowWindows: this.slowWindows },
-      'event loop blocked: every client waited (see mailroom_event_loop_delay_seconds)',
-    );
+    log.warn({ delayMs: Math.round(this.worstMs), thresholdMs: warningMs, slowWindows: this.slowWindows }, 'event loop blocked: every client waited (see mailroom_event_loop_delay_seconds)');
     this.lastWarning = now;
     this.slowWindows = 0;
     this.worstMs = 0;

@@ -8,8 +8,23 @@ import type { Destination, MessageSource } from '../store/types.ts';
 export const PROTOCOLS = ['smtp', 'submission', 'pop3', 'imap'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 export const REJECTION_REASONS = [
-  'unknown_user', 'relay_denied', 'bad_address', 'too_big', 'too_many_recipients', 'auth_required', 'sender_denied', 'temporary', 'early_talker',
-  'mail_loop', 'bad_parameter', 'virus', 'spam', 'scanner_unavailable', 'too_many_unknown_recipients', 'auth_failures', 'disk_full',
+  'unknown_user',
+  'relay_denied',
+  'bad_address',
+  'too_big',
+  'too_many_recipients',
+  'auth_required',
+  'sender_denied',
+  'temporary',
+  'early_talker',
+  'mail_loop',
+  'bad_parameter',
+  'virus',
+  'spam',
+  'scanner_unavailable',
+  'too_many_unknown_recipients',
+  'auth_failures',
+  'disk_full',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */

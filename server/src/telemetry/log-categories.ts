@@ -17,7 +17,10 @@ export class CategorySwitches {
   private state: CategoryState;
   private readonly listeners = new Set<(state: CategoryState) => void>();
 
-  constructor(initial: readonly string[], private readonly file: string | null = null) {
+  constructor(
+    initial: readonly string[],
+    private readonly file: string | null = null,
+  ) {
     this.state = stateOf(initial);
     if (file && fs.existsSync(file)) {
       try {

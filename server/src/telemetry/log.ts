@@ -159,7 +159,6 @@ export function categorySwitches(): CategorySwitches {
   return switches;
 }
 
-
 class CategoryLog implements Log {
   constructor(
     private readonly category: LogCategory,
@@ -186,12 +185,24 @@ class CategoryLog implements Log {
     }
   }
 
-  trace(...args: LogArgs) { this.emit('trace', args); }
-  debug(...args: LogArgs) { this.emit('debug', args); }
-  info(...args: LogArgs) { this.emit('info', args); }
-  warn(...args: LogArgs) { this.emit('warn', args); }
-  error(...args: LogArgs) { this.emit('error', args); }
-  fatal(...args: LogArgs) { this.emit('fatal', args); }
+  trace(...args: LogArgs) {
+    this.emit('trace', args);
+  }
+  debug(...args: LogArgs) {
+    this.emit('debug', args);
+  }
+  info(...args: LogArgs) {
+    this.emit('info', args);
+  }
+  warn(...args: LogArgs) {
+    this.emit('warn', args);
+  }
+  error(...args: LogArgs) {
+    this.emit('error', args);
+  }
+  fatal(...args: LogArgs) {
+    this.emit('fatal', args);
+  }
 
   isEnabled(level: Level): boolean {
     return (!GATED.has(level) || switches.enabled(this.category)) && this.target().isLevelEnabled(level);

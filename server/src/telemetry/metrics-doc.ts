@@ -13,7 +13,12 @@ const idleSources: MetricSources = {
   queue: async () => ({ byState: { queued: 0, deferred: 0, held: 0, in_flight: 0 }, oldestCreatedAt: null }),
   warnings: () => [],
   bansActive: async () => 0,
-  logging: () => ({ lines: { smtp: 0, submission: 0, pop3: 0, imap: 0, tcpip: 0, delivery: 0, application: 0, debug: 0 }, enabled: { smtp: false, submission: false, pop3: false, imap: false, tcpip: false, delivery: false, application: false, debug: false }, liveDropped: 0, stdoutDropped: 0 }),
+  logging: () => ({
+    lines: { smtp: 0, submission: 0, pop3: 0, imap: 0, tcpip: 0, delivery: 0, application: 0, debug: 0 },
+    enabled: { smtp: false, submission: false, pop3: false, imap: false, tcpip: false, delivery: false, application: false, debug: false },
+    liveDropped: 0,
+    stdoutDropped: 0,
+  }),
   scanners: () => [
     { scanner: 'clamd', available: true },
     { scanner: 'spamd', available: true },
@@ -40,7 +45,7 @@ export async function renderMetricsDoc(): Promise<string> {
     'exists at 0 from the first scrape. Counters only grow while the process runs and survive a server',
     'stop/start (the service keeps running); gauges that mirror state are read at scrape time.',
     '',
-    'The process also exports prom-client\'s default `process_*` and `nodejs_*` metrics, among them',
+    "The process also exports prom-client's default `process_*` and `nodejs_*` metrics, among them",
     '`process_start_time_seconds` (when the service started, as opposed to `mailroom_server_start_time_seconds`).',
     '',
     '| metric | type | labels | meaning |',

@@ -303,5 +303,23 @@ export function createMetrics(sources: MetricSources) {
   });
   for (const protocol of NOT_READING_PROTOCOLS) sessionsClosedNotReading.inc({ protocol }, 0);
 
-  return { registry, eventLoopDelay, lokiRequestDuration, messagesProcessed, virusesDetected, spamDetected, scanErrors, sessionsOpened, sessionsClosedNotReading, sessionsClosedByBan, connectionLimitHits, diskFullRefusals, deliveries, deliveryDuration, smtpRejections, authFailures, adminAuthFailures };
+  return {
+    registry,
+    eventLoopDelay,
+    lokiRequestDuration,
+    messagesProcessed,
+    virusesDetected,
+    spamDetected,
+    scanErrors,
+    sessionsOpened,
+    sessionsClosedNotReading,
+    sessionsClosedByBan,
+    connectionLimitHits,
+    diskFullRefusals,
+    deliveries,
+    deliveryDuration,
+    smtpRejections,
+    authFailures,
+    adminAuthFailures,
+  };
 }

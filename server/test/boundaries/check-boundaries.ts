@@ -132,7 +132,8 @@ export async function checkBoundaries(srcRoot: string): Promise<Violation[]> {
   const rules = readRules(root);
   const violations: Violation[] = [];
   for (const folder of rules.keys()) {
-    if (!fs.existsSync(path.join(root, folder, 'README.md'))) violations.push({ kind: 'missing-readme', message: `${folder || '(source root)'}: no README.md saying what lives here and what it may import` });
+    if (!fs.existsSync(path.join(root, folder, 'README.md')))
+      violations.push({ kind: 'missing-readme', message: `${folder || '(source root)'}: no README.md saying what lives here and what it may import` });
     else if (folder !== '' && !ruleFor(folder, rules)) violations.push({ kind: 'no-rule', message: `${folder}README.md: no "May import:" rule (here or in a parent folder)` });
   }
   const result = await cruise([root], {

@@ -33,7 +33,10 @@ export async function parseDsn(raw: string | Buffer): Promise<ParsedDsn> {
     }
   }
   const status = parts.find((p) => p.contentType === 'message/delivery-status')?.body ?? '';
-  const groups = status.split(/\r\n\r\n+/).filter((g) => g.trim() !== '').map(fields);
+  const groups = status
+    .split(/\r\n\r\n+/)
+    .filter((g) => g.trim() !== '')
+    .map(fields);
   return {
     contentType: ct.value,
     reportType: ct.params['report-type'],

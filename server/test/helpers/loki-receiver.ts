@@ -60,9 +60,7 @@ export class LokiReceiver {
 
   /** Entries of the requests answered 2xx, in arrival order: what Loki would have stored. */
   accepted(): AcceptedEntry[] {
-    return this.requests
-      .filter((r) => r.status >= 200 && r.status < 300)
-      .flatMap((r) => r.streams.flatMap((s) => s.entries.map((e) => ({ ...e, labels: s.labels, labelSet: s.labelSet }))));
+    return this.requests.filter((r) => r.status >= 200 && r.status < 300).flatMap((r) => r.streams.flatMap((s) => s.entries.map((e) => ({ ...e, labels: s.labels, labelSet: s.labelSet }))));
   }
 
   acceptedLines(): string[] {

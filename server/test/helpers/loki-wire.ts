@@ -77,7 +77,9 @@ export function decodeJsonPush(body: Buffer): DecodedStream[] {
       if (typeof line !== 'string') throw new Error('line must be a string');
       return { ts: BigInt(ts), line, metadata: v.length === 3 ? stringMap(meta, 'structured metadata') : {} };
     });
-    const labels = `{${Object.entries(labelSet).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
+    const labels = `{${Object.entries(labelSet)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ')}}`;
     return { labels, labelSet, entries };
   });
 }

@@ -69,7 +69,12 @@ export class MailStack {
     const body = Buffer.isBuffer(content) ? content : Buffer.from(content.replace(/\r?\n/g, '\r\n'));
     const intake = this.service.accepting;
     await intake.accept(intake.newId(), { sender: 'sender@remote.test', recipients: [{ address: to, destination: 'local', accountId: account.id }], source: 'smtp' }, body);
-    await waitFor(() => this.store.listMail(inbox.id), (m) => m.length > before, 10_000, `delivery to ${to}`);
+    await waitFor(
+      () => this.store.listMail(inbox.id),
+      (m) => m.length > before,
+      10_000,
+      `delivery to ${to}`,
+    );
   }
 
   /** A server stop: listeners close, the service keeps running. */

@@ -69,9 +69,7 @@ export class MailroomProcess {
     };
     this.child.stdout!.on('data', collect);
     this.child.stderr!.on('data', collect);
-    const exited = new Promise<never>((_, reject) =>
-      this.child!.once('exit', (code) => reject(new Error(`mailroom exited with ${code} during start:\n${this.output}`))),
-    );
+    const exited = new Promise<never>((_, reject) => this.child!.once('exit', (code) => reject(new Error(`mailroom exited with ${code} during start:\n${this.output}`))));
     const ports = [this.ports.admin];
     if (this.env.MAILROOM_SMTP_PORT !== 'off') ports.push(this.ports.smtp);
     if (this.env.MAILROOM_SUBMISSION_PORT !== 'off') ports.push(this.ports.submission);

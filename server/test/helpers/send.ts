@@ -63,5 +63,14 @@ export function sendMail(o: SendOptions): Promise<SendResult> {
 
 /** A plain RFC 5322 message with CRLF line ends. */
 export function message(h: { from: string; to: string[]; subject: string; messageId: string; body?: string }): string {
-  return [`From: <${h.from}>`, `To: ${h.to.map((t) => `<${t}>`).join(', ')}`, `Subject: ${h.subject}`, `Message-ID: <${h.messageId}>`, `Date: ${new Date().toUTCString()}`, '', h.body ?? 'Hello.', ''].join('\r\n');
+  return [
+    `From: <${h.from}>`,
+    `To: ${h.to.map((t) => `<${t}>`).join(', ')}`,
+    `Subject: ${h.subject}`,
+    `Message-ID: <${h.messageId}>`,
+    `Date: ${new Date().toUTCString()}`,
+    '',
+    h.body ?? 'Hello.',
+    '',
+  ].join('\r\n');
 }

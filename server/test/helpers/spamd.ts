@@ -34,16 +34,7 @@ export function hamMail(): Buffer {
   );
 }
 
-const LOCAL_CF = [
-  'required_score 5.0',
-  'report_safe 0',
-  'skip_rbl_checks 1',
-  'dns_available no',
-  'use_bayes 0',
-  'bayes_auto_learn 0',
-  'use_razor2 0',
-  'use_pyzor 0',
-].join('\n');
+const LOCAL_CF = ['required_score 5.0', 'report_safe 0', 'skip_rbl_checks 1', 'dns_available no', 'use_bayes 0', 'bayes_auto_learn 0', 'use_razor2 0', 'use_pyzor 0'].join('\n');
 
 export class SpamdProcess extends ScannerDaemon {
   private constructor(port: number, dir: string) {

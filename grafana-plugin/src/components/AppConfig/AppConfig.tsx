@@ -105,13 +105,7 @@ function AppConfig({ plugin }: AppConfigProps) {
           error={urlError}
           required
         >
-          <Input
-            width={60}
-            value={apiUrl}
-            placeholder="http://127.0.0.1:9425"
-            onChange={(e) => setApiUrl(e.currentTarget.value)}
-            data-testid={testIds.appConfig.apiUrl}
-          />
+          <Input width={60} value={apiUrl} placeholder="http://127.0.0.1:9425" onChange={(e) => setApiUrl(e.currentTarget.value)} data-testid={testIds.appConfig.apiUrl} />
         </Field>
         {SECRET_KEYS.map((key) => (
           <Field
@@ -119,9 +113,7 @@ function AppConfig({ plugin }: AppConfigProps) {
             label={
               <span className={s.secretLabel}>
                 {SECRET_LABELS[key].label}
-                <span data-testid={testIds.appConfig.secretState(key)}>
-                  {configured(key) ? <Badge color="green" text="configured" /> : <Badge color="orange" text="not configured" />}
-                </span>
+                <span data-testid={testIds.appConfig.secretState(key)}>{configured(key) ? <Badge color="green" text="configured" /> : <Badge color="orange" text="not configured" />}</span>
               </span>
             }
             description={SECRET_LABELS[key].description}

@@ -48,9 +48,7 @@ export function LogView({ lines, onSession, emptyText }: Props) {
     <div className={s.wrapper}>
       {paused && (
         <div className={s.pausedBar} data-testid={testIds.liveLog.paused}>
-          <span>
-            Paused while you scroll{waiting > 0 ? ` · ${waiting} new ${waiting === 1 ? 'line' : 'lines'}` : ''}
-          </span>
+          <span>Paused while you scroll{waiting > 0 ? ` · ${waiting} new ${waiting === 1 ? 'line' : 'lines'}` : ''}</span>
           <Button size="sm" icon="arrow-down" onClick={() => setPaused(null)} data-testid={testIds.liveLog.resume}>
             Resume
           </Button>

@@ -11,10 +11,7 @@ import { testIds } from '../../testIds';
 let backend: FakeBackend;
 
 beforeEach(() => {
-  backend = new FakeBackend()
-    .ok('GET', `/api/v1/queue/${ID1}/content`, parsed())
-    .ok('GET', `/api/v1/queue/${ID1}`, queueItem(ID1))
-    .install();
+  backend = new FakeBackend().ok('GET', `/api/v1/queue/${ID1}/content`, parsed()).ok('GET', `/api/v1/queue/${ID1}`, queueItem(ID1)).install();
 });
 
 describe('MessageDrawer', () => {

@@ -87,12 +87,7 @@ export function QueueTable({ items, sort, onSort, selected, onSelect, onSelectAl
         {items.map((item) => (
           <tr key={item.id} data-testid={testIds.queue.row(item.id)} className={cx(selected.has(item.id) && s.selectedRow)}>
             <td className={s.check}>
-              <Checkbox
-                value={selected.has(item.id)}
-                onChange={(e) => onSelect(item.id, e.currentTarget.checked)}
-                aria-label={`Select ${item.id}`}
-                data-testid={testIds.queue.select(item.id)}
-              />
+              <Checkbox value={selected.has(item.id)} onChange={(e) => onSelect(item.id, e.currentTarget.checked)} aria-label={`Select ${item.id}`} data-testid={testIds.queue.select(item.id)} />
             </td>
             <td className={s.mono}>
               <button type="button" className={s.linkButton} onClick={() => onAction('show', item)}>

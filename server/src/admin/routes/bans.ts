@@ -18,7 +18,13 @@ export const banJson = (b: Ban) => ({ address: b.address, reason: b.reason, crea
 /** durationSeconds: absent means auth.ban_duration_seconds, null means until lifted by hand. */
 export const banCreateSchema = z.object({
   address: z.string().min(1).max(64),
-  durationSeconds: z.number().int().min(1).max(10 * 365 * 24 * 3600).nullable().optional(),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365 * 24 * 3600)
+    .nullable()
+    .optional(),
 });
 
 export function banRoutes(deps: AdminDeps): Router {

@@ -19,7 +19,14 @@ export const streamQuery = z.object({
   category: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((c) => c.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean)
+        : [],
+    )
     .refine((v) => v.every((c) => (LOG_CATEGORIES as readonly string[]).includes(c)), `categories are ${LOG_CATEGORIES.join(', ')}`),
   session: z.string().max(100).optional(),
 });

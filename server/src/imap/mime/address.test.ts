@@ -20,7 +20,10 @@ describe('address lists for ENVELOPE', () => {
       [null, null, null, null],
       [null, null, 'c', 'y.test'],
     ]);
-    expect(short('undisclosed-recipients:;')).toEqual([[null, null, 'undisclosed-recipients', null], [null, null, null, null]]);
+    expect(short('undisclosed-recipients:;')).toEqual([
+      [null, null, 'undisclosed-recipients', null],
+      [null, null, null, null],
+    ]);
     expect(short('<@relay.test,@r2.test:user@x.test>')).toEqual([[null, '@relay.test,@r2.test', 'user', 'x.test']]);
   });
 

@@ -41,9 +41,7 @@ describe('BODYSTRUCTURE', () => {
       '',
       'AAAA',
     );
-    expect(bs(msg)).toBe(
-      '("image" "png" ("name" "a b.png") "<img1@x>" NIL "BASE64" 4 "Q2hlY2sgSW50ZWdyaXR5IQ==" ("inline" ("filename" "a b.png" "size" "3")) ("en" "de") "http://x.test/a.png")',
-    );
+    expect(bs(msg)).toBe('("image" "png" ("name" "a b.png") "<img1@x>" NIL "BASE64" 4 "Q2hlY2sgSW50ZWdyaXR5IQ==" ("inline" ("filename" "a b.png" "size" "3")) ("en" "de") "http://x.test/a.png")');
   });
 
   it('sends raw 8-bit header text in ENVELOPE as literals, encoded-words untouched', () => {

@@ -25,7 +25,10 @@ function disposition(p: MimePart): Wire {
 
 function language(p: MimePart): Wire {
   const raw = fieldValue(p.fields, 'content-language');
-  const tags = (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const tags = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (tags.length === 0) return NIL;
   return tags.length === 1 ? string(tags[0]!) : list(tags.map((t) => string(t)));
 }

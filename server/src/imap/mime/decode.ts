@@ -31,14 +31,15 @@ export function decodeHeaderValue(value: string): string {
   // White space between two adjacent encoded-words is not part of the text (RFC 2047 section 6.2).
   const joined = value.replace(/(\?=)\s+(?==\?)/g, '$1');
   const utf8 = Buffer.from(joined, 'latin1').toString('utf8');
-  return utf8.replace(ENCODED_WORD, (_, charset: string, enc: string, payload: string) =>
-    charsetDecode(enc.toUpperCase() === 'B' ? Buffer.from(payload, 'base64') : decodeQ(payload), charset),
-  );
+  return utf8.replace(ENCODED_WORD, (_, charset: string, enc: string, payload: string) => charsetDecode(enc.toUpperCase() === 'B' ? Buffer.from(payload, 'base64') : decodeQ(payload), charset));
 }
 
 function decodeQuotedPrintable(body: Buffer): Buffer {
   const text = body.toString('latin1').replace(/=\r?\n/g, '');
-  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return Buffer.from(
+    text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 }
 
 /** The text of a leaf part, decoded. */

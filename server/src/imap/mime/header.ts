@@ -18,7 +18,10 @@ export function parseHeader(buf: Buffer, start: number, end: number): HeaderFiel
   const flush = () => {
     if (!current) return;
     const colon = current.raw.indexOf(':');
-    const value = current.raw.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '').replace(/^[ \t]+|[ \t\r\n]+$/g, '');
+    const value = current.raw
+      .slice(colon + 1)
+      .replace(/\r?\n(?=[ \t])/g, '')
+      .replace(/^[ \t]+|[ \t\r\n]+$/g, '');
     fields.push({ name: current.name, raw: current.raw, value });
     current = null;
   };

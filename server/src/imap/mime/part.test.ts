@@ -25,7 +25,7 @@ describe('MIME walker', () => {
     expect(get([], 'HEADER.FIELDS', ['subject', 'X-None'])).toBe('Subject: nested\r\n\r\n');
     expect(get([], 'HEADER.FIELDS.NOT', ['Content-Type', 'From'])).toBe('Subject: nested\r\n\r\n');
     expect(get([1, 1])).toBe('plain text');
-    expect(get([1, 2, ], 'MIME')).toBe('Content-Type: text/html\r\n\r\n');
+    expect(get([1, 2], 'MIME')).toBe('Content-Type: text/html\r\n\r\n');
     expect(get([2], 'HEADER')).toBe('From: b@example.test\r\nSubject: inner message\r\n\r\n');
     expect(get([2], 'TEXT')).toBe('inner body\r\nsecond line');
     expect(get([2, 1])).toBe('inner body\r\nsecond line');

@@ -15,9 +15,7 @@ const CRLF = Buffer.from('\r\n');
 
 function headerFields(p: MimePart, names: readonly string[], not: boolean): Buffer {
   const wanted = new Set(names.map((n) => n.toLowerCase()));
-  const raw = p.fields
-    .filter((f) => wanted.has(f.name) !== not)
-    .map((f) => Buffer.from(f.raw.endsWith('\n') ? f.raw.replace(/\r?\n$/, '\r\n') : `${f.raw}\r\n`, 'latin1'));
+  const raw = p.fields.filter((f) => wanted.has(f.name) !== not).map((f) => Buffer.from(f.raw.endsWith('\n') ? f.raw.replace(/\r?\n$/, '\r\n') : `${f.raw}\r\n`, 'latin1'));
   return Buffer.concat([...raw, CRLF]);
 }
 

@@ -5,10 +5,7 @@
 import type { SocketReader } from '../../net/socket-reader.ts';
 import { COMMAND_LINE_MAX_BYTES, COMMAND_MAX_BYTES, LITERAL_MAX_BYTES } from '../limits.ts';
 
-export type Frame =
-  | { kind: 'command'; data: Buffer }
-  | { kind: 'reject'; tag: string; status: 'BAD' | 'NO'; code?: string; text: string; fatal: boolean }
-  | { kind: 'eof' };
+export type Frame = { kind: 'command'; data: Buffer } | { kind: 'reject'; tag: string; status: 'BAD' | 'NO'; code?: string; text: string; fatal: boolean } | { kind: 'eof' };
 
 const LITERAL_AT_END = /\{(\d+)(\+?)\}$/;
 /** A tag and the space after it: astring-chars except "+" (RFC 3501 section 9). */
@@ -60,10 +57,13 @@ export class CommandReader {
       const literalLimit = isAppend ? this.options.appendMaxBytes : LITERAL_MAX_BYTES;
       const commandLimit = isAppend ? this.options.appendMaxBytes + COMMAND_MAX_BYTES : COMMAND_MAX_BYTES;
       const problem =
-        tag === '*' ? { code: undefined, text: 'Literal in a command without a valid tag' }
-        : m[1]!.length > 12 || size > literalLimit ? { code: 'TOOBIG', text: `Literal of ${m[1]} octets is over the limit of ${literalLimit}` }
-        : total + size > commandLimit ? { code: 'TOOBIG', text: `Command longer than ${commandLimit} octets` }
-        : null;
+        tag === '*'
+          ? { code: undefined, text: 'Literal in a command without a valid tag' }
+          : m[1]!.length > 12 || size > literalLimit
+            ? { code: 'TOOBIG', text: `Literal of ${m[1]} octets is over the limit of ${literalLimit}` }
+            : total + size > commandLimit
+              ? { code: 'TOOBIG', text: `Command longer than ${commandLimit} octets` }
+              : null;
       if (problem) {
         // A refused synchronising literal is never sent, so the connection stays in step. A
         // non-synchronising one is already on its way and we cannot tell where it ends: close.

@@ -37,9 +37,22 @@ describe('parseCommand', () => {
     const append = command('a APPEND Drafts (\\Draft $Todo) " 7-Jul-2024 10:00:00 +0200" {2}\r\nhi');
     expect(append).toEqual({ name: 'APPEND', mailbox: 'Drafts', flags: ['\\Draft', '$Todo'], date: Date.UTC(2024, 6, 7, 8), message: Buffer.from('hi') });
     expect(command('a UID STORE 1:* -FLAGS.SILENT \\Seen \\Flagged')).toEqual({
-      name: 'STORE', uid: true, set: [[1, '*']], op: 'remove', silent: true, flags: ['\\Seen', '\\Flagged'],
+      name: 'STORE',
+      uid: true,
+      set: [[1, '*']],
+      op: 'remove',
+      silent: true,
+      flags: ['\\Seen', '\\Flagged'],
     });
-    expect(command('a COPY 2,4:5 Trash')).toEqual({ name: 'COPY', uid: false, set: [[2, 2], [4, 5]], mailbox: 'Trash' });
+    expect(command('a COPY 2,4:5 Trash')).toEqual({
+      name: 'COPY',
+      uid: false,
+      set: [
+        [2, 2],
+        [4, 5],
+      ],
+      mailbox: 'Trash',
+    });
     expect(command('a UID EXPUNGE 3')).toEqual({ name: 'UID EXPUNGE', set: [[3, 3]] });
     expect(command('a UID MOVE 1 Archive')).toEqual({ name: 'MOVE', uid: true, set: [[1, 1]], mailbox: 'Archive' });
   });
@@ -78,7 +91,13 @@ describe('parseCommand', () => {
   });
 
   it('parses ID and ENABLE', () => {
-    expect(command('a ID ("name" "imaplib" "version" NIL)')).toEqual({ name: 'ID', params: [['name', 'imaplib'], ['version', null]] });
+    expect(command('a ID ("name" "imaplib" "version" NIL)')).toEqual({
+      name: 'ID',
+      params: [
+        ['name', 'imaplib'],
+        ['version', null],
+      ],
+    });
     expect(command('a ID NIL')).toEqual({ name: 'ID', params: null });
     expect(command('a ENABLE condstore UTF8=ACCEPT')).toEqual({ name: 'ENABLE', extensions: ['CONDSTORE', 'UTF8=ACCEPT'] });
   });

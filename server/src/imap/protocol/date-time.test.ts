@@ -12,7 +12,7 @@ describe('IMAP dates', () => {
     }
   });
 
-  it('reads SEARCH dates and the day of a Date: header in the sender\'s zone', () => {
+  it("reads SEARCH dates and the day of a Date: header in the sender's zone", () => {
     expect(parseSearchDate('1-Feb-1994')).toBe(19940201);
     expect(() => parseSearchDate('29-Feb-2023')).toThrow();
     expect(headerDay('Tue, 1 Jul 2003 23:52:37 -0700')).toBe(20030701);

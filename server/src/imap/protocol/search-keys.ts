@@ -18,16 +18,25 @@ export type SearchKey =
   | { kind: 'seq' | 'uid'; set: SequenceSet };
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {
-  ANSWERED: ['\\Answered', true], UNANSWERED: ['\\Answered', false],
-  DELETED: ['\\Deleted', true], UNDELETED: ['\\Deleted', false],
-  DRAFT: ['\\Draft', true], UNDRAFT: ['\\Draft', false],
-  FLAGGED: ['\\Flagged', true], UNFLAGGED: ['\\Flagged', false],
-  SEEN: ['\\Seen', true], UNSEEN: ['\\Seen', false],
+  ANSWERED: ['\\Answered', true],
+  UNANSWERED: ['\\Answered', false],
+  DELETED: ['\\Deleted', true],
+  UNDELETED: ['\\Deleted', false],
+  DRAFT: ['\\Draft', true],
+  UNDRAFT: ['\\Draft', false],
+  FLAGGED: ['\\Flagged', true],
+  UNFLAGGED: ['\\Flagged', false],
+  SEEN: ['\\Seen', true],
+  UNSEEN: ['\\Seen', false],
 };
 const ADDRESS_KEYS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to', SUBJECT: 'subject' };
 const DATE_KEYS: Record<string, [of: 'internal' | 'sent', op: 'before' | 'on' | 'since']> = {
-  BEFORE: ['internal', 'before'], ON: ['internal', 'on'], SINCE: ['internal', 'since'],
-  SENTBEFORE: ['sent', 'before'], SENTON: ['sent', 'on'], SENTSINCE: ['sent', 'since'],
+  BEFORE: ['internal', 'before'],
+  ON: ['internal', 'on'],
+  SINCE: ['internal', 'since'],
+  SENTBEFORE: ['sent', 'before'],
+  SENTON: ['sent', 'on'],
+  SENTSINCE: ['sent', 'since'],
 };
 const MAX_DEPTH = 50;
 

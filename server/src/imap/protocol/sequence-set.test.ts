@@ -3,7 +3,12 @@ import { formatSet, highest, matcher, parseSequenceSet } from './sequence-set.ts
 
 describe('sequence sets', () => {
   it('parses numbers, ranges in either order and "*"', () => {
-    expect(parseSequenceSet('1,3:5,*,9:7')).toEqual([[1, 1], [3, 5], ['*', '*'], [9, 7]]);
+    expect(parseSequenceSet('1,3:5,*,9:7')).toEqual([
+      [1, 1],
+      [3, 5],
+      ['*', '*'],
+      [9, 7],
+    ]);
     for (const bad of ['', '0', '1:', ',', '1::2', 'a', '-1', '4294967296', '1,,2']) expect(() => parseSequenceSet(bad)).toThrow();
   });
 

@@ -15,6 +15,4 @@ import type { Pop3CommandSpec } from './types.ts';
 import { uidl } from './uidl.ts';
 import { user } from './user.ts';
 
-export const COMMANDS: ReadonlyMap<string, Pop3CommandSpec> = new Map(
-  [auth, capa, dele, list, noop, pass, quit, retr, rset, stat, stls, top, uidl, user].map((c) => [c.name, c]),
-);
+export const COMMANDS: ReadonlyMap<string, Pop3CommandSpec> = new Map([auth, capa, dele, list, noop, pass, quit, retr, rset, stat, stls, top, uidl, user].map((c) => [c.name, c]));

@@ -16,6 +16,11 @@ export const list: Pop3CommandSpec = {
       return;
     }
     const { count, size } = drop.stat();
-    await session.send(multiline(`${count} messages (${size} octets)`, drop.live().map((m) => `${m.number} ${m.size}`)));
+    await session.send(
+      multiline(
+        `${count} messages (${size} octets)`,
+        drop.live().map((m) => `${m.number} ${m.size}`),
+      ),
+    );
   },
 };

@@ -15,6 +15,11 @@ export const uidl: Pop3CommandSpec = {
       await session.send(ok(`${m.number} ${drop.uniqueId(m)}`));
       return;
     }
-    await session.send(multiline('Unique ids follow', drop.live().map((m) => `${m.number} ${drop.uniqueId(m)}`)));
+    await session.send(
+      multiline(
+        'Unique ids follow',
+        drop.live().map((m) => `${m.number} ${drop.uniqueId(m)}`),
+      ),
+    );
   },
 };

@@ -74,7 +74,10 @@ export class AcceptWriter {
     if (thread.waiting.size === 0) thread.worker.ref();
     for (const { batch, waiter } of entries) thread.waiting.set(batch.seq, waiter);
     try {
-      const request = pack(entries.map((e) => e.batch), this.buffers);
+      const request = pack(
+        entries.map((e) => e.batch),
+        this.buffers,
+      );
       thread.worker.postMessage(request, [request.content]);
     } catch (err) {
       for (const { batch } of entries) this.settle(thread, batch.seq)?.reject(err as Error);

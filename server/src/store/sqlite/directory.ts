@@ -48,22 +48,22 @@ export class SqliteDirectory implements DirectoryStore {
 
   async addAccount(address: string, passwordHash: string): Promise<Account> {
     const domain = domainOf(address);
-    return this.db.transaction(() => {
-      if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
-        throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
-      }
-      if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
-        throw new StoreError('conflict', `${address} already exists as an account or alias`);
-      }
-      const now = Date.now();
-      const id = Number(
-        stmt(this.db, 'INSERT INTO accounts (address, domain, password_hash, created_at) VALUES (?, ?, ?, ?)').run(address, domain, passwordHash, now).lastInsertRowid,
-      );
-      const insertMailbox = stmt(this.db, 'INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?)');
-      const uidValidity = Math.floor(now / 1000);
-      for (const [name, specialUse] of DEFAULT_MAILBOXES) insertMailbox.run(id, name, specialUse, uidValidity);
-      return { id, address, passwordHash, createdAt: now };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
+          throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
+        }
+        if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
+          throw new StoreError('conflict', `${address} already exists as an account or alias`);
+        }
+        const now = Date.now();
+        const id = Number(stmt(this.db, 'INSERT INTO accounts (address, domain, password_hash, created_at) VALUES (?, ?, ?, ?)').run(address, domain, passwordHash, now).lastInsertRowid);
+        const insertMailbox = stmt(this.db, 'INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?)');
+        const uidValidity = Math.floor(now / 1000);
+        for (const [name, specialUse] of DEFAULT_MAILBOXES) insertMailbox.run(id, name, specialUse, uidValidity);
+        return { id, address, passwordHash, createdAt: now };
+      })
+      .immediate();
   }
 
   async removeAccount(address: string): Promise<boolean> {
@@ -85,15 +85,17 @@ export class SqliteDirectory implements DirectoryStore {
 
   async addAlias(address: string, target: string): Promise<void> {
     const domain = domainOf(address);
-    this.db.transaction(() => {
-      if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
-        throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
-      }
-      if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
-        throw new StoreError('conflict', `${address} already exists as an account or alias`);
-      }
-      stmt(this.db, 'INSERT INTO aliases (address, target, domain) VALUES (?, ?, ?)').run(address, target, domain);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
+          throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
+        }
+        if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
+          throw new StoreError('conflict', `${address} already exists as an account or alias`);
+        }
+        stmt(this.db, 'INSERT INTO aliases (address, target, domain) VALUES (?, ?, ?)').run(address, target, domain);
+      })
+      .immediate();
   }
 
   async removeAlias(address: string): Promise<boolean> {

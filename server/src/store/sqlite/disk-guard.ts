@@ -13,12 +13,39 @@ import type { DiskReserve } from './disk-reserve.ts';
 import type { Db } from './open.ts';
 
 const GROWING = new Set([
-  'acceptMessages', 'enqueue', 'deliverLocal', 'appendMail', 'copyMail', 'moveMail', 'createMailbox', 'renameMailbox',
-  'addDomain', 'addAccount', 'addAlias', 'quarantine', 'releaseQuarantined', 'addFetchAccount', 'rememberUidl', 'recordFetchRun',
+  'acceptMessages',
+  'enqueue',
+  'deliverLocal',
+  'appendMail',
+  'copyMail',
+  'moveMail',
+  'createMailbox',
+  'renameMailbox',
+  'addDomain',
+  'addAccount',
+  'addAlias',
+  'quarantine',
+  'releaseQuarantined',
+  'addFetchAccount',
+  'rememberUidl',
+  'recordFetchRun',
 ]);
 const FREEING = new Set([
-  'removeAccount', 'removeDomain', 'removeAlias', 'removeMail', 'expunge', 'deleteMailbox', 'setFlags', 'claimRecent', 'setSubscribed',
-  'removeMessages', 'deleteQuarantined', 'removeFetchAccount', 'removeBan', 'pruneExpiredBans', 'forgetUidlsExcept',
+  'removeAccount',
+  'removeDomain',
+  'removeAlias',
+  'removeMail',
+  'expunge',
+  'deleteMailbox',
+  'setFlags',
+  'claimRecent',
+  'setSubscribed',
+  'removeMessages',
+  'deleteQuarantined',
+  'removeFetchAccount',
+  'removeBan',
+  'pruneExpiredBans',
+  'forgetUidlsExcept',
 ]);
 const DELETING = new Set(['removeAccount', 'removeDomain', 'removeMail', 'expunge', 'deleteMailbox', 'removeMessages', 'deleteQuarantined']);
 

@@ -12,8 +12,9 @@ type Box = { id: number; uid_next: number } | undefined;
 export function fileIntoInbox(db: Db, accountId: number, content: Buffer, queueId: string, now: number, folder?: string | null): boolean {
   let box: Box;
   if (folder && folder !== 'INBOX') {
-    box = (folder === 'Junk' ? (stmt(db, `SELECT id, uid_next FROM mailboxes WHERE account_id = ? AND special_use = '\\Junk' ORDER BY id LIMIT 1`).get(accountId) as Box) : undefined)
-      ?? (stmt(db, 'SELECT id, uid_next FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, folder) as Box);
+    box =
+      (folder === 'Junk' ? (stmt(db, `SELECT id, uid_next FROM mailboxes WHERE account_id = ? AND special_use = '\\Junk' ORDER BY id LIMIT 1`).get(accountId) as Box) : undefined) ??
+      (stmt(db, 'SELECT id, uid_next FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, folder) as Box);
   }
   box ??= stmt(db, `SELECT id, uid_next FROM mailboxes WHERE account_id = ? AND name = 'INBOX'`).get(accountId) as Box;
   if (!box) return false;

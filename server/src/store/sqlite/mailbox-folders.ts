@@ -17,12 +17,17 @@ export function canonicalName(name: string): string {
 export function checkName(name: string): void {
   const levels = name.split(MAILBOX_DELIMITER);
   const why =
-    name.length === 0 ? 'is empty'
-    : name.length > MAX_NAME_LENGTH ? `is longer than ${MAX_NAME_LENGTH} characters`
-    : levels.length > MAX_DEPTH ? `has more than ${MAX_DEPTH} levels`
-    : levels.some((l) => l === '') ? `has an empty level (leading, trailing or doubled "${MAILBOX_DELIMITER}")`
-    : /[\x00-\x1f\x7f*%]/.test(name) ? 'contains control characters or the wildcards * and %'
-    : null;
+    name.length === 0
+      ? 'is empty'
+      : name.length > MAX_NAME_LENGTH
+        ? `is longer than ${MAX_NAME_LENGTH} characters`
+        : levels.length > MAX_DEPTH
+          ? `has more than ${MAX_DEPTH} levels`
+          : levels.some((l) => l === '')
+            ? `has an empty level (leading, trailing or doubled "${MAILBOX_DELIMITER}")`
+            : /[\x00-\x1f\x7f*%]/.test(name)
+              ? 'contains control characters or the wildcards * and %'
+              : null;
   if (why) throw new MailboxError('invalid', `mailbox name ${why}`);
 }
 

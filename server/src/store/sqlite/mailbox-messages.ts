@@ -38,28 +38,24 @@ export function claimRecent(db: Db, mailboxId: number): number {
   const first = firstRecentUid(db, mailboxId);
   const uidNext = stmt(db, 'SELECT uid_next FROM mailboxes WHERE id = ?').pluck().get(mailboxId) as number | undefined;
   if (uidNext === undefined) return first;
-  stmt(db, 
-    'INSERT INTO mailbox_state (mailbox_id, first_recent_uid) VALUES (?, ?) ON CONFLICT (mailbox_id) DO UPDATE SET first_recent_uid = excluded.first_recent_uid',
-  ).run(mailboxId, uidNext);
+  stmt(db, 'INSERT INTO mailbox_state (mailbox_id, first_recent_uid) VALUES (?, ?) ON CONFLICT (mailbox_id) DO UPDATE SET first_recent_uid = excluded.first_recent_uid').run(mailboxId, uidNext);
   return first;
 }
 
 export function status(db: Db, mailboxId: number): MailboxStatus | null {
-  const box = stmt(db, 'SELECT uid_next AS uidNext, uid_validity AS uidValidity FROM mailboxes WHERE id = ?').get(mailboxId) as
-    | { uidNext: number; uidValidity: number }
-    | undefined;
+  const box = stmt(db, 'SELECT uid_next AS uidNext, uid_validity AS uidValidity FROM mailboxes WHERE id = ?').get(mailboxId) as { uidNext: number; uidValidity: number } | undefined;
   if (!box) return null;
-  const counts = stmt(db, `SELECT COUNT(*) AS messages, COALESCE(SUM(NOT ${HAS_SEEN}), 0) AS unseen, COALESCE(SUM(uid >= ?), 0) AS recent FROM mail WHERE mailbox_id = ?`)
-    .get(firstRecentUid(db, mailboxId), mailboxId) as { messages: number; unseen: number; recent: number };
+  const counts = stmt(db, `SELECT COUNT(*) AS messages, COALESCE(SUM(NOT ${HAS_SEEN}), 0) AS unseen, COALESCE(SUM(uid >= ?), 0) AS recent FROM mail WHERE mailbox_id = ?`).get(
+    firstRecentUid(db, mailboxId),
+    mailboxId,
+  ) as { messages: number; unseen: number; recent: number };
   return { ...counts, ...box };
 }
 
 export function append(db: Db, mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): { uid: number; uidValidity: number } {
   const box = stmt(db, 'SELECT uid_next, uid_validity FROM mailboxes WHERE id = ?').get(mailboxId) as { uid_next: number; uid_validity: number } | undefined;
   if (!box) throw new Error(`mailbox ${mailboxId} does not exist`);
-  stmt(db, 'INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content) VALUES (?, ?, ?, ?, ?, ?)').run(
-    mailboxId, box.uid_next, flags.join(' '), internalDate, content.length, content,
-  );
+  stmt(db, 'INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content) VALUES (?, ?, ?, ?, ?, ?)').run(mailboxId, box.uid_next, flags.join(' '), internalDate, content.length, content);
   stmt(db, 'UPDATE mailboxes SET uid_next = uid_next + 1 WHERE id = ?').run(mailboxId);
   return { uid: box.uid_next, uidValidity: box.uid_validity };
 }
@@ -87,7 +83,8 @@ export function copy(db: Db, fromMailboxId: number, uids: readonly number[], toM
   if (!target) throw new Error(`mailbox ${toMailboxId} does not exist`);
   const exists = stmt(db, 'SELECT 1 FROM mail WHERE mailbox_id = ? AND uid = ?').pluck();
   // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content is copied by the database.
-  const insert = stmt(db, 
+  const insert = stmt(
+    db,
     `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content)
      SELECT ?, ?, flags, internal_date, size, content FROM mail WHERE mailbox_id = ? AND uid = ?`,
   );

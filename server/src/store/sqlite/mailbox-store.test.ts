@@ -29,7 +29,11 @@ afterEach(async () => {
 
 const inbox = async () => (await store.findMailbox(account, 'inbox'))!;
 const names = async () => (await store.listMailboxes(account)).map((b) => b.name);
-const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof MailboxError ? e.code : String(e)));
+const code = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof MailboxError ? e.code : String(e)),
+  );
 const mail = (s: string) => Buffer.from(`Subject: ${s}\r\n\r\nbody\r\n`);
 
 describe('SQLite mailbox store', () => {
@@ -87,7 +91,10 @@ describe('SQLite mailbox store', () => {
     await store.renameMailbox(account, 'INBOX', 'Old mail');
     expect(await store.listMail(box.id)).toEqual([]);
     const moved = (await store.findMailbox(account, 'Old mail'))!;
-    expect((await store.listMail(moved.id)).map((m) => [m.uid, m.flags])).toEqual([[1, ['\\Seen']], [2, []]]);
+    expect((await store.listMail(moved.id)).map((m) => [m.uid, m.flags])).toEqual([
+      [1, ['\\Seen']],
+      [2, []],
+    ]);
     expect(moved.uidNext).toBe(3);
   });
 
@@ -149,7 +156,10 @@ describe('SQLite mailbox store', () => {
     await store.appendMail(box.id, mail('a'), ['\\Flagged'], 1000);
     await store.appendMail(box.id, mail('b'), [], 2000);
     expect(await store.copyMail(box.id, [2, 1, 7], trash.id)).toEqual({ uidValidity: trash.uidValidity, sourceUids: [1, 2], targetUids: [1, 2] });
-    expect((await store.listMail(trash.id)).map((m) => [m.uid, m.flags, m.internalDate])).toEqual([[1, ['\\Flagged'], 1000], [2, [], 2000]]);
+    expect((await store.listMail(trash.id)).map((m) => [m.uid, m.flags, m.internalDate])).toEqual([
+      [1, ['\\Flagged'], 1000],
+      [2, [], 2000],
+    ]);
     const moved = await store.moveMail(box.id, [2], trash.id);
     expect(moved.targetUids).toEqual([3]);
     expect((await store.listMail(box.id)).map((m) => m.uid)).toEqual([1]);
@@ -181,7 +191,12 @@ describe('SQLite mailbox store', () => {
     const before = (await store.mailboxVersion(box.id))!;
     await store.enqueue({ id: 'Q1', sender: 'a@remote.test', recipients: [{ address: 'lena@example.test', destination: 'local', accountId: account }], content: mail('queued'), source: 'smtp' });
     const job = (await store.claimNextJob(Date.now() + 1000, () => Date.now() + 60_000, new Set()))!;
-    await store.deliverLocal(job.messageId, job.recipients.map((r) => r.id), mail('queued'), Date.now());
+    await store.deliverLocal(
+      job.messageId,
+      job.recipients.map((r) => r.id),
+      mail('queued'),
+      Date.now(),
+    );
     expect((await store.mailboxVersion(box.id))!.uidNext).toBe(before.uidNext + 1);
   });
 

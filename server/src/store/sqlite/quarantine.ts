@@ -39,7 +39,17 @@ export class SqliteQuarantine implements QuarantineStore {
   async quarantine(m: NewQuarantined, now: number): Promise<void> {
     const recipients = JSON.stringify(m.recipients.map((r) => ({ address: r.address, destination: r.destination, accountId: r.accountId })));
     stmt(this.db, `INSERT INTO quarantine (${COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      m.id, now, m.sender, recipients, m.source, m.clientAddress ?? null, m.authUser ?? null, m.reason, m.detail, m.content.length, m.content,
+      m.id,
+      now,
+      m.sender,
+      recipients,
+      m.source,
+      m.clientAddress ?? null,
+      m.authUser ?? null,
+      m.reason,
+      m.detail,
+      m.content.length,
+      m.content,
     );
   }
 
@@ -59,14 +69,16 @@ export class SqliteQuarantine implements QuarantineStore {
   }
 
   async releaseQuarantined(id: string, now: number): Promise<boolean> {
-    return this.db.transaction(() => {
-      const row = stmt(this.db, `SELECT ${COLUMNS}, content FROM quarantine WHERE id = ?`).get(id) as (Row & { content: Buffer }) | undefined;
-      if (!row) return false;
-      const m = toMessage(row);
-      insertMessage(this.db, { id: m.id, sender: m.sender, recipients: m.recipients, content: row.content, source: m.source, clientAddress: m.clientAddress, authUser: m.authUser }, now);
-      stmt(this.db, 'DELETE FROM quarantine WHERE id = ?').run(id);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = stmt(this.db, `SELECT ${COLUMNS}, content FROM quarantine WHERE id = ?`).get(id) as (Row & { content: Buffer }) | undefined;
+        if (!row) return false;
+        const m = toMessage(row);
+        insertMessage(this.db, { id: m.id, sender: m.sender, recipients: m.recipients, content: row.content, source: m.source, clientAddress: m.clientAddress, authUser: m.authUser }, now);
+        stmt(this.db, 'DELETE FROM quarantine WHERE id = ?').run(id);
+        return true;
+      })
+      .immediate();
   }
 
   async deleteQuarantined(id: string): Promise<boolean> {

@@ -36,7 +36,11 @@ async function deferOnce(id: string, now: number, error = '451 4.3.0 later'): Pr
   for (;;) {
     const job = await store.claimNextJob(now, retry60(now), new Set());
     if (!job) throw new Error(`no job for ${id}`);
-    await store.recordOutcomes(job.messageId, job.recipients.map((r) => ({ recipientId: r.id, result: 'deferred' as const, error })), now);
+    await store.recordOutcomes(
+      job.messageId,
+      job.recipients.map((r) => ({ recipientId: r.id, result: 'deferred' as const, error })),
+      now,
+    );
     if (job.messageId === id) return;
   }
 }

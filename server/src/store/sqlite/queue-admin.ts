@@ -98,7 +98,9 @@ export class SqliteQueueAdmin implements QueueAdminStore {
     // read and finds the page by walking the sort's index, which ends as soon as the page is full.
     const scan = filterSql(req, 'scan');
     const matches: string[] = [];
-    for (const id of stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${scan.where}`).pluck().iterate(...scan.params) as Iterable<string>) {
+    for (const id of stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${scan.where}`)
+      .pluck()
+      .iterate(...scan.params) as Iterable<string>) {
       if (matches.length === this.sortMatchesMax) break;
       matches.push(id);
     }
@@ -107,7 +109,9 @@ export class SqliteQueueAdmin implements QueueAdminStore {
         columnsOf(`SELECT s.message_id FROM json_each(?) j CROSS JOIN queue_message_summary s ON s.message_id = j.value ORDER BY ${sort} LIMIT ? OFFSET ?`, [JSON.stringify(matches)]),
       );
     }
-    const total = stmt(this.db, `SELECT COUNT(*) FROM queue_message_summary s WHERE ${scan.where}`).pluck().get(...scan.params) as number;
+    const total = stmt(this.db, `SELECT COUNT(*) FROM queue_message_summary s WHERE ${scan.where}`)
+      .pluck()
+      .get(...scan.params) as number;
     return page(total, () => columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params));
   }
 
@@ -124,9 +128,7 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 
   async getQueueMessage(id: string): Promise<QueueMessage | null> {
-    const row = stmt(this.db, `SELECT ${MESSAGE_COLUMNS} FROM queue_messages m JOIN queue_message_summary s ON s.message_id = m.id WHERE m.id = ?`).get(id) as
-      | MessageRow
-      | undefined;
+    const row = stmt(this.db, `SELECT ${MESSAGE_COLUMNS} FROM queue_messages m JOIN queue_message_summary s ON s.message_id = m.id WHERE m.id = ?`).get(id) as MessageRow | undefined;
     return row ? this.withRecipients(row) : null;
   }
 
@@ -135,13 +137,15 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 
   async sendNow(filter: QueueFilter & { id?: string }, now: number): Promise<number> {
-    return this.db.transaction(() => {
-      const ids = this.matchingIds(filter);
-      const update = stmt(this.db, `UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`);
-      let changed = 0;
-      for (const id of ids) if (update.run(now, id).changes > 0) changed++;
-      return changed;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const ids = this.matchingIds(filter);
+        const update = stmt(this.db, `UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`);
+        let changed = 0;
+        for (const id of ids) if (update.run(now, id).changes > 0) changed++;
+        return changed;
+      })
+      .immediate();
   }
 
   async setHeld(id: string, held: boolean): Promise<boolean> {
@@ -149,15 +153,17 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   }
 
   async failMessage(id: string, error: string, notice?: (failed: QueueRecipient[]) => NewMessage | null): Promise<QueueRecipient[]> {
-    return this.db.transaction(() => {
-      const rows = stmt(this.db, `SELECT * FROM queue_recipients WHERE message_id = ? AND state IN ('queued', 'deferred') ORDER BY id`).all(id) as RecipientRow[];
-      stmt(this.db, `UPDATE queue_recipients SET state = 'bounced', last_error = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`).run(error, id);
-      const failed = rows.map((r) => toRecipient({ ...r, state: 'bounced', last_error: error }));
-      const dsn = failed.length > 0 && notice ? notice(failed) : null;
-      if (dsn) insertMessage(this.db, dsn, Date.now());
-      dropIfFinished(this.db, id);
-      return failed;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const rows = stmt(this.db, `SELECT * FROM queue_recipients WHERE message_id = ? AND state IN ('queued', 'deferred') ORDER BY id`).all(id) as RecipientRow[];
+        stmt(this.db, `UPDATE queue_recipients SET state = 'bounced', last_error = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`).run(error, id);
+        const failed = rows.map((r) => toRecipient({ ...r, state: 'bounced', last_error: error }));
+        const dsn = failed.length > 0 && notice ? notice(failed) : null;
+        if (dsn) insertMessage(this.db, dsn, Date.now());
+        dropIfFinished(this.db, id);
+        return failed;
+      })
+      .immediate();
   }
 
   async removeMessages(filter: QueueFilter & { id?: string }): Promise<number> {
@@ -171,7 +177,9 @@ export class SqliteQueueAdmin implements QueueAdminStore {
   private matchingIds(filter: QueueFilter & { id?: string }): string[] {
     if (filter.id !== undefined) return stmt(this.db, 'SELECT id FROM queue_messages WHERE id = ?').pluck().all(filter.id) as string[];
     const { where, params } = filterSql(filter);
-    return stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${where}`).pluck().all(...params) as string[];
+    return stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${where}`)
+      .pluck()
+      .all(...params) as string[];
   }
 
   private withRecipients(row: MessageRow): QueueMessage {

@@ -38,12 +38,16 @@ export const PENDING = `('queued', 'in_flight', 'deferred')`;
 
 export function insertMessage(db: Db, message: NewMessage, now: number): void {
   stmt(db, 'INSERT INTO queue_messages (id, sender, size, created_at, source, client_address, auth_user) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    message.id, message.sender, message.content.length, now, message.source, message.clientAddress ?? null, message.authUser ?? null,
+    message.id,
+    message.sender,
+    message.content.length,
+    now,
+    message.source,
+    message.clientAddress ?? null,
+    message.authUser ?? null,
   );
   stmt(db, 'INSERT INTO queue_content (message_id, content) VALUES (?, ?)').run(message.id, message.content);
-  const insert = stmt(db, 
-    `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at, folder) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-  );
+  const insert = stmt(db, `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at, folder) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`);
   for (const r of message.recipients) insert.run(message.id, r.address, r.destination, domainOf(r.address), r.accountId ?? null, now, r.folder ?? null);
 }
 

@@ -173,11 +173,15 @@ describe('recordOutcomes', () => {
     const now = T0 + 1000;
     const job = (await store.claimNextJob(now, retry60(now), new Set()))!;
     const [ok, soft, hard] = job.recipients.map((r) => r.id) as [number, number, number];
-    await store.recordOutcomes(m.id, [
-      { recipientId: ok, result: 'delivered' },
-      { recipientId: soft, result: 'deferred', error: '451 4.3.0 later' },
-      { recipientId: hard, result: 'bounced', error: '550 5.1.1 no' },
-    ], now);
+    await store.recordOutcomes(
+      m.id,
+      [
+        { recipientId: ok, result: 'delivered' },
+        { recipientId: soft, result: 'deferred', error: '451 4.3.0 later' },
+        { recipientId: hard, result: 'bounced', error: '550 5.1.1 no' },
+      ],
+      now,
+    );
     const q = (await store.getQueueMessage(m.id))!;
     expect(q.state).toBe('deferred');
     expect(q.recipients.map((r) => [r.state, r.lastError, r.nextAttemptAt])).toEqual([
@@ -263,7 +267,12 @@ describe('deliverLocal', () => {
     for (const m of [first, twice]) {
       await store.enqueue(m);
       const job = (await store.claimNextJob(T0, retry60(T0), new Set()))!;
-      await store.deliverLocal(m.id, job.recipients.map((r) => r.id), m.content, T0);
+      await store.deliverLocal(
+        m.id,
+        job.recipients.map((r) => r.id),
+        m.content,
+        T0,
+      );
     }
     const box = (await store.listMailboxes(alice.accountId!)).find((b) => b.name === 'INBOX')!;
     expect((await store.listMail(box.id)).map((x) => x.uid)).toEqual([1, 2]);
@@ -284,7 +293,12 @@ describe('deliverLocal', () => {
     await store.enqueue(m);
     await store.removeAccount('bob@example.test');
     const job = (await store.claimNextJob(T0, retry60(T0), new Set()))!;
-    const result = await store.deliverLocal(m.id, job.recipients.map((r) => r.id), m.content, T0);
+    const result = await store.deliverLocal(
+      m.id,
+      job.recipients.map((r) => r.id),
+      m.content,
+      T0,
+    );
     expect(result.delivered).toHaveLength(1);
     expect(result.unfiled.map((r) => [r.address, r.state])).toEqual([['bob@example.test', 'in_flight']]);
     expect(await inbox(alice.accountId!)).toHaveLength(1);
@@ -318,7 +332,12 @@ describe('recoverInFlight', () => {
     try {
       expect(await reopened.recoverInFlight()).toBe(1);
       const job = (await reopened.claimNextJob(T0 + 60_000, retry60(T0 + 60_000), new Set()))!;
-      await reopened.deliverLocal(m.id, job.recipients.map((r) => r.id), m.content, T0);
+      await reopened.deliverLocal(
+        m.id,
+        job.recipients.map((r) => r.id),
+        m.content,
+        T0,
+      );
     } finally {
       await reopened.close();
     }

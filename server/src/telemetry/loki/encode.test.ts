@@ -17,8 +17,14 @@ function entry(category: string, ms: number, ns: number, line: string, metadata?
 }
 
 const entries = [
-  entry('smtp', 1_700_000_000_123, 0, '{"msg":"connected"}', [['level', 'info'], ['session_id', 's1']]),
-  entry('delivery', 1_700_000_000_123, 0, 'queued ✉ ünïcödé', [['level', 'warn'], ['queue_id', 'q-9']]),
+  entry('smtp', 1_700_000_000_123, 0, '{"msg":"connected"}', [
+    ['level', 'info'],
+    ['session_id', 's1'],
+  ]),
+  entry('delivery', 1_700_000_000_123, 0, 'queued ✉ ünïcödé', [
+    ['level', 'warn'],
+    ['queue_id', 'q-9'],
+  ]),
   entry('smtp', 1_700_000_000_123, 1, '', undefined),
   entry('smtp', 1_700_000_001_000, 0, 'x'.repeat(70_000), [['level', 'error']]),
   entry('smtp', 0, 0, 'epoch zero: both timestamp fields are left out'),

@@ -19,18 +19,26 @@ export interface LokiStream {
 export function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n\r\t\u0000-\u001f\u007f]/g, (c) => {
     switch (c) {
-      case '\\': return '\\\\';
-      case '"': return '\\"';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      case '\\':
+        return '\\\\';
+      case '"':
+        return '\\"';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      default:
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     }
   });
 }
 
 export function formatLabels(labels: Readonly<Record<string, string>>): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(', ')}}`;
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+    .join(', ')}}`;
 }
 
 export class StreamTable {

@@ -25,9 +25,7 @@ export class LokiTransport {
   constructor(private readonly o: ResolvedLokiOptions) {
     const secure = o.pushUrl.protocol === 'https:';
     this.request = secure ? https.request : http.request;
-    this.agent = secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: o.tls.ca, rejectUnauthorized: !o.tls.insecureSkipVerify })
-      : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: o.tls.ca, rejectUnauthorized: !o.tls.insecureSkipVerify }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
   }
 
   post(body: Buffer, contentType: string): Promise<PostResult> {
