@@ -119,6 +119,8 @@ describe('logging', () => {
     expect(everything).not.toContain(TOKEN);
 
     await api('/api/v1/logging', 'PUT', { categories: { submission: false, tcpip: false } });
+    // Lines the chatty session logged before the switch may still be on their way (batching): let them land.
+    await new Promise((r) => setTimeout(r, 1000));
     const before = loki.accepted().filter((e) => e.labelSet.category === 'submission').length;
     await submit('quiet again');
     await waitFor(

@@ -20,8 +20,9 @@ async function sessionGauges(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  // The default limits.max_sessions_per_ip (50) admits exactly these 50 clients from one address.
-  mr = await MailroomProcess.create({ env: { MAILROOM_ADMIN_TOKEN: TOKEN } });
+  // The default limits.max_sessions_per_ip (50) admits exactly these 50 clients from one address; they all
+  // connect before logging in, so limits.max_unauthenticated_per_ip (30) is raised past them.
+  mr = await MailroomProcess.create({ env: { MAILROOM_ADMIN_TOKEN: TOKEN, MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: '100' } });
   await mr.cli('domain', 'add', 'example.test');
   await mr.start();
   // A maildrop takes one POP3 session at a time, so every POP3 client gets its own account.
