@@ -83,6 +83,11 @@ describe('queue actions on deferred messages', () => {
       'send-all to reach c',
     );
     expect(tries('b@remote.test')).toBe(held);
+    // Send now on the held message itself: refused with 409, not a 200 that does nothing.
+    const refused = await api(`/api/v1/queue/${b}/send-now`, 'POST');
+    expect(refused.status).toBe(409);
+    expect(refused.json!.error).toMatchObject({ code: 'held', message: expect.stringContaining('release') });
+    expect((await api(`/api/v1/queue/${b}`)).json!.held).toBe(true);
     expect((await api(`/api/v1/queue/${b}/release`, 'POST')).json!.held).toBe(false);
 
     // Bounce: the sender gets a DSN for the recipient, and the message leaves the queue.

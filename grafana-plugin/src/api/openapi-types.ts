@@ -615,7 +615,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver now (a free worker starts at once, or the next one to come free). */
+        /** Deliver now (a free worker starts at once, or the next one to come free). 409 while the message is held: release it first. */
         post: {
             parameters: {
                 query?: never;

@@ -108,7 +108,9 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
       alsoProduces: { type: 'application/json', response: 'ParsedMessage' },
     },
   },
-  '/api/v1/queue/{id}/send-now': { post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free).', role: 'operator', response: 'QueueActionResult' } },
+  '/api/v1/queue/{id}/send-now': {
+    post: { summary: 'Deliver now (a free worker starts at once, or the next one to come free). 409 while the message is held: release it first.', role: 'operator', response: 'QueueActionResult' },
+  },
   '/api/v1/queue/{id}/hold': { post: { summary: 'Hold: no delivery attempts until released.', role: 'operator', response: 'QueueActionResult' } },
   '/api/v1/queue/{id}/release': { post: { summary: 'Release a held message.', role: 'operator', response: 'QueueActionResult' } },
   '/api/v1/queue/{id}/bounce': { post: { summary: 'Give up now and send the sender a DSN.', role: 'operator', response: 'QueueActionResult' } },

@@ -6,7 +6,7 @@ import type { QueueMessage } from '../../store/types.ts';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { parsedViewInWorker } from '../message-view-thread.ts';
 import { parseQuery } from '../query.ts';
 import type { QueueItemJson } from '../response-schemas.ts';
@@ -99,7 +99,12 @@ export function queueRoutes(deps: AdminDeps): Router {
       const m = await queue.get(messageId);
       ctx.body = m ? queueItemJson(m) : { id: messageId, removed: true };
     });
-  action('send-now', (m) => queue.sendNow(m));
+  // A held message stays put until it is released: saying 200 and doing nothing would mislead.
+  action('send-now', async (m) => {
+    const current = await queue.get(m);
+    if (current?.held) throw new ApiError(409, 'held', `queued message ${m} is held: release it first (POST /api/v1/queue/${m}/release)`);
+    return queue.sendNow(m);
+  });
   action('hold', (m) => queue.hold(m));
   action('release', (m) => queue.release(m));
   action('bounce', (m) => queue.bounce(m));
