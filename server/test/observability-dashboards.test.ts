@@ -224,7 +224,7 @@ describe('Prometheus alert rules', () => {
     .flatMap((f) => (YAML.parse(fs.readFileSync(path.join(RULE_TESTS_DIR, f), 'utf8')) as { tests: Array<{ alert_rule_test?: Array<{ alertname: string; exp_alerts?: unknown[] }> }> }).tests)
     .flatMap((t) => t.alert_rule_test ?? []);
 
-  it('are the alerts issue 7 asks for', () => {
+  it('are the alerts issues 7 and 19 ask for', () => {
     expect(rules.map((r) => r.alert)).toEqual([
       'MailroomDown',
       'MailroomServerStopped',
@@ -237,6 +237,7 @@ describe('Prometheus alert rules', () => {
       'MailroomSpamRatioHigh',
       'MailroomAuthFailureSpike',
       'MailroomCriticalConfigWarning',
+      'MailroomHighConfigWarning',
       'MailroomLokiDroppingLines',
     ]);
   });
