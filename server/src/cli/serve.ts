@@ -4,8 +4,16 @@ import { Service } from '../service/service.ts';
 import { explainListenError } from './listen-errors.ts';
 import { setupLogging } from '../service/logging-setup.ts';
 import { logger } from '../telemetry/log.ts';
+import { DataDirInUseError, lockDataDir } from '../service/data-dir-lock.ts';
+import { CliError } from './errors.ts';
 
 export async function serve(config: Config): Promise<void> {
+  try {
+    lockDataDir(config.data_dir);
+  } catch (err) {
+    if (err instanceof DataDirInUseError) throw new CliError(err.message);
+    throw err;
+  }
   const logging = await setupLogging(config);
   const service = new Service(config, logging);
   try {
