@@ -8,6 +8,7 @@ import { registerBanCommands } from './ban-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { serve } from './serve.ts';
+import { registerTokenCommands } from './token-commands.ts';
 
 export function buildProgram(): Command {
   const program = new Command('mailroom')
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   registerDirectoryCommands(program, config);
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
+  registerTokenCommands(program, config);
   return program;
 }

@@ -7,6 +7,7 @@ import { AutoBan, autoBanSettings } from '../bans/auto-ban.ts';
 import { BanList } from '../bans/ban-list.ts';
 import { banWarnings } from '../selftest/checks-bans.ts';
 import { TokenTable } from '../admin/auth.ts';
+import { IssuedTokens } from '../admin/issued-tokens.ts';
 import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
@@ -55,12 +56,15 @@ export class Service {
   private adminAddress: AddressInfo | null = null;
   private readonly log = logger('application');
   private readonly watchdog: EventLoopWatchdog;
+  private readonly issuedTokens: IssuedTokens;
 
   constructor(
     readonly config: Config,
     readonly logging: LoggingHandles = { switches: categorySwitches(), loki: null, live: liveLog },
   ) {
     this.store = openStore(config);
+    const issuedTokens = new IssuedTokens(config.data_dir);
+    this.issuedTokens = issuedTokens;
     this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
     this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
@@ -68,6 +72,13 @@ export class Service {
       intervalMs: config['selftest.interval_seconds'] * 1000,
       minFreeDiskBytes: config['selftest.min_free_disk_bytes'],
       maxQueueAgeSeconds: config['selftest.max_queue_age_seconds'],
+      issuedTokenCount: () => {
+        try {
+          return issuedTokens.list().length;
+        } catch {
+          return 0;
+        }
+      },
     });
     if (logging.loki) this.selfTest.addCheck(lokiWarnings(logging.loki));
     this.selfTest.addCheck(() => debugCategoryWarnings(logging.switches));
@@ -130,8 +141,9 @@ export class Service {
     this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, auth });
     const adminPort = config['admin.port'];
     if (adminPort !== null) {
-      const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
-      if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
+      const configured = [...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']];
+      const tokens = new TokenTable(configured, this.issuedTokens, (err) => this.log.error({ err: err.message }, 'issued admin tokens unreadable; only configured tokens are accepted'));
+      if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN, or `mailroom token create`): the admin API refuses every request');
       const app = createAdminApp({
         config,
         version: VERSION,
