@@ -1,14 +1,15 @@
-// Upgrades a plaintext connection in place (IMAP STARTTLS, POP3 STLS) with the server's certificate.
+// Upgrades a plaintext connection in place with the server's certificate: IMAP STARTTLS, POP3 STLS, and
+// the handshake right after connect on the implicit TLS listeners (IMAPS, POP3S).
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { TlsMaterial } from './tls-material.ts';
+import type { ServerCertificate } from './server-certificate.ts';
 
 const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /** Resolves with the TLS socket once the handshake is done; rejects (and destroys both) if it fails. */
-export function upgradeToTls(socket: net.Socket, material: TlsMaterial): Promise<tls.TLSSocket> {
+export function upgradeToTls(socket: net.Socket, certificate: ServerCertificate): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: tls.createSecureContext({ key: material.key, cert: material.cert }) });
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: certificate.context() });
     const fail = (err: Error) => {
       clearTimeout(timer);
       secure.destroy();

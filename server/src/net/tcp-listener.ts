@@ -1,8 +1,14 @@
 // A TCP listener for a line protocol: one session object per connection, a connection cap, and the
 // stop sequence every Mailroom listener follows: stop accepting, ask each session to end at its next
 // command boundary, and after the grace period close whatever is left. Shared by IMAP and POP3.
+//
+// With `tls` set it is an implicit TLS listener (RFC 8314: IMAPS, POP3S): the connection cap and
+// admission look at the plain connection first (a refused client costs no handshake, and then hears
+// its refusal over TLS, where its client can read it), and the session starts on the encrypted socket.
 import net, { type AddressInfo } from 'node:net';
 import type { Log as Logger } from '../telemetry/log.ts';
+import type { ServerCertificate } from './server-certificate.ts';
+import { upgradeToTls } from './starttls.ts';
 
 /** How long a refused connection may take to read its one line before it is cut. */
 const REFUSAL_LINGER_MS = 5_000;
@@ -29,11 +35,15 @@ export interface TcpListenerOptions {
   maxConnections: number;
   graceMs: number;
   log: Logger;
+  /** Implicit TLS: the handshake comes first, with this certificate. */
+  tls?: ServerCertificate | undefined;
 }
 
 export class TcpListener {
   private readonly server: net.Server;
   private readonly running = new Map<ListenerSession, Promise<void>>();
+  /** Implicit TLS connections admitted and still in their handshake: counted toward the cap, closed by close(). */
+  private readonly handshaking = new Set<net.Socket>();
 
   constructor(private readonly options: TcpListenerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -53,6 +63,7 @@ export class TcpListener {
 
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.handshaking) socket.destroy();
     for (const session of this.running.keys()) session.shutdown();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.graceMs)));
@@ -68,20 +79,56 @@ export class TcpListener {
     socket.on('error', (err) => this.options.log.debug({ err: err.message }, 'connection error'));
     // Replies are many small writes; waiting for ACKs between them (Nagle) adds tens of ms each.
     socket.setNoDelay(true);
-    if (this.running.size >= this.options.maxConnections) {
+    let refusal: string | null = null;
+    if (this.running.size + this.handshaking.size >= this.options.maxConnections) {
       this.options.onFull?.();
-      socket.end(this.options.refusal);
-      return;
+      refusal = this.options.refusal;
+    } else {
+      refusal = this.options.admit?.(socket) ?? null;
     }
-    const refusal = this.options.admit?.(socket) ?? null;
     if (refusal !== null) {
-      socket.end(refusal);
-      // end() waits for the client to read; one that never does must not keep the socket.
-      setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
+      this.refuse(socket, refusal);
       return;
     }
+    const certificate = this.options.tls;
+    if (!certificate) {
+      this.startSession(socket);
+      return;
+    }
+    this.handshaking.add(socket);
+    upgradeToTls(socket, certificate).then(
+      (secure) => {
+        this.handshaking.delete(socket);
+        secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));
+        this.startSession(secure);
+      },
+      (err: Error) => {
+        this.handshaking.delete(socket);
+        this.options.log.debug({ remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
+      },
+    );
+  }
+
+  private startSession(socket: net.Socket): void {
     const session = this.options.createSession(socket);
     const done = session.run().finally(() => this.running.delete(session));
     this.running.set(session, done);
+  }
+
+  /** Sends the refusal (over TLS on an implicit TLS listener) and closes; a client that never reads is cut after REFUSAL_LINGER_MS. */
+  private refuse(socket: net.Socket, refusal: string): void {
+    // end() waits for the client to read; one that never does must not keep the socket.
+    setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
+    if (!this.options.tls) {
+      socket.end(refusal);
+      return;
+    }
+    upgradeToTls(socket, this.options.tls).then(
+      (secure) => {
+        secure.on('error', () => socket.destroy());
+        secure.end(refusal);
+      },
+      () => undefined,
+    );
   }
 }
