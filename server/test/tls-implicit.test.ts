@@ -4,7 +4,8 @@
 // STARTTLS included, by a client shown to speak TLS 1.1 to a server that allows it. A certificate file
 // replaced while the server runs is served on the next connection, and a half-written renewal (a
 // certificate without its key) is ignored until the key follows. Sessions count under their protocol,
-// and per listener in mailroom_listener_sessions.
+// and per listener in mailroom_listener_sessions. One address cannot fill IMAPS with handshakes it never
+// finishes.
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ import { requireCommand } from './helpers/tools.ts';
 const run = promisify(execFile);
 const ADMIN_TOKEN = 'tls-test-admin-token-0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HANDSHAKES_PER_ADDRESS = 8;
 
 /** A fresh EC pair for the name, as PEM strings. */
 async function newPair(name: string): Promise<{ cert: string; key: string }> {
@@ -111,6 +113,8 @@ describe('implicit TLS listeners (submissions, imaps, pop3s) and TLS 1.2 minimum
         MAILROOM_IMAPS_PORT: String(ports.imaps),
         MAILROOM_POP3S_PORT: String(ports.pop3s),
         MAILROOM_ADMIN_TOKEN: ADMIN_TOKEN,
+        // Also the bound on handshakes in progress per address on IMAPS and POP3S (the last test).
+        MAILROOM_LIMITS_MAX_UNAUTHENTICATED_PER_IP: String(HANDSHAKES_PER_ADDRESS),
       },
     });
     await mr.cli('domain', 'add', 'example.test');
@@ -275,5 +279,41 @@ p.quit()
     expect(await handshake(mr.ports.imap, {}, { greeting: /^\* OK .*\r\n/m, command: 'a STARTTLS\r\n', ready: /^a OK .*\r\n/m })).toMatchObject({ fingerprint: fp2 });
     expect(mr.output).toMatch(/do not load; still serving the previous certificate/);
     expect(mr.output).toMatch(/TLS certificate reloaded/);
+  });
+
+  it('closes handshakes from an address past limits.max_unauthenticated_per_ip while other addresses get in', async () => {
+    // Connections that never send a ClientHello: each holds a handshake slot until its 30 s deadline.
+    const silent: net.Socket[] = [];
+    for (let i = 0; i < HANDSHAKES_PER_ADDRESS; i++) {
+      const s = net.connect(ports.imaps, '127.0.0.1');
+      await new Promise((resolve) => s.once('connect', resolve));
+      silent.push(s);
+    }
+    // The listener accepts in order, so this one arrives with all of them in progress. Without the limit
+    // it would wait for a ClientHello for 30 s; the 10 s here only keeps a failure from hanging.
+    const extra = net.connect(ports.imaps, '127.0.0.1');
+    extra.on('error', () => undefined);
+    const outcome = await new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve('still open after 10 s'), 10_000);
+      extra.on('close', () => {
+        clearTimeout(timer);
+        resolve('closed');
+      });
+    });
+    extra.destroy();
+    expect(outcome).toBe('closed');
+    const metrics = await (await mr.admin('/metrics')).text();
+    expect(Number(/^mailroom_connection_limit_hits_total\{protocol="imap",limit="unauthenticated_per_ip"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    // Another address is not affected.
+    expect(await handshake(ports.imaps, { localAddress: '127.0.0.2' })).toHaveProperty('fingerprint');
+    for (const s of silent) s.destroy();
+    // Once they are gone, the address gets in again.
+    const back = await waitFor(
+      () => handshake(ports.imaps, {}),
+      (r) => 'fingerprint' in r,
+      10_000,
+      'a handshake from 127.0.0.1 after the silent ones left',
+    );
+    expect(back).toHaveProperty('fingerprint');
   });
 });

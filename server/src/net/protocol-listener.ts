@@ -41,6 +41,12 @@ export class ProtocolListener {
       graceMs: options.config['server.shutdown_grace_seconds'] * 1000,
       log,
       tls: options.tls,
+      // A handshake not yet finished is a session not yet logged in: the same limit per address.
+      maxHandshakesPerAddress: options.config['limits.max_unauthenticated_per_ip'],
+      onHandshakeLimit: (address) => {
+        options.events?.emit('limit.hit', { protocol: options.protocol, limit: 'unauthenticated_per_ip' });
+        log.debug({ remote: address }, 'connection refused: too many TLS handshakes in progress from the address');
+      },
     });
   }
 

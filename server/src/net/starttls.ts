@@ -10,7 +10,12 @@ const HANDSHAKE_TIMEOUT_MS = 30_000;
 export function upgradeToTls(socket: net.Socket, certificate: ServerCertificate): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: certificate.context() });
+    let failed = false;
     const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      // Whatever the dying socket still reports must not become an uncaught error.
+      secure.on('error', () => undefined);
       clearTimeout(timer);
       secure.destroy();
       socket.destroy();
@@ -18,13 +23,17 @@ export function upgradeToTls(socket: net.Socket, certificate: ServerCertificate)
     };
     const timer = setTimeout(() => fail(new Error('TLS handshake timed out')), HANDSHAKE_TIMEOUT_MS);
     timer.unref();
+    // A client that hangs up mid-handshake raises no error, only a close.
+    const closed = () => fail(new Error('connection closed during the TLS handshake'));
     secure.once('error', fail);
     secure.once('_tlsError', fail);
+    secure.once('close', closed);
     // once(): a TLS 1.2 renegotiation emits 'secure' again and must not restart the session.
     secure.once('secure', () => {
       clearTimeout(timer);
       secure.off('error', fail);
       secure.off('_tlsError', fail);
+      secure.off('close', closed);
       resolve(secure);
     });
   });

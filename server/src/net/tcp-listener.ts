@@ -3,10 +3,15 @@
 // command boundary, and after the grace period close whatever is left. Shared by IMAP and POP3.
 //
 // With `tls` set it is an implicit TLS listener (RFC 8314: IMAPS, POP3S): the connection cap and
-// admission look at the plain connection first (a refused client costs no handshake, and then hears
-// its refusal over TLS, where its client can read it), and the session starts on the encrypted socket.
+// admission decide on the plain connection, before any handshake; a refused client then hears its
+// refusal over TLS (plaintext would be garbage to its client) within REFUSAL_LINGER_MS, and an admitted
+// one gets its session on the encrypted socket. Handshakes in progress count toward the cap, and at most
+// `maxHandshakesPerAddress` from one address: sessions are counted per address only once they exist, so
+// without it one address could fill the listener with handshakes it never finishes (each lasts up to 30 s).
+// One over that is closed without a word or a handshake.
 import net, { type AddressInfo } from 'node:net';
 import type { Log as Logger } from '../telemetry/log.ts';
+import { clientAddress } from './admission.ts';
 import type { ServerCertificate } from './server-certificate.ts';
 import { upgradeToTls } from './starttls.ts';
 
@@ -37,6 +42,10 @@ export interface TcpListenerOptions {
   log: Logger;
   /** Implicit TLS: the handshake comes first, with this certificate. */
   tls?: ServerCertificate | undefined;
+  /** Implicit TLS: handshakes in progress from one address (default: unlimited). */
+  maxHandshakesPerAddress?: number;
+  /** Called for each connection closed because its address has maxHandshakesPerAddress in progress. */
+  onHandshakeLimit?: (remoteAddress: string) => void;
 }
 
 export class TcpListener {
@@ -44,6 +53,7 @@ export class TcpListener {
   private readonly running = new Map<ListenerSession, Promise<void>>();
   /** Implicit TLS connections admitted and still in their handshake: counted toward the cap, closed by close(). */
   private readonly handshaking = new Set<net.Socket>();
+  private readonly handshakesFrom = new Map<string, number>();
 
   constructor(private readonly options: TcpListenerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -95,16 +105,30 @@ export class TcpListener {
       this.startSession(socket);
       return;
     }
+    const address = clientAddress(socket);
+    const inProgress = this.handshakesFrom.get(address) ?? 0;
+    if (inProgress >= (this.options.maxHandshakesPerAddress ?? Infinity)) {
+      this.options.onHandshakeLimit?.(address);
+      socket.destroy();
+      return;
+    }
     this.handshaking.add(socket);
+    this.handshakesFrom.set(address, inProgress + 1);
+    const finished = () => {
+      this.handshaking.delete(socket);
+      const left = (this.handshakesFrom.get(address) ?? 1) - 1;
+      if (left > 0) this.handshakesFrom.set(address, left);
+      else this.handshakesFrom.delete(address);
+    };
     upgradeToTls(socket, certificate).then(
       (secure) => {
-        this.handshaking.delete(socket);
+        finished();
         secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));
         this.startSession(secure);
       },
       (err: Error) => {
-        this.handshaking.delete(socket);
-        this.options.log.debug({ remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
+        finished();
+        this.options.log.debug({ remote: address, err: err.message }, 'TLS handshake failed');
       },
     );
   }
