@@ -58,23 +58,25 @@ function readUntil(socket: net.Socket, pattern: RegExp): Promise<string> {
 }
 
 /**
- * Opens TLS to the port (after a plaintext STARTTLS exchange when given) with these client options; the
+ * Opens TLS to the port from the address `from` (after a plaintext STARTTLS exchange when given) with these client options; the
  * certificate's fingerprint and the protocol version, or the error the handshake ended with.
  */
 async function handshake(
   port: number,
   options: tls.ConnectionOptions,
   starttls?: { greeting: RegExp; command: string; ready: RegExp },
+  from = '127.0.0.1',
 ): Promise<{ fingerprint: string; version: string } | { error: string }> {
-  let socket: net.Socket | undefined;
+  const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
   if (starttls) {
-    socket = net.connect(port, '127.0.0.1');
     await readUntil(socket, starttls.greeting);
     socket.write(starttls.command);
     await readUntil(socket, starttls.ready);
   }
   return new Promise((resolve) => {
-    const secure = tls.connect({ ...(socket ? { socket } : { host: '127.0.0.1', port }), rejectUnauthorized: false, ...options }, () => {
+    const secure = tls.connect({ socket, rejectUnauthorized: false, ...options }, () => {
       const result = { fingerprint: secure.getPeerX509Certificate()!.fingerprint256, version: secure.getProtocol() ?? '' };
       secure.destroy();
       resolve(result);
@@ -305,7 +307,7 @@ p.quit()
     const metrics = await (await mr.admin('/metrics')).text();
     expect(Number(/^mailroom_connection_limit_hits_total\{protocol="imap",limit="unauthenticated_per_ip"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     // Another address is not affected.
-    expect(await handshake(ports.imaps, { localAddress: '127.0.0.2' })).toHaveProperty('fingerprint');
+    expect(await handshake(ports.imaps, {}, undefined, '127.0.0.2')).toHaveProperty('fingerprint');
     for (const s of silent) s.destroy();
     // Once they are gone, the address gets in again.
     const back = await waitFor(
