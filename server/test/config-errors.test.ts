@@ -151,6 +151,19 @@ describe('bad settings stop `mailroom serve` with exit status 78 and a message n
       blocker.close();
     }
   });
+
+  it('an implicit TLS port already in use names its setting too', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const result = await serve(await baseEnv({ MAILROOM_IMAPS_PORT: String(port) }));
+      expect(result.code).toBe(78);
+      expect(result.stderr).toContain(`invalid setting imaps.port (MAILROOM_IMAPS_PORT): cannot listen on 127.0.0.1:${port}: the port is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
 });
 
 describe('a YAML configuration file', () => {

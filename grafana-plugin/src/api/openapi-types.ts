@@ -1846,12 +1846,20 @@ export interface components {
             location: string;
         };
         ListenerInfo: {
+            /**
+             * @description the protocol, or its implicit TLS listener: submissions, imaps, pop3s
+             * @enum {string}
+             */
+            name: "smtp" | "submission" | "submissions" | "pop3" | "pop3s" | "imap" | "imaps";
             /** @enum {string} */
             protocol: "smtp" | "submission" | "pop3" | "imap";
             address: string;
             port: number;
-            /** @enum {string} */
-            tls: "starttls" | "none";
+            /**
+             * @description starttls: plaintext until STARTTLS/STLS; implicit: TLS from the first byte (RFC 8314)
+             * @enum {string}
+             */
+            tls: "starttls" | "implicit" | "none";
         };
         ServerInfo: {
             running: boolean;

@@ -63,8 +63,20 @@ export const SETTINGS = {
   ),
   'smtp.port': setting(k.port, 2525, 'MX listener (port 25 in production): accepts mail for local domains, relays only for authenticated clients and trusted networks. `off` disables it.'),
   'submission.port': setting(k.port, 2587, 'Submission listener (port 587 in production): AUTH required, only after STARTTLS unless the client is on loopback. `off` disables it.'),
+  'submission.rate_per_hour': setting(
+    k.nonNegativeInt,
+    500,
+    'Messages one authenticated user may send per hour (submission, submissions, and AUTH on the MX listener), counted over a sliding hour; the next MAIL FROM gets 451 4.7.1 until the oldest falls out of the hour (counted in mailroom_smtp_rejections_total{reason="rate_limited"}). A stolen password then cannot flood the queue. 0 means no limit. Kept in memory: a restart starts the count over.',
+  ),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
+  'submissions.port': setting(
+    k.port,
+    'off',
+    'Submission over implicit TLS (RFC 8314, port 465 in production): TLS from the first byte (TLS 1.2 or later, the tls.* certificate), then as the submission listener (AUTH required). Off unless set; binds to `bind`.',
+  ),
+  'imaps.port': setting(k.port, 'off', 'IMAP over implicit TLS (RFC 8314, port 993 in production). Off unless set; binds to `bind`.'),
+  'pop3s.port': setting(k.port, 'off', 'POP3 over implicit TLS (RFC 8314, port 995 in production). Off unless set; binds to `bind`.'),
   'limits.write_timeout_seconds': setting(
     k.positiveInt,
     120,
@@ -97,7 +109,7 @@ export const SETTINGS = {
   'tls.cert_file': setting(
     k.optionalText,
     undefined,
-    'PEM certificate for STARTTLS, leaf first then intermediates. Checked against tls.key_file at start-up. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.',
+    'PEM certificate for STARTTLS and the implicit TLS listeners, leaf first then intermediates. Checked against tls.key_file at start-up, and re-read when either file changes (new connections get the new pair; a pair that does not load is logged and the previous one kept). TLS 1.2 is the minimum everywhere. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.',
   ),
   'tls.key_file': setting(k.optionalText, undefined, 'PEM private key for tls.cert_file (RSA or EC); set both or neither.'),
   'smtp.max_message_size_bytes': setting(
@@ -115,6 +127,11 @@ export const SETTINGS = {
     k.nonNegativeInt,
     100,
     'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.',
+  ),
+  'smtp.greeting_pass_ttl_seconds': setting(
+    k.nonNegativeInt,
+    86_400,
+    "An MX client address that waited for the greeting quietly is greeted at once on its next connections for this long (as Postfix's postscreen remembers a pass for a day), so a sender that connects often is not slowed by the check. 0 remembers nothing. At most 100000 addresses are remembered (the least recently seen are forgotten first); the memory is lost on restart. Counted in mailroom_smtp_greeting_checks_total.",
   ),
   'smtp.reverse_dns': setting(k.bool, false, "Look up the client's PTR name for the Received header."),
   'smtp.idle_timeout_seconds': setting(k.positiveInt, 300, 'Close an SMTP session that says nothing for this long (RFC 5321 suggests 5 minutes).'),

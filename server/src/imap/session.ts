@@ -9,7 +9,7 @@ import { isLoopback } from '../config/validators.ts';
 import { openLineConnection, type LineConnection } from '../net/line-connection.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerSession } from '../net/tcp-listener.ts';
-import type { TlsMaterial } from '../net/tls-material.ts';
+import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { Account } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
@@ -35,7 +35,7 @@ export interface ImapSessionDeps {
   watcher: MailboxWatcher;
   store: ImapStore;
   sessions: SessionRegistry;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
   auth: Authenticator;
   events: EventBus;
   log: Logger;
@@ -130,8 +130,14 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('imap', this.id, this.remoteAddress, (reason) =>
-      this.close(reason === 'banned' ? '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n' : '* BYE [UNAVAILABLE] Too many connections waiting to log in; try again\r\n'),
+    this.deps.sessions.add(
+      'imap',
+      this.id,
+      this.remoteAddress,
+      (reason) =>
+        this.close(reason === 'banned' ? '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n' : '* BYE [UNAVAILABLE] Too many connections waiting to log in; try again\r\n'),
+      // Secure before any command: the connection came in on the IMAPS listener.
+      this.secure ? 'imaps' : 'imap',
     );
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {

@@ -3,7 +3,7 @@
 // restarts, the STARTTLS upgrade that swaps the socket under the session, and closing with a last line.
 // The sessions keep only their protocol: states, commands and replies.
 import type net from 'node:net';
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import type { Config } from '../config/settings.ts';
 import type { EventBus, Protocol } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
@@ -11,7 +11,7 @@ import { clientAddress } from './admission.ts';
 import { OutputWriter } from './output-writer.ts';
 import { SocketReader } from './socket-reader.ts';
 import { upgradeToTls } from './starttls.ts';
-import type { TlsMaterial } from './tls-material.ts';
+import type { ServerCertificate } from './server-certificate.ts';
 
 /** How long a client that never reads its last line may keep the connection after close(). */
 const CLOSE_LINGER_MS = 5_000;
@@ -84,6 +84,8 @@ export class LineConnection {
     private readonly options: LineConnectionOptions,
   ) {
     this.socket = socket;
+    // An implicit TLS listener hands over a socket whose handshake is done.
+    this.isSecure = socket instanceof tls.TLSSocket;
     this.remoteAddress = clientAddress(socket);
     this.socketReader = new SocketReader(socket, options.inputBufferMaxBytes, () => this.received());
     socket.on('close', () => this.markEnded());
@@ -106,7 +108,7 @@ export class LineConnection {
     return this.isEnded;
   }
 
-  /** Whether TLS protects the connection (after STARTTLS / STLS). */
+  /** Whether TLS protects the connection (implicit TLS, or after STARTTLS / STLS). */
   get secure(): boolean {
     return this.isSecure;
   }
@@ -132,10 +134,10 @@ export class LineConnection {
   }
 
   /** Upgrades in place. Input buffered before the handshake is dropped (RFC 3207, 2595: a TLS session starts clean). */
-  async startTls(material: TlsMaterial): Promise<void> {
+  async startTls(certificate: ServerCertificate): Promise<void> {
     this.socketReader.detach();
     this.stopIdleTimer();
-    const secure = await upgradeToTls(this.socket as net.Socket, material);
+    const secure = await upgradeToTls(this.socket as net.Socket, certificate);
     this.socket = secure;
     this.isSecure = true;
     secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));

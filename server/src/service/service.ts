@@ -14,7 +14,8 @@ import { QueueOperations } from '../delivery/queue-ops.ts';
 import { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { SelfTest } from '../selftest/self-test.ts';
 import { ContentScan, scannerFromConfig, scanPolicy } from '../delivery/content-scan.ts';
-import { loadTls, type TlsMaterial } from '../net/tls-material.ts';
+import { loadTls } from '../net/tls-material.ts';
+import { ServerCertificate } from '../net/server-certificate.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
@@ -50,7 +51,7 @@ export class Service {
   /** Bans outlive a server stop: the admin API lists and lifts them while the listeners are down. */
   readonly bans: BanList;
   private readonly autoBan: AutoBan;
-  private tls: TlsMaterial | null = null;
+  private tls: ServerCertificate | null = null;
   private mailServer: MailServer | null = null;
   private admin: http.Server | null = null;
   private adminAddress: AddressInfo | null = null;
@@ -68,7 +69,7 @@ export class Service {
     this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
     this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
-    this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.cert, selfSigned: this.tls.selfSigned, file: this.tls.certFile } : null), {
+    this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.material.cert, selfSigned: this.tls.material.selfSigned, file: this.tls.material.certFile } : null), {
       intervalMs: config['selftest.interval_seconds'] * 1000,
       minFreeDiskBytes: config['selftest.min_free_disk_bytes'],
       maxQueueAgeSeconds: config['selftest.max_queue_age_seconds'],
@@ -132,7 +133,7 @@ export class Service {
   }
 
   async start(): Promise<void> {
-    const tls = await loadTls(this.config);
+    const tls = new ServerCertificate(await loadTls(this.config), this.log);
     this.tls = tls;
     const { config, store, intake, events, sessions, scheduler, scan, bans, auth } = this;
     this.watchdog.start();
