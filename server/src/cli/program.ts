@@ -9,6 +9,7 @@ import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { serve } from './serve.ts';
 import { registerTokenCommands } from './token-commands.ts';
+import { auditCliChange } from './audit-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('mailroom')
@@ -29,5 +30,7 @@ export function buildProgram(): Command {
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
   registerTokenCommands(program, config);
+  // Every change made here lands in the audit trail (after it succeeded), as the admin API's do.
+  program.hook('postAction', (_program, action) => auditCliChange(action, config));
   return program;
 }

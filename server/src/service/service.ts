@@ -8,6 +8,7 @@ import { BanList } from '../bans/ban-list.ts';
 import { banWarnings } from '../selftest/checks-bans.ts';
 import { TokenTable } from '../admin/auth.ts';
 import { IssuedTokens } from '../admin/issued-tokens.ts';
+import { AuditTrail } from '../audit/audit-trail.ts';
 import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
@@ -58,6 +59,8 @@ export class Service {
   private readonly log = logger('application');
   private readonly watchdog: EventLoopWatchdog;
   private readonly issuedTokens: IssuedTokens;
+  /** Who changed what: admin API, refusals, the CLI (audit/). Not a log category: nothing switches it off. */
+  readonly audit: AuditTrail;
 
   constructor(
     readonly config: Config,
@@ -66,6 +69,7 @@ export class Service {
     this.store = openStore(config);
     const issuedTokens = new IssuedTokens(config.data_dir);
     this.issuedTokens = issuedTokens;
+    this.audit = new AuditTrail(config.data_dir, { live: logging.live, loki: logging.loki, stdout: (line) => process.stdout.write(`${line}\n`) });
     this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
     this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
@@ -137,6 +141,7 @@ export class Service {
     this.tls = tls;
     const { config, store, intake, events, sessions, scheduler, scan, bans, auth } = this;
     this.watchdog.start();
+    this.audit.start();
     await bans.start();
     this.autoBan.start();
     this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, auth });
@@ -161,6 +166,7 @@ export class Service {
         metricsToken: config['admin.metrics_token'],
         logging: this.logging,
         scan,
+        audit: this.audit,
       });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
@@ -174,6 +180,7 @@ export class Service {
 
   async stop(): Promise<void> {
     this.watchdog.stop();
+    this.audit.stop();
     this.selfTest.stop();
     await this.mailServer?.stop();
     this.autoBan.stop();
