@@ -68,6 +68,11 @@ export const SETTINGS = {
     500,
     'Messages one authenticated user may send per hour (submission, submissions, and AUTH on the MX listener), counted over a sliding hour; the next MAIL FROM gets 451 4.7.1 until the oldest falls out of the hour (counted in mailroom_smtp_rejections_total{reason="rate_limited"}). A stolen password then cannot flood the queue. 0 means no limit. Kept in memory: a restart starts the count over.',
   ),
+  'submission.from_policy': setting(
+    z.enum(['own', 'any']),
+    'own',
+    'The From header of mail an authenticated user sends (RFC 6409 8.1): `own` (every From address must be one the user may send as: their own or an alias leading to it, as for MAIL FROM; otherwise 550 5.7.1) or `any` (not checked, e.g. for a mailing-list manager that logs in). A missing From, Date or Message-ID is added either way (RFC 6409 8.1-8.3).',
+  ),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
   'submissions.port': setting(

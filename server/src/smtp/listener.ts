@@ -25,6 +25,7 @@ import type { ScanMode } from '../delivery/content-scan.ts';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
+import { missingHeaderLines, readHeaderFacts } from './submission-hygiene.ts';
 import { decideRecipient, type RecipientDecision } from '../delivery/recipient-policy.ts';
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
@@ -395,9 +396,22 @@ export class SmtpListener {
       clientAddress: session.remoteAddress,
       authUser: authenticatedUser(session),
     };
+    // RFC 6409 section 8 for the user's own mail: From must be theirs, missing fields are added.
+    let added = '';
+    if (envelope.authUser !== undefined) {
+      const facts = readHeaderFacts(chunks);
+      if (config['submission.from_policy'] === 'own') {
+        for (const from of facts.from) {
+          if (!(await ownsSender(envelope.authUser, from, this.deps.store))) {
+            throw this.reject(session, 'sender_denied', 550, `5.7.1 From: header address <${from}> is not an address of user ${envelope.authUser}`, tx.log);
+          }
+        }
+      }
+      added = missingHeaderLines(facts, { queueId: id, hostname: config.hostname, sender: envelope.sender, now: new Date() });
+    }
     // One copy of the message, with our header in front (a 100 KiB message is copied once more on its
     // way to the accept worker, and that is all).
-    const headerBytes = Buffer.from(header, 'utf8');
+    const headerBytes = Buffer.from(header + added, 'utf8');
     const content = Buffer.concat([headerBytes, ...chunks]);
     const hops = countReceivedHeaders(content) - 1; // not counting ours
     if (hops > MAX_RECEIVED_HEADERS) {
