@@ -206,7 +206,8 @@ export class ImapSession implements ListenerSession, ImapContext {
    * (within IDLE_POLL_INTERVAL_MS). Returns the client's line, or null when the connection ended.
    */
   async idle(): Promise<string | null> {
-    let syncing: Promise<void> | null = null;
+    // Typed by assertion: the callbacks below assign it, which TypeScript's narrowing of a `null` start does not see.
+    let syncing = null as Promise<void> | null;
     let again = false;
     const sync = () => {
       if (syncing) {
@@ -238,7 +239,9 @@ export class ImapSession implements ListenerSession, ImapContext {
     } finally {
       this.waiting = false;
       unwatch();
-      await syncing;
+      // A sync that ends with another asked for starts it from its finally: wait for the last one, so no
+      // untagged response of IDLE is written while the next command runs.
+      while (syncing) await syncing;
     }
   }
 
