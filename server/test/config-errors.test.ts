@@ -69,6 +69,10 @@ describe('bad settings stop `mailroom serve` with exit status 78 and a message n
     ['unknown log level', { MAILROOM_LOG_LEVEL: 'loud' }, ['log.level', '"loud"', 'expected one of']],
     ['bind with a port', { MAILROOM_BIND: '0.0.0.0:25' }, ['bind', '"0.0.0.0:25"']],
     ['postmaster that is not an address', { MAILROOM_POSTMASTER: 'root' }, ['postmaster', '"root"']],
+    ['output buffer below its floor', { MAILROOM_LIMITS_MAX_OUTPUT_BUFFER_BYTES: '1000' }, ['limits.max_output_buffer_bytes', '"1000"', 'expected a whole number from 32768 to 67108864']],
+    ['IMAP line limit under RFC 7162', { MAILROOM_LIMITS_IMAP_MAX_LINE_BYTES: '100' }, ['limits.imap_max_line_bytes', '"100"', 'from 8192']],
+    ['IMAP command limit under its line limit', { MAILROOM_LIMITS_IMAP_MAX_COMMAND_BYTES: '10000' }, ['limits.imap_max_command_bytes', '10000 is below limits.imap_max_line_bytes (65536)']],
+    ['keyword cap of zero', { MAILROOM_LIMITS_MAX_KEYWORDS_PER_MESSAGE: '0' }, ['limits.max_keywords_per_message', '"0"']],
   ])('%s', async (what, extra, mentions) => {
     const result = await serve(await baseEnv(extra as Record<string, string>));
     observed.push(`${what.padEnd(36)} exit ${result.code}: ${result.stderr.trim()}`);

@@ -203,6 +203,41 @@ export const SETTINGS = {
     250,
     "A warning is logged (category application, at most once a minute) when the event loop was blocked longer than this: every client and /healthz waited that long. mailroom_event_loop_delay_seconds has every second's worst delay. 0 turns the warning off.",
   ),
+  'limits.max_connections_per_listener': setting(
+    k.intBetween(1, 1_000_000),
+    1000,
+    'Concurrent connections on each IMAP and POP3 listener (SMTP has smtp.max_clients); one more is answered `* BYE` or `-ERR` and closed, counted as listener_full in mailroom_connection_limit_hits_total.',
+  ),
+  'limits.max_output_buffer_bytes': setting(
+    k.intBetween(32 * 1024, 64 * 1024 * 1024),
+    256 * 1024,
+    'The most response bytes an IMAP or POP3 session may have waiting in its socket for a client that reads slowly: a large FETCH is sent in chunks as the client takes them, so memory per session stays about this plus one message. A client that lets it stay full for limits.write_timeout_seconds is closed (mailroom_sessions_closed_not_reading_total).',
+  ),
+  'limits.max_keywords_per_message': setting(
+    k.intBetween(1, 10_000),
+    128,
+    'Keywords (IMAP flags without a backslash) one message may carry: a STORE or APPEND beyond it gets NO [LIMIT] and changes nothing, counted as keywords_per_message in mailroom_connection_limit_hits_total. Clients tag with a handful; the cap keeps every flag operation and FETCH FLAGS answer small.',
+  ),
+  'limits.max_keywords_per_mailbox': setting(
+    k.intBetween(1, 100_000),
+    1000,
+    'Distinct keywords in one mailbox, as the storing session sees it: a STORE beyond it gets NO [LIMIT], counted as keywords_per_mailbox in mailroom_connection_limit_hits_total. Bounds the FLAGS and PERMANENTFLAGS answers every client receives on SELECT.',
+  ),
+  'limits.imap_max_line_bytes': setting(
+    k.intBetween(8192, 16 * 1024 * 1024),
+    64 * 1024,
+    'One line of an IMAP command, literals not counted (RFC 7162 section 3.2.5 asks for at least 8192). A longer line is answered BAD and the connection closed, counted as line_too_long in mailroom_connection_limit_hits_total.',
+  ),
+  'limits.imap_max_literal_bytes': setting(
+    k.intBetween(1024, 64 * 1024 * 1024),
+    64 * 1024,
+    'One IMAP literal outside APPEND (a mailbox name, a password, a search string; APPEND takes up to smtp.max_message_size_bytes). A larger one is refused before it is sent (BAD [TOOBIG]), counted as literal_too_large in mailroom_connection_limit_hits_total.',
+  ),
+  'limits.imap_max_command_bytes': setting(
+    k.intBetween(8192, 256 * 1024 * 1024),
+    1024 * 1024,
+    'A whole IMAP command outside APPEND, lines and literals together (APPEND adds smtp.max_message_size_bytes to it); at least limits.imap_max_line_bytes. Beyond it the command is refused (BAD [TOOBIG]), counted as command_too_large in mailroom_connection_limit_hits_total.',
+  ),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(
     k.list.refine(

@@ -6,7 +6,7 @@ import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import { IDLE_POLL_INTERVAL_MS, MAX_CONNECTIONS } from './limits.ts';
+import { IDLE_POLL_INTERVAL_MS } from './limits.ts';
 import { MailboxWatcher } from './mailbox-watcher.ts';
 import { ImapSession, type ImapStore } from './session.ts';
 
@@ -36,7 +36,7 @@ export class ImapListener extends ProtocolListener {
         too_many_sessions: '* BYE [UNAVAILABLE] Too many connections from your address\r\n',
         too_many_unauthenticated: '* BYE [UNAVAILABLE] Too many connections from your address that have not logged in\r\n',
       },
-      maxConnections: MAX_CONNECTIONS,
+      maxConnections: deps.config['limits.max_connections_per_listener'],
       log,
       tls: implicitTls ? deps.tls : undefined,
     });

@@ -15,13 +15,6 @@ import type { ServerCertificate } from './server-certificate.ts';
 
 /** How long a client that never reads its last line may keep the connection after close(). */
 const CLOSE_LINGER_MS = 5_000;
-/**
- * Response bytes one session may have waiting in its socket (net.Socket's writableLength): responses go
- * out in chunks of this minus the socket's high-water mark, each only once the socket has drained.
- * Together with the one message a FETCH or RETR holds while sending it, this bounds a client that does
- * not read.
- */
-export const OUTPUT_BUFFER_MAX_BYTES = 256 * 1024;
 
 export interface LineConnectionOptions {
   /** Received input held unread before the socket is paused. */
@@ -35,6 +28,13 @@ export interface LineConnectionOptions {
   lineTimeoutMs: number;
   /** A limit of this connection bit: it is being closed. */
   onLimit: (limit: 'preauth_timeout' | 'line_timeout') => void;
+  /**
+   * Response bytes the session may have waiting in its socket (net.Socket's writableLength,
+   * limits.max_output_buffer_bytes): responses go out in chunks of this minus the socket's high-water mark,
+   * each only once the socket has drained. Together with the one message a FETCH or RETR holds while
+   * sending it, this bounds a client that does not read.
+   */
+  outputBufferMaxBytes: number;
   /** How long the socket may stay backed up (the client reads nothing) before the client is given up on. */
   writeTimeoutMs: number;
   /** The client stopped reading for writeTimeoutMs: called once, then the connection is closed. */
@@ -63,6 +63,7 @@ export function openLineConnection(socket: net.Socket, o: LineSessionOptions): L
     preauthTimeoutMs: o.config['limits.preauth_timeout_seconds'] * 1000,
     lineTimeoutMs: o.config['limits.line_timeout_seconds'] * 1000,
     onLimit: (limit) => o.events.emit('limit.hit', { protocol: o.protocol, limit }),
+    outputBufferMaxBytes: o.config['limits.max_output_buffer_bytes'],
     writeTimeoutMs: o.config['limits.write_timeout_seconds'] * 1000,
     onNotReading: () => o.events.emit('session.not_reading', { protocol: o.protocol, id: o.sessionId }),
     log: o.log,
@@ -92,7 +93,7 @@ export class LineConnection {
     this.preauthTimer = setTimeout(() => this.limitBit('preauth_timeout', 'no login in time'), options.preauthTimeoutMs);
     this.preauthTimer.unref();
     this.output = new OutputWriter(() => this.socket, {
-      capBytes: OUTPUT_BUFFER_MAX_BYTES,
+      capBytes: options.outputBufferMaxBytes,
       timeoutMs: options.writeTimeoutMs,
       onTimeout: (buffered) => {
         this.options.log.warn({ remote: this.remoteAddress, buffered }, 'closed: the client stopped reading');

@@ -7,7 +7,6 @@ import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import { MAX_CONNECTIONS } from './limits.ts';
 import { MaildropLocks } from './maildrop-lock.ts';
 import { Pop3Session, type Pop3Store } from './session.ts';
 
@@ -37,7 +36,7 @@ export class Pop3Listener extends ProtocolListener {
         too_many_sessions: '-ERR [SYS/TEMP] Too many connections from your address\r\n',
         too_many_unauthenticated: '-ERR [SYS/TEMP] Too many connections from your address that have not logged in\r\n',
       },
-      maxConnections: MAX_CONNECTIONS,
+      maxConnections: deps.config['limits.max_connections_per_listener'],
       log,
       tls: implicitTls ? deps.tls : undefined,
     });

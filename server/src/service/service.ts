@@ -33,6 +33,7 @@ import { MailServer } from './mail-server.ts';
 import { metricSources } from './metric-sources.ts';
 import { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
+import { setMaxKeywordsPerMessage } from '../store/flag-changes.ts';
 
 export class Service {
   readonly events = new EventBus();
@@ -120,6 +121,8 @@ export class Service {
     );
     logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);
+    // Both stores check keywords per message through flag-changes.ts, which holds the process's one value.
+    setMaxKeywordsPerMessage(config['limits.max_keywords_per_message']);
     this.watchdog = new EventLoopWatchdog({
       observe: (seconds) => this.metrics.eventLoopDelay.observe(seconds),
       warningMs: config['limits.event_loop_delay_warning_ms'],

@@ -41,7 +41,22 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */
-export const CONNECTION_LIMITS = ['sessions_per_ip', 'unauthenticated_per_ip', 'unauthenticated_evicted', 'preauth_timeout', 'line_timeout', 'listener_full'] as const;
+export const CONNECTION_LIMITS = [
+  'sessions_per_ip',
+  'unauthenticated_per_ip',
+  'unauthenticated_evicted',
+  'preauth_timeout',
+  'line_timeout',
+  'listener_full',
+  // Limits on what one IMAP command may ask for (limits.imap_max_*, limits.max_keywords_*): the command is refused.
+  'line_too_long',
+  'literal_too_large',
+  'command_too_large',
+  'keywords_per_message',
+  'keywords_per_mailbox',
+] as const;
+/** The limits a single IMAP command can hit. */
+export type CommandLimit = Extract<ConnectionLimit, 'line_too_long' | 'literal_too_large' | 'command_too_large' | 'keywords_per_message' | 'keywords_per_mailbox'>;
 export type ConnectionLimit = (typeof CONNECTION_LIMITS)[number];
 export const SCANNERS = ['clamd', 'spamd'] as const;
 export type Scanner = (typeof SCANNERS)[number];

@@ -314,7 +314,7 @@ export function createMetrics(sources: MetricSources) {
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
   const connectionLimitHits = new Counter({
     name: 'mailroom_connection_limit_hits_total',
-    help: `Clients refused, closed or evicted by a connection limit, per protocol and limit (${CONNECTION_LIMITS.join(', ')}): see limits.* in docs/configuration.md.`,
+    help: `Clients refused, closed or evicted by a connection limit, or IMAP commands refused by a size or keyword limit, per protocol and limit (${CONNECTION_LIMITS.join(', ')}): see limits.* in docs/configuration.md.`,
     labelNames: ['protocol', 'limit'] as const,
     registers: r,
   });
