@@ -7,7 +7,7 @@ import { logger } from '../telemetry/log.ts';
 
 export async function serve(config: Config): Promise<void> {
   const logging = await setupLogging(config);
-  const service = new Service(config, logging);
+  const service = await Service.open(config, logging);
   try {
     await service.start();
   } catch (err) {

@@ -43,7 +43,7 @@ export class MailStack {
         ...env,
       },
     });
-    const service = new Service(config);
+    const service = await Service.open(config);
     await service.start();
     const stack = new MailStack(dataDir, config, service);
     for (const l of service.server.listenerInfo) stack.ports[l.protocol] = l.port;
