@@ -66,6 +66,38 @@ describe.runIf(postgresAvailable())('PostgreSQL store', () => {
     expect((await store.listQueue({ offset: 0, limit: 1 }, Date.now())).total).toBe(40);
   });
 
+  it('survives its connections being terminated mid-transaction: calls fail alone, the next ones succeed', async () => {
+    const store = await openNode({ nodeName: 'a' });
+    await store.addDomain('example.test');
+    const ann = await store.addAccount('ann@example.test', 'x');
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const outcomes: string[] = [];
+    try {
+      for (let round = 0; round < 5; round++) {
+        const calls = Array.from({ length: 30 }, () =>
+          store.acceptMessages([message([{ address: ann.address, destination: 'local', accountId: ann.id }, remote('x@far.test')])], Date.now(), true).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        );
+        // Cut every connection of the store while its transactions run (what a database restart does).
+        await new Promise((r) => setTimeout(r, round * 3));
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'mailroom'`);
+        outcomes.push(...(await Promise.all(calls)));
+      }
+    } finally {
+      await admin.end();
+    }
+    // Every call answered; what was answered ok is there, once.
+    expect(outcomes).toHaveLength(150);
+    const ok = outcomes.filter((o) => o === 'ok').length;
+    await store.acceptMessages([message([remote('after@far.test')])], Date.now(), true);
+    expect((await store.listQueue({ offset: 0, limit: 1 }, Date.now())).total).toBe(ok + 1);
+    const inbox = (await store.findMailbox(ann.id, 'INBOX'))!;
+    expect(await store.listMail(inbox.id)).toHaveLength(ok);
+  });
+
   it('never hands one recipient to two nodes, even when they claim at once', async () => {
     const a = await openNode({ nodeName: 'a' });
     const b = await openNode({ nodeName: 'b' });

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { fileIntoInbox } from './filing.ts';
-import type { Queryable } from './pool.ts';
+import { checkout, release, type Queryable } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
 
 interface Pending {
@@ -67,9 +67,10 @@ export class PgAcceptWriter {
   private async commit(batch: Pending[]): Promise<void> {
     const outcomes: Array<{ results: AcceptedMessage[] } | { error: Error }> = [];
     let client: pg.PoolClient | undefined;
+    let lost = (): Error | undefined => undefined;
     let broken: Error | undefined;
     try {
-      client = await this.pool.connect();
+      ({ client, lost } = await checkout(this.pool));
       await client.query('BEGIN');
       for (const call of batch) {
         await client.query('SAVEPOINT accept_call');
@@ -89,7 +90,7 @@ export class PgAcceptWriter {
       broken = err as Error;
       await client?.query('ROLLBACK').catch(() => undefined);
     } finally {
-      client?.release(broken);
+      if (client) release(client, broken ?? lost());
     }
     if (broken) {
       for (const call of batch) call.reject(broken);

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { DatabaseUnavailableError } from '../database-unavailable.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { checkout, release } from './pool.ts';
 
 /** pg_advisory_lock key: "mailroom" in ASCII, so other applications on the database are unlikely to share it. */
 export const MIGRATION_LOCK_KEY = 0x6d61696c726f6f6dn;
@@ -23,7 +24,7 @@ export class SchemaTooNewError extends DatabaseUnavailableError {
 
 /** Brings the schema up to date; returns the version it is at. */
 export async function migrate(pool: pg.Pool, where: string, steps: readonly string[] = MIGRATIONS): Promise<number> {
-  const client = await pool.connect();
+  const { client, lost } = await checkout(pool);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     try {
@@ -47,6 +48,6 @@ export async function migrate(pool: pg.Pool, where: string, steps: readonly stri
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
     }
   } finally {
-    client.release();
+    release(client, lost());
   }
 }

@@ -47,7 +47,7 @@ export function createPool(conn: PgConnection, options: PoolOptions = {}): pg.Po
  * The default isolation (READ COMMITTED) with explicit row locks where a read decides a write.
  */
 export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, lost } = await checkout(pool);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -58,9 +58,33 @@ export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) 
     await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
     throw err;
   } finally {
-    // A connection whose ROLLBACK failed is in an unknown state: the pool drops it.
-    client.release(broken);
+    // A connection whose ROLLBACK failed (or that died) is in an unknown state: the pool drops it.
+    release(client, broken ?? lost());
   }
+}
+
+/**
+ * A connection held by this store for a while (a transaction, the migrations). The pool listens for
+ * errors only on idle connections; one that dies while held between two statements (the server went
+ * away) would emit an 'error' nobody hears, and that ends the process. Held here, the error is kept
+ * (lost() returns it) and the next statement fails as it should.
+ */
+export async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; lost: () => Error | undefined }> {
+  const client = await pool.connect();
+  let error: Error | undefined;
+  const listener = (err: Error) => (error = err);
+  client.on('error', listener);
+  listeners.set(client, listener);
+  return { client, lost: () => error };
+}
+
+const listeners = new WeakMap<pg.PoolClient, (err: Error) => void>();
+
+/** Gives a connection from checkout() back; with an error, the pool closes it instead of reusing it. */
+export function release(client: pg.PoolClient, err?: Error): void {
+  const listener = listeners.get(client);
+  if (listener) client.removeListener('error', listener);
+  client.release(err);
 }
 
 /** The PostgreSQL error code (SQLSTATE) of a failed statement, if it is one. */
