@@ -78,6 +78,22 @@ describe.runIf(postgresAvailable())('PostgreSQL at start', () => {
     );
   });
 
+  it('TLS asked of a server that has none: exit 78, check sslmode', async () => {
+    const r = await mailroom(`${db.url.replace('postgres@', 'postgres:Sup3rSecret@')}?sslmode=require`, 'domain', 'list');
+    const ssl = await (async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return (await client.query<{ ssl: string }>('SHOW ssl')).rows[0]!.ssl;
+      } finally {
+        await client.end();
+      }
+    })();
+    if (ssl === 'on') return expect(r.code).toBe(0); // this machine's server has TLS: require just works
+    expect(r.code).toBe(78);
+    expect(oneLine(r, 'Sup3rSecret')).toMatch(/^mailroom: PostgreSQL at postgres:\/\/postgres:\*\*\*@.*\?sslmode=require: TLS failed \(.*SSL.*\): check sslmode and sslrootcert in database.url$/);
+  });
+
   it('migrates a fresh database, and the directory commands work on it', async () => {
     expect(await mailroom(db.url, 'domain', 'add', 'example.test')).toMatchObject({ code: 0, stdout: 'added domain example.test\n' });
     expect(await mailroom(db.url, 'account', 'add', 'ann@example.test', '--password', 'pw')).toMatchObject({ code: 0, stdout: 'added account ann@example.test\n' });

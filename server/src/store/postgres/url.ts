@@ -24,8 +24,9 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+/** Everything between the user's colon and the last @ of the authority is the password (even an unescaped @ in it). */
 export function maskUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^/]*@/i, '$1***@');
 }
 
 export function parsePostgresUrl(url: string): PgConnection {
