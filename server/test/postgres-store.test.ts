@@ -98,6 +98,21 @@ describe.runIf(postgresAvailable())('PostgreSQL store', () => {
     expect(await store.listMail(inbox.id)).toHaveLength(ok);
   });
 
+  it('gives concurrent writers on several nodes distinct UIDs in one mailbox and keeps every flag change', async () => {
+    const nodes = await Promise.all(['a', 'b', 'c'].map((n) => openNode({ nodeName: n })));
+    await nodes[0]!.addDomain('example.test');
+    const ann = await nodes[0]!.addAccount('ann@example.test', 'x');
+    const inbox = (await nodes[0]!.findMailbox(ann.id, 'INBOX'))!;
+    const appended = await Promise.all(nodes.flatMap((node, n) => Array.from({ length: 20 }, (_, i) => node.appendMail(inbox.id, Buffer.from(`Subject: ${n}-${i}\r\n\r\nx\r\n`), [], Date.now()))));
+    expect(appended.map((a) => a.uid).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    // Two nodes add different keywords to the same messages at once: both changes stay.
+    const uids = appended.map((a) => a.uid);
+    await Promise.all([nodes[1]!.setFlags(inbox.id, uids, 'add', ['$one']), nodes[2]!.setFlags(inbox.id, uids, 'add', ['$two']), nodes[0]!.setFlags(inbox.id, uids, 'add', ['\\Seen'])]);
+    const mail = await nodes[0]!.listMail(inbox.id);
+    expect(mail.every((m) => ['$one', '$two', '\\Seen'].every((f) => m.flags.includes(f)))).toBe(true);
+    expect((await nodes[0]!.mailboxStatus(inbox.id))!).toMatchObject({ messages: 60, unseen: 0, uidNext: 61 });
+  });
+
   it('never hands one recipient to two nodes, even when they claim at once', async () => {
     const a = await openNode({ nodeName: 'a' });
     const b = await openNode({ nodeName: 'b' });

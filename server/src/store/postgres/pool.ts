@@ -47,6 +47,21 @@ export function createPool(conn: PgConnection, options: PoolOptions = {}): pg.Po
  * The default isolation (READ COMMITTED) with explicit row locks where a read decides a write.
  */
 export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(pool, fn);
+    } catch (err) {
+      // PostgreSQL ended this transaction to break a lock cycle with another one (rare: the queue's
+      // transactions lock recipients before their message): run it again, a few times at most.
+      if (sqlState(err) !== DEADLOCK_DETECTED || attempt === MAX_DEADLOCK_RETRIES) throw err;
+    }
+  }
+}
+
+const DEADLOCK_DETECTED = '40P01';
+const MAX_DEADLOCK_RETRIES = 3;
+
+async function once<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const { client, lost } = await checkout(pool);
   let broken: Error | undefined;
   try {
