@@ -12,7 +12,7 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 const MAX_ALIAS_DEPTH = 8;
 
 export async function withStore<T>(config: () => Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(config());
+  const store = await openStore(config());
   try {
     return await fn(store);
   } finally {

@@ -3,16 +3,19 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { StoreError } from '../store/store-error.ts';
+import { DatabaseUnavailableError } from '../store/database-unavailable.ts';
 import { CliError } from './errors.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
 const EXIT_CONFIG = 78;
+/** sysexits.h EX_UNAVAILABLE: the database could not be reached (or used); trying again later may work. */
+const EXIT_UNAVAILABLE = 69;
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError) {
+  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError) {
     process.stderr.write(`mailroom: ${err.message}\n`);
-    process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError ? EXIT_UNAVAILABLE : 1);
   }
   process.stderr.write(`mailroom: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

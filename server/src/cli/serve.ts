@@ -15,7 +15,7 @@ export async function serve(config: Config): Promise<void> {
     throw err;
   }
   const logging = await setupLogging(config);
-  const service = new Service(config, logging);
+  const service = await Service.open(config, logging);
   try {
     await service.start();
   } catch (err) {

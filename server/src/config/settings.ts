@@ -55,7 +55,23 @@ export const SETTINGS = {
   hostname: setting(k.hostName, os.hostname(), 'Host name used in the SMTP greeting, Received headers and bounces; should be a fully qualified name.', { defaultDoc: "this machine's host name" }),
   data_dir: setting(k.text, './data', 'Directory for the embedded database, the generated TLS certificate and other state.'),
   bind: setting(k.bindAddress, '127.0.0.1', 'Address every listener binds to. Loopback by default; use 0.0.0.0 or :: to serve the network.'),
-  'database.url': setting(k.optionalText, undefined, 'Database URL. Unset: an SQLite file `mailroom.db` in data_dir. `sqlite:/path/file.db` for another SQLite file.'),
+  'database.url': setting(
+    k.optionalText,
+    undefined,
+    'Database URL. Unset: an SQLite file `mailroom.db` in data_dir. `sqlite:/path/file.db` for another SQLite file. `postgres://user:password@host:5432/database` (or `postgresql://`) for PostgreSQL, shared by several nodes; add `?sslmode=require` for TLS, or `?sslmode=verify-full&sslrootcert=/path/ca.pem` to check the certificate too (docs/postgresql.md).',
+    { secret: true },
+  ),
+  'cluster.node_name': setting(
+    k.text,
+    os.hostname(),
+    'PostgreSQL: the name of this node. Recipients it is delivering carry it (with a lease), and at start it takes back only its own; every node on one database needs its own name.',
+    { defaultDoc: "this machine's host name" },
+  ),
+  'cluster.lease_seconds': setting(
+    k.positiveInt,
+    60,
+    'PostgreSQL: how long a node holds the recipients it claimed for delivery. Recipients whose lease expired (their node died) go back to the queue for any node.',
+  ),
   'database.accept_worker': setting(
     k.bool,
     true,

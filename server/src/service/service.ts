@@ -63,11 +63,24 @@ export class Service {
   /** Who changed what: admin API, refusals, the CLI (audit/). Not a log category: nothing switches it off. */
   readonly audit: AuditTrail;
 
+  /** Opens the store (over the network for PostgreSQL: a fault there is one clear error), then builds the service on it. */
+  static async open(config: Config, logging?: LoggingHandles): Promise<Service> {
+    const log = logger('application');
+    const store = await openStore(config, {
+      onConnectionError: (err) => log.warn({ err: err.message }, 'a database connection failed; the next query opens a new one'),
+      // Called only once the service below exists (a lease is lost after a claim, never while opening).
+      onLeaseLost: (count) => service.metrics.queueLeasesLost.inc(count),
+    });
+    const service = new Service(config, store, logging);
+    return service;
+  }
+
   constructor(
     readonly config: Config,
+    store: Store,
     readonly logging: LoggingHandles = { switches: categorySwitches(), loki: null, live: liveLog },
   ) {
-    this.store = openStore(config);
+    this.store = store;
     const issuedTokens = new IssuedTokens(config.data_dir);
     this.issuedTokens = issuedTokens;
     this.audit = new AuditTrail(config.data_dir, { live: logging.live, loki: logging.loki, stdout: (line) => process.stdout.write(`${line}\n`) });

@@ -178,6 +178,11 @@ export function createMetrics(sources: MetricSources) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: r,
   });
+  const queueLeasesLost = new Counter({
+    name: 'mailroom_queue_leases_lost_total',
+    help: 'PostgreSQL store: delivery outcomes not recorded because this node no longer held the lease on the recipient (its message was removed, or another node took the work over after the lease expired).',
+    registers: r,
+  });
   const smtpRejections = new Counter({
     name: 'mailroom_smtp_rejections_total',
     help: `SMTP commands refused, by reason (${REJECTION_REASONS.join(', ')}).`,
@@ -348,6 +353,7 @@ export function createMetrics(sources: MetricSources) {
     diskFullRefusals,
     deliveries,
     deliveryDuration,
+    queueLeasesLost,
     smtpRejections,
     greetingChecks,
     authFailures,

@@ -44,7 +44,7 @@ export class MailStack {
         ...env,
       },
     });
-    const service = new Service(config);
+    const service = await Service.open(config);
     await service.start();
     const stack = new MailStack(dataDir, config, service);
     for (const l of service.server.listenerInfo) stack.ports[l.name] = l.port;

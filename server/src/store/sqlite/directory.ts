@@ -4,18 +4,10 @@ import type { Account, Alias } from '../types.ts';
 import { domainOf } from '../../util/address.ts';
 import { stmt, type Db } from './open.ts';
 
-/** Folders every account gets, with their RFC 6154 special-use attribute. */
-export const DEFAULT_MAILBOXES: ReadonlyArray<[name: string, specialUse: string | null]> = [
-  ['INBOX', null],
-  ['Sent', '\\Sent'],
-  ['Drafts', '\\Drafts'],
-  ['Trash', '\\Trash'],
-  ['Junk', '\\Junk'],
-];
-
+import { DEFAULT_MAILBOXES } from '../default-mailboxes.ts';
 import { StoreError } from '../store-error.ts';
 
-export { StoreError };
+export { StoreError, DEFAULT_MAILBOXES };
 
 interface AccountRow {
   id: number;

@@ -1,0 +1,108 @@
+// The PostgreSQL mailbox store: folders, mail, flags and the counters sessions compare to see changes.
+// Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
+// Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
+import type pg from 'pg';
+import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import { canonicalName, checkName } from '../mailbox-names.ts';
+import type { MailboxInfo, StoredMail } from '../types.ts';
+import * as folders from './mailbox-folders.ts';
+import * as messages from './mailbox-messages.ts';
+import { transaction } from './pool.ts';
+
+export class PgMailboxes implements MailboxStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.pool, fn);
+  }
+
+  async listMailboxes(accountId: number): Promise<MailboxInfo[]> {
+    return folders.listBoxes(this.pool, accountId);
+  }
+
+  async findMailbox(accountId: number, name: string): Promise<MailboxInfo | null> {
+    return folders.findBox(this.pool, accountId, canonicalName(name));
+  }
+
+  async createMailbox(accountId: number, name: string): Promise<MailboxInfo> {
+    const canonical = canonicalName(name);
+    checkName(canonical);
+    return this.tx((c) => folders.createBox(c, accountId, canonical));
+  }
+
+  async deleteMailbox(accountId: number, name: string): Promise<void> {
+    await this.tx((c) => folders.deleteBox(c, accountId, canonicalName(name)));
+  }
+
+  async renameMailbox(accountId: number, from: string, to: string): Promise<void> {
+    const target = canonicalName(to);
+    checkName(target);
+    await this.tx((c) => folders.renameBox(c, accountId, canonicalName(from), target));
+  }
+
+  async listSubscriptions(accountId: number): Promise<string[]> {
+    return folders.listSubscribed(this.pool, accountId);
+  }
+
+  async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
+    const canonical = canonicalName(name);
+    checkName(canonical);
+    await folders.setSubscribed(this.pool, accountId, canonical, subscribed);
+  }
+
+  async mailboxVersion(mailboxId: number): Promise<MailboxVersion | null> {
+    return (await messages.versions(this.pool, [mailboxId])).get(mailboxId) ?? null;
+  }
+
+  async mailboxVersions(mailboxIds: readonly number[]): Promise<Map<number, MailboxVersion>> {
+    return messages.versions(this.pool, mailboxIds);
+  }
+
+  async mailboxStatus(mailboxId: number): Promise<MailboxStatus | null> {
+    return messages.status(this.pool, mailboxId);
+  }
+
+  async claimRecent(mailboxId: number): Promise<number> {
+    return messages.claimRecent(this.pool, mailboxId);
+  }
+
+  async firstRecentUid(mailboxId: number): Promise<number> {
+    return messages.firstRecentUid(this.pool, mailboxId);
+  }
+
+  async listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]> {
+    return messages.listMail(this.pool, mailboxId, fromUid);
+  }
+
+  async readMail(id: number): Promise<Buffer | null> {
+    return messages.readMail(this.pool, id);
+  }
+
+  async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
+    return this.tx((c) => messages.append(c, mailboxId, content, flags, internalDate));
+  }
+
+  async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
+    return this.tx((c) => messages.setFlags(c, mailboxId, uids, op, flags));
+  }
+
+  async copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+    return this.tx((c) => messages.copy(c, fromMailboxId, uids, toMailboxId));
+  }
+
+  async moveMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+    return this.tx(async (c) => {
+      const result = await messages.copy(c, fromMailboxId, uids, toMailboxId);
+      await messages.remove(c, fromMailboxId, result.sourceUids);
+      return result;
+    });
+  }
+
+  async expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
+    return this.tx((c) => messages.expunge(c, mailboxId, uids));
+  }
+
+  async removeMail(mailboxId: number, uids: readonly number[]): Promise<number[]> {
+    return this.tx((c) => messages.remove(c, mailboxId, uids));
+  }
+}

@@ -1,0 +1,196 @@
+// The mailbox store, the same on every store (SQLite and PostgreSQL): folders and their hierarchy,
+// subscriptions that outlive their mailbox, UIDVALIDITY that never repeats, UIDs that never come back,
+// flags, copy and move, expunge, \Recent claims and the change counters sessions rely on.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_KEYWORDS_PER_MESSAGE, MailboxError } from '../../src/store/mailbox-store.ts';
+import { storeBackends, type FullStore } from './backends.ts';
+
+describe.each(storeBackends('mailboxes'))('$name', (backend) => {
+  let store: FullStore;
+  let account: number;
+
+  beforeEach(async () => {
+    store = await backend.open();
+    await store.addDomain('example.test');
+    account = (await store.addAccount('lena@example.test', 'x')).id;
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await backend.clear();
+  });
+
+  const inbox = async () => (await store.findMailbox(account, 'inbox'))!;
+  const names = async () => (await store.listMailboxes(account)).map((b) => b.name);
+  const code = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => (e instanceof MailboxError ? e.code : String(e)),
+    );
+  const mail = (s: string) => Buffer.from(`Subject: ${s}\r\n\r\nbody\r\n`);
+
+  describe('mailbox store', () => {
+    it('finds INBOX case-insensitively and other names exactly', async () => {
+      expect((await inbox()).name).toBe('INBOX');
+      expect(await store.findMailbox(account, 'Inbox')).not.toBeNull();
+      expect(await store.findMailbox(account, 'sent')).toBeNull();
+      expect((await store.findMailbox(account, 'Sent'))!.specialUse).toBe('\\Sent');
+    });
+
+    it('creates parents, refuses duplicates and invalid names', async () => {
+      await store.createMailbox(account, 'Archive/2024/Q1');
+      expect(await names()).toEqual(expect.arrayContaining(['Archive', 'Archive/2024', 'Archive/2024/Q1']));
+      expect(await code(store.createMailbox(account, 'Archive'))).toBe('exists');
+      expect(await code(store.createMailbox(account, 'inbox'))).toBe('exists');
+      for (const bad of ['', '/x', 'x/', 'a//b', 'a*b', 'tab\there', 'x'.repeat(300)]) {
+        expect(await code(store.createMailbox(account, bad))).toBe('invalid');
+      }
+    });
+
+    it('deletes only leaf mailboxes other than INBOX, taking their mail along', async () => {
+      const box = await store.createMailbox(account, 'Old/Stuff');
+      await store.appendMail(box.id, mail('x'), [], 1);
+      expect(await code(store.deleteMailbox(account, 'Old'))).toBe('has_children');
+      expect(await code(store.deleteMailbox(account, 'INBOX'))).toBe('invalid');
+      expect(await code(store.deleteMailbox(account, 'Nope'))).toBe('not_found');
+      await store.deleteMailbox(account, 'Old/Stuff');
+      expect(await store.listMail(box.id)).toEqual([]);
+      expect(await store.mailboxVersion(box.id)).toBeNull();
+    });
+
+    it('never hands out a UIDVALIDITY twice for a name created again, even within one second', async () => {
+      const first = await store.createMailbox(account, 'Again');
+      await store.deleteMailbox(account, 'Again');
+      const second = await store.createMailbox(account, 'Again');
+      expect(second.uidValidity).toBeGreaterThan(first.uidValidity);
+      expect(second.uidNext).toBe(1);
+    });
+
+    it('renames a mailbox with its children and keeps subscriptions with them', async () => {
+      await store.createMailbox(account, 'Work/Alpha');
+      await store.setSubscribed(account, 'Work/Alpha', true);
+      await store.renameMailbox(account, 'Work', 'Jobs/Current');
+      expect(await names()).toEqual(expect.arrayContaining(['Jobs', 'Jobs/Current', 'Jobs/Current/Alpha']));
+      expect(await names()).not.toContain('Work');
+      expect(await store.listSubscriptions(account)).toContain('Jobs/Current/Alpha');
+      expect(await code(store.renameMailbox(account, 'Jobs', 'Jobs/Inside'))).toBe('invalid');
+      expect(await code(store.renameMailbox(account, 'Jobs', 'Sent'))).toBe('exists');
+    });
+
+    it('renames INBOX by moving its mail into the new mailbox and leaving INBOX empty', async () => {
+      const box = await inbox();
+      await store.appendMail(box.id, mail('a'), ['\\Seen'], 1);
+      await store.appendMail(box.id, mail('b'), [], 2);
+      await store.renameMailbox(account, 'INBOX', 'Old mail');
+      expect(await store.listMail(box.id)).toEqual([]);
+      const moved = (await store.findMailbox(account, 'Old mail'))!;
+      expect((await store.listMail(moved.id)).map((m) => [m.uid, m.flags])).toEqual([
+        [1, ['\\Seen']],
+        [2, []],
+      ]);
+      expect(moved.uidNext).toBe(3);
+    });
+
+    it('keeps a subscription when its mailbox is deleted (RFC 3501 6.3.6); new accounts get theirs', async () => {
+      expect(await store.listSubscriptions(account)).toEqual(['Drafts', 'INBOX', 'Junk', 'Sent', 'Trash']);
+      await store.createMailbox(account, 'Temp');
+      expect(await store.listSubscriptions(account)).not.toContain('Temp');
+      await store.setSubscribed(account, 'Temp', true);
+      await store.deleteMailbox(account, 'Temp');
+      expect(await store.listSubscriptions(account)).toContain('Temp');
+      await store.setSubscribed(account, 'Temp', false);
+      expect(await store.listSubscriptions(account)).not.toContain('Temp');
+    });
+
+    it('appends with increasing UIDs that are never reused after an expunge', async () => {
+      const box = await inbox();
+      const a = await store.appendMail(box.id, mail('a'), [], 1);
+      const b = await store.appendMail(box.id, mail('b'), ['\\Deleted'], 2);
+      expect([a.uid, b.uid]).toEqual([1, 2]);
+      expect(await store.expunge(box.id)).toEqual([2]);
+      expect((await store.appendMail(box.id, mail('c'), [], 3)).uid).toBe(3);
+      expect((await store.listMail(box.id)).map((m) => m.uid)).toEqual([1, 3]);
+      expect((await store.listMail(box.id, 2)).map((m) => m.uid)).toEqual([3]);
+    });
+
+    it('changes flags, reporting only what changed, and moves the change counter', async () => {
+      const box = await inbox();
+      await store.appendMail(box.id, mail('a'), ['\\Seen'], 1);
+      await store.appendMail(box.id, mail('b'), [], 2);
+      const before = (await store.mailboxVersion(box.id))!;
+      expect((await store.setFlags(box.id, [1, 2, 99], 'add', ['\\seen'.replace('s', 'S'), '$Work'])).map((m) => [m.uid, m.flags])).toEqual([
+        [1, ['\\Seen', '$Work']],
+        [2, ['\\Seen', '$Work']],
+      ]);
+      expect(await store.setFlags(box.id, [1], 'add', ['\\Seen'])).toEqual([]);
+      expect((await store.setFlags(box.id, [1], 'remove', ['$work'])).map((m) => m.flags)).toEqual([['\\Seen']]);
+      expect((await store.setFlags(box.id, [2], 'replace', ['\\Flagged', '\\Flagged'])).map((m) => m.flags)).toEqual([['\\Flagged']]);
+      const after = (await store.mailboxVersion(box.id))!;
+      expect(after.modseq).toBeGreaterThan(before.modseq);
+      expect(after.uidNext).toBe(before.uidNext);
+      expect(await store.mailboxStatus(box.id)).toMatchObject({ messages: 2, unseen: 1, uidNext: 3 });
+    });
+
+    it('refuses a flag change that leaves any message with too many keywords, changing none', async () => {
+      const box = await inbox();
+      await store.appendMail(box.id, mail('a'), [], 1);
+      await store.appendMail(box.id, mail('b'), ['$Old'], 2);
+      const before = (await store.mailboxVersion(box.id))!;
+      const keywords = Array.from({ length: MAX_KEYWORDS_PER_MESSAGE }, (_, i) => `k${i}`);
+      await expect(store.setFlags(box.id, [1, 2], 'add', keywords)).rejects.toMatchObject({ code: 'limit' });
+      expect((await store.listMail(box.id)).map((m) => m.flags)).toEqual([[], ['$Old']]);
+      expect(await store.mailboxVersion(box.id)).toEqual(before);
+      expect((await store.setFlags(box.id, [1, 2], 'replace', keywords)).length).toBe(2);
+    });
+
+    it('copies with flags and dates, and moves atomically, reporting UID pairs', async () => {
+      const box = await inbox();
+      const trash = (await store.findMailbox(account, 'Trash'))!;
+      await store.appendMail(box.id, mail('a'), ['\\Flagged'], 1000);
+      await store.appendMail(box.id, mail('b'), [], 2000);
+      expect(await store.copyMail(box.id, [2, 1, 7], trash.id)).toEqual({ uidValidity: trash.uidValidity, sourceUids: [1, 2], targetUids: [1, 2] });
+      expect((await store.listMail(trash.id)).map((m) => [m.uid, m.flags, m.internalDate])).toEqual([
+        [1, ['\\Flagged'], 1000],
+        [2, [], 2000],
+      ]);
+      const moved = await store.moveMail(box.id, [2], trash.id);
+      expect(moved.targetUids).toEqual([3]);
+      expect((await store.listMail(box.id)).map((m) => m.uid)).toEqual([1]);
+      expect((await store.readMail((await store.listMail(trash.id))[2]!.id))!.toString()).toContain('Subject: b');
+    });
+
+    it('expunges only \\Deleted mail, optionally only among given UIDs; removeMail ignores flags', async () => {
+      const box = await inbox();
+      for (const s of ['a', 'b', 'c']) await store.appendMail(box.id, mail(s), ['\\Deleted'], 1);
+      await store.appendMail(box.id, mail('d'), [], 1);
+      expect(await store.expunge(box.id, [2, 4])).toEqual([2]);
+      expect(await store.removeMail(box.id, [4, 9])).toEqual([4]);
+      expect(await store.expunge(box.id)).toEqual([1, 3]);
+    });
+
+    it('claims \\Recent mail for one caller only', async () => {
+      const box = await inbox();
+      await store.appendMail(box.id, mail('a'), [], 1);
+      expect(await store.firstRecentUid(box.id)).toBe(1);
+      expect(await store.claimRecent(box.id)).toBe(1);
+      await store.appendMail(box.id, mail('b'), [], 1);
+      expect(await store.mailboxStatus(box.id)).toMatchObject({ recent: 1 });
+      expect(await store.claimRecent(box.id)).toBe(2);
+      expect(await store.claimRecent(box.id)).toBe(3);
+    });
+
+    it('sees mail filed by local delivery through uidNext', async () => {
+      const box = await inbox();
+      const before = (await store.mailboxVersion(box.id))!;
+      await store.enqueue({ id: 'Q1', sender: 'a@remote.test', recipients: [{ address: 'lena@example.test', destination: 'local', accountId: account }], content: mail('queued'), source: 'smtp' });
+      const job = (await store.claimNextJob(Date.now() + 1000, () => Date.now() + 60_000, new Set()))!;
+      await store.deliverLocal(
+        job.messageId,
+        job.recipients.map((r) => r.id),
+        mail('queued'),
+        Date.now(),
+      );
+      expect((await store.mailboxVersion(box.id))!.uidNext).toBe(before.uidNext + 1);
+    });
+  });
+});
