@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyZoneDns } from './helpers/dns-server.ts';
 import { BIN } from './helpers/mailroom.ts';
 import { freePort, waitForPort } from './helpers/ports.ts';
 import { SmtpDialogue } from './helpers/smtp-dialogue.ts';
@@ -30,6 +31,7 @@ async function baseEnv(extra: Record<string, string> = {}): Promise<Record<strin
     MAILROOM_ADMIN_PORT: String(await freePort()),
     MAILROOM_POP3_PORT: 'off',
     MAILROOM_IMAP_PORT: 'off',
+    MAILROOM_DNS_SERVERS: (await emptyZoneDns()).address,
     ...extra,
   };
 }
@@ -69,6 +71,8 @@ describe('bad settings stop `mailroom serve` with exit status 78 and a message n
     ['unknown log level', { MAILROOM_LOG_LEVEL: 'loud' }, ['log.level', '"loud"', 'expected one of']],
     ['bind with a port', { MAILROOM_BIND: '0.0.0.0:25' }, ['bind', '"0.0.0.0:25"']],
     ['postmaster that is not an address', { MAILROOM_POSTMASTER: 'root' }, ['postmaster', '"root"']],
+    ['DNS server given by name', { MAILROOM_DNS_SERVERS: '127.0.0.1:5353,dns.example.com' }, ['dns.servers', 'MAILROOM_DNS_SERVERS', '"dns.example.com" is not a DNS server address']],
+    ['DNS timeout of zero', { MAILROOM_DNS_TIMEOUT_MS: '0' }, ['dns.timeout_ms', '"0"', 'above 0']],
   ])('%s', async (what, extra, mentions) => {
     const result = await serve(await baseEnv(extra as Record<string, string>));
     observed.push(`${what.padEnd(36)} exit ${result.code}: ${result.stderr.trim()}`);
@@ -184,7 +188,7 @@ describe('a YAML configuration file', () => {
       ['from-env.example.test', 'from-env.example.test'],
     ] as const) {
       const child = spawn(process.execPath, [BIN, '--config', file, 'serve'], {
-        env: { ...env, ...(override ? { MAILROOM_HOSTNAME: override } : {}) },
+        env: { ...env, MAILROOM_DNS_SERVERS: (await emptyZoneDns()).address, ...(override ? { MAILROOM_HOSTNAME: override } : {}) },
         stdio: 'ignore',
       });
       try {

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import * as k from './kinds.ts';
-import { isHostName, parseHostPort } from './validators.ts';
+import { isHostName, parseDnsServer, parseHostPort } from './validators.ts';
 
 interface Setting<S extends z.ZodType> {
   schema: S;
@@ -50,6 +50,12 @@ const clamdAddress = z.preprocess(
     .optional(),
 );
 const spamdAddress = z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(hostPortOrSocket, "expected 'host:port' such as 127.0.0.1:783, or an absolute socket path").optional());
+
+// DNS servers: IP addresses only (with an optional port), as Node's resolver takes them; dns/servers.ts
+// reads the same shape, and a bad entry is named with the reason.
+const dnsServers = k.list.superRefine((values, ctx) => {
+  for (const v of values) if (parseDnsServer(v) === null) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a DNS server address such as 192.0.2.53, 127.0.0.1:5353 or [::1]:53` });
+});
 
 export const SETTINGS = {
   hostname: setting(k.hostName, os.hostname(), 'Host name used in the SMTP greeting, Received headers and bounces; should be a fully qualified name.', { defaultDoc: "this machine's host name" }),
@@ -115,6 +121,16 @@ export const SETTINGS = {
     k.nonNegativeInt,
     100,
     'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.',
+  ),
+  'dns.servers': setting(
+    dnsServers,
+    [],
+    "DNS servers every lookup asks (MX routing, the addresses of mail hosts, PTR, SPF, DKIM and DMARC records): IP addresses, each with an optional port (`192.0.2.53`, `127.0.0.1:5353`, `[2001:db8::53]:53`; comma-separated in the environment, a list in YAML), asked in order. Empty: the system's resolvers (/etc/resolv.conf). Names are not accepted: a resolver's own address cannot be looked up.",
+  ),
+  'dns.timeout_ms': setting(
+    k.positiveInt,
+    5000,
+    'Longest wait for one DNS lookup, retries and every server included. Past it the lookup is a temporary failure: remote delivery is deferred, an incoming check says temperror.',
   ),
   'smtp.reverse_dns': setting(k.bool, false, "Look up the client's PTR name for the Received header."),
   'smtp.idle_timeout_seconds': setting(k.positiveInt, 300, 'Close an SMTP session that says nothing for this long (RFC 5321 suggests 5 minutes).'),

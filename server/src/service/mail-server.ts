@@ -17,6 +17,8 @@ import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerInfo } from '../net/listener-info.ts';
+import { connectLookup } from '../dns/connect-lookup.ts';
+import { dnsFor } from '../dns/resolver.ts';
 
 export type { ListenerInfo } from '../net/listener-info.ts';
 
@@ -46,7 +48,14 @@ export class MailServer {
 
   constructor(private readonly deps: MailServerDeps) {
     const { config, store, intake } = deps;
-    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery') });
+    this.fetcher = new ExternalFetcher({
+      store,
+      intake,
+      hostname: config.hostname,
+      maxMessageBytes: config['smtp.max_message_size_bytes'],
+      log: logger('delivery'),
+      lookup: connectLookup(dnsFor(config)),
+    });
   }
 
   /** Fetches one external account now; null when the server is stopped (nothing is fetched then). */

@@ -9,6 +9,7 @@ import type { QueueState } from '../store/types.ts';
 import type { MailServer } from './mail-server.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
+import { dnsQueryCounts } from '../dns/stats.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
@@ -32,6 +33,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     // As last seen: a scrape never contacts the daemons.
     scanners: () => scanners().map((h) => ({ scanner: h.scanner, available: h.circuit === 'closed' })),
     loki: () => logging.loki?.snapshot() ?? null,
+    dnsQueries: dnsQueryCounts,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };
 }

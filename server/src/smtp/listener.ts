@@ -27,6 +27,7 @@ import { receivedHeader } from './received.ts';
 import { decideRecipient, type RecipientDecision } from '../delivery/recipient-policy.ts';
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
+import { dnsFor } from '../dns/resolver.ts';
 import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
 
@@ -109,6 +110,13 @@ export class SmtpListener {
       allowInsecureAuth: true,
       hideENHANCEDSTATUSCODES: false,
       disableReverseLookup: !config['smtp.reverse_dns'],
+      // The PTR lookup (smtp.reverse_dns) asks our resolver (dns.servers), not smtp-server's node:dns.
+      resolver: {
+        reverse: (ip: string, cb: (err: Error | null, names?: string[]) => void) =>
+          void dnsFor(config)
+            .ptr(ip)
+            .then((names) => cb(null, names), cb),
+      },
       socketTimeout: config['smtp.idle_timeout_seconds'] * 1000,
       closeTimeout: config['server.shutdown_grace_seconds'] * 1000,
       maxClients: config['smtp.max_clients'],

@@ -24,6 +24,7 @@ const idleSources: MetricSources = {
     { scanner: 'spamd', available: true },
   ],
   loki: () => null,
+  dnsQueries: () => [],
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };
 
