@@ -132,6 +132,21 @@ export const SETTINGS = {
     5000,
     'Longest wait for one DNS lookup, retries and every server included. Past it the lookup is a temporary failure: remote delivery is deferred, an incoming check says temperror.',
   ),
+  'smtp.sender_auth': setting(
+    k.bool,
+    false,
+    'Check SPF, DKIM, DMARC and ARC of mail arriving on the MX listener from clients that are neither authenticated nor in trusted_networks (mailauth, DNS through dns.servers), add an Authentication-Results header (RFC 8601, authserv-id `hostname`) and Received-SPF, and remove forged Authentication-Results fields carrying our host name. Results are counted in mailroom_auth_checks_total. Off: none of this (each message costs a few DNS lookups).',
+  ),
+  'smtp.dmarc_policy': setting(
+    z.enum(['follow', 'quarantine', 'none']),
+    'follow',
+    "With smtp.sender_auth on, what a DMARC failure does: `follow` the From domain's policy (p=reject: 550 5.7.1 in the session; p=quarantine: delivered to the local recipients' Junk folder), `quarantine` (both to Junk, nothing refused) or `none` (only the Authentication-Results header says it).",
+  ),
+  'smtp.sender_auth_temperror': setting(
+    z.enum(['accept', 'tempfail']),
+    'accept',
+    'With smtp.sender_auth on, when a check could not be done because DNS failed (a timeout, SERVFAIL): `accept` the message with `temperror` in Authentication-Results, or `tempfail` it with 451 4.4.3 so the sender retries later.',
+  ),
   'smtp.reverse_dns': setting(k.bool, false, "Look up the client's PTR name for the Received header."),
   'smtp.idle_timeout_seconds': setting(k.positiveInt, 300, 'Close an SMTP session that says nothing for this long (RFC 5321 suggests 5 minutes).'),
   'smtp.max_clients': setting(k.positiveInt, 1000, 'Concurrent SMTP sessions per listener; more get 421.'),

@@ -10,6 +10,7 @@ import type { MailServer } from './mail-server.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
 import { dnsQueryCounts } from '../dns/stats.ts';
+import { authCheckCounts } from '../sender-auth/stats.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
@@ -34,6 +35,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     scanners: () => scanners().map((h) => ({ scanner: h.scanner, available: h.circuit === 'closed' })),
     loki: () => logging.loki?.snapshot() ?? null,
     dnsQueries: dnsQueryCounts,
+    authChecks: authCheckCounts,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };
 }

@@ -25,6 +25,8 @@ export const REJECTION_REASONS = [
   'too_many_unknown_recipients',
   'auth_failures',
   'disk_full',
+  'dmarc_reject',
+  'auth_temperror',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */

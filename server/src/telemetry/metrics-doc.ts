@@ -25,6 +25,7 @@ const idleSources: MetricSources = {
   ],
   loki: () => null,
   dnsQueries: () => [],
+  authChecks: () => [],
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };
 

@@ -33,6 +33,8 @@ export interface MetricSources {
   loki(): LokiClientSnapshot | null;
   /** DNS lookups so far by record type and result, every pair listed (zeros included); dns/stats.ts keeps them. */
   dnsQueries(): ReadonlyArray<{ type: string; result: string; count: number }>;
+  /** Incoming sender checks so far by method and result, every pair listed; sender-auth/stats.ts keeps them. */
+  authChecks(): ReadonlyArray<{ method: string; result: string; count: number }>;
   build: { version: string; database: string; databaseVersion: string };
 }
 
@@ -292,6 +294,16 @@ export function createMetrics(sources: MetricSources) {
     collect() {
       this.reset();
       for (const { type, result, count } of sources.dnsQueries()) this.inc({ type, result }, count);
+    },
+  });
+  new Counter({
+    name: 'mailroom_auth_checks_total',
+    help: 'Checks of incoming MX mail (smtp.sender_auth) by method (spf, dkim, dmarc, arc) and result (pass, fail, softfail, neutral, none, policy, temperror, permerror, other). A message with several DKIM signatures counts once per signature.',
+    labelNames: ['method', 'result'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { method, result, count } of sources.authChecks()) this.inc({ method, result }, count);
     },
   });
   const connectionLimitHits = new Counter({
