@@ -170,6 +170,36 @@ describe('bad input and bad DNS', () => {
     expect(await counter('spf', 'temperror')).toBe(before + 1);
   });
 
+  it('with smtp.sender_auth_temperror=tempfail, a DNS server that never answers gets 451 4.4.3 and nothing is kept', async () => {
+    const strict = await MailroomProcess.create({
+      env: {
+        MAILROOM_DNS_SERVERS: dns.address,
+        MAILROOM_DNS_TIMEOUT_MS: '500',
+        MAILROOM_SMTP_SENDER_AUTH: 'true',
+        MAILROOM_SMTP_SENDER_AUTH_TEMPERROR: 'tempfail',
+        MAILROOM_SERVER_SHUTDOWN_GRACE_SECONDS: '1',
+      },
+    });
+    try {
+      await strict.cli('domain', 'add', 'example.test');
+      await strict.cli('account', 'add', RCPT, '--password', 'alice-secret');
+      await strict.start();
+      const err = (await sendMail({ port: strict.ports.smtp, from: 'bob@silent.test', to: [RCPT], content: plain('bob@silent.test', 'strict silent') }).catch((e: unknown) => e)) as {
+        responseCode?: number;
+        response?: string;
+      };
+      expect(err.responseCode).toBe(451);
+      expect(err.response).toMatch(/^451 4\.4\.3 /);
+      expect(mailboxContents(strict.dataDir, RCPT)).toHaveLength(0);
+      // The same server still takes mail whose checks can be done.
+      const ok = await sendMail({ port: strict.ports.smtp, from: 'bob@spf-pass.test', to: [RCPT], content: plain('bob@spf-pass.test', 'strict ok') });
+      expect(ok.response).toMatch(/^250 /);
+    } finally {
+      await strict.stop();
+      strict.cleanup();
+    }
+  });
+
   it('removes forged Authentication-Results with our host name, keeps other servers', async () => {
     const forged = 'Authentication-Results: mx.mailroom.test; spf=pass smtp.mailfrom=ceo@example.test;\r\n dkim=pass header.d=example.test\r\nAuthentication-Results: other.example; dkim=none\r\n';
     const got = await deliver('bob@spf-fail.test', 'forged results', plain('bob@spf-fail.test', 'forged results', forged));
