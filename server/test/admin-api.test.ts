@@ -127,7 +127,7 @@ describe('happy paths', () => {
     await new Promise((r) => setTimeout(r, 200));
     const line = mr.output.split('\n').find((l) => l.includes('"action":"warnings.recheck"'));
     expect(line).toBeDefined();
-    expect(JSON.parse(line!)).toMatchObject({ audit: true, tokenName: 'ops', role: 'operator', grafanaUser: 'grafana-admin' });
+    expect(JSON.parse(line!)).toMatchObject({ category: 'audit', actor: 'token:ops', details: { role: 'operator', grafanaUser: 'grafana-admin' } });
     for (const secret of [ADMIN, OPERATOR, VIEWER]) expect(mr.output).not.toContain(secret);
   });
 });

@@ -73,6 +73,10 @@ describe('bad settings stop `mailroom serve` with exit status 78 and a message n
     ['postmaster that is not an address', { MAILROOM_POSTMASTER: 'root' }, ['postmaster', '"root"']],
     ['DNS server given by name', { MAILROOM_DNS_SERVERS: '127.0.0.1:5353,dns.example.com' }, ['dns.servers', 'MAILROOM_DNS_SERVERS', '"dns.example.com" is not a DNS server address']],
     ['DNS timeout of zero', { MAILROOM_DNS_TIMEOUT_MS: '0' }, ['dns.timeout_ms', '"0"', 'above 0']],
+    ['output buffer below its floor', { MAILROOM_LIMITS_MAX_OUTPUT_BUFFER_BYTES: '1000' }, ['limits.max_output_buffer_bytes', '"1000"', 'expected a whole number from 32768 to 67108864']],
+    ['IMAP line limit under RFC 7162', { MAILROOM_LIMITS_IMAP_MAX_LINE_BYTES: '100' }, ['limits.imap_max_line_bytes', '"100"', 'from 8192']],
+    ['IMAP command limit under its line limit', { MAILROOM_LIMITS_IMAP_MAX_COMMAND_BYTES: '10000' }, ['limits.imap_max_command_bytes', '10000 is below limits.imap_max_line_bytes (65536)']],
+    ['keyword cap of zero', { MAILROOM_LIMITS_MAX_KEYWORDS_PER_MESSAGE: '0' }, ['limits.max_keywords_per_message', '"0"']],
   ])('%s', async (what, extra, mentions) => {
     const result = await serve(await baseEnv(extra as Record<string, string>));
     observed.push(`${what.padEnd(36)} exit ${result.code}: ${result.stderr.trim()}`);
@@ -151,6 +155,19 @@ describe('bad settings stop `mailroom serve` with exit status 78 and a message n
       observed.push(`${'port in use'.padEnd(36)} exit ${result.code}: ${result.stderr.trim()}`);
       expect(result.code).toBe(78);
       expect(result.stderr).toContain(`invalid setting submission.port (MAILROOM_SUBMISSION_PORT): cannot listen on 127.0.0.1:${port}: the port is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('an implicit TLS port already in use names its setting too', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const result = await serve(await baseEnv({ MAILROOM_IMAPS_PORT: String(port) }));
+      expect(result.code).toBe(78);
+      expect(result.stderr).toContain(`invalid setting imaps.port (MAILROOM_IMAPS_PORT): cannot listen on 127.0.0.1:${port}: the port is already in use`);
     } finally {
       blocker.close();
     }

@@ -1,7 +1,7 @@
 // IMAP FETCH under clients that never read (issue 14, item 2): 40 sessions each ask for every message
 // of a 22 MiB mailbox with BODY.PEEK[] 1:* and then stop reading. The real server process (started
 // the way an operator runs it) must stay within RSS_GROWTH_MAX_BYTES of where it started, keep
-// answering /healthz, and once limits.write_timeout_seconds passes without the client reading, close
+// answering /healthz within 100 ms, and once limits.write_timeout_seconds passes without the client reading, close
 // those sessions and count them in mailroom_sessions_closed_not_reading_total.
 import fs from 'node:fs';
 import net from 'node:net';
@@ -20,6 +20,8 @@ const SESSIONS = 40;
  */
 const RSS_GROWTH_MAX_BYTES = 200 * 1024 * 1024;
 const WRITE_TIMEOUT_SECONDS = 15;
+/** The issue's bar for /healthz during an attack (server/test/helpers/health-watch.ts). */
+const HEALTH_DEADLINE_MS = 100;
 const USER = 'hoarder@example.test';
 const PASSWORD = 'hoarder-pw';
 
@@ -136,10 +138,9 @@ describe('IMAP FETCH back-pressure', () => {
     const { slowestMs, failures } = await health.stop();
     console.log(`/healthz during the attack: slowest ${slowestMs} ms, ${failures} failures`);
     expect(failures).toBe(0);
-    // Not yet within the issue's 100 ms: 40 FETCHes arriving together each read and parse a 2 MiB message
-    // synchronously in one turn of the event loop (825 ms measured in CI). Recorded, not hidden; the bound
-    // here only says the service never stops answering.
-    expect(slowestMs).toBeLessThan(5_000);
+    // The issue's bar. Before each step of a FETCH waited its turn of the event loop (util/event-loop-turns.ts)
+    // and BODY.PEEK[] skipped the MIME parse, 40 FETCHes arriving together held the loop 800 ms (825 ms in CI).
+    expect(slowestMs).toBeLessThan(HEALTH_DEADLINE_MS);
     const metrics = await (await mr.admin('/metrics')).text();
     expect(metrics).toMatch(new RegExp(`^mailroom_sessions\\{protocol="imap"\\} ${SESSIONS}$`, 'm'));
     console.log(`RSS before ${(before / 2 ** 20).toFixed(0)} MiB, peak ${(peak / 2 ** 20).toFixed(0)} MiB, growth ${((peak - before) / 2 ** 20).toFixed(0)} MiB`);

@@ -33,7 +33,7 @@ const haveTools = requireCommand('swaks', 'the README quick start sends with it'
 
 describe.runIf(haveTools)('README quick start', () => {
   it('opens with the two commands, and `npm start` then the documented commands deliver and read a message', async () => {
-    const [install, afterStart] = codeBlocks;
+    const [install, afterStart, adminToken] = codeBlocks;
     expect(install!.map((line) => line.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm start', 'npm test']);
     const env = { ...process.env, MAILROOM_DATA_DIR: dataDir };
     // Its own process group, so the server that npm starts stops with it.
@@ -53,5 +53,9 @@ describe.runIf(haveTools)('README quick start', () => {
     expect(afterStart![afterStart!.length - 1]).toMatch(/^curl /);
     const health = await fetch('http://127.0.0.1:9425/healthz');
     expect(health.status).toBe(200);
+    // The admin API recipe: one shell, so the token made by the first line reaches the second.
+    expect(adminToken![0]).toMatch(/^TOKEN=\$\(npx mailroom token create /);
+    const status = await run('bash', ['-c', adminToken!.join('\n')], { cwd: REPO, env, timeout: 60_000 });
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, sessions: expect.anything() });
   }, 180_000);
 });

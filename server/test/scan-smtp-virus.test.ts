@@ -17,6 +17,9 @@ import { api, cleanAttachmentMail, logLines, metric, scanServer, smtpSend } from
 import { requireScannerDaemons } from './helpers/scanner-daemons.ts';
 import { requireCommand } from './helpers/tools.ts';
 
+/** What alice submits must name her in From (submission.from_policy=own). */
+const fromAlice = (mail: Buffer) => Buffer.from(mail.toString('latin1').replace('From: sender@remote.test', 'From: alice@example.test'), 'latin1');
+
 const run = promisify(execFile);
 const haveTools = requireScannerDaemons('clamd') && requireCommand('swaks', 'SMTP client for the scanning tests');
 const EICAR_FOUND = new RegExp(`^${EICAR_SIGNATURE.replace(/\./g, '\\.')}(\\.UNOFFICIAL)?$`);
@@ -98,7 +101,13 @@ describe.skipIf(!haveTools)('scan.virus_action = reject (the default)', () => {
 
   it('scans what an authenticated user submits (scan.authenticated = virus by default)', async () => {
     const before = await metric(mr, 'mailroom_viruses_detected_total');
-    const out = await smtpSend({ port: mr.ports.submission, from: 'alice@example.test', to: 'bob@example.test', content: eicarMail(), login: { user: 'alice@example.test', pass: 'alice-secret' } });
+    const out = await smtpSend({
+      port: mr.ports.submission,
+      from: 'alice@example.test',
+      to: 'bob@example.test',
+      content: fromAlice(eicarMail()),
+      login: { user: 'alice@example.test', pass: 'alice-secret' },
+    });
     expect(out).toMatchObject({ code: 554, message: expect.stringMatching(/^5\.7\.1 /) });
     expect(await metric(mr, 'mailroom_viruses_detected_total')).toBe(before + 1);
   });

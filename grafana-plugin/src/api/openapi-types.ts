@@ -1704,6 +1704,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail, newest first: {items: [{time, action, actor, source, details}]}: admin API actions, refused requests (api.refused), CLI changes (cli.*), logging switches. Never switched off. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    action?: string;
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bans": {
         parameters: {
             query?: never;
@@ -1846,12 +1888,20 @@ export interface components {
             location: string;
         };
         ListenerInfo: {
+            /**
+             * @description the protocol, or its implicit TLS listener: submissions, imaps, pop3s
+             * @enum {string}
+             */
+            name: "smtp" | "submission" | "submissions" | "pop3" | "pop3s" | "imap" | "imaps";
             /** @enum {string} */
             protocol: "smtp" | "submission" | "pop3" | "imap";
             address: string;
             port: number;
-            /** @enum {string} */
-            tls: "starttls" | "none";
+            /**
+             * @description starttls: plaintext until STARTTLS/STLS; implicit: TLS from the first byte (RFC 8314)
+             * @enum {string}
+             */
+            tls: "starttls" | "implicit" | "none";
         };
         ServerInfo: {
             running: boolean;

@@ -30,6 +30,9 @@ describe('Server page', () => {
     expect(within(listeners).getByText('2525')).toBeInTheDocument();
     expect(within(listeners).getByText('2587')).toBeInTheDocument();
     expect(within(listeners).getAllByText('STARTTLS')).toHaveLength(2);
+    // The implicit TLS listener is named and counted under its protocol.
+    expect(within(listeners).getByText('submissions (submission)')).toBeInTheDocument();
+    expect(within(listeners).getByText('Implicit TLS')).toBeInTheDocument();
     const counters = screen.getByTestId(testIds.server.counters);
     expect(counters).toHaveTextContent('1,234');
     expect(counters).toHaveTextContent('Viruses detected5');

@@ -19,6 +19,8 @@ import { testIds } from '../testIds';
 
 const REFRESH_MS = 10_000;
 const PROTOCOL_ORDER = ['smtp', 'submission', 'pop3', 'imap'] as const;
+/** How each listener's TLS reads: plaintext with STARTTLS offered, or implicit TLS from the first byte (RFC 8314: submissions, imaps, pop3s). */
+const TLS_MODES = { starttls: 'STARTTLS', implicit: 'Implicit TLS', none: 'none' } as const;
 
 interface Overview {
   server: ServerInfo;
@@ -166,7 +168,7 @@ function OverviewView({ overview, now, styles: s }: { overview: Overview; now: n
           <table className={s.table} data-testid={testIds.server.listeners}>
             <thead>
               <tr>
-                <th>Protocol</th>
+                <th>Listener</th>
                 <th>Address</th>
                 <th>Port</th>
                 <th>TLS</th>
@@ -174,11 +176,11 @@ function OverviewView({ overview, now, styles: s }: { overview: Overview; now: n
             </thead>
             <tbody>
               {server.listeners.map((l) => (
-                <tr key={`${l.protocol}-${l.address}-${l.port}`}>
-                  <td>{l.protocol}</td>
+                <tr key={`${l.name}-${l.address}-${l.port}`}>
+                  <td>{l.name === l.protocol ? l.name : `${l.name} (${l.protocol})`}</td>
                   <td className={s.mono}>{l.address}</td>
                   <td>{l.port}</td>
-                  <td>{l.tls === 'none' ? 'none' : l.tls.toUpperCase()}</td>
+                  <td>{TLS_MODES[l.tls]}</td>
                 </tr>
               ))}
             </tbody>

@@ -12,8 +12,9 @@ export const runningServer = (): ServerInfo => ({
   serviceStartedAt: startedAt,
   database: { driver: 'sqlite', version: '3.46.1', location: '/var/lib/mailroom/mailroom.db' },
   listeners: [
-    { protocol: 'smtp', address: '127.0.0.1', port: 2525, tls: 'starttls' },
-    { protocol: 'submission', address: '127.0.0.1', port: 2587, tls: 'starttls' },
+    { name: 'smtp', protocol: 'smtp', address: '127.0.0.1', port: 2525, tls: 'starttls' },
+    { name: 'submission', protocol: 'submission', address: '127.0.0.1', port: 2587, tls: 'starttls' },
+    { name: 'submissions', protocol: 'submission', address: '127.0.0.1', port: 2465, tls: 'implicit' },
   ],
   scanners: [],
 });

@@ -4,11 +4,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
+import { auditMiddleware } from './audit.ts';
 import { authenticate } from './auth.ts';
 import type { AdminDeps } from './deps.ts';
 import { ApiError, errorMiddleware } from './errors.ts';
 import { hostCheck } from './host-check.ts';
 import { openApiDocument } from './openapi.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { banRoutes } from './routes/bans.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { fetchAccountRoutes } from './routes/fetch-accounts.ts';
@@ -55,8 +57,10 @@ export function createAdminApp(deps: AdminDeps): Koa {
     banRoutes(deps),
     warningRoutes(deps),
     loggingRoutes(deps),
+    auditRoutes(deps),
   ];
   const api = new Router();
+  api.use('/api/v1', auditMiddleware(deps.audit));
   api.use('/api/v1', authenticate(deps.tokens, wrongTokenHandler({ events: deps.events, delayMs: deps.config['auth.failure_delay_ms'] }, 'api')));
   for (const routes of routers) api.use(routes.routes());
   app.use(api.routes());

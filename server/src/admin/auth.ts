@@ -22,25 +22,46 @@ export interface AuthState {
 
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 
+/** Tokens from outside the configuration (issued-tokens.ts), read on every check so changes count at once. */
+export interface TokenSource {
+  list(): ReadonlyArray<{ name: string; role: Role; sha256: string }>;
+}
+
 export class TokenTable {
   private readonly entries: Array<{ name: string; role: Role; digest: Buffer }>;
 
-  constructor(tokens: readonly ApiToken[]) {
+  constructor(
+    tokens: readonly ApiToken[],
+    private readonly issued: TokenSource | null = null,
+    private readonly onIssuedError: (err: Error) => void = () => undefined,
+  ) {
     this.entries = tokens.map((t) => ({ name: t.name, role: t.role, digest: digest(t.token) }));
   }
 
+  /** Configured tokens and issued ones. */
   get size(): number {
-    return this.entries.length;
+    return this.entries.length + this.issuedEntries().length;
   }
 
   /** Checks every entry (no early exit) so timing says nothing about which token nearly matched. */
   find(presented: string): AuthState | null {
     const d = digest(presented);
     let found: AuthState | null = null;
-    for (const e of this.entries) {
+    for (const e of [...this.entries, ...this.issuedEntries()]) {
       if (crypto.timingSafeEqual(d, e.digest) && found === null) found = { tokenName: e.name, role: e.role };
     }
     return found;
+  }
+
+  private issuedEntries(): Array<{ name: string; role: Role; digest: Buffer }> {
+    if (!this.issued) return [];
+    try {
+      return this.issued.list().map((t) => ({ name: t.name, role: t.role, digest: Buffer.from(t.sha256, 'hex') }));
+    } catch (err) {
+      // A damaged file must not take the configured tokens down with it.
+      this.onIssuedError(err as Error);
+      return [];
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import type { Store } from '../store/store.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TokenTable } from './auth.ts';
+import type { AuditRecorder } from '../audit/audit-trail.ts';
 
 /** The server component (listeners and delivery) as the admin API drives it: hMailServer's start/stop. */
 export interface ServerControl {
@@ -45,4 +46,6 @@ export interface AdminDeps {
   logging: LoggingHandles;
   /** The scanners' health for GET /api/v1/server. */
   scan: ContentScan;
+  /** Where actions and refusals are recorded (audit/), and read back by GET /api/v1/audit. */
+  audit: AuditRecorder;
 }

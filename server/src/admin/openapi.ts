@@ -8,6 +8,7 @@ import { banCreateSchema } from './routes/bans.ts';
 import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
 import { quarantineListSchema } from './routes/quarantine.ts';
 import { contentQuerySchema } from './routes/queue.ts';
+import { auditQuerySchema } from './routes/audit.ts';
 import { queueFilterSchema, queueListSchema } from './routes/queue-filter.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -193,6 +194,14 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   },
   '/api/v1/fetch-accounts/{id}/fetch': {
     post: { summary: 'Fetch now, whatever the interval: {delivered, skipped, deleted, error}. 409 while the server is stopped or a fetch of it runs.', role: 'operator' },
+  },
+  '/api/v1/audit': {
+    get: {
+      summary:
+        'The audit trail, newest first: {items: [{time, action, actor, source, details}]}: admin API actions, refused requests (api.refused), CLI changes (cli.*), logging switches. Never switched off.',
+      role: 'admin',
+      query: auditQuerySchema,
+    },
   },
   '/api/v1/bans': {
     get: { summary: 'Banned client addresses: {items: [{address, reason (auto|manual), createdAt, expiresAt}]}.', role: 'viewer' },

@@ -5,6 +5,7 @@
 // this file (and so the document and the plugin's types) says the same.
 import { z } from 'zod';
 import { LOG_CATEGORIES, type LogCategory } from '../telemetry/log-categories.ts';
+import { LISTENERS, PROTOCOLS } from '../telemetry/events.ts';
 
 /** Every schema with a name in the document (components.schemas), and so a type in the plugin. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -38,7 +39,13 @@ export const serverInfoSchema = z
     listeners: z
       .array(
         z
-          .strictObject({ protocol: z.enum(['smtp', 'submission', 'pop3', 'imap']), address: z.string(), port: z.number().int(), tls: z.enum(['starttls', 'none']) })
+          .strictObject({
+            name: z.enum(LISTENERS).describe('the protocol, or its implicit TLS listener: submissions, imaps, pop3s'),
+            protocol: z.enum(PROTOCOLS),
+            address: z.string(),
+            port: z.number().int(),
+            tls: z.enum(['starttls', 'implicit', 'none']).describe('starttls: plaintext until STARTTLS/STLS; implicit: TLS from the first byte (RFC 8314)'),
+          })
           .register(apiSchemas, { id: 'ListenerInfo' }),
       )
       .describe('empty while stopped'),

@@ -1,9 +1,29 @@
 // Account passwords as scrypt hashes in a self-describing string, so the cost can be raised later
 // without breaking stored hashes: $scrypt$N=16384,r=8,p=1$<salt b64>$<hash b64>.
+// At most one core fewer than the machine has computes hashes at a time: scrypt runs on libuv's four
+// threads, and on a machine with two cores a burst of logins (40 IMAP clients at once, or a guessing
+// flood) otherwise took both from the event loop, and /healthz waited 100 to 160 ms behind it.
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const scryptNow = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const MAX_CONCURRENT = Math.max(1, os.availableParallelism() - 1);
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function scrypt(pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await scryptNow(pw, salt, len, opts);
+  } finally {
+    // The slot passes straight to the next waiter, so `running` counts it without a gap.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 const KEY_LENGTH = 32;
 const COST = { N: 16384, r: 8, p: 1 };
 

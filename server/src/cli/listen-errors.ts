@@ -3,7 +3,7 @@
 import { ConfigError } from '../config/load.ts';
 import { envName, type Config, type SettingKey } from '../config/settings.ts';
 
-const PORT_KEYS: readonly SettingKey[] = ['smtp.port', 'submission.port', 'pop3.port', 'imap.port', 'admin.port'];
+const PORT_KEYS: readonly SettingKey[] = ['smtp.port', 'submission.port', 'submissions.port', 'pop3.port', 'pop3s.port', 'imap.port', 'imaps.port', 'admin.port'];
 const REASONS: Record<string, string> = {
   EADDRINUSE: 'the port is already in use',
   EACCES: 'permission denied (ports below 1024 need privileges, e.g. CAP_NET_BIND_SERVICE)',

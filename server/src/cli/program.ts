@@ -8,6 +8,8 @@ import { registerBanCommands } from './ban-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { serve } from './serve.ts';
+import { registerTokenCommands } from './token-commands.ts';
+import { auditCliChange } from './audit-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('mailroom')
@@ -27,5 +29,8 @@ export function buildProgram(): Command {
   registerDirectoryCommands(program, config);
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
+  registerTokenCommands(program, config);
+  // Every change made here lands in the audit trail (after it succeeded), as the admin API's do.
+  program.hook('postAction', (_program, action) => auditCliChange(action, config));
   return program;
 }

@@ -29,6 +29,11 @@ export const port = z.preprocess(
 );
 export const positiveInt = z.preprocess(fromEnvNumber, z.number({ error: 'expected a whole number' }).int('expected a whole number').positive('expected a number above 0'));
 export const nonNegativeInt = z.preprocess(fromEnvNumber, z.number({ error: 'expected a whole number' }).int('expected a whole number').min(0, 'expected 0 or more'));
+/** A whole number from min to max: sizes and counts whose extremes would break a protocol or the server. */
+export const intBetween = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.preprocess(fromEnvNumber, z.number({ error: message }).int(message).min(min, message).max(max, message));
+};
 export const bool = z.preprocess(fromEnvBool, z.boolean({ error: 'expected true or false' }));
 export const text = z.string().min(1, 'must not be empty');
 export const optionalText = z.preprocess(emptyIsUnset, z.string().min(1).optional());

@@ -59,7 +59,17 @@ export function loadConfig({ file, env = process.env, warn = warnOnStderr }: Loa
   }
   const config = out as Config;
   checkTls(config);
+  checkImapSizes(config);
   return config;
+}
+
+/** A command limit below the line limit would refuse lines the line limit lets through. */
+function checkImapSizes(config: Config): void {
+  const command = config['limits.imap_max_command_bytes'];
+  const line = config['limits.imap_max_line_bytes'];
+  if (command < line) {
+    throw new ConfigError('limits.imap_max_command_bytes', `invalid setting limits.imap_max_command_bytes: ${command} is below limits.imap_max_line_bytes (${line}); a command is at least one line`);
+  }
 }
 
 /**

@@ -69,8 +69,25 @@ export const SETTINGS = {
   ),
   'smtp.port': setting(k.port, 2525, 'MX listener (port 25 in production): accepts mail for local domains, relays only for authenticated clients and trusted networks. `off` disables it.'),
   'submission.port': setting(k.port, 2587, 'Submission listener (port 587 in production): AUTH required, only after STARTTLS unless the client is on loopback. `off` disables it.'),
+  'submission.rate_per_hour': setting(
+    k.nonNegativeInt,
+    500,
+    'Messages one authenticated user may send per hour (submission, submissions, and AUTH on the MX listener), counted over a sliding hour; the next MAIL FROM gets 451 4.7.1 until the oldest falls out of the hour (counted in mailroom_smtp_rejections_total{reason="rate_limited"}). A stolen password then cannot flood the queue. 0 means no limit. Kept in memory: a restart starts the count over.',
+  ),
+  'submission.from_policy': setting(
+    z.enum(['own', 'any']),
+    'own',
+    'The From header of mail an authenticated user sends (RFC 6409 8.1): `own` (every From address must be one the user may send as: their own or an alias leading to it, as for MAIL FROM; otherwise 550 5.7.1) or `any` (not checked, e.g. for a mailing-list manager that logs in). A missing From, Date or Message-ID is added either way (RFC 6409 8.1-8.3).',
+  ),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
+  'submissions.port': setting(
+    k.port,
+    'off',
+    'Submission over implicit TLS (RFC 8314, port 465 in production): TLS from the first byte (TLS 1.2 or later, the tls.* certificate), then as the submission listener (AUTH required). Off unless set; binds to `bind`.',
+  ),
+  'imaps.port': setting(k.port, 'off', 'IMAP over implicit TLS (RFC 8314, port 993 in production). Off unless set; binds to `bind`.'),
+  'pop3s.port': setting(k.port, 'off', 'POP3 over implicit TLS (RFC 8314, port 995 in production). Off unless set; binds to `bind`.'),
   'limits.write_timeout_seconds': setting(
     k.positiveInt,
     120,
@@ -103,7 +120,7 @@ export const SETTINGS = {
   'tls.cert_file': setting(
     k.optionalText,
     undefined,
-    'PEM certificate for STARTTLS, leaf first then intermediates. Checked against tls.key_file at start-up. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.',
+    'PEM certificate for STARTTLS and the implicit TLS listeners, leaf first then intermediates. Checked against tls.key_file at start-up, and re-read when either file changes (new connections get the new pair; a pair that does not load is logged and the previous one kept). TLS 1.2 is the minimum everywhere. Unset: a self-signed certificate for `hostname` is generated once into data_dir/tls/self-signed.crt (key beside it, mode 0600) and reused after restarts.',
   ),
   'tls.key_file': setting(k.optionalText, undefined, 'PEM private key for tls.cert_file (RSA or EC); set both or neither.'),
   'smtp.max_message_size_bytes': setting(
@@ -146,6 +163,11 @@ export const SETTINGS = {
     z.enum(['accept', 'tempfail']),
     'accept',
     'With smtp.sender_auth on, when a check could not be done because DNS failed (a timeout, SERVFAIL): `accept` the message with `temperror` in Authentication-Results, or `tempfail` it with 451 4.4.3 so the sender retries later.',
+  ),
+  'smtp.greeting_pass_ttl_seconds': setting(
+    k.nonNegativeInt,
+    86_400,
+    "An MX client address that waited for the greeting quietly is greeted at once on its next connections for this long (as Postfix's postscreen remembers a pass for a day), so a sender that connects often is not slowed by the check. 0 remembers nothing. At most 100000 addresses are remembered (the least recently seen are forgotten first); the memory is lost on restart. Counted in mailroom_smtp_greeting_checks_total.",
   ),
   'smtp.reverse_dns': setting(k.bool, false, "Look up the client's PTR name for the Received header."),
   'smtp.idle_timeout_seconds': setting(k.positiveInt, 300, 'Close an SMTP session that says nothing for this long (RFC 5321 suggests 5 minutes).'),
@@ -211,6 +233,41 @@ export const SETTINGS = {
     k.nonNegativeInt,
     250,
     "A warning is logged (category application, at most once a minute) when the event loop was blocked longer than this: every client and /healthz waited that long. mailroom_event_loop_delay_seconds has every second's worst delay. 0 turns the warning off.",
+  ),
+  'limits.max_connections_per_listener': setting(
+    k.intBetween(1, 1_000_000),
+    1000,
+    'Concurrent connections on each IMAP and POP3 listener (SMTP has smtp.max_clients); one more is answered `* BYE` or `-ERR` and closed, counted as listener_full in mailroom_connection_limit_hits_total.',
+  ),
+  'limits.max_output_buffer_bytes': setting(
+    k.intBetween(32 * 1024, 64 * 1024 * 1024),
+    256 * 1024,
+    'The most response bytes an IMAP or POP3 session may have waiting in its socket for a client that reads slowly: a large FETCH is sent in chunks as the client takes them, so memory per session stays about this plus one message. A client that lets it stay full for limits.write_timeout_seconds is closed (mailroom_sessions_closed_not_reading_total).',
+  ),
+  'limits.max_keywords_per_message': setting(
+    k.intBetween(1, 10_000),
+    128,
+    'Keywords (IMAP flags without a backslash) one message may carry: a STORE or APPEND beyond it gets NO [LIMIT] and changes nothing, counted as keywords_per_message in mailroom_connection_limit_hits_total. Clients tag with a handful; the cap keeps every flag operation and FETCH FLAGS answer small.',
+  ),
+  'limits.max_keywords_per_mailbox': setting(
+    k.intBetween(1, 100_000),
+    1000,
+    'Distinct keywords in one mailbox, as the storing session sees it: a STORE beyond it gets NO [LIMIT], counted as keywords_per_mailbox in mailroom_connection_limit_hits_total. Bounds the FLAGS and PERMANENTFLAGS answers every client receives on SELECT.',
+  ),
+  'limits.imap_max_line_bytes': setting(
+    k.intBetween(8192, 16 * 1024 * 1024),
+    64 * 1024,
+    'One line of an IMAP command, literals not counted (RFC 7162 section 3.2.5 asks for at least 8192). A longer line is answered BAD and the connection closed, counted as line_too_long in mailroom_connection_limit_hits_total.',
+  ),
+  'limits.imap_max_literal_bytes': setting(
+    k.intBetween(1024, 64 * 1024 * 1024),
+    64 * 1024,
+    'One IMAP literal outside APPEND (a mailbox name, a password, a search string; APPEND takes up to smtp.max_message_size_bytes). A larger one is refused before it is sent (BAD [TOOBIG]), counted as literal_too_large in mailroom_connection_limit_hits_total.',
+  ),
+  'limits.imap_max_command_bytes': setting(
+    k.intBetween(8192, 256 * 1024 * 1024),
+    1024 * 1024,
+    'A whole IMAP command outside APPEND, lines and literals together (APPEND adds smtp.max_message_size_bytes to it); at least limits.imap_max_line_bytes. Beyond it the command is refused (BAD [TOOBIG]), counted as command_too_large in mailroom_connection_limit_hits_total.',
   ),
   'log.level': setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info', 'Lowest level written anywhere (stdout, live log, Loki).'),
   'log.categories': setting(

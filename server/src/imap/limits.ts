@@ -1,5 +1,8 @@
-// IMAP limits. Constants for now; they become settings when an operator needs to change them. The
-// APPEND limit is smtp.max_message_size_bytes: a message the server would accept by SMTP can be saved.
+// IMAP limits that stay constants. Those an operator may need to change are limits.* settings
+// (limits.imap_max_line_bytes, limits.imap_max_literal_bytes, limits.imap_max_command_bytes,
+// limits.max_keywords_per_mailbox, limits.max_connections_per_listener); the constants below for them are the
+// defaults of code that runs without a configuration (the command reader's unit tests). The APPEND limit
+// is smtp.max_message_size_bytes: a message the server would accept by SMTP can be saved.
 
 /** RFC 3501 section 5.4: the autologout timer must be at least 30 minutes. */
 export const IMAP_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -17,11 +20,3 @@ export const INPUT_BUFFER_MAX_BYTES = 256 * 1024;
 export const IDLE_POLL_INTERVAL_MS = 250;
 /** Consecutive commands answered BAD before the session is closed. */
 export const MAX_BAD_COMMANDS = 20;
-/** Concurrent IMAP connections; more are refused. */
-export const MAX_CONNECTIONS = 1000;
-/**
- * Distinct keywords in one mailbox, as the session that stores them knows the mailbox: a STORE that
- * would go beyond gets NO [LIMIT]. Bounds the FLAGS response; per message the store caps at
- * MAX_KEYWORDS_PER_MESSAGE.
- */
-export const MAX_KEYWORDS_PER_MAILBOX = 1000;

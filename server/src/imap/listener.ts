@@ -3,10 +3,10 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
 import { ProtocolListener } from '../net/protocol-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
-import type { TlsMaterial } from '../net/tls-material.ts';
+import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import { IDLE_POLL_INTERVAL_MS, MAX_CONNECTIONS } from './limits.ts';
+import { IDLE_POLL_INTERVAL_MS } from './limits.ts';
 import { MailboxWatcher } from './mailbox-watcher.ts';
 import { ImapSession, type ImapStore } from './session.ts';
 
@@ -14,14 +14,15 @@ export interface ImapListenerDeps {
   config: Config;
   store: ImapStore;
   sessions: SessionRegistry;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
   /** Logins, failed-login handling and bans (checked at connect and after a failed login). */
   auth: Authenticator;
   events: EventBus;
 }
 
 export class ImapListener extends ProtocolListener {
-  constructor(deps: ImapListenerDeps) {
+  /** implicitTls: the IMAP over TLS listener (RFC 8314), encrypted from the first byte; otherwise plaintext with STARTTLS. */
+  constructor(deps: ImapListenerDeps, implicitTls = false) {
     const log = logger('imap');
     const watcher = new MailboxWatcher(deps.store, IDLE_POLL_INTERVAL_MS, log);
     super({
@@ -35,8 +36,9 @@ export class ImapListener extends ProtocolListener {
         too_many_sessions: '* BYE [UNAVAILABLE] Too many connections from your address\r\n',
         too_many_unauthenticated: '* BYE [UNAVAILABLE] Too many connections from your address that have not logged in\r\n',
       },
-      maxConnections: MAX_CONNECTIONS,
+      maxConnections: deps.config['limits.max_connections_per_listener'],
       log,
+      tls: implicitTls ? deps.tls : undefined,
     });
   }
 }

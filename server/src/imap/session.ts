@@ -9,9 +9,9 @@ import { isLoopback } from '../config/validators.ts';
 import { openLineConnection, type LineConnection } from '../net/line-connection.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerSession } from '../net/tcp-listener.ts';
-import type { TlsMaterial } from '../net/tls-material.ts';
+import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { Account } from '../store/types.ts';
-import type { EventBus } from '../telemetry/events.ts';
+import type { CommandLimit, EventBus } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { newQueueId } from '../util/ids.ts';
 import { capabilities } from './capabilities.ts';
@@ -20,7 +20,7 @@ import { HANDLERS } from './commands/index.ts';
 import type { Handler } from './commands/types.ts';
 import { diskFull, ImapError } from './errors.ts';
 import { isDiskFull } from '../store/disk-full.ts';
-import { COMMAND_LINE_MAX_BYTES, IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
+import { IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
 import type { MailboxWatcher } from './mailbox-watcher.ts';
 import { CommandReader } from './protocol/command-reader.ts';
 import { parseCommand, type Command } from './protocol/commands.ts';
@@ -35,7 +35,7 @@ export interface ImapSessionDeps {
   watcher: MailboxWatcher;
   store: ImapStore;
   sessions: SessionRegistry;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
   auth: Authenticator;
   events: EventBus;
   log: Logger;
@@ -82,6 +82,9 @@ export class ImapSession implements ListenerSession, ImapContext {
       // A client sending a command (an APPEND literal, say) gets the grace period to finish it.
       started: () => (this.waiting = false),
       appendMaxBytes: this.appendMaxBytes,
+      lineMaxBytes: deps.config['limits.imap_max_line_bytes'],
+      literalMaxBytes: deps.config['limits.imap_max_literal_bytes'],
+      commandMaxBytes: deps.config['limits.imap_max_command_bytes'],
     });
   }
 
@@ -103,6 +106,15 @@ export class ImapSession implements ListenerSession, ImapContext {
 
   get appendMaxBytes(): number {
     return this.deps.config['smtp.max_message_size_bytes'];
+  }
+
+  get maxKeywordsPerMailbox(): number {
+    return this.deps.config['limits.max_keywords_per_mailbox'];
+  }
+
+  limitHit(limit: CommandLimit): void {
+    this.log.info({ remote: this.remoteAddress, limit }, 'command refused by a limit');
+    this.deps.events.emit('limit.hit', { protocol: 'imap', limit });
   }
 
   /** LOGIN and PLAIN carry the password in the clear: only over TLS, or on loopback. */
@@ -130,8 +142,14 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('imap', this.id, this.remoteAddress, (reason) =>
-      this.close(reason === 'banned' ? '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n' : '* BYE [UNAVAILABLE] Too many connections waiting to log in; try again\r\n'),
+    this.deps.sessions.add(
+      'imap',
+      this.id,
+      this.remoteAddress,
+      (reason) =>
+        this.close(reason === 'banned' ? '* BYE [UNAVAILABLE] Access from your address is blocked for a while\r\n' : '* BYE [UNAVAILABLE] Too many connections waiting to log in; try again\r\n'),
+      // Secure before any command: the connection came in on the IMAPS listener.
+      this.secure ? 'imaps' : 'imap',
     );
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {
@@ -194,7 +212,8 @@ export class ImapSession implements ListenerSession, ImapContext {
    * (within IDLE_POLL_INTERVAL_MS). Returns the client's line, or null when the connection ended.
    */
   async idle(): Promise<string | null> {
-    let syncing: Promise<void> | null = null;
+    // Typed by assertion: the callbacks below assign it, which TypeScript's narrowing of a `null` start does not see.
+    let syncing = null as Promise<void> | null;
     let again = false;
     const sync = () => {
       if (syncing) {
@@ -219,14 +238,16 @@ export class ImapSession implements ListenerSession, ImapContext {
         this.close('* BYE Server shutting down\r\n');
         return null;
       }
-      const line = await this.readLine(COMMAND_LINE_MAX_BYTES);
+      const line = await this.readLine(this.deps.config['limits.imap_max_line_bytes']);
       // An over-long line where DONE was expected: there is no command to answer, so say goodbye.
       if (line === null) this.close('* BYE Expected DONE\r\n');
       return line;
     } finally {
       this.waiting = false;
       unwatch();
-      await syncing;
+      // A sync that ends with another asked for starts it from its finally: wait for the last one, so no
+      // untagged response of IDLE is written while the next command runs.
+      while (syncing) await syncing;
     }
   }
 
@@ -249,6 +270,7 @@ export class ImapSession implements ListenerSession, ImapContext {
       if (frame.kind === 'eof' || this.ended) return;
       let status: 'OK' | 'NO' | 'BAD';
       if (frame.kind === 'reject') {
+        if (frame.limit) this.limitHit(frame.limit);
         await this.write(`${frame.tag} ${frame.status} ${frame.code ? `[${frame.code}] ` : ''}${frame.text}\r\n`);
         if (frame.fatal) {
           this.close('* BYE Cannot continue after that command\r\n');

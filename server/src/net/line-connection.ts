@@ -3,7 +3,7 @@
 // restarts, the STARTTLS upgrade that swaps the socket under the session, and closing with a last line.
 // The sessions keep only their protocol: states, commands and replies.
 import type net from 'node:net';
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import type { Config } from '../config/settings.ts';
 import type { EventBus, Protocol } from '../telemetry/events.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
@@ -11,17 +11,10 @@ import { clientAddress } from './admission.ts';
 import { OutputWriter } from './output-writer.ts';
 import { SocketReader } from './socket-reader.ts';
 import { upgradeToTls } from './starttls.ts';
-import type { TlsMaterial } from './tls-material.ts';
+import type { ServerCertificate } from './server-certificate.ts';
 
 /** How long a client that never reads its last line may keep the connection after close(). */
 const CLOSE_LINGER_MS = 5_000;
-/**
- * Response bytes one session may have waiting in its socket (net.Socket's writableLength): responses go
- * out in chunks of this minus the socket's high-water mark, each only once the socket has drained.
- * Together with the one message a FETCH or RETR holds while sending it, this bounds a client that does
- * not read.
- */
-export const OUTPUT_BUFFER_MAX_BYTES = 256 * 1024;
 
 export interface LineConnectionOptions {
   /** Received input held unread before the socket is paused. */
@@ -35,6 +28,13 @@ export interface LineConnectionOptions {
   lineTimeoutMs: number;
   /** A limit of this connection bit: it is being closed. */
   onLimit: (limit: 'preauth_timeout' | 'line_timeout') => void;
+  /**
+   * Response bytes the session may have waiting in its socket (net.Socket's writableLength,
+   * limits.max_output_buffer_bytes): responses go out in chunks of this minus the socket's high-water mark,
+   * each only once the socket has drained. Together with the one message a FETCH or RETR holds while
+   * sending it, this bounds a client that does not read.
+   */
+  outputBufferMaxBytes: number;
   /** How long the socket may stay backed up (the client reads nothing) before the client is given up on. */
   writeTimeoutMs: number;
   /** The client stopped reading for writeTimeoutMs: called once, then the connection is closed. */
@@ -63,6 +63,7 @@ export function openLineConnection(socket: net.Socket, o: LineSessionOptions): L
     preauthTimeoutMs: o.config['limits.preauth_timeout_seconds'] * 1000,
     lineTimeoutMs: o.config['limits.line_timeout_seconds'] * 1000,
     onLimit: (limit) => o.events.emit('limit.hit', { protocol: o.protocol, limit }),
+    outputBufferMaxBytes: o.config['limits.max_output_buffer_bytes'],
     writeTimeoutMs: o.config['limits.write_timeout_seconds'] * 1000,
     onNotReading: () => o.events.emit('session.not_reading', { protocol: o.protocol, id: o.sessionId }),
     log: o.log,
@@ -84,13 +85,15 @@ export class LineConnection {
     private readonly options: LineConnectionOptions,
   ) {
     this.socket = socket;
+    // An implicit TLS listener hands over a socket whose handshake is done.
+    this.isSecure = socket instanceof tls.TLSSocket;
     this.remoteAddress = clientAddress(socket);
     this.socketReader = new SocketReader(socket, options.inputBufferMaxBytes, () => this.received());
     socket.on('close', () => this.markEnded());
     this.preauthTimer = setTimeout(() => this.limitBit('preauth_timeout', 'no login in time'), options.preauthTimeoutMs);
     this.preauthTimer.unref();
     this.output = new OutputWriter(() => this.socket, {
-      capBytes: OUTPUT_BUFFER_MAX_BYTES,
+      capBytes: options.outputBufferMaxBytes,
       timeoutMs: options.writeTimeoutMs,
       onTimeout: (buffered) => {
         this.options.log.warn({ remote: this.remoteAddress, buffered }, 'closed: the client stopped reading');
@@ -106,7 +109,7 @@ export class LineConnection {
     return this.isEnded;
   }
 
-  /** Whether TLS protects the connection (after STARTTLS / STLS). */
+  /** Whether TLS protects the connection (implicit TLS, or after STARTTLS / STLS). */
   get secure(): boolean {
     return this.isSecure;
   }
@@ -132,10 +135,10 @@ export class LineConnection {
   }
 
   /** Upgrades in place. Input buffered before the handshake is dropped (RFC 3207, 2595: a TLS session starts clean). */
-  async startTls(material: TlsMaterial): Promise<void> {
+  async startTls(certificate: ServerCertificate): Promise<void> {
     this.socketReader.detach();
     this.stopIdleTimer();
-    const secure = await upgradeToTls(this.socket as net.Socket, material);
+    const secure = await upgradeToTls(this.socket as net.Socket, certificate);
     this.socket = secure;
     this.isSecure = true;
     secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));

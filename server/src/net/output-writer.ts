@@ -3,6 +3,9 @@
 // more than its high-water mark plus one chunk: the cap. A response is sent in chunks cut from the
 // pieces it was given (a message body is never copied into one big reply Buffer). A client that leaves
 // the buffer full for `timeoutMs` is given up on: `onTimeout` is called, which closes the session.
+// Each chunk after a response's first waits its turn of the event loop (util/event-loop-turns.ts): a
+// client that reads as fast as loopback allows cannot make one response hold the loop for long.
+import { takeTurn } from '../util/event-loop-turns.ts';
 
 /** The part of net.Socket / tls.TLSSocket the writer uses (a fake one in the unit test). */
 export interface OutputSocket {
@@ -49,9 +52,12 @@ export class OutputWriter {
     const pieces = typeof data === 'string' ? [Buffer.from(data)] : Buffer.isBuffer(data) ? [data] : data;
     const socket = this.socket();
     const chunkBytes = Math.max(MIN_CHUNK_BYTES, this.options.capBytes - socket.writableHighWaterMark);
+    let first = true;
     for (const chunk of chunks(pieces, chunkBytes)) {
+      if (!first) await takeTurn();
+      first = false;
       if (socket.writableNeedDrain && !(await this.drained(socket))) return;
-      if (socket.destroyed) return;
+      if (socket.destroyed || this.timedOut) return;
       socket.write(chunk);
     }
   }

@@ -6,13 +6,15 @@
 // flood of slow or idle connections consists of (admission.ts limits them), and each entry may carry how
 // to end it from outside: a ban closes the banned address's sessions, and a full house of unauthenticated
 // sessions makes room by closing the oldest one.
-import { PROTOCOLS, type EventBus, type Protocol } from '../telemetry/events.ts';
+import { LISTENERS, PROTOCOLS, type EventBus, type ListenerName, type Protocol } from '../telemetry/events.ts';
 
-export { PROTOCOLS };
+export { LISTENERS, PROTOCOLS };
 
 export interface OpenSession {
   id: string;
   protocol: Protocol;
+  /** The listener it came in on: the protocol's name, or its implicit TLS listener (submissions, imaps, pop3s). */
+  listener: ListenerName;
   remoteAddress: string;
   openedAt: number;
   /** Logged in (SMTP AUTH, IMAP, POP3). MX sessions never are. */
@@ -40,10 +42,11 @@ export class SessionRegistry {
 
   constructor(private readonly events: EventBus) {}
 
-  add(protocol: Protocol, id: string, remoteAddress: string, close?: SessionCloser): void {
+  /** listener: where the session came in, when not the protocol's plaintext listener. */
+  add(protocol: Protocol, id: string, remoteAddress: string, close?: SessionCloser, listener: ListenerName = protocol): void {
     const key = `${protocol}:${id}`;
     if (this.open.has(key)) return;
-    const session: OpenSession = { id, protocol, remoteAddress, openedAt: Date.now(), authenticated: false };
+    const session: OpenSession = { id, protocol, listener, remoteAddress, openedAt: Date.now(), authenticated: false };
     this.open.set(key, session);
     this.unauthenticated.set(key, session);
     const count = this.perAddress.get(remoteAddress) ?? { all: 0, unauthenticated: 0 };
@@ -101,6 +104,13 @@ export class SessionRegistry {
   counts(): Record<Protocol, number> {
     const counts: Record<Protocol, number> = { smtp: 0, submission: 0, pop3: 0, imap: 0 };
     for (const s of this.open.values()) counts[s.protocol]++;
+    return counts;
+  }
+
+  /** Open sessions per listener, every listener present (0 when none or not configured). */
+  countsByListener(): Record<ListenerName, number> {
+    const counts = Object.fromEntries(LISTENERS.map((l) => [l, 0])) as Record<ListenerName, number>;
+    for (const s of this.open.values()) counts[s.listener]++;
     return counts;
   }
 

@@ -1,4 +1,4 @@
-// TLS material for STARTTLS: the configured certificate, or a self-signed one generated once into the
+// TLS material for every listener (STARTTLS and implicit TLS): the configured certificate, or a self-signed one generated once into the
 // data directory and reused (the configuration self-test warns about it). A generated certificate that
 // has expired or is about to is replaced, since nobody renews it by hand.
 import crypto from 'node:crypto';
@@ -13,6 +13,7 @@ export interface TlsMaterial {
   cert: Buffer;
   selfSigned: boolean;
   certFile: string;
+  keyFile: string;
 }
 
 const VALID_DAYS = 825;
@@ -22,7 +23,7 @@ export async function loadTls(config: Config): Promise<TlsMaterial> {
   const certFile = config['tls.cert_file'];
   const keyFile = config['tls.key_file'];
   if (certFile && keyFile) {
-    return { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), selfSigned: false, certFile };
+    return { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), selfSigned: false, certFile, keyFile };
   }
   const generatedCert = dataPath(config, 'tls', 'self-signed.crt');
   const generatedKey = dataPath(config, 'tls', 'self-signed.key');
@@ -39,7 +40,7 @@ export async function loadTls(config: Config): Promise<TlsMaterial> {
     writeAtomically(generatedKey, pems.private, 0o600);
     writeAtomically(generatedCert, pems.cert, 0o644);
   }
-  return { cert: fs.readFileSync(generatedCert), key: fs.readFileSync(generatedKey), selfSigned: true, certFile: generatedCert };
+  return { cert: fs.readFileSync(generatedCert), key: fs.readFileSync(generatedKey), selfSigned: true, certFile: generatedCert, keyFile: generatedKey };
 }
 
 /** The generated pair exists, belongs together and is valid for a while yet. */

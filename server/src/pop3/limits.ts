@@ -1,4 +1,4 @@
-// POP3 limits. Constants for now; they become settings when an operator needs to change them.
+// POP3 limits that stay constants (the listener's connection cap is limits.max_connections_per_listener).
 
 /** RFC 1939 section 3: an inactivity autologout timer must be at least 10 minutes. */
 export const POP3_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
@@ -10,5 +10,3 @@ export const SASL_LINE_MAX_BYTES = 8192;
 export const INPUT_BUFFER_MAX_BYTES = 64 * 1024;
 /** Unknown, malformed or out-of-state commands in one session before it is closed. */
 export const MAX_BAD_COMMANDS = 10;
-/** Concurrent POP3 connections; more are refused. */
-export const MAX_CONNECTIONS = 1000;

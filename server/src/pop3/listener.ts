@@ -4,10 +4,9 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
 import { ProtocolListener } from '../net/protocol-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
-import type { TlsMaterial } from '../net/tls-material.ts';
+import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
-import { MAX_CONNECTIONS } from './limits.ts';
 import { MaildropLocks } from './maildrop-lock.ts';
 import { Pop3Session, type Pop3Store } from './session.ts';
 
@@ -15,14 +14,15 @@ export interface Pop3ListenerDeps {
   config: Config;
   store: Pop3Store;
   sessions: SessionRegistry;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
   /** Logins, failed-login handling and bans (checked at connect and after a failed login). */
   auth: Authenticator;
   events: EventBus;
 }
 
 export class Pop3Listener extends ProtocolListener {
-  constructor(deps: Pop3ListenerDeps) {
+  /** implicitTls: the POP3 over TLS listener (RFC 8314), encrypted from the first byte; otherwise plaintext with STARTTLS. */
+  constructor(deps: Pop3ListenerDeps, implicitTls = false) {
     const log = logger('pop3');
     const locks = new MaildropLocks();
     super({
@@ -36,8 +36,9 @@ export class Pop3Listener extends ProtocolListener {
         too_many_sessions: '-ERR [SYS/TEMP] Too many connections from your address\r\n',
         too_many_unauthenticated: '-ERR [SYS/TEMP] Too many connections from your address that have not logged in\r\n',
       },
-      maxConnections: MAX_CONNECTIONS,
+      maxConnections: deps.config['limits.max_connections_per_listener'],
       log,
+      tls: implicitTls ? deps.tls : undefined,
     });
   }
 }

@@ -9,7 +9,7 @@ import { isLoopback } from '../config/validators.ts';
 import { openLineConnection, type LineConnection } from '../net/line-connection.ts';
 import type { ListenerSession } from '../net/tcp-listener.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
-import type { TlsMaterial } from '../net/tls-material.ts';
+import type { ServerCertificate } from '../net/server-certificate.ts';
 import type { Account } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { isDiskFull } from '../store/disk-full.ts';
@@ -31,7 +31,7 @@ export interface Pop3SessionDeps {
   config: Config;
   store: Pop3Store;
   sessions: SessionRegistry;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
   locks: MaildropLocks;
   auth: Authenticator;
   events: EventBus;
@@ -98,8 +98,13 @@ export class Pop3Session implements ListenerSession, Pop3Context {
   }
 
   async run(): Promise<void> {
-    this.deps.sessions.add('pop3', this.id, this.remoteAddress, (reason) =>
-      this.close(reason === 'banned' ? '-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n' : '-ERR [SYS/TEMP] Too many connections waiting to log in; try again\r\n'),
+    this.deps.sessions.add(
+      'pop3',
+      this.id,
+      this.remoteAddress,
+      (reason) => this.close(reason === 'banned' ? '-ERR [SYS/TEMP] Access from your address is blocked for a while\r\n' : '-ERR [SYS/TEMP] Too many connections waiting to log in; try again\r\n'),
+      // Secure before any command: the connection came in on the POP3S listener.
+      this.secure ? 'pop3s' : 'pop3',
     );
     this.log.debug({ remote: this.remoteAddress }, 'connected');
     try {

@@ -10,15 +10,16 @@ const CERT_EXPIRY_WARNING_DAYS = 14;
  * The admin API tokens (admin.token, admin.tokens) and the /metrics token: missing, or weak by
  * token-strength.ts. Warnings name tokens by their setting and name, and give counts; never a token.
  */
-export function adminTokenWarnings(config: Config): Warning[] {
+export function adminTokenWarnings(config: Config, issuedTokens = 0): Warning[] {
   const warnings: Warning[] = [];
   const token = config['admin.token'];
-  if (token === undefined && config['admin.tokens'].length === 0) {
+  if (token === undefined && config['admin.tokens'].length === 0 && issuedTokens === 0) {
     warnings.push({
       id: 'admin_token_missing',
       severity: 'high',
       message: 'No admin token is configured: the admin API (and the Grafana app) cannot be used.',
-      remedy: 'Set admin.token (MAILROOM_ADMIN_TOKEN) to a long random value, e.g. the output of `openssl rand -hex 32`.',
+      remedy:
+        'Create one with `mailroom token create --role admin --name NAME` (printed once, accepted at once), or set admin.token (MAILROOM_ADMIN_TOKEN) to a long random value, e.g. the output of `openssl rand -hex 32`.',
     });
   }
   const apiTokens = [

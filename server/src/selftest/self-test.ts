@@ -14,6 +14,8 @@ export interface SelfTestOptions {
   intervalMs: number;
   minFreeDiskBytes: number;
   maxQueueAgeSeconds: number;
+  /** Tokens made with `mailroom token create` (they count as configured admin tokens). */
+  issuedTokenCount?: () => number;
 }
 
 /** Extra checks that other parts (scanners, Loki, bans) register as they come. */
@@ -89,7 +91,7 @@ export class SelfTest {
       () => hostnameWarnings(config),
       () => trustedNetworkWarnings(config),
       () => exposureWarnings(config),
-      () => adminTokenWarnings(config),
+      () => adminTokenWarnings(config, this.options.issuedTokenCount?.() ?? 0),
       () => (cert ? certificateWarnings(cert, now) : []),
       () => directoryWarnings(store),
       () => queueAgeWarnings(store, now, this.options.maxQueueAgeSeconds),

@@ -10,10 +10,12 @@ import type { Intake } from '../delivery/intake.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { ImapListener } from '../imap/listener.ts';
 import { Pop3Listener } from '../pop3/listener.ts';
-import { SmtpListener, type ListenerKind } from '../smtp/listener.ts';
-import type { TlsMaterial } from '../net/tls-material.ts';
+import { SmtpListener } from '../smtp/listener.ts';
+import type { ServerCertificate } from '../net/server-certificate.ts';
+import { GreetingPasses } from '../smtp/greeting-passes.ts';
+import { SenderRate } from '../smtp/sender-rate.ts';
 import type { Store } from '../store/store.ts';
-import type { EventBus } from '../telemetry/events.ts';
+import { IMPLICIT_TLS_LISTENERS, type EventBus, type ListenerName, type Protocol } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerInfo } from '../net/listener-info.ts';
@@ -29,7 +31,7 @@ export interface MailServerDeps {
   events: EventBus;
   sessions: SessionRegistry;
   scheduler: DeliveryScheduler;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
   /** Owned by the service (bans outlive a server stop): logins and the bans the listeners enforce. */
   auth: Authenticator;
 }
@@ -45,9 +47,14 @@ export class MailServer {
   private transition: Promise<void> = Promise.resolve();
   /** External POP3 accounts are collected only while the server runs, like delivery. */
   private readonly fetcher: ExternalFetcher;
+  /** Kept across stop and start, as the service keeps bans: a restart of the listeners forgets neither. */
+  private readonly greetingPasses: GreetingPasses;
+  private readonly senderRate: SenderRate;
 
   constructor(private readonly deps: MailServerDeps) {
     const { config, store, intake } = deps;
+    this.greetingPasses = new GreetingPasses(config['smtp.greeting_pass_ttl_seconds'] * 1000);
+    this.senderRate = new SenderRate(config['submission.rate_per_hour']);
     this.fetcher = new ExternalFetcher({
       store,
       intake,
@@ -93,28 +100,26 @@ export class MailServer {
     if (this.state === 'running') return;
     this.state = 'starting';
     const { config } = this.deps;
-    const wanted: Array<[ListenerKind, number | null]> = [
-      ['smtp', config['smtp.port']],
-      ['submission', config['submission.port']],
+    const smtpDeps = { ...this.deps, greetingPasses: this.greetingPasses, senderRate: this.senderRate };
+    // Each listener off when its port is: the implicit TLS ones (RFC 8314) are off unless configured.
+    const wanted: Array<[ListenerName, number | null, () => SmtpListener | ImapListener | Pop3Listener]> = [
+      ['smtp', config['smtp.port'], () => new SmtpListener('smtp', smtpDeps)],
+      ['submission', config['submission.port'], () => new SmtpListener('submission', smtpDeps)],
+      ['submissions', config['submissions.port'], () => new SmtpListener('submission', smtpDeps, true)],
+      ['imap', config['imap.port'], () => new ImapListener(this.deps)],
+      ['imaps', config['imaps.port'], () => new ImapListener(this.deps, true)],
+      ['pop3', config['pop3.port'], () => new Pop3Listener(this.deps)],
+      ['pop3s', config['pop3s.port'], () => new Pop3Listener(this.deps, true)],
     ];
     try {
-      for (const [kind, port] of wanted) {
-        if (port === null) continue;
-        const listener = new SmtpListener(kind, this.deps);
-        const address: AddressInfo = await listener.listen(port, config.bind);
-        this.listeners.push(listener);
-        this.bound.push({ protocol: kind, address: address.address, port: address.port, tls: 'starttls' });
-      }
-      const mailboxListeners: Array<['imap' | 'pop3', number | null, () => ImapListener | Pop3Listener]> = [
-        ['imap', config['imap.port'], () => new ImapListener(this.deps)],
-        ['pop3', config['pop3.port'], () => new Pop3Listener(this.deps)],
-      ];
-      for (const [protocol, port, create] of mailboxListeners) {
+      for (const [name, port, create] of wanted) {
         if (port === null) continue;
         const listener = create();
         const address: AddressInfo = await listener.listen(port, config.bind);
         this.listeners.push(listener);
-        this.bound.push({ protocol, address: address.address, port: address.port, tls: 'starttls' });
+        const implicit = name in IMPLICIT_TLS_LISTENERS;
+        const protocol: Protocol = implicit ? IMPLICIT_TLS_LISTENERS[name as keyof typeof IMPLICIT_TLS_LISTENERS] : (name as Protocol);
+        this.bound.push({ name, protocol, address: address.address, port: address.port, tls: implicit ? 'implicit' : 'starttls' });
       }
       await this.deps.scheduler.start();
       this.fetcher.start();

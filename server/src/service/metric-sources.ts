@@ -19,6 +19,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
   let cached: { at: number; value: Awaited<ReturnType<MetricSources['queue']>> } | null = null;
   return {
     sessions: () => sessions.counts(),
+    listenerSessions: () => sessions.countsByListener(),
     server: () => ({ running: server()?.running ?? false, startedAt: server()?.startTime ?? null }),
     async queue() {
       if (cached && Date.now() - cached.at < 500) return cached.value;

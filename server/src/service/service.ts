@@ -7,13 +7,16 @@ import { AutoBan, autoBanSettings } from '../bans/auto-ban.ts';
 import { BanList } from '../bans/ban-list.ts';
 import { banWarnings } from '../selftest/checks-bans.ts';
 import { TokenTable } from '../admin/auth.ts';
+import { IssuedTokens } from '../admin/issued-tokens.ts';
+import { AuditTrail } from '../audit/audit-trail.ts';
 import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
 import { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { SelfTest } from '../selftest/self-test.ts';
 import { ContentScan, scannerFromConfig, scanPolicy } from '../delivery/content-scan.ts';
-import { loadTls, type TlsMaterial } from '../net/tls-material.ts';
+import { loadTls } from '../net/tls-material.ts';
+import { ServerCertificate } from '../net/server-certificate.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
@@ -30,6 +33,7 @@ import { MailServer } from './mail-server.ts';
 import { metricSources } from './metric-sources.ts';
 import { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
+import { setMaxKeywordsPerMessage } from '../store/flag-changes.ts';
 
 export class Service {
   readonly events = new EventBus();
@@ -49,25 +53,38 @@ export class Service {
   /** Bans outlive a server stop: the admin API lists and lifts them while the listeners are down. */
   readonly bans: BanList;
   private readonly autoBan: AutoBan;
-  private tls: TlsMaterial | null = null;
+  private tls: ServerCertificate | null = null;
   private mailServer: MailServer | null = null;
   private admin: http.Server | null = null;
   private adminAddress: AddressInfo | null = null;
   private readonly log = logger('application');
   private readonly watchdog: EventLoopWatchdog;
+  private readonly issuedTokens: IssuedTokens;
+  /** Who changed what: admin API, refusals, the CLI (audit/). Not a log category: nothing switches it off. */
+  readonly audit: AuditTrail;
 
   constructor(
     readonly config: Config,
     readonly logging: LoggingHandles = { switches: categorySwitches(), loki: null, live: liveLog },
   ) {
     this.store = openStore(config);
+    const issuedTokens = new IssuedTokens(config.data_dir);
+    this.issuedTokens = issuedTokens;
+    this.audit = new AuditTrail(config.data_dir, { live: logging.live, loki: logging.loki, stdout: (line) => process.stdout.write(`${line}\n`) });
     this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
     this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
-    this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.cert, selfSigned: this.tls.selfSigned, file: this.tls.certFile } : null), {
+    this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.material.cert, selfSigned: this.tls.material.selfSigned, file: this.tls.material.certFile } : null), {
       intervalMs: config['selftest.interval_seconds'] * 1000,
       minFreeDiskBytes: config['selftest.min_free_disk_bytes'],
       maxQueueAgeSeconds: config['selftest.max_queue_age_seconds'],
+      issuedTokenCount: () => {
+        try {
+          return issuedTokens.list().length;
+        } catch {
+          return 0;
+        }
+      },
     });
     if (logging.loki) this.selfTest.addCheck(lokiWarnings(logging.loki));
     this.selfTest.addCheck(() => debugCategoryWarnings(logging.switches));
@@ -104,6 +121,8 @@ export class Service {
     );
     logging.lokiRequests?.attach((statusCode, seconds) => this.metrics.lokiRequestDuration.observe({ status_code: statusCode }, seconds));
     feedMetrics(this.events, this.metrics);
+    // Both stores check keywords per message through flag-changes.ts, which holds the process's one value.
+    setMaxKeywordsPerMessage(config['limits.max_keywords_per_message']);
     this.watchdog = new EventLoopWatchdog({
       observe: (seconds) => this.metrics.eventLoopDelay.observe(seconds),
       warningMs: config['limits.event_loop_delay_warning_ms'],
@@ -121,17 +140,19 @@ export class Service {
   }
 
   async start(): Promise<void> {
-    const tls = await loadTls(this.config);
+    const tls = new ServerCertificate(await loadTls(this.config), this.log);
     this.tls = tls;
     const { config, store, intake, events, sessions, scheduler, scan, bans, auth } = this;
     this.watchdog.start();
+    this.audit.start();
     await bans.start();
     this.autoBan.start();
     this.mailServer = new MailServer({ config, store, intake, events, sessions, scheduler, tls, auth });
     const adminPort = config['admin.port'];
     if (adminPort !== null) {
-      const tokens = new TokenTable([...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']]);
-      if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN): the admin API refuses every request');
+      const configured = [...(config['admin.token'] ? [{ name: 'admin-token', role: 'admin' as const, token: config['admin.token'] }] : []), ...config['admin.tokens']];
+      const tokens = new TokenTable(configured, this.issuedTokens, (err) => this.log.error({ err: err.message }, 'issued admin tokens unreadable; only configured tokens are accepted'));
+      if (tokens.size === 0) this.log.warn('no admin token configured (MAILROOM_ADMIN_TOKEN, or `mailroom token create`): the admin API refuses every request');
       const app = createAdminApp({
         config,
         version: VERSION,
@@ -148,6 +169,7 @@ export class Service {
         metricsToken: config['admin.metrics_token'],
         logging: this.logging,
         scan,
+        audit: this.audit,
       });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
@@ -161,6 +183,7 @@ export class Service {
 
   async stop(): Promise<void> {
     this.watchdog.stop();
+    this.audit.stop();
     this.selfTest.stop();
     await this.mailServer?.stop();
     this.autoBan.stop();

@@ -1,7 +1,8 @@
 // The MX and submission listeners: smtp-server configured for each role, with our hooks deciding who
 // may send what. A message gets "250 queued as ID" only after MessageIntake has made it durable. With a
 // scanner configured, the message is scanned before that reply, so a virus or clear spam is refused in
-// the session (content-scan.ts).
+// the session (content-scan.ts). Submission also has an implicit TLS listener (submissions, RFC 8314):
+// the same role, kind and rules, on a connection encrypted from its first byte.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Log as Logger } from '../telemetry/log.ts';
@@ -15,7 +16,7 @@ import type { CloseReason, SessionRegistry } from '../net/session-registry.ts';
 import type { Store } from '../store/store.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import type { NewRecipient } from '../store/types.ts';
-import type { EventBus, RejectionReason } from '../telemetry/events.ts';
+import type { EventBus, ListenerName, RejectionReason } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import { smtpServerLogger } from './protocol-log.ts';
 import { parseAddress } from '../util/address.ts';
@@ -24,13 +25,17 @@ import type { ScanMode } from '../delivery/content-scan.ts';
 import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parameters.ts';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
+import { missingHeaderLines, readHeaderFacts } from './submission-hygiene.ts';
 import { decideRecipient, type RecipientDecision } from '../delivery/recipient-policy.ts';
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
 import { dnsFor } from '../dns/resolver.ts';
 import { senderAuthFor, type SenderAuth } from '../sender-auth/check.ts';
 import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
+import { TLS_MIN_VERSION, type ServerCertificate } from '../net/server-certificate.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
+import type { GreetingPasses } from './greeting-passes.ts';
+import type { SenderRate } from './sender-rate.ts';
 
 export type ListenerKind = 'smtp' | 'submission';
 
@@ -42,7 +47,11 @@ export interface SmtpListenerDeps {
   auth: Authenticator;
   events: EventBus;
   sessions: SessionRegistry;
-  tls: TlsMaterial;
+  tls: ServerCertificate;
+  /** MX clients that passed the greeting check recently (smtp.greeting_pass_ttl_seconds), shared by restarts of the listener. */
+  greetingPasses: GreetingPasses;
+  /** Messages per authenticated user per hour (submission.rate_per_hour), shared by every listener. */
+  senderRate: SenderRate;
 }
 
 interface Transaction {
@@ -76,25 +85,47 @@ export class SmtpListener {
   private readonly log: Logger;
   /** SPF/DKIM/DMARC/ARC on the MX listener (smtp.sender_auth); null when off or on submission. */
   private readonly senderAuth: SenderAuth | null;
+  /** The certificate pair smtp-server's contexts were last built from. */
+  private material: TlsMaterial;
+  /** The listener's name: the kind, or submissions for implicit TLS. */
+  readonly name: ListenerName;
 
+  /** implicitTls (submission only): TLS from the first byte (RFC 8314 submissions); otherwise plaintext with STARTTLS. */
   constructor(
     readonly kind: ListenerKind,
     private readonly deps: SmtpListenerDeps,
+    implicitTls = false,
   ) {
     installSmtpServerPatches();
     const { config } = deps;
+    if (implicitTls && kind !== 'submission') throw new Error('implicit TLS is for submission only');
+    this.name = implicitTls ? 'submissions' : kind;
     this.log = logger(kind);
     this.trusted = parseCidrList(config.trusted_networks) ?? [];
     this.senderAuth = kind === 'smtp' && config['smtp.sender_auth'] ? senderAuthFor(config) : null;
+    this.material = deps.tls.material;
     const greetingDelay = config['smtp.greeting_delay_ms'];
+    const passes = deps.greetingPasses;
     const patched: PatchedServerOptions = {
-      greetingDelayMs: (address) => (kind === 'submission' || this.isTrusted(address) ? 0 : greetingDelay),
+      greetingDelayMs: (address) => {
+        if (kind === 'submission' || greetingDelay === 0 || this.isTrusted(address)) return 0;
+        if (passes.passedRecently(address)) {
+          this.deps.events.emit('smtp.greeting_check', { result: 'skipped' });
+          return 0;
+        }
+        return greetingDelay;
+      },
+      onGreetingPassed: (address) => {
+        passes.remember(address);
+        this.deps.events.emit('smtp.greeting_check', { result: 'passed' });
+      },
       lineTimeoutMs: config['limits.line_timeout_seconds'] * 1000,
       onLineTimeout: (address) => {
         this.deps.events.emit('limit.hit', { protocol: kind, limit: 'line_timeout' });
         this.log.info({ remote: address }, 'closed: line not finished in time');
       },
       onEarlyTalker: (address) => {
+        this.deps.events.emit('smtp.greeting_check', { result: 'early_talker' });
         this.deps.events.emit('smtp.rejected', { protocol: kind, reason: 'early_talker' });
         this.log.info({ remote: address }, 'client talked before the greeting; disconnected');
       },
@@ -103,8 +134,11 @@ export class SmtpListener {
       name: config.hostname,
       // smtp-server writes "220 <name> ESMTP <banner>".
       banner: 'Mailroom',
-      key: deps.tls.key,
-      cert: deps.tls.cert,
+      key: this.material.key,
+      cert: this.material.cert,
+      // smtp-server's own default is TLSv1 ("very old SMTP clients"); RFC 8996 retired 1.0 and 1.1.
+      minVersion: TLS_MIN_VERSION,
+      secure: implicitTls,
       size: config['smtp.max_message_size_bytes'],
       authMethods: ['PLAIN', 'LOGIN'],
       // sendmail's joke commands (WIZ answers "200 Please pass, oh mighty wizard") become unknown commands.
@@ -150,6 +184,18 @@ export class SmtpListener {
     // logs each command and reply, mostly into categories that are off, so hand it ours directly.
     (this.server as unknown as { logger: unknown }).logger = options.logger;
     this.server.on('error', (err) => this.log.warn({ err: err.message }, 'SMTP listener error'));
+    // Before smtp-server's own handler (which starts an implicit TLS handshake at once), so the
+    // connection's STARTTLS or handshake uses a certificate re-read since the last connection.
+    this.server.server.prependListener('connection', () => this.followCertificate());
+  }
+
+  /** Rebuilds smtp-server's TLS contexts when the certificate files changed (server-certificate.ts). */
+  private followCertificate(): void {
+    this.deps.tls.refresh();
+    const current = this.deps.tls.material;
+    if (current === this.material) return;
+    this.material = current;
+    this.server.updateSecureContext({ key: current.key, cert: current.cert });
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -191,7 +237,7 @@ export class SmtpListener {
     if (refusal === 'banned') return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
     if (refusal === 'too_many_sessions') return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
     if (refusal === 'too_many_unauthenticated') return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
-    this.deps.sessions.add(this.kind, session.id, session.remoteAddress, (reason) => this.closeFromOutside(session, reason));
+    this.deps.sessions.add(this.kind, session.id, session.remoteAddress, (reason) => this.closeFromOutside(session, reason), this.name);
     this.strikes.set(session, { authFailures: 0, unknownRecipients: 0 });
     this.log.debug({ session: session.id, remote: session.remoteAddress }, 'connected');
     cb();
@@ -254,6 +300,12 @@ export class SmtpListener {
     const user = authenticatedUser(session);
     if (user !== undefined && !(await ownsSender(user, sender, this.deps.store))) {
       throw this.reject(session, 'sender_denied', 553, `5.7.1 <${sender}>: Sender address not owned by user ${user}`);
+    }
+    // submission.rate_per_hour: a temporary failure, so a legitimate client's queue retries later.
+    if (user !== undefined && !this.deps.senderRate.allows(user)) {
+      const limit = this.deps.config['submission.rate_per_hour'];
+      const retry = this.deps.senderRate.retryAfterSeconds(user);
+      throw this.reject(session, 'rate_limited', 451, `4.7.1 Message rate limit exceeded: at most ${limit} messages per hour for ${user}; try again in ${retry} seconds`);
     }
   }
 
@@ -358,9 +410,22 @@ export class SmtpListener {
       clientAddress: session.remoteAddress,
       authUser: authenticatedUser(session),
     };
+    // RFC 6409 section 8 for the user's own mail: From must be theirs, missing fields are added.
+    let added = '';
+    if (envelope.authUser !== undefined) {
+      const facts = readHeaderFacts(chunks);
+      if (config['submission.from_policy'] === 'own') {
+        for (const from of facts.from) {
+          if (!(await ownsSender(envelope.authUser, from, this.deps.store))) {
+            throw this.reject(session, 'sender_denied', 550, `5.7.1 From: header address <${from}> is not an address of user ${envelope.authUser}`, tx.log);
+          }
+        }
+      }
+      added = missingHeaderLines(facts, { queueId: id, hostname: config.hostname, sender: envelope.sender, now: new Date() });
+    }
     // One copy of the message, with our header in front (a 100 KiB message is copied once more on its
     // way to the accept worker, and that is all).
-    const headerBytes = Buffer.from(header, 'utf8');
+    const headerBytes = Buffer.from(header + added, 'utf8');
     const content = Buffer.concat([headerBytes, ...checked.chunks]);
     const hops = countReceivedHeaders(content) - 1; // not counting ours
     if (hops > MAX_RECEIVED_HEADERS) {
@@ -370,6 +435,7 @@ export class SmtpListener {
     const outcome = await intake.receive({ id, envelope, content, scanMode: this.scanMode(session), log: tx.log, logContext: { session: session.id } });
     this.transactions.delete(session);
     if (outcome.kind === 'refused') throw this.reject(session, outcome.reason, outcome.code, outcome.message, tx.log);
+    if (envelope.authUser !== undefined) this.deps.senderRate.record(envelope.authUser);
     return id;
   }
 

@@ -6,7 +6,8 @@
 //    pointless for submission or trusted clients, so the delay becomes the option `greetingDelayMs`, a
 //    function of the client address. A delay of 0 greets at once: even a timer of 0 ms leaves a window
 //    in which a client's first bytes arrive before the greeting and get "talk too soon". (With
-//    smtp.reverse_dns on, the PTR lookup before the greeting opens that window again.)
+//    smtp.reverse_dns on, the PTR lookup before the greeting opens that window again.) A client that
+//    waited the whole delay quietly and is still connected is reported through `onGreetingPassed`.
 // 2. Early talkers. A command before the greeting is answered 421 with a protocol enhanced code (the
 //    library says 4.4.2, a network fault) and reported through the option `onEarlyTalker`, so it is
 //    counted like every other rejection.
@@ -35,6 +36,8 @@ import { whenRepliesFit, type ReplySocket } from './reply-backpressure.ts';
 /** Options this module adds to smtp-server's; pass them alongside the library's own. */
 export interface PatchedServerOptions {
   greetingDelayMs?: (remoteAddress: string) => number;
+  /** A client waited out a delay above 0 without talking and is greeted now. */
+  onGreetingPassed?: (remoteAddress: string) => void;
   onEarlyTalker?: (remoteAddress: string) => void;
   lineTimeoutMs?: number;
   onLineTimeout?: (remoteAddress: string) => void;
@@ -46,6 +49,8 @@ interface Connection {
   _ready: boolean;
   _parser: Parameters<typeof watchLines>[0] | undefined;
   _upgrading: boolean;
+  _closing: boolean;
+  _closed: boolean;
   _socket: ReplySocket | undefined;
   _setListeners(cb: () => void): void;
   _getEnhancedStatusCode(code: number, context?: unknown): string;
@@ -97,13 +102,17 @@ export function installSmtpServerPatches(): void {
       });
     }
     this._setListeners(() => {
-      const { maxClients, greetingDelayMs } = this._server.options;
+      const { maxClients, greetingDelayMs, onGreetingPassed } = this._server.options;
       if (maxClients && this._server.connections.size > maxClients) {
         return this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
       }
       const delay = greetingDelayMs ? greetingDelayMs(this.remoteAddress) : LIBRARY_GREETING_DELAY_MS;
       if (delay <= 0) return this.connectionReady();
-      setTimeout(() => this.connectionReady(), delay).unref();
+      setTimeout(() => {
+        // An early talker was answered 421 and is closing: it did not pass.
+        if (!this._closing && !this._closed) onGreetingPassed?.(this.remoteAddress);
+        this.connectionReady();
+      }, delay).unref();
     });
   };
 

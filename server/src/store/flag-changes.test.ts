@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyFlags, checkKeywordLimit } from './flag-changes.ts';
+import { applyFlags, checkKeywordLimit, maxKeywordsPerMessage, setMaxKeywordsPerMessage } from './flag-changes.ts';
 import { MAX_KEYWORDS_PER_MESSAGE, MailboxError, type FlagOperation } from './mailbox-store.ts';
 
 /** The quadratic version STORE used before: the reference for what the result must be. */
@@ -49,5 +49,20 @@ describe('flag changes', () => {
     expect(() => checkKeywordLimit([], ['\\Seen', ...keywords(MAX_KEYWORDS_PER_MESSAGE)])).not.toThrow();
     expect(() => checkKeywordLimit([], keywords(MAX_KEYWORDS_PER_MESSAGE + 1))).toThrow(MailboxError);
     expect(() => checkKeywordLimit(keywords(MAX_KEYWORDS_PER_MESSAGE + 5), keywords(MAX_KEYWORDS_PER_MESSAGE + 2))).not.toThrow();
+  });
+
+  it('take the cap from limits.max_keywords_per_message when it is set', () => {
+    const keywords = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+    try {
+      setMaxKeywordsPerMessage(3);
+      expect(maxKeywordsPerMessage()).toBe(3);
+      expect(() => checkKeywordLimit([], keywords(3))).not.toThrow();
+      expect(() => checkKeywordLimit([], keywords(4))).toThrow('a message may carry at most 3 keywords');
+      setMaxKeywordsPerMessage(500);
+      expect(() => checkKeywordLimit([], keywords(500))).not.toThrow();
+      expect(() => setMaxKeywordsPerMessage(0)).toThrow(RangeError);
+    } finally {
+      setMaxKeywordsPerMessage(MAX_KEYWORDS_PER_MESSAGE);
+    }
   });
 });

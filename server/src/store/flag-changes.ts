@@ -27,13 +27,23 @@ export function applyFlags(current: readonly string[], op: FlagOperation, flags:
 
 export const keywordCount = (flags: readonly string[]) => flags.filter((f) => !f.startsWith('\\')).length;
 
+/** limits.max_keywords_per_message: one value for the process, set at start; every store checks through checkKeywordLimit. */
+let keywordsPerMessage = MAX_KEYWORDS_PER_MESSAGE;
+
+export function setMaxKeywordsPerMessage(max: number): void {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`max keywords per message must be a whole number above 0, not ${max}`);
+  keywordsPerMessage = max;
+}
+
+export const maxKeywordsPerMessage = (): number => keywordsPerMessage;
+
 /**
- * Refuses a change that leaves a message with more than MAX_KEYWORDS_PER_MESSAGE keywords. A change
+ * Refuses a change that leaves a message with more than maxKeywordsPerMessage() keywords. A change
  * that does not add keywords always passes, so a message over the cap (older data) can be cleaned up.
  */
 export function checkKeywordLimit(before: readonly string[], after: readonly string[]): void {
   const count = keywordCount(after);
-  if (count > MAX_KEYWORDS_PER_MESSAGE && count > keywordCount(before)) {
-    throw new MailboxError('limit', `a message may carry at most ${MAX_KEYWORDS_PER_MESSAGE} keywords`);
+  if (count > keywordsPerMessage && count > keywordCount(before)) {
+    throw new MailboxError('limit', `a message may carry at most ${keywordsPerMessage} keywords`);
   }
 }

@@ -7,6 +7,18 @@ import type { Destination, MessageSource } from '../store/types.ts';
 // (metrics.ts) initialises every label value from the same lists, so a new value cannot be half-added.
 export const PROTOCOLS = ['smtp', 'submission', 'pop3', 'imap'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
+/**
+ * The listeners, by name: each protocol's plaintext one (STARTTLS offered) under the protocol's name, and
+ * the implicit TLS ones of RFC 8314 (submissions 465, imaps 993, pop3s 995). Sessions on an implicit TLS
+ * listener count under their protocol everywhere; only the `listener` label of mailroom_listener_sessions
+ * tells them apart.
+ */
+export const LISTENERS = ['smtp', 'submission', 'submissions', 'pop3', 'pop3s', 'imap', 'imaps'] as const;
+export type ListenerName = (typeof LISTENERS)[number];
+export const IMPLICIT_TLS_LISTENERS = { submissions: 'submission', pop3s: 'pop3', imaps: 'imap' } as const satisfies Partial<Record<ListenerName, Protocol>>;
+/** Outcomes of the MX greeting check (mailroom_smtp_greeting_checks_total). */
+export const GREETING_CHECK_RESULTS = ['passed', 'skipped', 'early_talker'] as const;
+export type GreetingCheckResult = (typeof GREETING_CHECK_RESULTS)[number];
 export const REJECTION_REASONS = [
   'unknown_user',
   'relay_denied',
@@ -27,10 +39,26 @@ export const REJECTION_REASONS = [
   'disk_full',
   'dmarc_reject',
   'auth_temperror',
+  'rate_limited',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */
-export const CONNECTION_LIMITS = ['sessions_per_ip', 'unauthenticated_per_ip', 'unauthenticated_evicted', 'preauth_timeout', 'line_timeout', 'listener_full'] as const;
+export const CONNECTION_LIMITS = [
+  'sessions_per_ip',
+  'unauthenticated_per_ip',
+  'unauthenticated_evicted',
+  'preauth_timeout',
+  'line_timeout',
+  'listener_full',
+  // Limits on what one IMAP command may ask for (limits.imap_max_*, limits.max_keywords_*): the command is refused.
+  'line_too_long',
+  'literal_too_large',
+  'command_too_large',
+  'keywords_per_message',
+  'keywords_per_mailbox',
+] as const;
+/** The limits a single IMAP command can hit. */
+export type CommandLimit = Extract<ConnectionLimit, 'line_too_long' | 'literal_too_large' | 'command_too_large' | 'keywords_per_message' | 'keywords_per_mailbox'>;
 export type ConnectionLimit = (typeof CONNECTION_LIMITS)[number];
 export const SCANNERS = ['clamd', 'spamd'] as const;
 export type Scanner = (typeof SCANNERS)[number];
@@ -48,6 +76,11 @@ export interface MailroomEvents {
   /** A session closed because its client stopped reading what the server sent (IMAP, POP3). */
   'session.not_reading': [{ protocol: Protocol; id: string }];
   'smtp.rejected': [{ protocol: Protocol; reason: RejectionReason }];
+  /**
+   * The MX greeting check: a client waited for the greeting (passed), was greeted at once because it
+   * passed recently (skipped), or talked first (early_talker, also an smtp.rejected).
+   */
+  'smtp.greeting_check': [{ result: GreetingCheckResult }];
   'auth.failed': [{ protocol: Protocol; remoteAddress: string }];
   /** Probing for addresses (RCPT to too many unknown users in one session): auto-ban counts it like a failed login. */
   'smtp.harvesting': [{ protocol: Protocol; remoteAddress: string }];

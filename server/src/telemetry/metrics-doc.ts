@@ -9,6 +9,7 @@ export const DOC_PATH = fileURLToPath(new URL('../../../docs/metrics.md', import
 
 const idleSources: MetricSources = {
   sessions: () => ({ smtp: 0, submission: 0, pop3: 0, imap: 0 }),
+  listenerSessions: () => ({ smtp: 0, submission: 0, submissions: 0, pop3: 0, pop3s: 0, imap: 0, imaps: 0 }),
   server: () => ({ running: false, startedAt: null }),
   queue: async () => ({ byState: { queued: 0, deferred: 0, held: 0, in_flight: 0 }, oldestCreatedAt: null }),
   warnings: () => [],

@@ -27,6 +27,7 @@ export function feedMetrics(events: EventBus, m: Metrics): void {
   events.on('store.disk_full', ({ protocol }) => m.diskFullRefusals.inc({ protocol }));
   events.on('sessions.closed_by_ban', ({ count }) => m.sessionsClosedByBan.inc(count));
   events.on('smtp.rejected', ({ reason }) => m.smtpRejections.inc({ reason }));
+  events.on('smtp.greeting_check', ({ result }) => m.greetingChecks.inc({ result }));
   events.on('auth.failed', ({ protocol }) => m.authFailures.inc({ protocol }));
   events.on('admin.auth_failed', ({ endpoint }) => m.adminAuthFailures.inc({ endpoint }));
   events.on('scan.virus', () => m.virusesDetected.inc());

@@ -5,7 +5,19 @@
 // Counters are fed from the EventBus (see metrics-from-events.ts). Gauges that mirror state (sessions,
 // queue, server) are read at scrape time through `collect()`, so they can never drift from the truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ADMIN_ENDPOINTS, CONNECTION_LIMITS, PROTOCOLS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS, type Protocol, type Scanner } from './events.ts';
+import {
+  ADMIN_ENDPOINTS,
+  CONNECTION_LIMITS,
+  GREETING_CHECK_RESULTS,
+  LISTENERS,
+  PROTOCOLS,
+  REJECTION_REASONS,
+  SCANNERS,
+  SPAM_ACTIONS,
+  type ListenerName,
+  type Protocol,
+  type Scanner,
+} from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
@@ -22,6 +34,7 @@ export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
 /** What the scrape-time gauges read. */
 export interface MetricSources {
   sessions(): Record<Protocol, number>;
+  listenerSessions(): Record<ListenerName, number>;
   server(): { running: boolean; startedAt: number | null };
   queue(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }>;
   warnings(): ReadonlyArray<{ id: string; severity: string }>;
@@ -89,6 +102,16 @@ export function createMetrics(sources: MetricSources) {
     collect() {
       const counts = sources.sessions();
       for (const protocol of PROTOCOL_LABELS) this.set({ protocol }, counts[protocol]);
+    },
+  });
+  new Gauge({
+    name: 'mailroom_listener_sessions',
+    help: `Client sessions open now, per listener (${LISTENERS.join(', ')}): submissions, imaps and pop3s are the implicit TLS listeners (RFC 8314), whose sessions mailroom_sessions counts under their protocol.`,
+    labelNames: ['listener'] as const,
+    registers: r,
+    collect() {
+      const counts = sources.listenerSessions();
+      for (const listener of LISTENERS) this.set({ listener }, counts[listener]);
     },
   });
   const sessionsOpened = new Counter({
@@ -165,6 +188,13 @@ export function createMetrics(sources: MetricSources) {
     labelNames: ['reason'] as const,
     registers: r,
   });
+  const greetingChecks = new Counter({
+    name: 'mailroom_smtp_greeting_checks_total',
+    help: `MX connections by the outcome of the greeting check (${GREETING_CHECK_RESULTS.join(', ')}): passed waited smtp.greeting_delay_ms quietly, skipped were greeted at once because their address passed within smtp.greeting_pass_ttl_seconds, early_talker talked first and were disconnected. Trusted networks are neither.`,
+    labelNames: ['result'] as const,
+    registers: r,
+  });
+  for (const result of GREETING_CHECK_RESULTS) greetingChecks.inc({ result }, 0);
   const authFailures = new Counter({
     name: 'mailroom_auth_failures_total',
     help: 'Failed logins per protocol.',
@@ -308,7 +338,7 @@ export function createMetrics(sources: MetricSources) {
   });
   const connectionLimitHits = new Counter({
     name: 'mailroom_connection_limit_hits_total',
-    help: `Clients refused, closed or evicted by a connection limit, per protocol and limit (${CONNECTION_LIMITS.join(', ')}): see limits.* in docs/configuration.md.`,
+    help: `Clients refused, closed or evicted by a connection limit, or IMAP commands refused by a size or keyword limit, per protocol and limit (${CONNECTION_LIMITS.join(', ')}): see limits.* in docs/configuration.md.`,
     labelNames: ['protocol', 'limit'] as const,
     registers: r,
   });
@@ -343,6 +373,7 @@ export function createMetrics(sources: MetricSources) {
     deliveries,
     deliveryDuration,
     smtpRejections,
+    greetingChecks,
     authFailures,
     adminAuthFailures,
   };

@@ -18,7 +18,8 @@ import { waitFor } from './mailbox.ts';
 export type FullStore = Store & MailboxStore;
 
 export class MailStack {
-  readonly ports = { smtp: 0, submission: 0, imap: 0, pop3: 0 };
+  /** Bound ports by listener name; the implicit TLS ones (submissions, imaps, pop3s) stay 0 unless configured. */
+  readonly ports = { smtp: 0, submission: 0, imap: 0, pop3: 0, submissions: 0, imaps: 0, pop3s: 0 };
 
   private constructor(
     readonly dataDir: string,
@@ -49,7 +50,7 @@ export class MailStack {
     const service = new Service(config);
     await service.start();
     const stack = new MailStack(dataDir, config, service);
-    for (const l of service.server.listenerInfo) stack.ports[l.protocol] = l.port;
+    for (const l of service.server.listenerInfo) stack.ports[l.name] = l.port;
     return stack;
   }
 

@@ -1,7 +1,6 @@
 // APPEND (RFC 3501 6.3.11) with APPENDUID (RFC 4315). The size limit was enforced before the literal
 // was read; a missing mailbox gets TRYCREATE so the client can create it and retry.
-import { applyFlags, keywordCount } from '../../store/flag-changes.ts';
-import { MAX_KEYWORDS_PER_MESSAGE } from '../../store/mailbox-store.ts';
+import { applyFlags, keywordCount, maxKeywordsPerMessage } from '../../store/flag-changes.ts';
 import { no } from '../errors.ts';
 import { findMailbox, storableFlags } from './helpers.ts';
 import { LOGGED_IN, type CommandOf, type Handler } from './types.ts';
@@ -10,7 +9,10 @@ export const append: Handler<CommandOf<'APPEND'>> = {
   states: LOGGED_IN,
   async run(session, command) {
     const flags = applyFlags([], 'replace', storableFlags(command.flags));
-    if (keywordCount(flags) > MAX_KEYWORDS_PER_MESSAGE) throw no(`A message may carry at most ${MAX_KEYWORDS_PER_MESSAGE} keywords`, 'LIMIT');
+    if (keywordCount(flags) > maxKeywordsPerMessage()) {
+      session.limitHit('keywords_per_message');
+      throw no(`A message may carry at most ${maxKeywordsPerMessage()} keywords`, 'LIMIT');
+    }
     const box = await findMailbox(session, command.mailbox, 'TRYCREATE');
     if (command.message.length === 0) throw no('An empty message cannot be appended');
     if (command.message.length > session.appendMaxBytes) throw no(`Message is larger than ${session.appendMaxBytes} octets`, 'TOOBIG');

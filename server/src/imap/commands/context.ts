@@ -3,6 +3,7 @@
 // handler table without an import loop, and a command can be tested against a small fake.
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { Account } from '../../store/types.ts';
+import type { CommandLimit } from '../../telemetry/events.ts';
 import type { Log as Logger } from '../../telemetry/log.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapStore } from '../store.ts';
@@ -23,6 +24,10 @@ export interface ImapContext {
   readonly plaintextAllowed: boolean;
   /** The APPENDLIMIT: the largest message APPEND takes. */
   readonly appendMaxBytes: number;
+  /** limits.max_keywords_per_mailbox. */
+  readonly maxKeywordsPerMailbox: number;
+  /** A limit refused the command: logged and counted (mailroom_connection_limit_hits_total). */
+  limitHit(limit: CommandLimit): void;
   readonly log: Logger;
   readonly store: ImapStore;
   readonly auth: Authenticator;

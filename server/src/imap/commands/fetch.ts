@@ -2,12 +2,15 @@
 // messages at once before any response, so each response can carry the new flags.
 // One message at a time: its content is read, its response written as pieces (the body is never copied
 // into a reply Buffer) with the session's back-pressure, and only then is the next message read. So a
-// client that does not read holds one message and net/'s OUTPUT_BUFFER_MAX_BYTES of output, however many it
-// asked for.
+// client that does not read holds one message and net/'s output cap, however many it asked for.
+// Each step (reading a message, parsing it) first waits its turn of the event loop (util/event-loop-turns.ts),
+// so many such FETCHes at once never hold the loop for long; and the MIME structure is parsed only for
+// items that need it: BODY[], BODY.PEEK[], RFC822 and RFC822.SIZE are the stored bytes or their count.
 import { bodyStructure } from '../mime/body-structure.ts';
 import { envelope } from '../mime/envelope.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { sectionBytes } from '../mime/section.ts';
+import { takeTurn } from '../../util/event-loop-turns.ts';
 import { formatDateTime } from '../protocol/date-time.ts';
 import { sectionLabel, type FetchItem } from '../protocol/fetch-items.ts';
 import { NIL, join, literalParts, text, type Wire } from '../protocol/response.ts';
@@ -26,9 +29,28 @@ function slice(bytes: Buffer, partial: { start: number; length: number } | undef
   return partial ? bytes.subarray(Math.min(partial.start, bytes.length), Math.min(partial.start + partial.length, bytes.length)) : bytes;
 }
 
+/** Whether the item needs the message's MIME structure (a whole-message section is the stored bytes). */
+function needsStructure(it: FetchItem): boolean {
+  if (it.kind === 'SECTION') return it.section.path.length > 0 || it.section.text !== undefined;
+  return it.kind !== 'RFC822' && NEEDS_CONTENT.has(it.kind);
+}
+
+/** A message's stored bytes, with its MIME structure when some item of this FETCH needs it (parsed once). */
+class Content {
+  constructor(
+    readonly buf: Buffer,
+    private readonly parsed: MimePart | null,
+  ) {}
+
+  get root(): MimePart {
+    if (!this.parsed) throw new Error('FETCH: an item needs the MIME structure, which needsStructure() did not ask for');
+    return this.parsed;
+  }
+}
+
 /** One FETCH data item as pieces to send one after the other. */
-function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, message: { buf: Buffer; root: MimePart } | null): Wire[] {
-  const m = message!;
+function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null): Wire[] {
+  const m = content!;
   switch (it.kind) {
     case 'UID':
       return [text(`UID ${uid}`)];
@@ -51,6 +73,7 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
     case 'RFC822.TEXT':
       return [text('RFC822.TEXT '), ...literalParts(m.buf.subarray(m.root.bodyStart, m.root.end))];
     case 'SECTION': {
+      if (!needsStructure(it)) return [text(`${sectionLabel(it)} `), ...literalParts(slice(m.buf, it.partial))];
       const bytes = sectionBytes(m.buf, m.root, it.section);
       return [text(`${sectionLabel(it)} `), ...(bytes === null ? [NIL] : literalParts(slice(bytes, it.partial)))];
     }
@@ -72,6 +95,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
     const uids = selected.resolve(command.set, command.uid);
     const items = command.uid && !command.items.some((i) => i.kind === 'UID') ? [{ kind: 'UID' } as FetchItem, ...command.items] : command.items;
     const needsContent = items.some((i) => NEEDS_CONTENT.has(i.kind));
+    const needsParse = items.some(needsStructure);
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
     const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
     let missing = false;
@@ -83,18 +107,21 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
         missing = true;
         continue;
       }
-      let message: { buf: Buffer; root: MimePart } | null = null;
+      let content: Content | null = null;
       if (needsContent) {
+        await takeTurn();
+        if (session.closed) break;
         const buf = await session.store.readMail(mail.id);
         if (!buf) {
           missing = true;
           continue;
         }
-        message = { buf, root: parseMessage(buf) };
+        if (needsParse) await takeTurn();
+        content = new Content(buf, needsParse ? parseMessage(buf) : null);
       }
       const wanted = marked.has(uid) ? withFlags : items;
       const parts: Wire[] = [text(`${selected.seqOf(uid)} FETCH (`)];
-      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, message)));
+      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, content)));
       parts.push(text(')'));
       await session.untagged(parts);
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SocketReader } from '../../net/socket-reader.ts';
 import { CommandReader, type Frame } from './command-reader.ts';
 
-function setup(appendMaxBytes = 1000) {
+function setup(appendMaxBytes = 1000, limits: { lineMaxBytes?: number; literalMaxBytes?: number; commandMaxBytes?: number } = {}) {
   const input = new PassThrough();
   const reader = new SocketReader(input, 64 * 1024);
   const continuations: number[] = [];
@@ -15,6 +15,7 @@ function setup(appendMaxBytes = 1000) {
     continueLiteral: async () => void continuations.push(sent),
     started: () => undefined,
     appendMaxBytes,
+    ...limits,
   });
   const feed = (s: string) => {
     sent++;
@@ -72,6 +73,23 @@ describe('CommandReader', () => {
     expect(await commands.read()).toMatchObject({ kind: 'reject', tag: 'a9', status: 'BAD', fatal: true });
     input.end();
     expect(await commands.read()).toEqual({ kind: 'eof' });
+  });
+
+  it('applies the configured limits (limits.imap_max_*) and names the one that refused', async () => {
+    const { commands, feed } = setup(10_000_000, { lineMaxBytes: 100, literalMaxBytes: 10, commandMaxBytes: 200 });
+    feed(`a1 LOGIN ${'x'.repeat(101)}\r\n`);
+    expect(await commands.read()).toMatchObject({ kind: 'reject', tag: 'a1', status: 'BAD', fatal: true, limit: 'line_too_long', text: 'Command line longer than 100 octets' });
+    const second = setup(10_000_000, { lineMaxBytes: 100, literalMaxBytes: 10, commandMaxBytes: 200 });
+    second.feed('a2 LOGIN {11}\r\n');
+    expect(await second.commands.read()).toMatchObject({ kind: 'reject', tag: 'a2', code: 'TOOBIG', fatal: false, limit: 'literal_too_large' });
+    // Literals within their limit that together pass the command limit.
+    const third = setup(10_000_000, { lineMaxBytes: 100, literalMaxBytes: 80, commandMaxBytes: 120 });
+    third.feed(`a4 LOGIN {80+}\r\n${'u'.repeat(80)} {80}\r\n`);
+    expect(await third.commands.read()).toMatchObject({ kind: 'reject', tag: 'a4', code: 'TOOBIG', limit: 'command_too_large', text: 'Command longer than 120 octets' });
+    // A line just within the limit still passes.
+    const fourth = setup(10_000_000, { lineMaxBytes: 100 });
+    fourth.feed(`a5 NOOP ${'x'.repeat(80)}\r\n`);
+    expect(text(await fourth.commands.read())).toBe(`a5 NOOP ${'x'.repeat(80)}`);
   });
 
   it('reports the end of input in the middle of a literal', async () => {

@@ -7,6 +7,9 @@
 //
 // The file's presence is the state, shared by every process on the data dir (the server, its accept
 // worker's writes, the CLI). It comes back once the filesystem has RESERVE_BYTES free beyond it.
+// disk-guard.ts asks before every write that adds data, so what this process last saw is trusted for
+// RECHECK_MS (a stat per write cost every APPEND and every accepted message a system call); its own
+// changes are known at once, and a failed write releases (unlinks) whatever another process left.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -16,11 +19,16 @@ import path from 'node:path';
  * free list (secure_delete is off).
  */
 export const RESERVE_BYTES = 8 * 1024 * 1024;
+/** How long a seen state of the file is trusted before it is looked at again. */
+export const RECHECK_MS = 1000;
 
 export class DiskReserve {
+  private known: { held: boolean; at: number } | null = null;
+
   constructor(
     readonly file: string,
     readonly bytes = RESERVE_BYTES,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   static beside(databaseFile: string): DiskReserve {
@@ -28,7 +36,13 @@ export class DiskReserve {
   }
 
   get held(): boolean {
-    return fs.existsSync(this.file);
+    if (this.known && this.now() - this.known.at < RECHECK_MS) return this.known.held;
+    return this.remember(fs.existsSync(this.file));
+  }
+
+  private remember(held: boolean): boolean {
+    this.known = { held, at: this.now() };
+    return held;
   }
 
   /** Held, or made now if the filesystem has room for it and as much again; false otherwise. */
@@ -41,7 +55,7 @@ export class DiskReserve {
       const tmp = `${this.file}.tmp`;
       fs.writeFileSync(tmp, Buffer.alloc(this.bytes));
       fs.renameSync(tmp, this.file);
-      return true;
+      return this.remember(true);
     } catch {
       fs.rmSync(`${this.file}.tmp`, { force: true });
       return false;
@@ -55,6 +69,8 @@ export class DiskReserve {
       return true;
     } catch {
       return false;
+    } finally {
+      this.remember(false);
     }
   }
 }
