@@ -49,6 +49,20 @@ export default defineConfig(
     },
   },
   {
+    // One resolver for the whole server (server/src/dns/): dns.servers decides where every name comes from,
+    // and tests point it at a DNS server on loopback. Anything else importing node:dns would ask the system.
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/dns/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:dns', 'node:dns/promises', 'dns', 'dns/promises'].map((name) => ({ name, message: 'Look names up through server/src/dns/ (dnsFor(config)), which honours dns.servers.' })),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: {

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyZoneDns } from './helpers/dns-server.ts';
 import { BIN } from './helpers/mailroom.ts';
 import { freePort, waitForPort } from './helpers/ports.ts';
 import { SmtpDialogue } from './helpers/smtp-dialogue.ts';
@@ -30,6 +31,7 @@ async function baseEnv(extra: Record<string, string> = {}): Promise<Record<strin
     MAILROOM_ADMIN_PORT: String(await freePort()),
     MAILROOM_POP3_PORT: 'off',
     MAILROOM_IMAP_PORT: 'off',
+    MAILROOM_DNS_SERVERS: (await emptyZoneDns()).address,
     ...extra,
   };
 }
@@ -69,6 +71,8 @@ describe('bad settings stop `mailroom serve` with exit status 78 and a message n
     ['unknown log level', { MAILROOM_LOG_LEVEL: 'loud' }, ['log.level', '"loud"', 'expected one of']],
     ['bind with a port', { MAILROOM_BIND: '0.0.0.0:25' }, ['bind', '"0.0.0.0:25"']],
     ['postmaster that is not an address', { MAILROOM_POSTMASTER: 'root' }, ['postmaster', '"root"']],
+    ['DNS server given by name', { MAILROOM_DNS_SERVERS: '127.0.0.1:5353,dns.example.com' }, ['dns.servers', 'MAILROOM_DNS_SERVERS', '"dns.example.com" is not a DNS server address']],
+    ['DNS timeout of zero', { MAILROOM_DNS_TIMEOUT_MS: '0' }, ['dns.timeout_ms', '"0"', 'above 0']],
     ['output buffer below its floor', { MAILROOM_LIMITS_MAX_OUTPUT_BUFFER_BYTES: '1000' }, ['limits.max_output_buffer_bytes', '"1000"', 'expected a whole number from 32768 to 67108864']],
     ['IMAP line limit under RFC 7162', { MAILROOM_LIMITS_IMAP_MAX_LINE_BYTES: '100' }, ['limits.imap_max_line_bytes', '"100"', 'from 8192']],
     ['IMAP command limit under its line limit', { MAILROOM_LIMITS_IMAP_MAX_COMMAND_BYTES: '10000' }, ['limits.imap_max_command_bytes', '10000 is below limits.imap_max_line_bytes (65536)']],
@@ -201,7 +205,7 @@ describe('a YAML configuration file', () => {
       ['from-env.example.test', 'from-env.example.test'],
     ] as const) {
       const child = spawn(process.execPath, [BIN, '--config', file, 'serve'], {
-        env: { ...env, ...(override ? { MAILROOM_HOSTNAME: override } : {}) },
+        env: { ...env, MAILROOM_DNS_SERVERS: (await emptyZoneDns()).address, ...(override ? { MAILROOM_HOSTNAME: override } : {}) },
         stdio: 'ignore',
       });
       try {

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import * as k from './kinds.ts';
-import { isHostName, parseHostPort } from './validators.ts';
+import { isHostName, parseDnsServer, parseHostPort } from './validators.ts';
 
 interface Setting<S extends z.ZodType> {
   schema: S;
@@ -50,6 +50,12 @@ const clamdAddress = z.preprocess(
     .optional(),
 );
 const spamdAddress = z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(hostPortOrSocket, "expected 'host:port' such as 127.0.0.1:783, or an absolute socket path").optional());
+
+// DNS servers: IP addresses only (with an optional port), as Node's resolver takes them; dns/servers.ts
+// reads the same shape, and a bad entry is named with the reason.
+const dnsServers = k.list.superRefine((values, ctx) => {
+  for (const v of values) if (parseDnsServer(v) === null) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a DNS server address such as 192.0.2.53, 127.0.0.1:5353 or [::1]:53` });
+});
 
 export const SETTINGS = {
   hostname: setting(k.hostName, os.hostname(), 'Host name used in the SMTP greeting, Received headers and bounces; should be a fully qualified name.', { defaultDoc: "this machine's host name" }),
@@ -148,6 +154,31 @@ export const SETTINGS = {
     k.nonNegativeInt,
     100,
     'Wait before the greeting on the MX listener; a client that sends anything before it gets 421 4.5.0 and is disconnected (an early-talker check against spam bots). 0 turns the check off. Submission and trusted networks are never delayed.',
+  ),
+  'dns.servers': setting(
+    dnsServers,
+    [],
+    "DNS servers every lookup asks (MX routing, the addresses of mail hosts, PTR, SPF, DKIM and DMARC records): IP addresses, each with an optional port (`192.0.2.53`, `127.0.0.1:5353`, `[2001:db8::53]:53`; comma-separated in the environment, a list in YAML), asked in order. Empty: the system's resolvers (/etc/resolv.conf). Names are not accepted: a resolver's own address cannot be looked up.",
+  ),
+  'dns.timeout_ms': setting(
+    k.positiveInt,
+    5000,
+    'Longest wait for one DNS lookup, retries and every server included. Past it the lookup is a temporary failure: remote delivery is deferred, an incoming check says temperror.',
+  ),
+  'smtp.sender_auth': setting(
+    k.bool,
+    false,
+    'Check SPF, DKIM, DMARC and ARC of mail arriving on the MX listener from clients that are neither authenticated nor in trusted_networks (mailauth, DNS through dns.servers), add an Authentication-Results header (RFC 8601, authserv-id `hostname`) and Received-SPF, and remove forged Authentication-Results fields carrying our host name. Results are counted in mailroom_auth_checks_total. Off: none of this (each message costs a few DNS lookups).',
+  ),
+  'smtp.dmarc_policy': setting(
+    z.enum(['follow', 'quarantine', 'none']),
+    'follow',
+    "With smtp.sender_auth on, what a DMARC failure does: `follow` the From domain's policy (p=reject: 550 5.7.1 in the session; p=quarantine: delivered to the local recipients' Junk folder), `quarantine` (both to Junk, nothing refused) or `none` (only the Authentication-Results header says it).",
+  ),
+  'smtp.sender_auth_temperror': setting(
+    z.enum(['accept', 'tempfail']),
+    'accept',
+    'With smtp.sender_auth on, when a check could not be done because DNS failed (a timeout, SERVFAIL): `accept` the message with `temperror` in Authentication-Results, or `tempfail` it with 451 4.4.3 so the sender retries later.',
   ),
   'smtp.greeting_pass_ttl_seconds': setting(
     k.nonNegativeInt,

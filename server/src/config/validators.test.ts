@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inNetworks, isHostName, isLoopback, parseCidr, parseCidrList, parseHostPort } from './validators.ts';
+import { inNetworks, isHostName, isLoopback, parseCidr, parseCidrList, parseDnsServer, parseHostPort } from './validators.ts';
 
 describe('parseCidr', () => {
   it.each([
@@ -72,6 +72,23 @@ describe('parseHostPort', () => {
 
   it.each(['smtp.example.com', 'smtp.example.com:0', 'smtp.example.com:65536', 'host:25:26', '2001:db8::1:25', '[not-ipv6]:25', 'bad host:25', ':25', 'host:'])('refuses %j', (input) => {
     expect(parseHostPort(input)).toBeNull();
+  });
+});
+
+describe('parseDnsServer', () => {
+  it.each([
+    ['192.0.2.53', { host: '192.0.2.53', port: 53 }],
+    ['127.0.0.1:5353', { host: '127.0.0.1', port: 5353 }],
+    ['::1', { host: '::1', port: 53 }],
+    ['[::1]', { host: '::1', port: 53 }],
+    ['[2001:db8::53]:5353', { host: '2001:db8::53', port: 5353 }],
+  ])('parses %j', (input, expected) => {
+    expect(parseDnsServer(input)).toEqual(expected);
+  });
+
+  // Names are refused: a resolver cannot look up its own server.
+  it.each(['dns.example.com', 'dns.example.com:53', '127.0.0.1:0', '127.0.0.1:65536', '[::1]:', '[fe80::1%eth0]:53', '999.1.1.1', '127.0.0.1:53:53', ''])('refuses %j', (input) => {
+    expect(parseDnsServer(input)).toBeNull();
   });
 });
 

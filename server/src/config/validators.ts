@@ -28,6 +28,20 @@ export function parseHostPort(value: string): HostPort | null {
   return { host, port };
 }
 
+/** A DNS server: an IPv4 address with an optional port (`192.0.2.53`, `127.0.0.1:5353`), an IPv6 address bare or in brackets with an optional port (`::1`, `[::1]:53`). Port 53 when none is given. */
+export function parseDnsServer(value: string): HostPort | null {
+  const v = value.trim();
+  if (net.isIPv4(v)) return { host: v, port: 53 };
+  if (net.isIPv6(v) && !v.includes('%')) return { host: v, port: 53 };
+  const m = /^(?:\[([^\]]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(v);
+  if (!m) return null;
+  const host = m[1] ?? m[2]!;
+  if (m[1] !== undefined ? !net.isIPv6(host) || host.includes('%') : !net.isIPv4(host)) return null;
+  const port = m[3] === undefined ? 53 : Number(m[3]);
+  if (port < 1 || port > 65535) return null;
+  return { host, port };
+}
+
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** One range: `10.0.0.0/8`, `fd00::/8`, or a single address (`192.0.2.7`, `::1`). Returns why not, as a string. */

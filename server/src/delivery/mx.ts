@@ -1,7 +1,10 @@
 // Where remote mail for a domain goes: the smarthost when one is configured, else the domain's MX
 // hosts by preference (RFC 5321 section 5.1), falling back to the domain itself when it has no MX.
-import dns from 'node:dns/promises';
+// Every lookup goes through the server's resolver (dns/): a domain that does not exist, or a null MX,
+// is permanent (bounce); a lookup that fails otherwise is temporary (defer).
 import { parseHostPort } from '../config/validators.ts';
+import { DnsError } from '../dns/errors.ts';
+import type { DnsResolver } from '../dns/resolver.ts';
 
 export interface Hop {
   host: string;
@@ -10,7 +13,7 @@ export interface Hop {
 
 export class PermanentRoutingError extends Error {}
 
-export async function resolveHops(domain: string, relay: string | undefined): Promise<Hop[]> {
+export async function resolveHops(domain: string, relay: string | undefined, dns: DnsResolver): Promise<Hop[]> {
   if (relay) {
     const hop = parseHostPort(relay);
     if (!hop) throw new Error(`bad relay ${relay}`);
@@ -18,11 +21,10 @@ export async function resolveHops(domain: string, relay: string | undefined): Pr
   }
   let records: Array<{ exchange: string; priority: number }>;
   try {
-    records = await dns.resolveMx(domain);
+    records = await dns.mx(domain);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTFOUND') throw new PermanentRoutingError(`domain ${domain} does not exist`);
-    if (code === 'ENODATA') return [{ host: domain, port: 25 }];
+    if (err instanceof DnsError && err.failure === 'nxdomain') throw new PermanentRoutingError(`domain ${domain} does not exist`);
+    if (err instanceof DnsError && err.failure === 'nodata') return [{ host: domain, port: 25 }];
     throw err;
   }
   // RFC 7505 null MX: the domain accepts no mail.

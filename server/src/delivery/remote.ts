@@ -1,10 +1,17 @@
 // Outbound SMTP for one job (one message, one destination domain) with nodemailer's SMTP client.
 // STARTTLS is used whenever the peer offers it, without certificate checks (opportunistic, as MTAs do);
 // a 4xx or a connection problem defers, a 5xx bounces, per recipient where the peer says per recipient.
+// Host names are turned into addresses by our resolver (dns/), never by nodemailer's own lookups, so
+// dns.servers decides where every name comes from; the name still goes to the peer for SNI.
+import net from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../config/settings.ts';
 import type { DeliveryJob } from '../store/types.ts';
+import { dnsFor } from '../dns/resolver.ts';
 import { PermanentRoutingError, resolveHops, type Hop } from './mx.ts';
+
+/** Addresses tried in one attempt, over all MX hosts (Postfix's smtp_mx_address_limit is 5 too). */
+const MAX_ADDRESSES_PER_ATTEMPT = 5;
 
 export type RecipientResult = { result: 'delivered' } | { result: 'deferred' | 'bounced'; error: string };
 
@@ -19,31 +26,44 @@ export async function deliverRemote(job: DeliveryJob, content: Buffer, config: C
   const all = (r: RecipientResult) => new Map(job.recipients.map((rcpt) => [rcpt.id, r]));
   let hops: Hop[];
   try {
-    hops = await resolveHops(job.domain, config.relay);
+    hops = await resolveHops(job.domain, config.relay, dnsFor(config));
   } catch (err) {
     const message = (err as Error).message;
     return all(err instanceof PermanentRoutingError ? { result: 'bounced', error: message } : { result: 'deferred', error: `DNS: ${message}` });
   }
   let lastError = 'no mail host';
+  let tried = 0;
   for (const hop of hops) {
+    let addresses: string[];
     try {
-      return await sendVia(hop, job, content, config);
+      addresses = await dnsFor(config).addresses(hop.host);
     } catch (err) {
-      const e = err as SmtpError;
-      const text = describe(hop, e);
-      // A 5xx for the whole transaction is the receiver's final word: do not try the next MX.
-      if (e.responseCode !== undefined && e.responseCode >= 500) return all({ result: 'bounced', error: text });
-      lastError = text;
+      // An MX host without an address is the next host's turn; if none has one, the attempt is deferred.
+      lastError = `${hop.host}: ${(err as Error).message}`;
+      continue;
+    }
+    for (const address of addresses) {
+      if (tried++ >= MAX_ADDRESSES_PER_ATTEMPT) return all({ result: 'deferred', error: lastError });
+      try {
+        return await sendVia(hop, address, job, content, config);
+      } catch (err) {
+        const e = err as SmtpError;
+        const text = describe(hop, e);
+        // A 5xx for the whole transaction is the receiver's final word: do not try the next MX.
+        if (e.responseCode !== undefined && e.responseCode >= 500) return all({ result: 'bounced', error: text });
+        lastError = text;
+      }
     }
   }
   return all({ result: 'deferred', error: lastError });
 }
 
-function sendVia(hop: Hop, job: DeliveryJob, content: Buffer, config: Config): Promise<Map<number, RecipientResult>> {
+function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, config: Config): Promise<Map<number, RecipientResult>> {
   return new Promise((resolve, reject) => {
     const connection = new SMTPConnection({
-      host: hop.host,
+      host: address,
       port: hop.port,
+      servername: net.isIP(hop.host) ? undefined : hop.host,
       name: config.hostname,
       secure: false,
       opportunisticTLS: true,

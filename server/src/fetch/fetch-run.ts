@@ -7,6 +7,7 @@ import type { Envelope } from '../delivery/accept.ts';
 import type { Intake } from '../delivery/intake.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
+import type net from 'node:net';
 import { rfc2822Date } from '../util/date.ts';
 import { FETCH_TIMEOUT_MS } from './limits.ts';
 import { Pop3Client } from './pop3-client.ts';
@@ -17,6 +18,8 @@ export interface FetchRunDeps {
   hostname: string;
   maxMessageBytes: number;
   log: Logger;
+  /** Host names of external servers are looked up through the server's resolver (dns/). */
+  lookup?: net.LookupFunction;
 }
 
 export interface FetchResult {
@@ -43,7 +46,7 @@ function receivedHeader(account: FetchAccount, serverAddress: string, hostname: 
 export async function runFetch(account: FetchAccount, deps: FetchRunDeps, control: RunControl): Promise<FetchResult> {
   const { result } = control;
   const log = deps.log.child({ fetchAccount: account.id });
-  const client = await Pop3Client.connect({ host: account.host, port: account.port, security: account.security, verifyTls: account.verifyTls, timeoutMs: FETCH_TIMEOUT_MS });
+  const client = await Pop3Client.connect({ host: account.host, port: account.port, security: account.security, verifyTls: account.verifyTls, timeoutMs: FETCH_TIMEOUT_MS, lookup: deps.lookup });
   control.client = client;
   try {
     await client.login(account.username, account.password);

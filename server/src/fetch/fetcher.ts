@@ -2,6 +2,7 @@
 // SCHEDULER_TICK_MS for enabled accounts whose interval has passed since their last run and runs them, a
 // few at a time. Accounts are read from the store at every tick, so changes made with the CLI or the
 // admin API take effect without a restart. The last run's time and error are kept in the store.
+import type net from 'node:net';
 import type { Intake } from '../delivery/intake.ts';
 import type { FetchAccount, FetchAccountStore } from '../store/fetch-account-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
@@ -23,6 +24,8 @@ export interface FetcherDeps {
   hostname: string;
   maxMessageBytes: number;
   log: Logger;
+  /** How external hosts' names are looked up (the server's resolver, dns/connect-lookup.ts). */
+  lookup?: net.LookupFunction;
 }
 
 interface Running {

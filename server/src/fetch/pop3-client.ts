@@ -29,6 +29,8 @@ export interface Pop3ClientOptions {
   verifyTls: boolean;
   /** Longest silence from the server (connecting included) before the connection is dropped. */
   timeoutMs: number;
+  /** How the host name becomes an address (dns/connect-lookup.ts); the system's lookup when absent. */
+  lookup?: net.LookupFunction;
 }
 
 type AnySocket = net.Socket | tls.TLSSocket;
@@ -49,8 +51,8 @@ export class Pop3Client {
     const tlsOptions = { rejectUnauthorized: options.verifyTls, ...(net.isIP(options.host) === 0 ? { servername: options.host } : {}) };
     const socket =
       options.security === 'tls'
-        ? await open(tls.connect({ host: options.host, port: options.port, ...tlsOptions }), 'secureConnect', options.timeoutMs)
-        : await open(net.connect({ host: options.host, port: options.port }), 'connect', options.timeoutMs);
+        ? await open(tls.connect({ host: options.host, port: options.port, lookup: options.lookup, ...tlsOptions }), 'secureConnect', options.timeoutMs)
+        : await open(net.connect({ host: options.host, port: options.port, lookup: options.lookup }), 'connect', options.timeoutMs);
     const client = new Pop3Client(socket, options);
     try {
       await client.status('greeting');

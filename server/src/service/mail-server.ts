@@ -19,6 +19,8 @@ import { IMPLICIT_TLS_LISTENERS, type EventBus, type ListenerName, type Protocol
 import { logger } from '../telemetry/log.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import type { ListenerInfo } from '../net/listener-info.ts';
+import { connectLookup } from '../dns/connect-lookup.ts';
+import { dnsFor } from '../dns/resolver.ts';
 
 export type { ListenerInfo } from '../net/listener-info.ts';
 
@@ -53,7 +55,14 @@ export class MailServer {
     const { config, store, intake } = deps;
     this.greetingPasses = new GreetingPasses(config['smtp.greeting_pass_ttl_seconds'] * 1000);
     this.senderRate = new SenderRate(config['submission.rate_per_hour']);
-    this.fetcher = new ExternalFetcher({ store, intake, hostname: config.hostname, maxMessageBytes: config['smtp.max_message_size_bytes'], log: logger('delivery') });
+    this.fetcher = new ExternalFetcher({
+      store,
+      intake,
+      hostname: config.hostname,
+      maxMessageBytes: config['smtp.max_message_size_bytes'],
+      log: logger('delivery'),
+      lookup: connectLookup(dnsFor(config)),
+    });
   }
 
   /** Fetches one external account now; null when the server is stopped (nothing is fetched then). */

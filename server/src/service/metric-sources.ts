@@ -9,6 +9,8 @@ import type { QueueState } from '../store/types.ts';
 import type { MailServer } from './mail-server.ts';
 import type { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
+import { dnsQueryCounts } from '../dns/stats.ts';
+import { authCheckCounts } from '../sender-auth/stats.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 
@@ -33,6 +35,8 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     // As last seen: a scrape never contacts the daemons.
     scanners: () => scanners().map((h) => ({ scanner: h.scanner, available: h.circuit === 'closed' })),
     loki: () => logging.loki?.snapshot() ?? null,
+    dnsQueries: dnsQueryCounts,
+    authChecks: authCheckCounts,
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };
 }

@@ -29,6 +29,8 @@ import { missingHeaderLines, readHeaderFacts } from './submission-hygiene.ts';
 import { decideRecipient, type RecipientDecision } from '../delivery/recipient-policy.ts';
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
+import { dnsFor } from '../dns/resolver.ts';
+import { senderAuthFor, type SenderAuth } from '../sender-auth/check.ts';
 import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
 import { TLS_MIN_VERSION, type ServerCertificate } from '../net/server-certificate.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
@@ -81,6 +83,8 @@ export class SmtpListener {
   private readonly transactions = new WeakMap<SMTPServerSession, Transaction>();
   private readonly strikes = new WeakMap<SMTPServerSession, Strikes>();
   private readonly log: Logger;
+  /** SPF/DKIM/DMARC/ARC on the MX listener (smtp.sender_auth); null when off or on submission. */
+  private readonly senderAuth: SenderAuth | null;
   /** The certificate pair smtp-server's contexts were last built from. */
   private material: TlsMaterial;
   /** The listener's name: the kind, or submissions for implicit TLS. */
@@ -98,6 +102,7 @@ export class SmtpListener {
     this.name = implicitTls ? 'submissions' : kind;
     this.log = logger(kind);
     this.trusted = parseCidrList(config.trusted_networks) ?? [];
+    this.senderAuth = kind === 'smtp' && config['smtp.sender_auth'] ? senderAuthFor(config) : null;
     this.material = deps.tls.material;
     const greetingDelay = config['smtp.greeting_delay_ms'];
     const passes = deps.greetingPasses;
@@ -143,6 +148,13 @@ export class SmtpListener {
       allowInsecureAuth: true,
       hideENHANCEDSTATUSCODES: false,
       disableReverseLookup: !config['smtp.reverse_dns'],
+      // The PTR lookup (smtp.reverse_dns) asks our resolver (dns.servers), not smtp-server's node:dns.
+      resolver: {
+        reverse: (ip: string, cb: (err: Error | null, names?: string[]) => void) =>
+          void dnsFor(config)
+            .ptr(ip)
+            .then((names) => cb(null, names), cb),
+      },
       socketTimeout: config['smtp.idle_timeout_seconds'] * 1000,
       closeTimeout: config['server.shutdown_grace_seconds'] * 1000,
       maxClients: config['smtp.max_clients'],
@@ -389,9 +401,11 @@ export class SmtpListener {
       queueId: id,
       recipient: tx.recipients.length === 1 ? tx.recipients[0]!.address : undefined,
     });
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const checked = await this.checkSender(session, sender, chunks, tx.log);
     const envelope: Envelope = {
-      sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      recipients: tx.recipients,
+      sender,
+      recipients: checked.junk ? tx.recipients.map((r) => (r.destination === 'local' ? { ...r, folder: 'Junk' } : r)) : tx.recipients,
       source: this.kind,
       clientAddress: session.remoteAddress,
       authUser: authenticatedUser(session),
@@ -412,7 +426,7 @@ export class SmtpListener {
     // One copy of the message, with our header in front (a 100 KiB message is copied once more on its
     // way to the accept worker, and that is all).
     const headerBytes = Buffer.from(header + added, 'utf8');
-    const content = Buffer.concat([headerBytes, ...chunks]);
+    const content = Buffer.concat([headerBytes, ...checked.chunks]);
     const hops = countReceivedHeaders(content) - 1; // not counting ours
     if (hops > MAX_RECEIVED_HEADERS) {
       tx.log.warn({ hops }, 'refused a looping message');
@@ -423,6 +437,19 @@ export class SmtpListener {
     if (outcome.kind === 'refused') throw this.reject(session, outcome.reason, outcome.code, outcome.message, tx.log);
     if (envelope.authUser !== undefined) this.deps.senderRate.record(envelope.authUser);
     return id;
+  }
+
+  /**
+   * SPF, DKIM, DMARC and ARC (sender-auth/) for strangers' mail on the MX: the message comes back with
+   * Authentication-Results in front and forged ones removed, for Junk when DMARC says quarantine, or the
+   * check refuses it (DMARC reject, or a DNS failure when smtp.sender_auth_temperror says tempfail).
+   */
+  private async checkSender(session: SMTPServerSession, mailFrom: string, chunks: Buffer[], log: Logger): Promise<{ chunks: Buffer[]; junk: boolean }> {
+    if (!this.senderAuth || authenticatedUser(session) !== undefined || this.isTrusted(session.remoteAddress)) return { chunks, junk: false };
+    const verdict = await this.senderAuth.check({ message: Buffer.concat(chunks), clientAddress: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom });
+    log.info({ ...verdict.results }, 'sender checks');
+    if (verdict.kind === 'refuse') throw this.reject(session, verdict.reason, verdict.code, verdict.message, log);
+    return { chunks: [verdict.content], junk: verdict.junk };
   }
 
   /** Strangers' mail is checked for everything; what authenticated users send follows scan.authenticated. */

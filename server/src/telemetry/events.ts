@@ -37,6 +37,8 @@ export const REJECTION_REASONS = [
   'too_many_unknown_recipients',
   'auth_failures',
   'disk_full',
+  'dmarc_reject',
+  'auth_temperror',
   'rate_limited',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -25,6 +25,8 @@ const idleSources: MetricSources = {
     { scanner: 'spamd', available: true },
   ],
   loki: () => null,
+  dnsQueries: () => [],
+  authChecks: () => [],
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };
 

@@ -44,6 +44,10 @@ export interface MetricSources {
   scanners(): ReadonlyArray<{ scanner: Scanner; available: boolean }>;
   /** The Loki client's own totals, or null when Loki is not configured. */
   loki(): LokiClientSnapshot | null;
+  /** DNS lookups so far by record type and result, every pair listed (zeros included); dns/stats.ts keeps them. */
+  dnsQueries(): ReadonlyArray<{ type: string; result: string; count: number }>;
+  /** Incoming sender checks so far by method and result, every pair listed; sender-auth/stats.ts keeps them. */
+  authChecks(): ReadonlyArray<{ method: string; result: string; count: number }>;
   build: { version: string; database: string; databaseVersion: string };
 }
 
@@ -317,6 +321,26 @@ export function createMetrics(sources: MetricSources) {
     for (const result of DELIVERY_RESULTS) deliveries.inc({ destination, result }, 0);
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
+  new Counter({
+    name: 'mailroom_dns_queries_total',
+    help: 'DNS lookups through the server resolver (dns.servers), by record type (A, AAAA, MX, TXT, PTR, CNAME, NS, other) and result: answer, or the failure: nxdomain and nodata (permanent), timeout, servfail, refused, error (temporary).',
+    labelNames: ['type', 'result'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { type, result, count } of sources.dnsQueries()) this.inc({ type, result }, count);
+    },
+  });
+  new Counter({
+    name: 'mailroom_auth_checks_total',
+    help: 'Checks of incoming MX mail (smtp.sender_auth) by method (spf, dkim, dmarc, arc) and result (pass, fail, softfail, neutral, none, policy, temperror, permerror, other). A message with several DKIM signatures counts once per signature.',
+    labelNames: ['method', 'result'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { method, result, count } of sources.authChecks()) this.inc({ method, result }, count);
+    },
+  });
   const connectionLimitHits = new Counter({
     name: 'mailroom_connection_limit_hits_total',
     help: `Clients refused, closed or evicted by a connection limit, or IMAP commands refused by a size or keyword limit, per protocol and limit (${CONNECTION_LIMITS.join(', ')}): see limits.* in docs/configuration.md.`,

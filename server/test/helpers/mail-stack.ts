@@ -12,6 +12,7 @@ import type { MailboxStore } from '../../src/store/mailbox-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { CategorySwitches } from '../../src/telemetry/log-categories.ts';
 import { configureLogging } from '../../src/telemetry/log.ts';
+import { assertLoopbackDns, emptyZoneDns } from './dns-server.ts';
 import { waitFor } from './mailbox.ts';
 
 export type FullStore = Store & MailboxStore;
@@ -29,21 +30,23 @@ export class MailStack {
   static async start(env: Record<string, string> = {}): Promise<MailStack> {
     await configureLogging({ level: process.env.MAILROOM_TEST_LOG_LEVEL ?? 'error', switches: new CategorySwitches(['application', 'delivery']) });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-stack-'));
-    const config = loadConfig({
-      env: {
-        MAILROOM_DATA_DIR: dataDir,
-        MAILROOM_HOSTNAME: 'mx.mailroom.test',
-        MAILROOM_BIND: '127.0.0.1',
-        MAILROOM_SMTP_PORT: '0',
-        MAILROOM_SUBMISSION_PORT: '0',
-        MAILROOM_IMAP_PORT: '0',
-        MAILROOM_POP3_PORT: '0',
-        MAILROOM_ADMIN_PORT: 'off',
-        MAILROOM_SMTP_GREETING_DELAY_MS: '0',
-        MAILROOM_SERVER_SHUTDOWN_GRACE_SECONDS: '1',
-        ...env,
-      },
-    });
+    const finalEnv = {
+      MAILROOM_DATA_DIR: dataDir,
+      MAILROOM_HOSTNAME: 'mx.mailroom.test',
+      MAILROOM_BIND: '127.0.0.1',
+      MAILROOM_SMTP_PORT: '0',
+      MAILROOM_SUBMISSION_PORT: '0',
+      MAILROOM_IMAP_PORT: '0',
+      MAILROOM_POP3_PORT: '0',
+      MAILROOM_ADMIN_PORT: 'off',
+      MAILROOM_SMTP_GREETING_DELAY_MS: '0',
+      MAILROOM_SERVER_SHUTDOWN_GRACE_SECONDS: '1',
+      // Never the system's resolvers: a DNS server on loopback (an empty zone unless the test brings one).
+      MAILROOM_DNS_SERVERS: (await emptyZoneDns()).address,
+      ...env,
+    };
+    assertLoopbackDns(finalEnv);
+    const config = loadConfig({ env: finalEnv });
     const service = await Service.open(config);
     await service.start();
     const stack = new MailStack(dataDir, config, service);

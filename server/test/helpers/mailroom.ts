@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { assertLoopbackDns, emptyZoneDns } from './dns-server.ts';
 import { freePort, waitForPort } from './ports.ts';
 
 const run = promisify(execFile);
@@ -33,6 +34,7 @@ export class MailroomProcess {
   private constructor(
     readonly ports: MailroomPorts,
     options: MailroomOptions,
+    defaultDns: string,
   ) {
     this.dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-'));
     this.env = {
@@ -46,13 +48,15 @@ export class MailroomProcess {
       MAILROOM_ADMIN_PORT: String(ports.admin),
       MAILROOM_SMTP_GREETING_DELAY_MS: '0',
       MAILROOM_LOG_LEVEL: 'info',
+      // Never the system's resolvers: a DNS server on loopback (an empty zone unless the test brings one).
+      MAILROOM_DNS_SERVERS: defaultDns,
       ...options.env,
     };
   }
 
   static async create(options: MailroomOptions = {}): Promise<MailroomProcess> {
     const ports = { smtp: await freePort(), submission: await freePort(), imap: await freePort(), pop3: await freePort(), admin: await freePort() };
-    return new MailroomProcess(ports, options);
+    return new MailroomProcess(ports, options, (await emptyZoneDns()).address);
   }
 
   /** Runs a CLI command against this instance's database. */
@@ -62,6 +66,7 @@ export class MailroomProcess {
   }
 
   async start(): Promise<void> {
+    assertLoopbackDns(this.env);
     this.child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString();

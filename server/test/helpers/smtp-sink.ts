@@ -74,9 +74,16 @@ export class SmtpSink {
     });
   }
 
-  static async start(): Promise<SmtpSink> {
+  /** On 127.0.0.1 and a free port unless told otherwise (an MX test listens on port 25 of another loopback address). */
+  static async start(at: { host?: string; port?: number } = {}): Promise<SmtpSink> {
     const sink = new SmtpSink();
-    await new Promise<void>((resolve) => sink.listener.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      sink.listener.once('error', reject);
+      sink.listener.listen(at.port ?? 0, at.host ?? '127.0.0.1', () => {
+        sink.listener.off('error', reject);
+        resolve();
+      });
+    });
     return sink;
   }
 
