@@ -4,13 +4,15 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { StoreError } from '../store/store-error.ts';
 import { CliError } from './errors.ts';
+import { BackupError } from '../backup/backup-error.ts';
+import { DataDirInUseError } from '../service/data-dir-lock.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
 const EXIT_CONFIG = 78;
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError) {
+  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof BackupError || err instanceof DataDirInUseError) {
     process.stderr.write(`mailroom: ${err.message}\n`);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
   }
