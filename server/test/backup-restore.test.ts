@@ -83,8 +83,10 @@ describe('backup while mail flows, restore into a new data directory', () => {
       '30 acknowledged messages',
     );
     const beforeBackup = [...acked];
+    const started = Date.now();
     const output = await source.cli('backup', backupFile);
     const afterBackup = acked.size;
+    console.log(`backup under load: ${beforeBackup.length} messages acknowledged before it, ${afterBackup - beforeBackup.length} during it (${Date.now() - started} ms, process start included)`);
     await waitFor(
       () => acked.size,
       (n) => n >= afterBackup + 10,
