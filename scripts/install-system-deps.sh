@@ -11,6 +11,7 @@ PACKAGES=(
   clamav-daemon                                   # real clamd for the scan tests (they write their own signatures)
   spamassassin spamd spamc                        # real spamd for the scan tests (rules ship with the package)
   postgresql                                      # real PostgreSQL for the PostgreSQL store and the contract suite
+  mutt                                            # Debian's mutt opens the mbox export in the backup test
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

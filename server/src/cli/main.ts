@@ -5,6 +5,8 @@ import { ConfigError } from '../config/load.ts';
 import { StoreError } from '../store/store-error.ts';
 import { DatabaseUnavailableError } from '../store/database-unavailable.ts';
 import { CliError } from './errors.ts';
+import { BackupError } from '../backup/backup-error.ts';
+import { DataDirInUseError } from '../service/data-dir-lock.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
 const EXIT_CONFIG = 78;
@@ -13,7 +15,7 @@ const EXIT_UNAVAILABLE = 69;
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError) {
+  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError || err instanceof BackupError || err instanceof DataDirInUseError) {
     process.stderr.write(`mailroom: ${err.message}\n`);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError ? EXIT_UNAVAILABLE : 1);
   }

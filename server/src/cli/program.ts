@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/settings.ts';
 import { VERSION } from '../service/version.ts';
+import { registerBackupCommands } from './backup-commands.ts';
 import { registerBanCommands } from './ban-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
   registerTokenCommands(program, config);
+  registerBackupCommands(program, config);
   // Every change made here lands in the audit trail (after it succeeded), as the admin API's do.
   program.hook('postAction', (_program, action) => auditCliChange(action, config));
   return program;
