@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIGURATION_DOC, renderConfigurationDoc } from './render-docs.ts';
-import { SETTINGS, envName } from './settings.ts';
+import { SETTINGS, envName, envAliasOf, type SettingKey } from './settings.ts';
 
 describe('docs/configuration.md', () => {
   it('is what the settings catalogue renders (run `npx tsx server/src/config/render-docs.ts` to update it)', () => {
@@ -12,7 +12,8 @@ describe('docs/configuration.md', () => {
   it('lists every setting with its environment variable', () => {
     const doc = renderConfigurationDoc();
     for (const key of Object.keys(SETTINGS)) {
-      expect(doc).toContain(`| \`${key}\` | \`${envName(key)}\` |`);
+      const alias = envAliasOf(key as SettingKey);
+      expect(doc).toContain(`| \`${key}\` | \`${envName(key)}\`${alias ? ` or \`${alias}\`` : ''} |`);
     }
   });
 

@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     expect(config['delivery.retry_schedule_seconds']).toEqual([30, 60]);
   });
 
+  it('takes MAILROOM_NODE_NAME for cluster.node_name (the issue names it), the regular variable first, and does not warn about it', () => {
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    expect(loadConfig({ env: { MAILROOM_NODE_NAME: 'node-b' }, warn })['cluster.node_name']).toBe('node-b');
+    expect(loadConfig({ env: { MAILROOM_NODE_NAME: 'node-b', MAILROOM_CLUSTER_NODE_NAME: 'node-c' }, warn })['cluster.node_name']).toBe('node-c');
+    expect(warnings).toEqual([]);
+  });
+
   it('finds the file through MAILROOM_CONFIG', () => {
     const yaml = file('via-env.yaml', 'smtp:\n  port: 2626\n');
     expect(loadConfig({ env: { MAILROOM_CONFIG: yaml } })['smtp.port']).toBe(2626);

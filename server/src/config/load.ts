@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { parse as parseYaml } from 'yaml';
-import { SETTINGS, envName, type Config, type SettingKey } from './settings.ts';
+import { SETTINGS, envAliasOf, envName, type Config, type SettingKey } from './settings.ts';
 import { closest } from './suggest.ts';
 
 export class ConfigError extends Error {
@@ -36,7 +36,8 @@ export function loadConfig({ file, env = process.env, warn = warnOnStderr }: Loa
   const fromFile = configFile ? readYaml(configFile) : {};
   const out: Record<string, unknown> = {};
   for (const key of KEYS) {
-    const variable = envName(key);
+    const alias = envAliasOf(key);
+    const variable = env[envName(key)] === undefined && alias !== undefined && env[alias] !== undefined ? alias : envName(key);
     let source: string;
     let raw: unknown;
     if (env[variable] !== undefined) {
@@ -78,7 +79,7 @@ function checkImapSizes(config: Config): void {
  * unlike the YAML file, where an unknown key is an error.
  */
 function checkVariableNames(env: NodeJS.ProcessEnv, warn: (message: string) => void): void {
-  const known = KEYS.map(envName);
+  const known = [...KEYS.map(envName), ...KEYS.flatMap((key) => envAliasOf(key) ?? [])];
   for (const variable of Object.keys(env)) {
     if (!variable.startsWith('MAILROOM_') || known.includes(variable) || OTHER_VARIABLES.has(variable)) continue;
     const guess = closest(variable, known);

@@ -2,7 +2,7 @@
 // after changing a setting; docs.test.ts fails while the file and the catalogue disagree.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SETTINGS, envName } from './settings.ts';
+import { SETTINGS, envAliasOf, envName } from './settings.ts';
 
 export const CONFIGURATION_DOC = fileURLToPath(new URL('../../../docs/configuration.md', import.meta.url));
 
@@ -79,7 +79,9 @@ function showDefault(key: keyof typeof SETTINGS): string {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderConfigurationDoc(): string {
-  const rows = (Object.keys(SETTINGS) as Array<keyof typeof SETTINGS>).map((key) => `| \`${key}\` | \`${envName(key)}\` | ${cell(showDefault(key))} | ${cell(SETTINGS[key].doc)} |`);
+  const rows = (Object.keys(SETTINGS) as Array<keyof typeof SETTINGS>).map(
+    (key) => `| \`${key}\` | \`${envName(key)}\`${envAliasOf(key) ? ` or \`${envAliasOf(key)}\`` : ''} | ${cell(showDefault(key))} | ${cell(SETTINGS[key].doc)} |`,
+  );
   return `${INTRO}${rows.join('\n')}\n`;
 }
 

@@ -14,10 +14,13 @@ interface Setting<S extends z.ZodType> {
   defaultDoc?: string;
   /** Never echoed in error messages. */
   secret?: boolean;
+  /** A second environment variable for the key, where an issue or a peer's convention named one (the regular one wins). */
+  envAlias?: string;
 }
 interface Extra {
   defaultDoc?: string;
   secret?: boolean;
+  envAlias?: string;
 }
 const setting = <S extends z.ZodType>(schema: S, def: z.input<S> | undefined, doc: string, extra: Extra = {}): Setting<S> => ({
   schema,
@@ -71,7 +74,7 @@ export const SETTINGS = {
     k.text,
     os.hostname(),
     'PostgreSQL: the name of this node. Recipients it is delivering carry it (with a lease), and at start it takes back only its own; every node on one database needs its own name.',
-    { defaultDoc: "this machine's host name" },
+    { defaultDoc: "this machine's host name", envAlias: 'MAILROOM_NODE_NAME' },
   ),
   'cluster.lease_seconds': setting(
     k.positiveInt,
@@ -378,3 +381,5 @@ export type SettingKey = keyof typeof SETTINGS;
 export type Config = { readonly [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schema']> };
 
 export const envName = (key: string): string => `MAILROOM_${key.replace(/\./g, '_').toUpperCase()}`;
+/** The setting's other environment variable, if it has one. */
+export const envAliasOf = (key: SettingKey): string | undefined => (SETTINGS[key] as { envAlias?: string }).envAlias;
