@@ -16,6 +16,7 @@ import { saslPlainTarget } from './sasl-plain.ts';
 import { smtpDataTarget } from './smtp-data.ts';
 import { hopCountTarget } from './smtp-hop-count.ts';
 import { smtpParametersTarget } from './smtp-parameters.ts';
+import { submissionHeadersTarget } from './smtp-submission-headers.ts';
 import { addressTarget } from './util-address.ts';
 
 export const TARGETS: readonly FuzzTarget[] = [
@@ -31,6 +32,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   smtpParametersTarget,
   smtpDataTarget,
   hopCountTarget,
+  submissionHeadersTarget,
   addressTarget,
   saslPlainTarget,
   configLoadTarget,
