@@ -261,6 +261,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The nodes sharing this database (on SQLite: this one): version, start, last heartbeat, up, running, sessions per protocol. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NodeList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nodes/{name}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a node to start its server; it applies the wish within a second. 404 for an unknown node. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NodeInfo"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenOperator"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nodes/{name}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a node to stop its server; it applies the wish within a second. 404 for an unknown node. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NodeInfo"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenOperator"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/status": {
         parameters: {
             query?: never;
@@ -1917,6 +2040,29 @@ export interface components {
             listeners: components["schemas"]["ListenerInfo"][];
             /** @description each configured daemon, asked now; empty when none is configured */
             scanners: components["schemas"]["ScannerHealth"][];
+        };
+        NodeInfo: {
+            /** @description cluster.node_name */
+            name: string;
+            version: string;
+            /** @description when the node registered (its process started) */
+            startedAt: string;
+            /** @description the last heartbeat, on the database's clock */
+            lastSeen: string;
+            /** @description heartbeat younger than the lease (cluster.lease_seconds of that node), and not stopped */
+            up: boolean;
+            /** @description the server (listeners and delivery) runs on it */
+            running: boolean;
+            /** @description open sessions per protocol on that node */
+            sessions: {
+                smtp: number;
+                submission: number;
+                pop3: number;
+                imap: number;
+            };
+        };
+        NodeList: {
+            nodes: components["schemas"]["NodeInfo"][];
         };
         StatusInfo: {
             running: boolean;

@@ -20,6 +20,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { quarantineRoutes } from './routes/quarantine.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { serverRoutes } from './routes/server.ts';
+import { nodeRoutes } from './routes/nodes.ts';
 import { statusRoutes } from './routes/status.ts';
 import { warningRoutes } from './routes/warnings.ts';
 import { wrongTokenHandler } from './wrong-token.ts';
@@ -48,6 +49,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
 
   const routers = [
     serverRoutes(deps),
+    nodeRoutes(deps),
     statusRoutes(deps),
     queueRoutes(deps),
     quarantineRoutes(deps),

@@ -14,6 +14,7 @@ import type { EventBus } from '../telemetry/events.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TokenTable } from './auth.ts';
 import type { AuditRecorder } from '../audit/audit-trail.ts';
+import type { DesiredState } from '../store/cluster-store.ts';
 
 /** The server component (listeners and delivery) as the admin API drives it: hMailServer's start/stop. */
 export interface ServerControl {
@@ -48,4 +49,12 @@ export interface AdminDeps {
   scan: ContentScan;
   /** Where actions and refusals are recorded (audit/), and read back by GET /api/v1/audit. */
   audit: AuditRecorder;
+  /** This node: its name, and the desired state /api/v1/server/start|stop keeps in step (nodes table). */
+  node: NodeControl;
+}
+
+/** The answering node as the nodes API needs it (service/node-presence.ts). */
+export interface NodeControl {
+  readonly name: string;
+  setDesired(desired: DesiredState): Promise<void>;
 }

@@ -87,6 +87,11 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   },
   '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator', response: 'ServerInfo' } },
   '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator', response: 'ServerInfo' } },
+  '/api/v1/nodes': {
+    get: { summary: 'The nodes sharing this database (on SQLite: this one): version, start, last heartbeat, up, running, sessions per protocol.', role: 'viewer', response: 'NodeList' },
+  },
+  '/api/v1/nodes/{name}/start': { post: { summary: 'Ask a node to start its server; it applies the wish within a second. 404 for an unknown node.', role: 'operator', response: 'NodeInfo' } },
+  '/api/v1/nodes/{name}/stop': { post: { summary: 'Ask a node to stop its server; it applies the wish within a second. 404 for an unknown node.', role: 'operator', response: 'NodeInfo' } },
   '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer', response: 'StatusInfo' } },
   '/api/v1/warnings': { get: { summary: 'Configuration warnings from the self-test.', role: 'viewer', response: 'WarningList' } },
   '/api/v1/warnings/recheck': { post: { summary: 'Run the self-test now.', role: 'operator', response: 'WarningList' } },

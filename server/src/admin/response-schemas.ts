@@ -55,6 +55,24 @@ export const serverInfoSchema = z
 
 const protocolCounts = z.strictObject({ smtp: z.number().int(), submission: z.number().int(), pop3: z.number().int(), imap: z.number().int() });
 
+export const nodeListSchema = z
+  .strictObject({
+    nodes: z.array(
+      z
+        .strictObject({
+          name: z.string().describe('cluster.node_name'),
+          version: z.string(),
+          startedAt: isoTime.describe('when the node registered (its process started)'),
+          lastSeen: isoTime.describe("the last heartbeat, on the database's clock"),
+          up: z.boolean().describe('heartbeat younger than the lease (cluster.lease_seconds of that node), and not stopped'),
+          running: z.boolean().describe('the server (listeners and delivery) runs on it'),
+          sessions: protocolCounts.describe('open sessions per protocol on that node'),
+        })
+        .register(apiSchemas, { id: 'NodeInfo' }),
+    ),
+  })
+  .register(apiSchemas, { id: 'NodeList' });
+
 export const statusInfoSchema = z
   .strictObject({
     running: z.boolean(),
@@ -136,6 +154,8 @@ export const loggingSettingsSchema = z
 export type ScannerHealthJson = z.output<typeof scannerHealthSchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
 export type StatusInfo = z.output<typeof statusInfoSchema>;
+export type NodeList = z.output<typeof nodeListSchema>;
+export type NodeInfo = NodeList['nodes'][number];
 export type WarningList = z.output<typeof warningListSchema>;
 export type QueueItemJson = z.output<typeof queueItemSchema>;
 export type ParsedMessageJson = z.output<typeof parsedMessageSchema>;

@@ -7,6 +7,7 @@ import { DatabaseUnavailableError } from '../store/database-unavailable.ts';
 import { CliError } from './errors.ts';
 import { BackupError } from '../backup/backup-error.ts';
 import { DataDirInUseError } from '../service/data-dir-lock.ts';
+import { NodeNameTakenError } from '../store/cluster-store.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
 const EXIT_CONFIG = 78;
@@ -15,9 +16,17 @@ const EXIT_UNAVAILABLE = 69;
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError || err instanceof BackupError || err instanceof DataDirInUseError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof StoreError ||
+    err instanceof CliError ||
+    err instanceof DatabaseUnavailableError ||
+    err instanceof BackupError ||
+    err instanceof DataDirInUseError ||
+    err instanceof NodeNameTakenError
+  ) {
     process.stderr.write(`mailroom: ${err.message}\n`);
-    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError ? EXIT_UNAVAILABLE : 1);
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError || err instanceof NodeNameTakenError ? EXIT_UNAVAILABLE : 1);
   }
   process.stderr.write(`mailroom: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

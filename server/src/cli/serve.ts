@@ -16,25 +16,32 @@ export async function serve(config: Config): Promise<void> {
   }
   const logging = await setupLogging(config);
   const service = await Service.open(config, logging);
-  try {
-    await service.start();
-  } catch (err) {
-    throw explainListenError(err, config);
-  }
   const log = logger('application');
+  // Handlers before the start: a SIGTERM that arrives while the service starts (its ports may already
+  // answer) still stops it cleanly, freeing the node name in the database, once the start is done.
+  let starting: Promise<unknown> = Promise.resolve();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    service.stop().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error({ err: err.message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    starting
+      .catch(() => undefined)
+      .then(() => service.stop())
+      .then(
+        () => process.exit(0),
+        (err: Error) => {
+          log.error({ err: err.message }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  starting = service.start();
+  try {
+    await starting;
+  } catch (err) {
+    throw explainListenError(err, config);
+  }
 }

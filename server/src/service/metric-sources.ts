@@ -31,6 +31,11 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     },
     warnings: () => selfTest.warnings,
     bansActive: () => store.countActiveBans(Date.now()),
+    nodes: () =>
+      store.cluster.listNodes().then(
+        (nodes) => nodes.filter((n) => !n.stoppedCleanly).map((n) => ({ name: n.name, up: n.up })),
+        () => null,
+      ),
     logging: () => ({ lines: logStats.lines, enabled: logging.switches.snapshot(), liveDropped: logging.live.dropped, stdoutDropped: logStats.stdoutDropped }),
     // As last seen: a scrape never contacts the daemons.
     scanners: () => scanners().map((h) => ({ scanner: h.scanner, available: h.circuit === 'closed' })),

@@ -34,6 +34,8 @@ import { metricSources } from './metric-sources.ts';
 import { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
 import { setMaxKeywordsPerMessage } from '../store/flag-changes.ts';
+import { NodePresence } from './node-presence.ts';
+import { clusterWarnings } from '../selftest/checks-cluster.ts';
 
 export class Service {
   readonly events = new EventBus();
@@ -62,6 +64,8 @@ export class Service {
   private readonly issuedTokens: IssuedTokens;
   /** Who changed what: admin API, refusals, the CLI (audit/). Not a log category: nothing switches it off. */
   readonly audit: AuditTrail;
+  /** This node in the nodes table: heartbeat, and the state operators ask for from any node. */
+  readonly presence: NodePresence;
 
   /** Opens the store (over the network for PostgreSQL: a fault there is one clear error), then builds the service on it. */
   static async open(config: Config, logging?: LoggingHandles): Promise<Service> {
@@ -136,6 +140,28 @@ export class Service {
     feedMetrics(this.events, this.metrics);
     // Both stores check keywords per message through flag-changes.ts, which holds the process's one value.
     setMaxKeywordsPerMessage(config['limits.max_keywords_per_message']);
+    this.presence = new NodePresence({
+      cluster: store.cluster,
+      identity: {
+        name: config['cluster.node_name'],
+        version: VERSION,
+        schemaVersion: store.schemaVersion,
+        leaseMs: config['cluster.lease_seconds'] * 1000,
+        desired: config['server.autostart'] ? 'running' : 'stopped',
+      },
+      report: () => ({ running: this.mailServer?.running ?? false, sessions: this.sessions.counts() }),
+      apply: (desired) => (desired === 'running' ? this.server.start() : this.server.stop()),
+      log: this.log,
+    });
+    this.selfTest.addCheck(
+      clusterWarnings({
+        cluster: store.cluster,
+        self: config['cluster.node_name'],
+        schemaVersion: store.schemaVersion,
+        clockSkewMs: () => this.presence.clockSkewMs,
+        databaseUrl: config['database.url'],
+      }),
+    );
     this.watchdog = new EventLoopWatchdog({
       observe: (seconds) => this.metrics.eventLoopDelay.observe(seconds),
       warningMs: config['limits.event_loop_delay_warning_ms'],
@@ -153,6 +179,8 @@ export class Service {
   }
 
   async start(): Promise<void> {
+    // First: a second live node under this name must not bind a port or touch the queue.
+    await this.presence.register();
     const tls = new ServerCertificate(await loadTls(this.config), this.log);
     this.tls = tls;
     const { config, store, intake, events, sessions, scheduler, scan, bans, auth } = this;
@@ -183,6 +211,7 @@ export class Service {
         logging: this.logging,
         scan,
         audit: this.audit,
+        node: this.presence,
       });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;
@@ -192,6 +221,7 @@ export class Service {
     await this.selfTest.run();
     this.selfTest.start();
     if (config['server.autostart']) await this.mailServer.start();
+    this.presence.start();
   }
 
   async stop(): Promise<void> {
@@ -199,6 +229,7 @@ export class Service {
     this.audit.stop();
     this.selfTest.stop();
     await this.mailServer?.stop();
+    await this.presence.stop();
     this.autoBan.stop();
     this.bans.stop();
     if (this.admin) {

@@ -1,6 +1,7 @@
 // The Store interface: the only way the server reads or changes persistent state.
 // Implementations: sqlite/ (embedded default). Every method that changes state resolves only
 // after the change is committed durably.
+import type { ClusterStore } from './cluster-store.ts';
 import type { Account, Alias, DatabaseInfo, DeliveryJob, NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, RecipientOutcome, AcceptedMessage } from './types.ts';
 import type { MailboxStore } from './mailbox-store.ts';
 import type { QuarantineStore } from './quarantine-store.ts';
@@ -92,5 +93,9 @@ export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
 export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore {
   readonly info: DatabaseInfo;
+  /** The nodes sharing this database (on SQLite: this process alone). */
+  readonly cluster: ClusterStore;
+  /** The schema version this build knows (its migration count): nodes compare it. */
+  readonly schemaVersion: number;
   close(): Promise<void>;
 }

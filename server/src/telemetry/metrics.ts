@@ -39,6 +39,8 @@ export interface MetricSources {
   queue(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }>;
   warnings(): ReadonlyArray<{ id: string; severity: string }>;
   bansActive(): Promise<number>;
+  /** Every node registered in the database and not stopped cleanly (on SQLite: this one); null when it cannot be read. */
+  nodes(): Promise<ReadonlyArray<{ name: string; up: boolean }> | null>;
   logging(): { lines: Record<LogCategory, number>; enabled: CategoryState; liveDropped: number; stdoutDropped: number };
   /** Each configured scanner and whether it is asked (its circuit is closed); unconfigured ones are absent. */
   scanners(): ReadonlyArray<{ scanner: Scanner; available: boolean }>;
@@ -218,6 +220,19 @@ export function createMetrics(sources: MetricSources) {
     registers: r,
     async collect() {
       this.set(await sources.bansActive());
+    },
+  });
+  new Gauge({
+    name: 'mailroom_cluster_node_up',
+    // Cluster-wide: every node reports every node (its heartbeat in the database), so rules take max by node.
+    help: '1 per node whose heartbeat is younger than its lease, 0 per node that stopped heartbeating without a clean stop; labelled by node (cluster.node_name). Read from the database: every node reports every node, so take max by (node). A node stopped cleanly has no series.',
+    labelNames: ['node'] as const,
+    registers: r,
+    async collect() {
+      const nodes = await sources.nodes();
+      if (nodes === null) return; // the database is away: the last values stay
+      this.reset();
+      for (const n of nodes) this.set({ node: n.name }, n.up ? 1 : 0);
     },
   });
   new Gauge({

@@ -45,13 +45,16 @@ export function serverRoutes(deps: AdminDeps): Router {
     ctx.body = await describe();
   });
   router.post('/api/v1/server/start', requireRole('operator'), async (ctx) => {
+    // The wish goes to the nodes table first, so this node's poll does not undo what was asked here.
+    await deps.node.setDesired('running');
     await deps.server.start();
-    audit(ctx, 'server.start');
+    audit(ctx, 'server.start', { node: deps.node.name });
     ctx.body = await describe();
   });
   router.post('/api/v1/server/stop', requireRole('operator'), async (ctx) => {
+    await deps.node.setDesired('stopped');
     await deps.server.stop();
-    audit(ctx, 'server.stop');
+    audit(ctx, 'server.stop', { node: deps.node.name });
     ctx.body = await describe();
   });
   return router;

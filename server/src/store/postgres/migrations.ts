@@ -170,4 +170,22 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX bans_expires ON bans (expires_at);
   `,
+  /* 2: the nodes of the cluster, with heartbeats (nodes.ts) */ `
+  -- One row per node name. token: the live registration (NULL once the node stopped cleanly, so the name
+  -- is free at once); last_seen: the database's clock at the last heartbeat; up while last_seen + lease_ms
+  -- is ahead of the database's clock. desired: what an operator asked of the node (POST /api/v1/nodes/...).
+  -- sessions: open sessions per protocol, {"smtp": n, "submission": n, "pop3": n, "imap": n}.
+  CREATE TABLE nodes (
+    name TEXT PRIMARY KEY,
+    token TEXT,
+    version TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    lease_ms BIGINT NOT NULL,
+    started_at BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL,
+    running BOOLEAN NOT NULL,
+    desired TEXT NOT NULL CHECK (desired IN ('running', 'stopped')),
+    sessions JSONB NOT NULL
+  );
+  `,
 ];

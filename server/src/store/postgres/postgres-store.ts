@@ -10,6 +10,8 @@ import { PgDirectory } from './directory.ts';
 import { PgFetchAccounts } from './fetch-accounts.ts';
 import { PgMailboxes } from './mailboxes.ts';
 import { migrate } from './migrate.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { PgNodes } from './nodes.ts';
 import { explainOpenError } from './open-errors.ts';
 import { createPool } from './pool.ts';
 import { PgQuarantine } from './quarantine.ts';
@@ -52,7 +54,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await writer.close(); // answers the calls already made before the pool goes
       await pool.end();
     })());
-  const store = { info, close } as Partial<Store>;
+  const store = { info, close, cluster: new PgNodes(pool), schemaVersion: MIGRATIONS.length } as Partial<Store>;
   // Bind every method of each part onto one object, so callers see a single Store.
   for (const part of parts) {
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {

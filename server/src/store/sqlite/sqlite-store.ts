@@ -13,6 +13,8 @@ import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
 import { DiskReserve } from './disk-reserve.ts';
 import { guardMethod } from './disk-guard.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { SingleNode } from '../single-node.ts';
 
 export interface SqliteStoreOptions {
   /** Commit accepted mail in a worker thread with its own connection (ignored for an in-memory database). */
@@ -33,7 +35,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     await writer?.close(); // answers the batches already sent before the connection goes
     db.close();
   };
-  const store = { info, close } as Partial<Store>;
+  const store = { info, close, cluster: new SingleNode(), schemaVersion: MIGRATIONS.length } as Partial<Store>;
   // On a file, keep a reserve of disk space beside it for deletions on a full disk (disk-guard.ts).
   const reserve = inMemory ? null : DiskReserve.beside(path.resolve(file));
   reserve?.ensure();
