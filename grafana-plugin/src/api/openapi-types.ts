@@ -9,7 +9,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service is up (no token needed). */
+        /** The service is up and its database answers: 200 {status: ok}, or 503 {status: unhealthy, database: why} (no token needed). */
         get: {
             parameters: {
                 query?: never;

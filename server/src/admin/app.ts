@@ -21,6 +21,7 @@ import { quarantineRoutes } from './routes/quarantine.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { serverRoutes } from './routes/server.ts';
 import { nodeRoutes } from './routes/nodes.ts';
+import { databaseHealth } from './database-health.ts';
 import { statusRoutes } from './routes/status.ts';
 import { warningRoutes } from './routes/warnings.ts';
 import { wrongTokenHandler } from './wrong-token.ts';
@@ -33,8 +34,12 @@ export function createAdminApp(deps: AdminDeps): Koa {
   app.use(hostCheck(deps.config));
 
   const open = new Router();
-  open.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+  const database = databaseHealth(deps.store.cluster);
+  open.get('/healthz', async (ctx) => {
+    // The service is up, and its database answers: 503 with the reason (never the URL's password) if not.
+    const problem = await database();
+    ctx.status = problem === null ? 200 : 503;
+    ctx.body = problem === null ? { status: 'ok' } : { status: 'unhealthy', database: `unreachable: ${problem}` };
   });
   open.get('/readyz', (ctx) => {
     ctx.status = deps.server.running ? 200 : 503;

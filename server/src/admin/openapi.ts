@@ -73,7 +73,7 @@ const fetchAccountUpdateBody = bodySchema(fetchAccountUpdateSchema);
 const banCreateBody = bodySchema(banCreateSchema);
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
-  '/healthz': { get: { summary: 'The service is up (no token needed).', role: null } },
+  '/healthz': { get: { summary: 'The service is up and its database answers: 200 {status: ok}, or 503 {status: unhealthy, database: why} (no token needed).', role: null } },
   '/readyz': { get: { summary: 'The server component accepts mail: 200, or 503 while it is stopped (no token needed).', role: null } },
   '/metrics': { get: { summary: 'Prometheus metrics (optionally behind admin.metrics_token).', role: null, produces: 'text/plain' } },
   '/api/v1/openapi.json': { get: { summary: 'This document.', role: null } },

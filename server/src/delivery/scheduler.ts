@@ -8,6 +8,7 @@ import type { DeliveryJob, RecipientOutcome } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { logger } from '../telemetry/log.ts';
 import type { MessageIntake } from './accept.ts';
+import { OutageBackoff } from '../util/outage-backoff.ts';
 import { isExpired, retryDelaySeconds } from './backoff.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
@@ -22,6 +23,8 @@ export class DeliveryScheduler {
   private readonly active = new Set<Promise<void>>();
   private readonly busyDomains = new Map<string, number>();
   private readonly log: Logger = logger('delivery');
+  /** The database away: claims wait 1 s, 2 s, ... up to 30 s between attempts, logged once per outage. */
+  private readonly outage = new OutageBackoff(1000, 30_000);
 
   constructor(
     private readonly config: Config,
@@ -78,12 +81,16 @@ export class DeliveryScheduler {
         while (this.running && this.active.size < this.config['delivery.concurrency']) {
           const now = Date.now();
           const job = await this.store.claimNextJob(now, (attempts) => now + retryDelaySeconds(this.config['delivery.retry_schedule_seconds'], attempts) * 1000, this.saturatedDomains());
+          if (this.outage.succeeded()) this.log.info('claiming work again: the store answers');
           if (!job) break;
           this.launch(job);
         }
       } while (this.pumpAgain && this.running);
     } catch (err) {
-      this.log.error({ err: (err as Error).message }, 'claiming work failed');
+      const first = !this.outage.failing;
+      const waitMs = this.outage.failed();
+      if (first) this.log.error({ err: (err as Error).message }, 'claiming work failed; retrying with backoff (up to 30 s) until the store answers');
+      else this.log.debug({ err: (err as Error).message, waitMs }, 'claiming work failed again');
     } finally {
       this.pumping = false;
       await this.armTimer();
@@ -106,7 +113,7 @@ export class DeliveryScheduler {
     } catch {
       // keep the poll interval
     }
-    this.timer = setTimeout(() => this.wake(), wait);
+    this.timer = setTimeout(() => this.wake(), Math.max(wait, this.outage.delayMs));
     this.timer.unref();
   }
 

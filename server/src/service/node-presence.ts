@@ -4,6 +4,7 @@
 // A clean stop frees the name at once; a killed node's name is free once its lease has run out.
 import type { ClusterStore, DesiredState, NodeIdentity, NodeReport } from '../store/cluster-store.ts';
 import type { Log } from '../telemetry/log.ts';
+import { OutageBackoff } from '../util/outage-backoff.ts';
 
 /** How often the desired state is read: "applied within a second" with room for the start itself. */
 export const DESIRED_POLL_MS = 500;
@@ -28,6 +29,9 @@ export class NodePresence {
   private heartbeatFailing = false;
   private lastSkewMs: number | null = null;
   private unwrittenWish: DesiredState | null = null;
+  /** The database away: the poll waits 0.5 s, 1 s, ... up to 10 s between attempts. */
+  private readonly pollBackoff = new OutageBackoff(DESIRED_POLL_MS, 10_000);
+  private pollNotBefore = 0;
 
   constructor(private readonly deps: NodePresenceDeps) {}
 
@@ -114,13 +118,15 @@ export class NodePresence {
   }
 
   private async poll(): Promise<void> {
-    if (!this.token || this.applying) return;
+    if (!this.token || this.applying || Date.now() < this.pollNotBefore) return;
     try {
       await this.writeWish();
       const desired = await this.deps.cluster.desiredState(this.name);
+      this.pollBackoff.succeeded();
       if (desired) await this.applyWish(desired);
     } catch {
-      // The database is away: the heartbeat reports that; nothing to apply meanwhile.
+      // The database is away: the heartbeat logs that; nothing to apply meanwhile.
+      this.pollNotBefore = Date.now() + this.pollBackoff.failed();
     }
   }
 

@@ -72,6 +72,8 @@ export interface ClusterStore {
   listNodes(): Promise<NodeRecord[]>;
   /** false: no node of that name. */
   setDesiredState(name: string, desired: DesiredState): Promise<boolean>;
+  /** Resolves when the database answers a trivial query (for /healthz); rejects with why not. */
+  ping(): Promise<void>;
   /** Facts about the database connection the self-test weighs (null on SQLite). */
   databaseSettings(): Promise<DatabaseSettings | null>;
 }

@@ -52,6 +52,10 @@ export class SingleNode implements ClusterStore {
     return true;
   }
 
+  async ping(): Promise<void> {
+    // The SQLite file is opened in this process; a failing disk shows in the writes themselves.
+  }
+
   async databaseSettings(): Promise<null> {
     return null;
   }

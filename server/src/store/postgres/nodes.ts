@@ -85,6 +85,10 @@ export class PgNodes implements ClusterStore {
     return ((await this.pool.query('UPDATE nodes SET desired = $2 WHERE name = $1', [name, desired])).rowCount ?? 0) > 0;
   }
 
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   async databaseSettings(): Promise<{ synchronousCommit: string; databaseDefault: string | null }> {
     // The session value is what our commits use (pool.ts sets it on); the database's or role's own
     // default (ALTER DATABASE/ROLE ... SET) is what every other client of this database gets.
