@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { CLUSTER_WIDE_METRICS } from '../src/telemetry/metrics.ts';
 import { GRAFANA_PROVISIONING_DIR, REPO_ROOT, RULE_TESTS_DIR, allPanels, dashboardQueries, loadAlertRules, loadDashboards, type Dashboard } from './helpers/observability.ts';
 
 const dashboards = loadDashboards();
@@ -95,6 +96,35 @@ describe('dashboards', () => {
     }
   });
 
+  // Issue 15: every node of a cluster reports the cluster-wide metrics alike (read from the shared
+  // database), so a sum across instances would count them once per node. cluster.test.yml shows the
+  // numbers with three instances; this keeps every query and rule on the right side of it.
+  it('never sum a cluster-wide metric across instances, in dashboards or alert rules', () => {
+    const exprs = [
+      ...dashboards.flatMap(({ file, dashboard }) =>
+        dashboardQueries(file, dashboard)
+          .filter((q) => q.datasourceType === 'prometheus')
+          .map((q) => ({ where: q.where, expr: q.expr })),
+      ),
+      ...loadAlertRules().map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })),
+    ];
+    let seen = 0;
+    for (const metric of CLUSTER_WIDE_METRICS) {
+      for (const { where, expr } of exprs.filter((e) => new RegExp(`\\b${metric}\\b`).test(e.expr))) {
+        seen++;
+        // The aggregation that takes the metric in: sum, count or avg that merges instances (no "by" that
+        // keeps instance, or a "without" that drops it) would multiply it. Summing states per instance is fine.
+        const around = new RegExp(`\\b(sum|count|avg)\\s*(?:(by|without)\\s*\\(([^)]*)\\))?\\s*\\(\\s*(?:(?:rate|increase|delta)\\s*\\(\\s*)?${metric}\\b`, 'g');
+        for (const m of expr.matchAll(around)) {
+          const labels = (m[3] ?? '').split(',').map((l) => l.trim());
+          const keepsInstance = m[2] === 'by' ? labels.includes('instance') : m[2] === 'without' ? !labels.includes('instance') : false;
+          expect(keepsInstance, `${where}: ${m[0]} sums ${metric} across instances: use max`).toBe(true);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThanOrEqual(5);
+  });
+
   it('the overview shows what issue 7 asks for', () => {
     const exprs = dashboardQueries('overview', byUid('mailroom-overview'))
       .map((q) => q.expr)
@@ -107,7 +137,7 @@ describe('dashboards', () => {
       ['spam rate', /\brate\(mailroom_spam_detected_total\{/],
       ['spam total', /increase\(mailroom_spam_detected_total\{/],
       ['sessions per protocol', /sum by \(protocol\) \(mailroom_sessions\{/],
-      ['queue by state', /sum by \(state\) \(mailroom_queue_messages\{/],
+      ['queue by state', /max by \(state\) \(mailroom_queue_messages\{/],
       ['oldest queued message', /mailroom_queue_oldest_message_age_seconds\{/],
       ['deliveries by result', /sum by \(destination, result\) \(rate\(mailroom_deliveries_total\{/],
       ['delivery latency quantiles', /histogram_quantile\(0\.99, sum by \(le, destination\) \(rate\(mailroom_delivery_duration_seconds_bucket\{/],
@@ -229,6 +259,7 @@ describe('Prometheus alert rules', () => {
       'MailroomDown',
       'MailroomServerStopped',
       'MailroomFrequentRestarts',
+      'MailroomNodeDown',
       'MailroomQueueGrowing',
       'MailroomOldestMessageTooOld',
       'MailroomDeferralRatioHigh',

@@ -3,7 +3,7 @@
 // metrics-doc.test.ts fails when the committed file differs.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createMetrics, type MetricSources } from './metrics.ts';
+import { CLUSTER_WIDE_METRICS, createMetrics, type MetricSources } from './metrics.ts';
 
 export const DOC_PATH = fileURLToPath(new URL('../../../docs/metrics.md', import.meta.url));
 
@@ -51,6 +51,25 @@ export async function renderMetricsDoc(): Promise<string> {
     '',
     "The process also exports prom-client's default `process_*` and `nodejs_*` metrics, among them",
     '`process_start_time_seconds` (when the service started, as opposed to `mailroom_server_start_time_seconds`).',
+    '',
+    '## Several nodes: cluster-wide and per-node metrics',
+    '',
+    'With several nodes on one PostgreSQL database (docs/postgresql.md) Prometheus scrapes every node, each',
+    'as its own `instance`. These metrics are **cluster-wide**: read from the shared database at scrape time,',
+    'every node reports the same values, so dashboards and rules take `max` across instances, never `sum`:',
+    '',
+    ...CLUSTER_WIDE_METRICS.map((m) => `- \`${m}\``),
+    '',
+    'Every other `mailroom_` metric is **per node** (its sessions, the mail it accepted, its deliveries, its',
+    'scanners, its log lines, its warnings): `sum` across instances for the cluster. The overview dashboard',
+    'and the alert rules follow this (`provisioning/prometheus/tests/cluster.test.yml` feeds three instances',
+    'to promtool and checks both, `server/test/observability-dashboards.test.ts` that no dashboard or rule',
+    'sums a cluster-wide metric). The dashboard treats the instances it shows as one cluster: select one',
+    'standalone (SQLite) server at a time to see its queue, as `max` of several standalone servers shows the',
+    'largest queue, not their total. `MailroomNodeDown` collapses instances with `max without (instance)` (one',
+    'alert per dead node; a `cluster` target label added in the scrape configuration keeps clusters apart).',
+    "The queue alerts compare each instance's own reading, which no sum inflates; on a cluster every node",
+    'raises them alike, so group notifications by `alertname` and `job` in Alertmanager.',
     '',
     '| metric | type | labels | meaning |',
     '| --- | --- | --- | --- |',

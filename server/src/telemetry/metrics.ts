@@ -27,6 +27,12 @@ export { ADMIN_ENDPOINTS, REJECTION_REASONS, SCANNERS, SPAM_ACTIONS } from './ev
 export const PROTOCOL_LABELS: readonly Protocol[] = PROTOCOLS;
 /** Protocols that close a session whose client stops reading (SMTP has no write timeout: smtp-server writes). */
 export const NOT_READING_PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
+/**
+ * Metrics every node of a cluster reports alike, because they are read from the shared database at scrape
+ * time: dashboards and rules take max (or min) across instances, never sum. Every other mailroom_ metric is
+ * the node's own and is summed across instances. (On SQLite there is one node and either way is right.)
+ */
+export const CLUSTER_WIDE_METRICS = ['mailroom_queue_messages', 'mailroom_queue_oldest_message_age_seconds', 'mailroom_bans_active', 'mailroom_cluster_node_up'] as const;
 export const QUEUE_STATES: readonly QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
 export const DESTINATIONS: readonly Destination[] = ['local', 'remote'];
 export const DELIVERY_RESULTS = ['delivered', 'deferred', 'bounced'] as const;
