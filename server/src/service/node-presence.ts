@@ -25,6 +25,8 @@ export class NodePresence {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private applying = false;
+  /** Set by halt(): a heartbeat or poll already under way applies nothing more. */
+  private halted = false;
   private applyFailedAt = 0;
   private heartbeatFailing = false;
   private lastSkewMs: number | null = null;
@@ -73,11 +75,24 @@ export class NodePresence {
     if (this.unwrittenWish === wish) this.unwrittenWish = null;
   }
 
-  /** A clean stop: the name is free at once (the node stays listed, down). */
-  async stop(): Promise<void> {
+  /**
+   * First step of a clean stop: no more heartbeats or wishes applied, so the poll cannot start the server
+   * again while the service shuts it down. The name stays held until stop().
+   */
+  halt(): void {
+    this.halted = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.heartbeatTimer = this.pollTimer = null;
+  }
+
+  /**
+   * A clean stop, once the server has stopped (its deliveries finished or returned): the name is free at
+   * once and the node stays listed, down. Freed earlier, a successor could take back recipients this
+   * process is still delivering.
+   */
+  async stop(): Promise<void> {
+    this.halt();
     if (this.token)
       await this.deps.cluster.unregisterNode(this.name, this.token).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not free the node name; it is free once the lease runs out'));
     this.token = null;
@@ -107,6 +122,7 @@ export class NodePresence {
    * and tries to take the name back when that process goes.
    */
   private async lostName(): Promise<void> {
+    if (this.halted) return;
     this.deps.log.error({ node: this.name }, 'another process took over this node name while its heartbeat had lapsed; stopping the server until the name is free');
     await this.deps.apply('stopped').catch(() => undefined);
     try {
@@ -132,7 +148,7 @@ export class NodePresence {
 
   private async applyWish(desired: DesiredState): Promise<void> {
     const running = this.deps.report().running;
-    if ((desired === 'running') === running || this.applying) return;
+    if ((desired === 'running') === running || this.applying || this.halted) return;
     if (Date.now() - this.applyFailedAt < APPLY_RETRY_MS) return;
     this.applying = true;
     try {

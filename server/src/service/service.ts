@@ -228,6 +228,7 @@ export class Service {
     this.watchdog.stop();
     this.audit.stop();
     this.selfTest.stop();
+    this.presence.halt(); // its poll must not start the server again while it stops
     await this.mailServer?.stop();
     await this.presence.stop();
     this.autoBan.stop();
