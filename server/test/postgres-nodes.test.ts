@@ -4,7 +4,8 @@
 // /api/v1/server/stop holds (the node does not flip back); a second live node under a taken name refuses
 // to start with one line; a clean stop frees the name at once, a SIGKILL only after the lease; a killed
 // node is listed down, warned about and reported by mailroom_cluster_node_up on the others. The self-test
-// warns about synchronous_commit off for the database and about a node built for a newer schema.
+// warns about synchronous_commit off for the database and about a node built for a newer schema. A node
+// down for good is forgotten with DELETE /api/v1/nodes/:name (refused while it is up).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -218,7 +219,7 @@ m.logout()
     await client.end();
   }, 60_000);
 
-  it('shows a killed node down after its lease: in the list, the warnings and mailroom_cluster_node_up; its name is then free', async () => {
+  it('shows a killed node down after its lease (list, warnings, mailroom_cluster_node_up), forgets it on request, and frees its name', async () => {
     await b.kill();
     const downIn = await within(LEASE_SECONDS * 1000 + 2000, async () => (await nodeOn(a, 'node-b'))?.up === false);
     expect(downIn).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + 2000);
@@ -231,10 +232,18 @@ m.logout()
     expect(metrics).toContain('mailroom_cluster_node_up{node="node-a"} 1');
     expect(metrics).not.toContain('node="node-c"'); // stopped cleanly: no series, no alert
 
+    // A node down for good is forgotten (operator); a live one is not.
+    expect((await call(a, '/api/v1/nodes/node-a', OPERATOR, 'DELETE')).status).toBe(409);
+    expect((await call(a, '/api/v1/nodes/node-z', OPERATOR, 'DELETE')).status).toBe(404);
+    expect((await a.admin('/api/v1/nodes/node-b', { method: 'DELETE', headers: { authorization: `Bearer ${OPERATOR}` } })).status).toBe(204);
+    expect((await nodes(a)).map((n) => n.name)).toEqual(['node-a', 'node-c']);
+    expect(await (await a.admin('/metrics')).text()).not.toContain('node="node-b"');
+    const forgotten = (await call(a, '/api/v1/warnings/recheck', OPERATOR, 'POST')).json.items as Array<{ id: string }>;
+    expect(forgotten.map((w) => w.id)).not.toContain('cluster_node_down');
+
     b = await node('node-b');
     await b.start(); // the lease ran out: the name is free
     await within(2000, async () => (await nodeOn(a, 'node-b'))?.running === true);
-    const after = (await call(a, '/api/v1/warnings/recheck', OPERATOR, 'POST')).json.items as Array<{ id: string }>;
-    expect(after.map((w) => w.id)).not.toContain('cluster_node_down');
+    expect((await nodes(a)).map((n) => n.name)).toEqual(['node-a', 'node-b', 'node-c']);
   }, 60_000);
 });

@@ -90,6 +90,9 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/api/v1/nodes': {
     get: { summary: 'The nodes sharing this database (on SQLite: this one): version, start, last heartbeat, up, running, sessions per protocol.', role: 'viewer', response: 'NodeList' },
   },
+  '/api/v1/nodes/{name}': {
+    delete: { summary: 'Forget a node that is down (retired): it leaves the list, the warnings and mailroom_cluster_node_up. 409 while it is up, 404 for an unknown node.', role: 'operator', ok: 204 },
+  },
   '/api/v1/nodes/{name}/start': { post: { summary: 'Ask a node to start its server; it applies the wish within a second. 404 for an unknown node.', role: 'operator', response: 'NodeInfo' } },
   '/api/v1/nodes/{name}/stop': { post: { summary: 'Ask a node to stop its server; it applies the wish within a second. 404 for an unknown node.', role: 'operator', response: 'NodeInfo' } },
   '/api/v1/status': { get: { summary: 'Start time, processed/virus/spam counters, open sessions per protocol.', role: 'viewer', response: 'StatusInfo' } },

@@ -52,7 +52,7 @@ export class NodePresence {
   }
 
   start(): void {
-    const every = Math.max(1000, Math.floor(this.deps.identity.leaseMs / 3));
+    const every = Math.max(250, Math.floor(this.deps.identity.leaseMs / 3));
     this.heartbeatTimer = setInterval(() => void this.beat(), every);
     this.pollTimer = setInterval(() => void this.poll(), DESIRED_POLL_MS);
     this.heartbeatTimer.unref();

@@ -70,6 +70,11 @@ export interface ClusterStore {
   /** A clean stop: the name is free at once; the node stays listed as down. */
   unregisterNode(name: string, token: string): Promise<void>;
   listNodes(): Promise<NodeRecord[]>;
+  /**
+   * Forgets a node that is down (retired, or its machine is gone): it leaves the list, the warnings and the
+   * metric. 'up' (nothing removed) while its heartbeat is younger than its lease; 'unknown' for no such node.
+   */
+  forgetNode(name: string): Promise<'forgotten' | 'up' | 'unknown'>;
   /** false: no node of that name. */
   setDesiredState(name: string, desired: DesiredState): Promise<boolean>;
   /** Resolves when the database answers a trivial query (for /healthz); rejects with why not. */

@@ -46,6 +46,11 @@ export class SingleNode implements ClusterStore {
     return [{ ...record, lastSeen: Date.now() }];
   }
 
+  async forgetNode(name: string): Promise<'forgotten' | 'up' | 'unknown'> {
+    // The one node is this running process: always up.
+    return this.node?.name === name ? 'up' : 'unknown';
+  }
+
   async setDesiredState(name: string, desired: DesiredState): Promise<boolean> {
     if (this.node?.name !== name) return false;
     this.node.desired = desired;

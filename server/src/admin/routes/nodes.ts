@@ -1,11 +1,12 @@
 // The nodes sharing the database (issue 15): list them, and start or stop any one of them from any node.
 // The wish is written in the nodes table; the node named applies it within a second (it polls), so the
-// answer here is the node as it is now, with the wish recorded, not yet applied.
+// answer here is the node as it is now, with the wish recorded, not yet applied. A node that is down for
+// good (its machine retired) is forgotten with DELETE, so it stops being listed, warned and alerted about.
 import Router from '@koa/router';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import type { NodeInfo, NodeList } from '../response-schemas.ts';
 import type { DesiredState, NodeRecord } from '../../store/cluster-store.ts';
 
@@ -36,5 +37,13 @@ export function nodeRoutes(deps: AdminDeps): Router {
       ctx.body = nodeJson(node) satisfies NodeInfo;
     });
   }
+  router.delete('/api/v1/nodes/:name', requireRole('operator'), async (ctx) => {
+    const name = ctx.params.name!;
+    const result = await cluster.forgetNode(name);
+    if (result === 'unknown') throw notFound(`node ${JSON.stringify(name)}`);
+    if (result === 'up') throw new ApiError(409, 'node_up', `node ${JSON.stringify(name)} is up: stop it first (SIGTERM); a killed node can be forgotten once its lease has run out`);
+    audit(ctx, 'node.forget', { node: name });
+    ctx.status = 204;
+  });
   return router;
 }

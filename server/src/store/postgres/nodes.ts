@@ -81,6 +81,13 @@ export class PgNodes implements ClusterStore {
     return (await this.pool.query<Row>(`SELECT *, ${DB_NOW} AS now FROM nodes ORDER BY name COLLATE "C"`)).rows.map(toRecord);
   }
 
+  async forgetNode(name: string): Promise<'forgotten' | 'up' | 'unknown'> {
+    // One statement: a node that registers again meanwhile is not deleted under it.
+    const { rowCount } = await this.pool.query(`DELETE FROM nodes WHERE name = $1 AND (token IS NULL OR last_seen + lease_ms <= ${DB_NOW})`, [name]);
+    if ((rowCount ?? 0) > 0) return 'forgotten';
+    return (await this.pool.query('SELECT 1 FROM nodes WHERE name = $1', [name])).rowCount ? 'up' : 'unknown';
+  }
+
   async setDesiredState(name: string, desired: DesiredState): Promise<boolean> {
     return ((await this.pool.query('UPDATE nodes SET desired = $2 WHERE name = $1', [name, desired])).rowCount ?? 0) > 0;
   }
