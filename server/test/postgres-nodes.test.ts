@@ -225,8 +225,10 @@ m.logout()
     expect(downIn).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + 2000);
     expect(await nodeOn(a, 'node-b')).toMatchObject({ up: false, running: false, sessions: { smtp: 0, submission: 0, pop3: 0, imap: 0 } });
 
-    const warnings = (await call(a, '/api/v1/warnings/recheck', OPERATOR, 'POST')).json.items as Array<{ id: string; message: string }>;
-    expect(warnings.find((w) => w.id === 'cluster_node_down')?.message).toContain('node-b');
+    // No recheck asked: node-a's next heartbeat (lease/3) sees the change and runs the self-test.
+    const warnings = async () => (await call(a, '/api/v1/warnings')).json.items as Array<{ id: string; message: string }>;
+    await within(LEASE_SECONDS * 1000, async () => (await warnings()).some((w) => w.id === 'cluster_node_down'));
+    expect((await warnings()).find((w) => w.id === 'cluster_node_down')?.message).toContain('node-b');
     const metrics = await (await a.admin('/metrics')).text();
     expect(metrics).toContain('mailroom_cluster_node_up{node="node-b"} 0');
     expect(metrics).toContain('mailroom_cluster_node_up{node="node-a"} 1');

@@ -17,6 +17,10 @@ export interface NodePresenceDeps {
   report: () => NodeReport;
   /** Starts or stops this node's server (listeners and delivery). */
   apply: (desired: DesiredState) => Promise<void>;
+  /** A node came up or went down, or this node's clock skew crossed the limit: the self-test looks again. */
+  onClusterChange?: () => void;
+  /** The skew beyond which onClusterChange fires (the self-test's limit). */
+  maxClockSkewMs?: number;
   log: Log;
 }
 
@@ -34,6 +38,8 @@ export class NodePresence {
   /** The database away: the poll waits 0.5 s, 1 s, ... up to 10 s between attempts. */
   private readonly pollBackoff = new OutageBackoff(DESIRED_POLL_MS, 10_000);
   private pollNotBefore = 0;
+  /** What the last heartbeat saw of the cluster (node, up, schema; skew over the limit). */
+  private lastView = '';
 
   constructor(private readonly deps: NodePresenceDeps) {}
 
@@ -109,6 +115,7 @@ export class NodePresence {
       this.heartbeatFailing = false;
       if (!beat.stillOurs) await this.lostName();
       else if (!this.unwrittenWish) await this.applyWish(beat.desired);
+      await this.watchCluster();
     } catch (err) {
       // The database is away: logged once per outage. Past the lease the others list this node as down.
       if (!this.heartbeatFailing) this.deps.log.warn({ err: (err as Error).message }, 'node heartbeat failed; retrying');
@@ -131,6 +138,16 @@ export class NodePresence {
     } catch {
       // Still held by the other process: the next heartbeat tries again.
     }
+  }
+
+  /** Tells the self-test when the cluster changed, so a node down is a warning within a heartbeat, not at its next run. */
+  private async watchCluster(): Promise<void> {
+    if (!this.deps.onClusterChange) return;
+    const nodes = await this.deps.cluster.listNodes();
+    const skewed = Math.abs(this.lastSkewMs ?? 0) > (this.deps.maxClockSkewMs ?? Infinity);
+    const view = JSON.stringify([skewed, nodes.map((n) => [n.name, n.up, n.stoppedCleanly, n.schemaVersion])]);
+    if (this.lastView !== '' && view !== this.lastView) this.deps.onClusterChange();
+    this.lastView = view;
   }
 
   private async poll(): Promise<void> {

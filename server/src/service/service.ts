@@ -35,7 +35,7 @@ import { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
 import { setMaxKeywordsPerMessage } from '../store/flag-changes.ts';
 import { NodePresence } from './node-presence.ts';
-import { clusterWarnings } from '../selftest/checks-cluster.ts';
+import { clusterWarnings, MAX_CLOCK_SKEW_MS } from '../selftest/checks-cluster.ts';
 
 export class Service {
   readonly events = new EventBus();
@@ -151,6 +151,8 @@ export class Service {
       },
       report: () => ({ running: this.mailServer?.running ?? false, sessions: this.sessions.counts() }),
       apply: (desired) => (desired === 'running' ? this.server.start() : this.server.stop()),
+      onClusterChange: () => this.selfTest.runSoon(),
+      maxClockSkewMs: MAX_CLOCK_SKEW_MS,
       log: this.log,
     });
     this.selfTest.addCheck(
