@@ -32,6 +32,8 @@ export const testIds = {
     start: 'mailroom-server-start',
     stop: 'mailroom-server-stop',
     refresh: 'mailroom-server-refresh',
+    nodes: 'mailroom-server-nodes',
+    nodeRow: (name: string) => `mailroom-server-node-${name}`,
   },
   warnings: {
     container: 'mailroom-warnings',

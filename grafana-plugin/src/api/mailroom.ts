@@ -16,6 +16,10 @@ export const mailroomApi = {
   stopServer: () => call<Answer<'/api/v1/server/stop', 'post'>>('POST', '/api/v1/server/stop'),
   status: () => call<Answer<'/api/v1/status', 'get'>>('GET', '/api/v1/status'),
 
+  nodes: () => call<Answer<'/api/v1/nodes', 'get'>>('GET', '/api/v1/nodes'),
+  /** Asks that node to start or stop its server; it applies the wish within a second. */
+  nodeAction: (name: string, action: 'start' | 'stop') => call<Answer<'/api/v1/nodes/{name}/start', 'post'>>('POST', `/api/v1/nodes/${encodeURIComponent(name)}/${action}`),
+
   warnings: () => call<Answer<'/api/v1/warnings', 'get'>>('GET', '/api/v1/warnings'),
   recheckWarnings: () => call<Answer<'/api/v1/warnings/recheck', 'post'>>('POST', '/api/v1/warnings/recheck'),
 

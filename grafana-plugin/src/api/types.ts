@@ -12,6 +12,7 @@ export type DatabaseInfo = Schemas['DatabaseInfo'];
 export type ListenerInfo = Schemas['ListenerInfo'];
 export type ScannerHealth = Schemas['ScannerHealth'];
 export type StatusInfo = Schemas['StatusInfo'];
+export type NodeInfo = Schemas['NodeInfo'];
 export type Warning = Schemas['Warning'];
 export type Severity = Warning['severity'];
 export type WarningList = Schemas['WarningList'];

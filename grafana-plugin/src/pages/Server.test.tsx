@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import Server from './Server';
 import { FakeBackend } from '../test/fakeBackend';
-import { runningServer, scannerHealth, status, stoppedServer } from '../test/fixtures';
+import { node, runningServer, scannerHealth, status, stoppedServer } from '../test/fixtures';
 import { isDisabled, renderWithGrafana, setOrgRole } from '../test/render';
 import { testIds } from '../testIds';
 
@@ -12,7 +12,11 @@ let backend: FakeBackend;
 
 beforeEach(() => {
   setOrgRole('Editor');
-  backend = new FakeBackend().ok('GET', '/api/v1/server', runningServer()).ok('GET', '/api/v1/status', status()).install();
+  backend = new FakeBackend()
+    .ok('GET', '/api/v1/server', runningServer())
+    .ok('GET', '/api/v1/status', status())
+    .ok('GET', '/api/v1/nodes', { nodes: [node()] })
+    .install();
 });
 
 describe('Server page', () => {

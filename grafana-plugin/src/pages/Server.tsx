@@ -8,6 +8,7 @@ import { Badge, Button, ConfirmModal, LoadingPlaceholder, useStyles2 } from '@gr
 import { mailroomApi } from '../api/mailroom';
 import type { ServerInfo, StatusInfo } from '../api/types';
 import { ErrorState } from '../components/ErrorState/ErrorState';
+import { NodesTable } from '../components/NodesTable/NodesTable';
 import { useApi } from '../hooks/useApi';
 import { useInterval, useNow } from '../hooks/useInterval';
 import { useOrgRole } from '../hooks/useOrgRole';
@@ -86,6 +87,11 @@ function Server() {
         {overview.error && <ErrorState error={overview.error} onRetry={() => void overview.reload()} />}
         {!overview.data && overview.loading && <LoadingPlaceholder text="Loading server state…" />}
         {overview.data && <OverviewView overview={overview.data} now={now} styles={s} />}
+        {overview.data && (
+          <div className={s.grid}>
+            <NodesTable mayAct={mayAct} />
+          </div>
+        )}
       </div>
       <ConfirmModal
         isOpen={confirmStop}

@@ -1,5 +1,5 @@
 // Admin API answers as the real routes shape them (server/src/admin/routes/*.ts).
-import type { ParsedMessage, QueueItem, QueuePage, ScannerHealth, ServerInfo, StatusInfo, WarningList } from '../api/types';
+import type { NodeInfo, ParsedMessage, QueueItem, QueuePage, ScannerHealth, ServerInfo, StatusInfo, WarningList } from '../api/types';
 
 export const startedAt = new Date(Date.now() - (3 * 3600 + 25 * 60) * 1000).toISOString();
 
@@ -111,3 +111,14 @@ export const parsed = (): ParsedMessage => ({
 });
 
 export const RAW = 'From: Alice <alice@example.test>\r\nSubject: Quarterly report\r\n\r\nHello Bob, the report is attached.\r\n';
+
+export const node = (over: Partial<NodeInfo> = {}): NodeInfo => ({
+  name: 'mx1',
+  version: '0.1.0',
+  startedAt,
+  lastSeen: new Date().toISOString(),
+  up: true,
+  running: true,
+  sessions: { smtp: 3, submission: 1, pop3: 0, imap: 2 },
+  ...over,
+});
