@@ -7,6 +7,7 @@ import { DatabaseUnavailableError } from '../store/database-unavailable.ts';
 import { CliError } from './errors.ts';
 import { BackupError } from '../backup/backup-error.ts';
 import { DataDirInUseError } from '../service/data-dir-lock.ts';
+import { CopyError } from '../store/copy/copy-to-postgres.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
 const EXIT_CONFIG = 78;
@@ -15,7 +16,7 @@ const EXIT_UNAVAILABLE = 69;
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError || err instanceof BackupError || err instanceof DataDirInUseError) {
+  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError || err instanceof BackupError || err instanceof DataDirInUseError || err instanceof CopyError) {
     process.stderr.write(`mailroom: ${err.message}\n`);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError ? EXIT_UNAVAILABLE : 1);
   }
