@@ -18,7 +18,9 @@ function commandPath(command: Command): string[] {
 export function auditCliChange(action: Command, config: () => Config): void {
   const path = commandPath(action);
   if (path.length === 0 || READ_ONLY.has(path[path.length - 1]!)) return;
-  const options = Object.fromEntries(Object.entries(action.opts()).map(([key, value]) => [key, SECRET_OPTION.test(key) ? '[hidden]' : typeof value === 'string' && isPostgresUrl(value) ? maskUrl(value) : value]));
+  const options = Object.fromEntries(
+    Object.entries(action.opts()).map(([key, value]) => [key, SECRET_OPTION.test(key) ? '[hidden]' : typeof value === 'string' && isPostgresUrl(value) ? maskUrl(value) : value]),
+  );
   // `token create` prints a token; its arguments name it and its role only, which is what is kept.
   const { actor, source } = cliActor();
   new AuditLog(config().data_dir).record(`cli.${path.join('.')}`, actor, source, { args: action.args, options });

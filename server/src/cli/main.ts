@@ -16,7 +16,15 @@ const EXIT_UNAVAILABLE = 69;
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof ConfigError || err instanceof StoreError || err instanceof CliError || err instanceof DatabaseUnavailableError || err instanceof BackupError || err instanceof DataDirInUseError || err instanceof CopyError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof StoreError ||
+    err instanceof CliError ||
+    err instanceof DatabaseUnavailableError ||
+    err instanceof BackupError ||
+    err instanceof DataDirInUseError ||
+    err instanceof CopyError
+  ) {
     process.stderr.write(`mailroom: ${err.message}\n`);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError ? EXIT_UNAVAILABLE : 1);
   }
