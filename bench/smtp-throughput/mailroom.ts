@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { RECIPIENT } from './load.ts';
+import { HELO, RECIPIENT, SENDER } from './load.ts';
+import { TestDnsServer } from '../../server/test/helpers/dns-server.ts';
 import { createBenchDatabase, type BenchDatabase } from './postgres-database.ts';
 import { Child, freePort, makeTempDir, onCleanup, runCommand, waitForPort } from './proc.ts';
 import type { RunningServer, Target } from './target.ts';
@@ -23,6 +24,24 @@ export interface MailroomOptions {
   greetingPassTtlSeconds?: number;
   /** The store on a fresh PostgreSQL database (MAILROOM_DATABASE_URL) instead of SQLite in the data directory. */
   postgres?: boolean;
+  /** smtp.sender_auth on (SPF, DKIM, DMARC, ARC of every MX message), DNS answered by a server on loopback. */
+  senderAuth?: boolean;
+}
+
+/**
+ * The sender's records as a real domain would publish them: SPF allowing 127.0.0.1 and a DMARC policy.
+ * smtp-source does not sign, so DKIM finds no signature (dkim=none) and DMARC passes on SPF alone.
+ */
+async function senderDns(): Promise<TestDnsServer> {
+  const domain = SENDER.split('@')[1]!;
+  const dns = await TestDnsServer.start({
+    [domain]: { TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
+    [`_dmarc.${domain}`]: { TXT: [`v=DMARC1; p=reject; rua=mailto:dmarc@${domain}`] },
+    [HELO]: { A: ['127.0.0.1'] },
+    '1.0.0.127.in-addr.arpa': { PTR: [HELO] },
+  });
+  onCleanup('DNS server for the sender checks', () => dns.close());
+  return dns;
 }
 
 /** The inherited environment without any MAILROOM_* variable, so a developer's settings cannot leak in. */
@@ -33,6 +52,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 export async function startMailroom(opts: MailroomOptions = {}): Promise<RunningServer> {
   const dataDir = makeTempDir('mailroom-bench-');
   const database: BenchDatabase | null = opts.postgres ? await createBenchDatabase() : null;
+  const dns = opts.senderAuth ? await senderDns() : null;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
@@ -52,6 +72,7 @@ export async function startMailroom(opts: MailroomOptions = {}): Promise<Running
     ...(opts.acceptWorker === false ? { MAILROOM_DATABASE_ACCEPT_WORKER: 'false' } : {}),
     ...(opts.greetingPassTtlSeconds !== undefined ? { MAILROOM_SMTP_GREETING_PASS_TTL_SECONDS: String(opts.greetingPassTtlSeconds) } : {}),
     ...(database ? { MAILROOM_DATABASE_URL: database.url } : {}),
+    ...(dns ? { MAILROOM_SMTP_SENDER_AUTH: 'true', MAILROOM_DNS_SERVERS: dns.address } : {}),
   };
   const cli = (...args: string[]) => runCommand(process.execPath, [MAILROOM_BIN, ...args], { env, timeoutMs: 60_000 });
   await cli('domain', 'add', RECIPIENT.split('@')[1]!);
@@ -107,6 +128,13 @@ export const mailroomTargets: Target[] = [
     notes:
       "As 'Mailroom, greeting delay 0 ms' with the store on the machine's PostgreSQL (MAILROOM_DATABASE_URL, a fresh database per run, synchronous_commit on): 250 after COMMIT; messages that finish together share a transaction (group commit) and local recipients are filed in it. PostgreSQL shares the same two cores with the load generator and the server.",
     start: () => startMailroom({ greetingDelayMs: 0, postgres: true }),
+  },
+  {
+    id: 'mailroom-sender-auth',
+    label: 'Mailroom with SPF/DKIM/DMARC checks, greeting delay 0 ms',
+    notes:
+      "As 'Mailroom, greeting delay 0 ms' with MAILROOM_SMTP_SENDER_AUTH=true: every message gets SPF (the sender domain's record allows 127.0.0.1), DKIM (unsigned: none), DMARC (p=reject, passes on SPF) and ARC checks through mailauth and an Authentication-Results header. DNS answered by a loopback server in the benchmark process (bench's copy of the tests' DNS server), so no lookup leaves the machine (and none is cached by Mailroom: each message asks again).",
+    start: () => startMailroom({ greetingDelayMs: 0, senderAuth: true }),
   },
   {
     id: 'mailroom-main-thread',
