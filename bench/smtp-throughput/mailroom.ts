@@ -3,7 +3,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { RECIPIENT } from './load.ts';
+import { HELO, RECIPIENT, SENDER } from './load.ts';
+import { TestDnsServer } from '../../server/test/helpers/dns-server.ts';
+import { createBenchDatabase, type BenchDatabase } from './postgres-database.ts';
 import { Child, freePort, makeTempDir, onCleanup, runCommand, waitForPort } from './proc.ts';
 import type { RunningServer, Target } from './target.ts';
 
@@ -20,6 +22,26 @@ export interface MailroomOptions {
   acceptWorker?: boolean;
   /** MAILROOM_SMTP_GREETING_PASS_TTL_SECONDS; undefined keeps the default (a pass is remembered for a day). */
   greetingPassTtlSeconds?: number;
+  /** The store on a fresh PostgreSQL database (MAILROOM_DATABASE_URL) instead of SQLite in the data directory. */
+  postgres?: boolean;
+  /** smtp.sender_auth on (SPF, DKIM, DMARC, ARC of every MX message), DNS answered by a server on loopback. */
+  senderAuth?: boolean;
+}
+
+/**
+ * The sender's records as a real domain would publish them: SPF allowing 127.0.0.1 and a DMARC policy.
+ * smtp-source does not sign, so DKIM finds no signature (dkim=none) and DMARC passes on SPF alone.
+ */
+async function senderDns(): Promise<TestDnsServer> {
+  const domain = SENDER.split('@')[1]!;
+  const dns = await TestDnsServer.start({
+    [domain]: { TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
+    [`_dmarc.${domain}`]: { TXT: [`v=DMARC1; p=reject; rua=mailto:dmarc@${domain}`] },
+    [HELO]: { A: ['127.0.0.1'] },
+    '1.0.0.127.in-addr.arpa': { PTR: [HELO] },
+  });
+  onCleanup('DNS server for the sender checks', () => dns.close());
+  return dns;
 }
 
 /** The inherited environment without any MAILROOM_* variable, so a developer's settings cannot leak in. */
@@ -29,6 +51,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 export async function startMailroom(opts: MailroomOptions = {}): Promise<RunningServer> {
   const dataDir = makeTempDir('mailroom-bench-');
+  const database: BenchDatabase | null = opts.postgres ? await createBenchDatabase() : null;
+  const dns = opts.senderAuth ? await senderDns() : null;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
@@ -47,6 +71,8 @@ export async function startMailroom(opts: MailroomOptions = {}): Promise<Running
     ...(opts.trustLoopback ? { MAILROOM_TRUSTED_NETWORKS: '127.0.0.1/32' } : {}),
     ...(opts.acceptWorker === false ? { MAILROOM_DATABASE_ACCEPT_WORKER: 'false' } : {}),
     ...(opts.greetingPassTtlSeconds !== undefined ? { MAILROOM_SMTP_GREETING_PASS_TTL_SECONDS: String(opts.greetingPassTtlSeconds) } : {}),
+    ...(database ? { MAILROOM_DATABASE_URL: database.url } : {}),
+    ...(dns ? { MAILROOM_SMTP_SENDER_AUTH: 'true', MAILROOM_DNS_SERVERS: dns.address } : {}),
   };
   const cli = (...args: string[]) => runCommand(process.execPath, [MAILROOM_BIN, ...args], { env, timeoutMs: 60_000 });
   await cli('domain', 'add', RECIPIENT.split('@')[1]!);
@@ -54,6 +80,18 @@ export async function startMailroom(opts: MailroomOptions = {}): Promise<Running
 
   const server = new Child('mailroom serve', process.execPath, [...(opts.nodeFlags ?? []), MAILROOM_BIN, 'serve'], env);
   await waitForPort(port, 30_000, () => server.deadReason());
+  if (database) {
+    return {
+      port,
+      pid: server.proc.pid,
+      progress: () => database.progress(),
+      async stop() {
+        await server.stop();
+        await database.drop();
+        return {};
+      },
+    };
+  }
 
   // Read-only, so it never takes the write lock; polled only outside the timed window.
   const db = new Database(path.join(dataDir, 'mailroom.db'), { readonly: true, fileMustExist: true });
@@ -83,6 +121,20 @@ export const mailroomTargets: Target[] = [
     notes:
       'MAILROOM_SMTP_GREETING_DELAY_MS=0, logging at its defaults (no line per message, where Postfix logs every message). 250 after the message is committed to SQLite (WAL, synchronous=FULL) and filed into the INBOX in that same transaction. The commit runs in a worker thread with its own connection, one batch at a time: the messages that finish while one commits make the next batch, and the main thread keeps serving SMTP.',
     start: () => startMailroom({ greetingDelayMs: 0 }),
+  },
+  {
+    id: 'mailroom-postgres',
+    label: 'Mailroom on PostgreSQL, greeting delay 0 ms',
+    notes:
+      "As 'Mailroom, greeting delay 0 ms' with the store on the machine's PostgreSQL (MAILROOM_DATABASE_URL, a fresh database per run, synchronous_commit on): 250 after COMMIT; messages that finish together share a transaction (group commit) and local recipients are filed in it. PostgreSQL shares the same two cores with the load generator and the server.",
+    start: () => startMailroom({ greetingDelayMs: 0, postgres: true }),
+  },
+  {
+    id: 'mailroom-sender-auth',
+    label: 'Mailroom with SPF/DKIM/DMARC checks, greeting delay 0 ms',
+    notes:
+      "As 'Mailroom, greeting delay 0 ms' with MAILROOM_SMTP_SENDER_AUTH=true: every message gets SPF (the sender domain's record allows 127.0.0.1), DKIM (unsigned: none), DMARC (p=reject, passes on SPF) and ARC checks through mailauth and an Authentication-Results header. DNS answered by a loopback server in the benchmark process (bench's copy of the tests' DNS server), so no lookup leaves the machine (and none is cached by Mailroom: each message asks again).",
+    start: () => startMailroom({ greetingDelayMs: 0, senderAuth: true }),
   },
   {
     id: 'mailroom-main-thread',

@@ -54,6 +54,25 @@ describe.runIf(postgresAvailable())('PostgreSQL store', () => {
     }
   });
 
+  it('stores message bodies with lz4 compression where the server has it (this one does: Debian builds it in)', async () => {
+    await openNode({ nodeName: 'a' });
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ relname: string; attcompression: string }>(
+        `SELECT c.relname, a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         WHERE c.relname IN ('mail', 'queue_content', 'quarantine') AND a.attname = 'content' ORDER BY c.relname`,
+      );
+      expect(rows).toEqual([
+        { relname: 'mail', attcompression: 'l' },
+        { relname: 'quarantine', attcompression: 'l' },
+        { relname: 'queue_content', attcompression: 'l' },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('puts concurrent acceptMessages calls into shared transactions', async () => {
     const commits: number[] = [];
     const store = await openNode({ nodeName: 'a', onAcceptCommit: (n) => commits.push(n) });

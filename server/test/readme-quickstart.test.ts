@@ -4,6 +4,8 @@
 // so a fresh install is covered there. One deviation, so the test leaves no ./data behind:
 // MAILROOM_DATA_DIR points at a temporary directory (README documents the variable).
 // The quick start uses the default ports (2525, 2587, 2110, 2143, 9425): nothing else may hold them.
+// Then the "Several nodes" section the same way (after the quick start's server stopped: node a takes the
+// default ports): its database name and data directories moved to throwaway ones, nothing else changed.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitForPort } from './helpers/ports.ts';
+import { createTestDatabase, postgresAvailable } from './helpers/postgres.ts';
 import { requireCommand } from './helpers/tools.ts';
 
 const run = promisify(execFile);
@@ -20,12 +23,18 @@ const codeBlocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-readme-'));
 let server: ChildProcess | null = null;
 let output = '';
+const nodes: ChildProcess[] = [];
+
+async function stopGroup(child: ChildProcess | null): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM');
+  await exited;
+}
 
 afterAll(async () => {
-  if (server?.pid) {
-    process.kill(-server.pid, 'SIGTERM');
-    await new Promise((resolve) => server!.once('exit', resolve));
-  }
+  await stopGroup(server);
+  for (const node of nodes) await stopGroup(node);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -58,4 +67,48 @@ describe.runIf(haveTools)('README quick start', () => {
     const status = await run('bash', ['-c', adminToken!.join('\n')], { cwd: REPO, env, timeout: 60_000 });
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, sessions: expect.anything() });
   }, 180_000);
+
+  it.runIf(postgresAvailable())(
+    'the "Several nodes" commands run three nodes on one database: mail in through b is read on c',
+    async () => {
+      await stopGroup(server);
+      const section = README.slice(README.indexOf('## Several nodes'), README.indexOf('## Documentation'));
+      const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!.trim().split('\n');
+      const db = await createTestDatabase('readme_nodes');
+      try {
+        // The README's database name and ./data-X directories, moved out of the way.
+        const local = (line: string) =>
+          line
+            .replaceAll(':5432/mailroom', `:5432/${db.name}`)
+            .replace(/(createdb .* )mailroom$/, `$1${db.name}`)
+            .replaceAll('./data-', `${dataDir}/data-`);
+        const env = { ...process.env };
+        for (const line of block.map(local)) {
+          const exported = /^export (\w+)='([^']*)'$/.exec(line);
+          if (exported) {
+            env[exported[1]!] = exported[2]!;
+            continue;
+          }
+          if (line.startsWith('createdb')) continue; // createTestDatabase made it (a fresh one for this run)
+          if (line.endsWith('&')) {
+            const node = spawn('bash', ['-c', line.slice(0, -1)], { cwd: REPO, env, detached: true, stdio: 'ignore' });
+            nodes.push(node);
+            const admin = Number(/MAILROOM_ADMIN_PORT=(\d+)/.exec(line)?.[1] ?? 9425);
+            const smtp = Number(/MAILROOM_SMTP_PORT=(\d+)/.exec(line)?.[1] ?? 2525);
+            await Promise.all([waitForPort(admin, 60_000), waitForPort(smtp, 60_000)]);
+            continue;
+          }
+          const { stdout } = await run('bash', ['-c', line.replace(/\s+#.*$/, '')], { cwd: REPO, env, timeout: 60_000 });
+          output = stdout;
+        }
+        expect(nodes).toHaveLength(3);
+        expect(block.at(-1)).toMatch(/^curl .*2145/);
+        expect(output).toContain('This is a test mailing');
+      } finally {
+        for (const node of nodes) await stopGroup(node);
+        await db.drop();
+      }
+    },
+    180_000,
+  );
 });

@@ -35,6 +35,11 @@ beforeAll(async () => {
     'loop.test': { TXT: ['v=spf1 include:loop2.test -all'] },
     'loop2.test': { TXT: ['v=spf1 include:loop.test -all'] },
     'silent.test': {},
+    // Eleven includes: the eleventh DNS-querying term passes RFC 7208's limit of 10 (section 4.6.4).
+    'many.test': { TXT: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:i${i}.many.test`).join(' ')} -all`] },
+    ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`i${i}.many.test`, { TXT: ['v=spf1 ip4:192.0.2.1 -all'] }])),
+    // An answer longer than 512 bytes: truncated over UDP, so the resolver must ask again over TCP.
+    'long.test': { TXT: [`v=spf1 ${Array.from({ length: 40 }, (_, i) => `ip4:198.51.100.${i + 1}`).join(' ')} ip4:127.0.0.1 -all`] },
   });
   dns.misbehave.set('silent.test', 'silent');
   dns.misbehave.set('_dmarc.silent.test', 'silent');
@@ -107,6 +112,24 @@ describe('SPF', () => {
     const got = await deliver('bob@loop.test', 'spf loop', plain('bob@loop.test', 'spf loop'));
     expect(got.results).toContain('spf=permerror');
     expect(got.folder).toBe('INBOX');
+  });
+});
+
+describe('SPF with answers that are too many or too long', () => {
+  it('more than 10 DNS-querying terms is permerror (RFC 7208 4.6.4), and the mail still flows', async () => {
+    const before = await counter('spf', 'permerror');
+    const got = await deliver('bob@many.test', 'spf many', plain('bob@many.test', 'spf many'));
+    expect(got.results).toContain('spf=permerror');
+    expect(got.folder).toBe('INBOX');
+    expect(await counter('spf', 'permerror')).toBe(before + 1);
+    // It stopped at the limit: never asked for the eleventh include.
+    expect(dns.queries.some((q) => q.name === 'i10.many.test')).toBe(false);
+  });
+
+  it('a record longer than a UDP answer is read again over TCP and evaluated (spf=pass)', async () => {
+    const got = await deliver('bob@long.test', 'spf long', plain('bob@long.test', 'spf long'));
+    expect(got.results).toContain('spf=pass');
+    expect(dns.queries.filter((q) => q.name === 'long.test' && q.type === 'TXT').map((q) => q.transport)).toEqual(expect.arrayContaining(['udp', 'tcp']));
   });
 });
 

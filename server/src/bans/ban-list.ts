@@ -1,7 +1,8 @@
 // The bans in force, as every listener checks them at connect. The store is the truth (bans survive a
 // restart); this keeps a copy in memory because the check runs for every connection, including the
 // flood of connections a banned brute-forcer keeps making. Changes made here are visible at once; changes
-// made from another process (`mailroom ban` on the same database) within REFRESH_MS.
+// made from another process (`mailroom ban` on the same database) within REFRESH_MS, and at once when the
+// store announces them (another node on PostgreSQL: store/change-feed.ts, then `reload`).
 import type { Ban, BanReason, BanStore } from '../store/ban-store.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import { canonicalIp, isLoopbackIp } from '../util/ip-address.ts';
@@ -96,6 +97,11 @@ export class BanList {
 
   list(now = Date.now()): Promise<Ban[]> {
     return this.store.listBans(now);
+  }
+
+  /** Re-reads the bans now (another node announced a change); a failure is logged, the poll retries. */
+  reload(): void {
+    void this.refresh().catch((err: Error) => this.log.warn({ err: err.message }, 'reading bans failed'));
   }
 
   private async refresh(): Promise<void> {

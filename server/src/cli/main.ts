@@ -8,6 +8,7 @@ import { CliError } from './errors.ts';
 import { BackupError } from '../backup/backup-error.ts';
 import { DataDirInUseError } from '../service/data-dir-lock.ts';
 import { NodeNameTakenError } from '../store/cluster-store.ts';
+import { CopyError } from '../store/copy/copy-to-postgres.ts';
 
 /** sysexits.h EX_CONFIG, so a service manager can tell a bad configuration from a crash. */
 const EXIT_CONFIG = 78;
@@ -23,7 +24,8 @@ function fail(err: unknown): never {
     err instanceof DatabaseUnavailableError ||
     err instanceof BackupError ||
     err instanceof DataDirInUseError ||
-    err instanceof NodeNameTakenError
+    err instanceof NodeNameTakenError ||
+    err instanceof CopyError
   ) {
     process.stderr.write(`mailroom: ${err.message}\n`);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DatabaseUnavailableError || err instanceof NodeNameTakenError ? EXIT_UNAVAILABLE : 1);

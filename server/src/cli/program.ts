@@ -6,6 +6,7 @@ import type { Config } from '../config/settings.ts';
 import { VERSION } from '../service/version.ts';
 import { registerBackupCommands } from './backup-commands.ts';
 import { registerBanCommands } from './ban-commands.ts';
+import { registerDbCommands } from './db-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { serve } from './serve.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerBanCommands(program, config);
   registerTokenCommands(program, config);
   registerBackupCommands(program, config);
+  registerDbCommands(program, config);
   // Every change made here lands in the audit trail (after it succeeded), as the admin API's do.
   program.hook('postAction', (_program, action) => auditCliChange(action, config));
   return program;

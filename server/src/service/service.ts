@@ -126,6 +126,9 @@ export class Service {
         this.events.emit('sessions.closed_by_ban', { count });
       }
     });
+    // Another node's ban or queue action, heard now rather than at the next poll (PostgreSQL only).
+    this.store.onChange('bans', () => this.bans.reload());
+    this.store.onChange('queue', () => this.scheduler.wake());
     this.metrics = createMetrics(
       metricSources(
         this.store,

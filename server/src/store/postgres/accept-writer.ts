@@ -1,6 +1,8 @@
 // Group commit for acceptMessages on PostgreSQL. One transaction is in flight at a time; the calls that
 // arrive meanwhile wait here and share the next one, so a burst of messages costs one COMMIT (one WAL
-// flush, synchronous_commit on) instead of one each. Each call is a SAVEPOINT inside the transaction:
+// flush, synchronous_commit on) instead of one each. The batch is first written set-based, a few
+// statements for all of it (accept-batch.ts); if that fails, it is rolled back and written again call by
+// call, each call a SAVEPOINT inside the transaction:
 // a call that breaks a constraint is rolled back to its savepoint and rejected on its own, and the
 // others still commit. A call's promise resolves only after COMMIT has returned; if COMMIT (or the
 // connection) fails, every call in that transaction is rejected (SMTP answers 451, the sender retries:
@@ -10,6 +12,7 @@ import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { fileIntoInbox } from './filing.ts';
 import { checkout, release, type Queryable } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
+import { acceptBatch } from './accept-batch.ts';
 
 interface Pending {
   messages: readonly NewMessage[];
@@ -72,18 +75,26 @@ export class PgAcceptWriter {
     try {
       ({ client, lost } = await checkout(this.pool));
       await client.query('BEGIN');
-      for (const call of batch) {
-        await client.query('SAVEPOINT accept_call');
-        try {
-          const results: AcceptedMessage[] = [];
-          for (const m of call.messages) results.push(await acceptOne(client, m, call.now, call.fileLocal));
-          await client.query('RELEASE SAVEPOINT accept_call');
-          outcomes.push({ results });
-        } catch (err) {
-          await client.query('ROLLBACK TO SAVEPOINT accept_call');
-          outcomes.push({ error: err as Error });
+      const fast = await acceptBatch(client, batch).catch(async () => {
+        // Something in the batch failed (a constraint, a mailbox removed meanwhile): start again call by call.
+        await client!.query('ROLLBACK');
+        await client!.query('BEGIN');
+        return null;
+      });
+      if (fast) outcomes.push(...fast.map((results) => ({ results })));
+      else
+        for (const call of batch) {
+          await client.query('SAVEPOINT accept_call');
+          try {
+            const results: AcceptedMessage[] = [];
+            for (const m of call.messages) results.push(await acceptOne(client, m, call.now, call.fileLocal));
+            await client.query('RELEASE SAVEPOINT accept_call');
+            outcomes.push({ results });
+          } catch (err) {
+            await client.query('ROLLBACK TO SAVEPOINT accept_call');
+            outcomes.push({ error: err as Error });
+          }
         }
-      }
       await client.query('COMMIT');
     } catch (err) {
       // The connection (or COMMIT) failed: nothing of this transaction is known to be durable.

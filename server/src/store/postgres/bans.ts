@@ -1,6 +1,8 @@
 // Banned client addresses in PostgreSQL. Expired rows are ignored by every read and pruned from time to time.
 import type pg from 'pg';
 import type { Ban, BanStore } from '../ban-store.ts';
+import { announce } from './change-feed.ts';
+import { transaction } from './pool.ts';
 
 interface Row {
   address: string;
@@ -15,16 +17,24 @@ const ACTIVE = '(expires_at IS NULL OR expires_at > $1)';
 export class PgBans implements BanStore {
   constructor(private readonly pool: pg.Pool) {}
 
+  // Every node keeps the bans in memory (bans/ban-list.ts): a change is announced so they re-read at once.
   async addBan(ban: Ban): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO bans (address, reason, created_at, expires_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at, expires_at = excluded.expires_at`,
-      [ban.address, ban.reason, ban.createdAt, ban.expiresAt],
-    );
+    await transaction(this.pool, async (c) => {
+      await c.query(
+        `INSERT INTO bans (address, reason, created_at, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at, expires_at = excluded.expires_at`,
+        [ban.address, ban.reason, ban.createdAt, ban.expiresAt],
+      );
+      await announce(c, 'bans');
+    });
   }
 
   async removeBan(address: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM bans WHERE address = $1', [address])).rowCount ?? 0) > 0;
+    return transaction(this.pool, async (c) => {
+      const removed = ((await c.query('DELETE FROM bans WHERE address = $1', [address])).rowCount ?? 0) > 0;
+      if (removed) await announce(c, 'bans');
+      return removed;
+    });
   }
 
   async listBans(now: number): Promise<Ban[]> {

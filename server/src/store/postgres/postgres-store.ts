@@ -6,6 +6,7 @@ import type { Store } from '../store.ts';
 import type { DatabaseInfo } from '../types.ts';
 import { PgAcceptWriter } from './accept-writer.ts';
 import { PgBans } from './bans.ts';
+import { PgChangeFeed } from './change-feed.ts';
 import { PgDirectory } from './directory.ts';
 import { PgFetchAccounts } from './fetch-accounts.ts';
 import { PgMailboxes } from './mailboxes.ts';
@@ -46,15 +47,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   }
   const info: DatabaseInfo = { driver: 'postgres', version, location: conn.masked };
   const writer = new PgAcceptWriter(pool, { onCommit: options.onAcceptCommit });
+  // Other nodes' bans and queue actions are heard at once rather than at the next poll.
+  const changes = new PgChangeFeed(conn, options.onConnectionError);
+  await changes.start();
   const lease = { nodeName: options.nodeName ?? os.hostname(), leaseMs: (options.leaseSeconds ?? 60) * 1000, onLeaseLost: options.onLeaseLost };
   const parts = [new PgDirectory(pool), new PgQueue(pool, writer, lease), new PgQueueAdmin(pool), new PgMailboxes(pool), new PgQuarantine(pool), new PgFetchAccounts(pool), new PgBans(pool)];
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {
+      await changes.close();
       await writer.close(); // answers the calls already made before the pool goes
       await pool.end();
     })());
-  const store = { info, close, cluster: new PgNodes(pool), schemaVersion: MIGRATIONS.length } as Partial<Store>;
+  const store = { info, close, onChange: changes.onChange.bind(changes), cluster: new PgNodes(pool), schemaVersion: MIGRATIONS.length } as Partial<Store>;
   // Bind every method of each part onto one object, so callers see a single Store.
   for (const part of parts) {
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {

@@ -7,6 +7,7 @@ import type { QueueAdminStore } from '../store.ts';
 import type { NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, QueueSort, QueueState } from '../types.ts';
 import type { Queryable } from './pool.ts';
 import { transaction } from './pool.ts';
+import { announce } from './change-feed.ts';
 import { dropIfFinished, FIELD_SEPARATOR, insertMessage, RECIPIENT_COLUMNS, refreshSummary, toRecipient, type RecipientRow } from './queue-rows.ts';
 
 interface MessageRow {
@@ -84,12 +85,19 @@ export class PgQueueAdmin implements QueueAdminStore {
       );
       const changed = [...new Set(rows.map((r) => r.message_id))];
       await refreshSummary(c, changed);
+      // The answering node wakes its own workers; the announcement wakes the others' too.
+      if (changed.length > 0) await announce(c, 'queue');
       return changed.length;
     });
   }
 
   async setHeld(id: string, held: boolean): Promise<boolean> {
-    return ((await this.pool.query('UPDATE queue_messages SET held = $1 WHERE id = $2', [held, id])).rowCount ?? 0) > 0;
+    if (held) return ((await this.pool.query('UPDATE queue_messages SET held = $1 WHERE id = $2', [held, id])).rowCount ?? 0) > 0;
+    return transaction(this.pool, async (c) => {
+      const released = ((await c.query('UPDATE queue_messages SET held = false WHERE id = $1', [id])).rowCount ?? 0) > 0;
+      if (released) await announce(c, 'queue');
+      return released;
+    });
   }
 
   async failMessage(id: string, error: string, notice?: (failed: QueueRecipient[]) => NewMessage | null): Promise<QueueRecipient[]> {

@@ -10,6 +10,7 @@ import type { DeliveryQueueStore } from '../store.ts';
 import type { AcceptedMessage, DeliveryJob, NewMessage, QueueRecipient, RecipientOutcome } from '../types.ts';
 import type { PgAcceptWriter } from './accept-writer.ts';
 import { fileIntoInbox } from './filing.ts';
+import { LeaseRenewal } from './lease-renewal.ts';
 import { transaction } from './pool.ts';
 import { dropIfFinished, insertMessage, RECIPIENT_COLUMNS, refreshSummary, toRecipient, type RecipientRow } from './queue-rows.ts';
 
@@ -29,12 +30,15 @@ export class PgQueue implements DeliveryQueueStore {
   /** The lease token of each recipient this node has in flight. */
   private readonly leases = new Map<number, string>();
   private lastExpiredCheck = -Infinity;
+  private readonly renewal: LeaseRenewal;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly writer: PgAcceptWriter,
     private readonly lease: LeaseOptions,
-  ) {}
+  ) {
+    this.renewal = new LeaseRenewal(pool, lease.nodeName, lease.leaseMs, this.leases);
+  }
 
   async enqueue(message: NewMessage): Promise<void> {
     await transaction(this.pool, (c) => insertMessage(c, message, Date.now()));
@@ -85,6 +89,7 @@ export class PgQueue implements DeliveryQueueStore {
     });
     // Remembered only once committed: a claim that failed holds nothing.
     for (const r of job?.recipients ?? []) this.leases.set(r.id, token);
+    this.renewal.held();
     return job;
   }
 

@@ -1,4 +1,5 @@
 // The embedded store: one SQLite file in WAL mode. Composes the directory, queue, mailbox, quarantine, external POP3 account and ban parts.
+import { SILENT_CHANGE_FEED } from '../change-feed.ts';
 import path from 'node:path';
 import type { Store } from '../store.ts';
 import type { DatabaseInfo } from '../types.ts';
@@ -35,7 +36,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     await writer?.close(); // answers the batches already sent before the connection goes
     db.close();
   };
-  const store = { info, close, cluster: new SingleNode(), schemaVersion: MIGRATIONS.length } as Partial<Store>;
+  const store = { info, close, onChange: SILENT_CHANGE_FEED.onChange, cluster: new SingleNode(), schemaVersion: MIGRATIONS.length } as Partial<Store>;
   // On a file, keep a reserve of disk space beside it for deletions on a full disk (disk-guard.ts).
   const reserve = inMemory ? null : DiskReserve.beside(path.resolve(file));
   reserve?.ensure();
