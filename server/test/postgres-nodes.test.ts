@@ -200,6 +200,15 @@ m.logout()
     expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mailroom: another live node is named "node-a" \(heartbeat \d+ s ago\): give this node its own cluster\.node_name/)]);
     expect(await listening(twin.ports.smtp)).toBe(false);
 
+    // Two processes starting under one new name at the same moment: exactly one registers.
+    const twins = [await node('node-d'), await node('node-d')];
+    const outcomes = await Promise.allSettled(twins.map((t) => t.start()));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/exited with 69[\s\S]*another live node is named "node-d"/);
+    await twins[outcomes.findIndex((o) => o.status === 'fulfilled')]!.stop();
+    expect(await nodeOn(a, 'node-d')).toMatchObject({ up: false, running: false });
+    expect((await a.admin('/api/v1/nodes/node-d', { method: 'DELETE', headers: { authorization: `Bearer ${OPERATOR}` } })).status).toBe(204); // stopped cleanly: forgettable at once
+
     // A long lease: only a clean stop can free this name in time.
     const c = await node('node-c', { MAILROOM_CLUSTER_LEASE_SECONDS: '120' });
     await c.start();
