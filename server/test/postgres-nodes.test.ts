@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, MailroomProcess } from './helpers/mailroom.ts';
-import { createTestDatabase, postgresAvailable } from './helpers/postgres.ts';
+import { createTestDatabase, PG_HOST, PG_PORT, postgresAvailable } from './helpers/postgres.ts';
+import { TcpProxy } from './helpers/tcp-proxy.ts';
 import { python } from './helpers/python.ts';
 
 const ADMIN = randomBytes(16).toString('hex');
@@ -257,4 +258,31 @@ m.logout()
     await within(2000, async () => (await nodeOn(a, 'node-b'))?.running === true);
     expect((await nodes(a)).map((n) => n.name)).toEqual(['node-a', 'node-b', 'node-c']);
   }, 60_000);
+  it('stops serving when another process took its name while it could not reach the database, and serves again once the name is back', async () => {
+    // node-e reaches the database through a proxy the test cuts; the others do not.
+    const proxy = await TcpProxy.start({ host: PG_HOST, port: PG_PORT });
+    try {
+      const e = await node('node-e', { MAILROOM_DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/${db.name}` });
+      await e.start();
+      await within(2000, async () => (await nodeOn(a, 'node-e'))?.running === true);
+      await proxy.stop();
+      await within(LEASE_SECONDS * 1000 + 2000, async () => (await nodeOn(a, 'node-e'))?.up === false);
+      const usurper = await node('node-e');
+      await usurper.start(); // its lease ran out: the name is taken over
+      await proxy.resume();
+      // node-e's next heartbeat finds the row is not its own: it stops serving, with one error line.
+      await within(LEASE_SECONDS * 1000 + 3000, async () => !(await listening(e.ports.smtp)));
+      expect(e.output.match(/another process took over this node name/g)).toHaveLength(1);
+      expect(e.child?.exitCode).toBeNull();
+      expect(await listening(usurper.ports.smtp)).toBe(true);
+      await sleep(1500); // polls read the usurper's wish ("running"): they must not start node-e again
+      expect(await listening(e.ports.smtp)).toBe(false);
+      // The usurper stops cleanly: node-e registers again at its next heartbeat and serves.
+      await usurper.stop();
+      await within(LEASE_SECONDS * 1000 + 3000, async () => await listening(e.ports.smtp));
+      expect(await nodeOn(a, 'node-e')).toMatchObject({ up: true });
+    } finally {
+      await proxy.stop();
+    }
+  }, 90_000);
 });
