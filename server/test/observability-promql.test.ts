@@ -163,7 +163,7 @@ describe.runIf(haveTools)('dashboard and alert PromQL against a live Mailroom an
     expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['mailroom-logs', 'mailroom-overview']);
     expect(promQueries.length).toBeGreaterThanOrEqual(30);
     expect(lokiQueries.length).toBeGreaterThanOrEqual(5);
-    expect(rules.length).toBe(13);
+    expect(rules.length).toBe(14);
   });
 
   it('every Prometheus query of the dashboards evaluates and returns data, with All and with this instance selected', async () => {

@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, MailroomProcess } from './helpers/mailroom.ts';
-import { createTestDatabase, postgresAvailable } from './helpers/postgres.ts';
+import { createTestDatabase, PG_HOST, PG_PORT, postgresAvailable } from './helpers/postgres.ts';
+import { TcpProxy } from './helpers/tcp-proxy.ts';
 import { python } from './helpers/python.ts';
 
 const ADMIN = randomBytes(16).toString('hex');
@@ -200,6 +201,15 @@ m.logout()
     expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mailroom: another live node is named "node-a" \(heartbeat \d+ s ago\): give this node its own cluster\.node_name/)]);
     expect(await listening(twin.ports.smtp)).toBe(false);
 
+    // Two processes starting under one new name at the same moment: exactly one registers.
+    const twins = [await node('node-d'), await node('node-d')];
+    const outcomes = await Promise.allSettled(twins.map((t) => t.start()));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/exited with 69[\s\S]*another live node is named "node-d"/);
+    await twins[outcomes.findIndex((o) => o.status === 'fulfilled')]!.stop();
+    expect(await nodeOn(a, 'node-d')).toMatchObject({ up: false, running: false });
+    expect((await a.admin('/api/v1/nodes/node-d', { method: 'DELETE', headers: { authorization: `Bearer ${OPERATOR}` } })).status).toBe(204); // stopped cleanly: forgettable at once
+
     // A long lease: only a clean stop can free this name in time.
     const c = await node('node-c', { MAILROOM_CLUSTER_LEASE_SECONDS: '120' });
     await c.start();
@@ -248,4 +258,31 @@ m.logout()
     await within(2000, async () => (await nodeOn(a, 'node-b'))?.running === true);
     expect((await nodes(a)).map((n) => n.name)).toEqual(['node-a', 'node-b', 'node-c']);
   }, 60_000);
+  it('stops serving when another process took its name while it could not reach the database, and serves again once the name is back', async () => {
+    // node-e reaches the database through a proxy the test cuts; the others do not.
+    const proxy = await TcpProxy.start({ host: PG_HOST, port: PG_PORT });
+    try {
+      const e = await node('node-e', { MAILROOM_DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/${db.name}` });
+      await e.start();
+      await within(2000, async () => (await nodeOn(a, 'node-e'))?.running === true);
+      await proxy.stop();
+      await within(LEASE_SECONDS * 1000 + 2000, async () => (await nodeOn(a, 'node-e'))?.up === false);
+      const usurper = await node('node-e');
+      await usurper.start(); // its lease ran out: the name is taken over
+      await proxy.resume();
+      // node-e's next heartbeat finds the row is not its own: it stops serving, with one error line.
+      await within(LEASE_SECONDS * 1000 + 3000, async () => !(await listening(e.ports.smtp)));
+      expect(e.output.match(/another process took over this node name/g)).toHaveLength(1);
+      expect(e.child?.exitCode).toBeNull();
+      expect(await listening(usurper.ports.smtp)).toBe(true);
+      await sleep(1500); // polls read the usurper's wish ("running"): they must not start node-e again
+      expect(await listening(e.ports.smtp)).toBe(false);
+      // The usurper stops cleanly: node-e registers again at its next heartbeat and serves.
+      await usurper.stop();
+      await within(LEASE_SECONDS * 1000 + 3000, async () => await listening(e.ports.smtp));
+      expect(await nodeOn(a, 'node-e')).toMatchObject({ up: true });
+    } finally {
+      await proxy.stop();
+    }
+  }, 90_000);
 });

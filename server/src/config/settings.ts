@@ -73,13 +73,13 @@ export const SETTINGS = {
   'cluster.node_name': setting(
     k.text,
     os.hostname(),
-    'PostgreSQL: the name of this node. Recipients it is delivering carry it (with a lease), and at start it takes back only its own; every node on one database needs its own name.',
+    'PostgreSQL: the name of this node. Recipients it is delivering carry it (with a lease), and at start it takes back only its own; every node on one database needs its own name (a second live node under a taken name refuses to start).',
     { defaultDoc: "this machine's host name", envAlias: 'MAILROOM_NODE_NAME' },
   ),
   'cluster.lease_seconds': setting(
     k.positiveInt,
     60,
-    'PostgreSQL: how long a node holds the recipients it claimed for delivery. Recipients whose lease expired (their node died) go back to the queue for any node.',
+    "PostgreSQL: how long a node holds the recipients it claimed for delivery, and how long it counts as up after its last heartbeat (sent every third of this). Recipients whose lease expired (their node died) go back to the queue for any node; a killed node's name is free for a new process once it has run out.",
   ),
   'database.accept_worker': setting(
     k.bool,

@@ -2,7 +2,7 @@
 // renews its heartbeat every lease/3, and applies the state an operator asked for from any node
 // (POST /api/v1/nodes/:name/start|stop writes it in the database) within half a second, by polling.
 // A clean stop frees the name at once; a killed node's name is free once its lease has run out.
-import type { ClusterStore, DesiredState, NodeIdentity, NodeReport } from '../store/cluster-store.ts';
+import { NodeNameTakenError, type ClusterStore, type DesiredState, type NodeIdentity, type NodeReport } from '../store/cluster-store.ts';
 import type { Log } from '../telemetry/log.ts';
 import { OutageBackoff } from '../util/outage-backoff.ts';
 
@@ -31,6 +31,8 @@ export class NodePresence {
   private applying = false;
   /** Set by halt(): a heartbeat or poll already under way applies nothing more. */
   private halted = false;
+  /** Another live process holds our name (logged once; the server stays stopped until it is ours again). */
+  private nameHeldElsewhere = false;
   private applyFailedAt = 0;
   private heartbeatFailing = false;
   private lastSkewMs: number | null = null;
@@ -130,13 +132,16 @@ export class NodePresence {
    */
   private async lostName(): Promise<void> {
     if (this.halted) return;
-    this.deps.log.error({ node: this.name }, 'another process took over this node name while its heartbeat had lapsed; stopping the server until the name is free');
-    await this.deps.apply('stopped').catch(() => undefined);
     try {
+      // The row may simply be gone (forgotten with DELETE while this node could not reach the database).
       this.token = await this.deps.cluster.registerNode(this.deps.identity, this.deps.report());
-      this.deps.log.info({ node: this.name }, 'node name registered again');
-    } catch {
-      // Still held by the other process: the next heartbeat tries again.
+      this.nameHeldElsewhere = false;
+      this.deps.log.warn({ node: this.name }, 'this node was no longer registered; registered again');
+    } catch (err) {
+      if (!(err instanceof NodeNameTakenError)) throw err;
+      if (!this.nameHeldElsewhere) this.deps.log.error({ node: this.name }, 'another process took over this node name while its heartbeat had lapsed; stopping the server until the name is free');
+      this.nameHeldElsewhere = true;
+      await this.deps.apply('stopped').catch(() => undefined);
     }
   }
 
@@ -165,7 +170,7 @@ export class NodePresence {
 
   private async applyWish(desired: DesiredState): Promise<void> {
     const running = this.deps.report().running;
-    if ((desired === 'running') === running || this.applying || this.halted) return;
+    if ((desired === 'running') === running || this.applying || this.halted || this.nameHeldElsewhere) return;
     if (Date.now() - this.applyFailedAt < APPLY_RETRY_MS) return;
     this.applying = true;
     try {
