@@ -2,7 +2,8 @@
 // a change made through one node is seen by the others within a second (IDLE, bans, send now), and a node
 // SIGKILLed while its remote deliveries are in flight costs nothing acknowledged: each message reaches the
 // remote server at least once, repeats are bounded by what the dead node had in flight, its work is taken
-// over once its lease runs out, and mail for local accounts is filed exactly once.
+// over once its lease runs out, every other node lists it as down, and mail for local accounts is filed
+// exactly once.
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +194,17 @@ describe.runIf(postgresAvailable())('three nodes on one PostgreSQL database', ()
     console.log(`node a killed with ${inFlightOnA} recipients in flight: all 24 out ${takeoverMs} ms later, ${repeats} delivered twice`);
     expect(repeats).toBeLessThanOrEqual(inFlightOnA);
     expect(takeoverMs).toBeLessThan((LEASE_SECONDS + 1 + 2 + 5) * 1000); // lease + poll + the slow DATA + slack
+    // Every surviving node lists a as down once its heartbeat is older than its lease.
+    for (const survivor of [nodes.b, nodes.c]) {
+      const listed = await waitFor(
+        () => api(survivor, '/api/v1/nodes'),
+        (r) => (r.json.nodes as { name: string; up: boolean }[]).some((n) => n.name === 'a' && !n.up),
+        (LEASE_SECONDS + 3) * 1000,
+        'node a shown down',
+      );
+      const byName = Object.fromEntries((listed.json.nodes as { name: string; up: boolean }[]).map((n) => [n.name, n.up]));
+      expect(byName).toEqual({ a: false, b: true, c: true });
+    }
     await waitFor(
       () => query<{ n: number }>('SELECT COUNT(*)::int AS n FROM queue_messages'),
       (r) => r[0]!.n === 0,
