@@ -137,8 +137,8 @@ except poplib.error_proto as e:
     } finally {
       await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
     }
-    expect(sessionsOut).toMatch(/^imap-fetch NO /m);
-    expect(sessionsOut).toMatch(/^imap-store NO /m);
+    expect(sessionsOut).toMatch(/^imap-fetch NO .*\[UNAVAILABLE\]/m);
+    expect(sessionsOut).toMatch(/^imap-store NO .*\[UNAVAILABLE\]/m);
     expect(sessionsOut).toMatch(/^pop3-retr -ERR \[SYS\/TEMP\] /m);
 
     const back = Date.now();

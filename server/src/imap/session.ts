@@ -2,6 +2,7 @@
 // checks the state, runs the command from commands/ and turns a thrown ImapError into the tagged NO or
 // BAD. After each command the selected mailbox is synchronised, so the client hears about changes made
 // by other sessions and by delivery.
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 import type net from 'node:net';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config/settings.ts';
@@ -321,6 +322,10 @@ export class ImapSession implements ListenerSession, ImapContext {
         this.log.warn({ command: command.name }, 'refused: the disk is full');
         this.deps.events.emit('store.disk_full', { protocol: 'imap' });
         error = diskFull(command.name);
+      } else if (isStoreUnavailable(err)) {
+        // The database is away (PostgreSQL restarting, the network cut): the client should retry later.
+        this.log.warn({ err: (err as Error).message, command: command.name }, 'refused: the mail store is unavailable');
+        error = new ImapError('NO', 'The mail store is unavailable; try again later', 'UNAVAILABLE');
       } else {
         this.log.error({ err: (err as Error).message, command: command.name }, 'command failed');
         error = new ImapError('NO', 'Internal server error; try again later', 'SERVERBUG');
