@@ -261,6 +261,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/server/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read the configuration again (as SIGHUP does): apply what can change while running, list what needs a restart. 400 for a bad configuration (the running settings stay). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReloadResult"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/nodes": {
         parameters: {
             query?: never;
@@ -2197,6 +2236,20 @@ export interface components {
                 filename: string | null;
                 contentType: string;
                 size: number;
+            }[];
+        };
+        ReloadResult: {
+            /** @description changed and now in effect */
+            applied: {
+                key: string;
+                from: unknown;
+                to: unknown;
+            }[];
+            /** @description changed in the file or environment, not applied: they take a restart of the process */
+            restartNeeded: {
+                key: string;
+                from: unknown;
+                to: unknown;
             }[];
         };
         LoggingSettings: {

@@ -15,6 +15,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import type { TokenTable } from './auth.ts';
 import type { AuditRecorder } from '../audit/audit-trail.ts';
 import type { DesiredState } from '../store/cluster-store.ts';
+import type { ReloadResult } from '../config/reload.ts';
 
 /** The server component (listeners and delivery) as the admin API drives it: hMailServer's start/stop. */
 export interface ServerControl {
@@ -51,6 +52,8 @@ export interface AdminDeps {
   audit: AuditRecorder;
   /** This node: its name, and the desired state /api/v1/server/start|stop keeps in step (nodes table). */
   node: NodeControl;
+  /** POST /api/v1/server/reload: the configuration read again (service/reload.ts); throws ConfigError for a bad one. */
+  reload?: () => ReloadResult;
 }
 
 /** The answering node as the nodes API needs it (service/node-presence.ts). */

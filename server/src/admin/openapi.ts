@@ -87,6 +87,13 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   },
   '/api/v1/server/start': { post: { summary: 'Start the server (listeners and delivery).', role: 'operator', response: 'ServerInfo' } },
   '/api/v1/server/stop': { post: { summary: 'Stop the server; the service, this API and metrics keep running.', role: 'operator', response: 'ServerInfo' } },
+  '/api/v1/server/reload': {
+    post: {
+      summary: 'Read the configuration again (as SIGHUP does): apply what can change while running, list what needs a restart. 400 for a bad configuration (the running settings stay).',
+      role: 'admin',
+      response: 'ReloadResult',
+    },
+  },
   '/api/v1/nodes': {
     get: { summary: 'The nodes sharing this database (on SQLite: this one): version, start, last heartbeat, up, running, sessions per protocol.', role: 'viewer', response: 'NodeList' },
   },

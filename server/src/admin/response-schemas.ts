@@ -147,6 +147,14 @@ export const parsedMessageSchema = z
   })
   .register(apiSchemas, { id: 'ParsedMessage' });
 
+const settingChangeSchema = z.strictObject({ key: z.string(), from: z.unknown(), to: z.unknown() });
+export const reloadResultSchema = z
+  .strictObject({
+    applied: z.array(settingChangeSchema).describe('changed and now in effect'),
+    restartNeeded: z.array(settingChangeSchema).describe('changed in the file or environment, not applied: they take a restart of the process'),
+  })
+  .register(apiSchemas, { id: 'ReloadResult' });
+
 export const loggingSettingsSchema = z
   .strictObject({ categories: z.strictObject(Object.fromEntries(LOG_CATEGORIES.map((c) => [c, z.boolean()])) as Record<LogCategory, z.ZodBoolean>) })
   .register(apiSchemas, { id: 'LoggingSettings' });

@@ -26,7 +26,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('Run the service (admin port) and start the server (listeners and delivery).')
-    .action(async () => serve(config()));
+    .action(async () => serve(config(), config));
 
   registerDirectoryCommands(program, config);
   registerFetchCommands(program, config);

@@ -1,5 +1,6 @@
 // The *service*: the running process. It opens the store, brings up the admin port first (so health
 // checks and the API answer even while the server is stopped or failing), then starts the server.
+import { applyReload, type ReloadResult } from '../config/reload.ts';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminApp, listenAdmin } from '../admin/app.ts';
@@ -21,7 +22,7 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { EventBus } from '../telemetry/events.ts';
 import { EventLoopWatchdog } from '../telemetry/event-loop-watchdog.ts';
-import { categorySwitches, liveLog, logger } from '../telemetry/log.ts';
+import { categorySwitches, liveLog, logger, setLogLevel } from '../telemetry/log.ts';
 import { debugCategoryWarnings, lokiWarnings } from '../selftest/checks-logging.ts';
 import { scannerWarnings } from '../selftest/checks-scan.ts';
 import type { LoggingHandles } from './logging-setup.ts';
@@ -36,6 +37,11 @@ import { VERSION } from './version.ts';
 import { setMaxKeywordsPerMessage } from '../store/flag-changes.ts';
 import { NodePresence } from './node-presence.ts';
 import { clusterWarnings, MAX_CLOCK_SKEW_MS } from '../selftest/checks-cluster.ts';
+
+export interface ServiceOptions {
+  /** Reads the configuration again, as at start; enables reload() (mailroom serve passes its loader). */
+  reloadConfig?: () => Config;
+}
 
 export class Service {
   readonly events = new EventBus();
@@ -66,9 +72,30 @@ export class Service {
   readonly audit: AuditTrail;
   /** This node in the nodes table: heartbeat, and the state operators ask for from any node. */
   readonly presence: NodePresence;
+  /** Reads the configuration again (the YAML file and the environment), for a reload; null: nothing to re-read. */
+  private reloadSource: (() => Config) | null = null;
+
+  /**
+   * SIGHUP and POST /api/v1/server/reload: applies what can change while running (service/reload.ts) and
+   * logs what changed and what needs a restart. A bad configuration throws its ConfigError (the message a
+   * start would give) and nothing changes.
+   */
+  reload(): ReloadResult {
+    if (!this.reloadSource) throw new Error('this service was not started from a configuration it can read again');
+    const next = this.reloadSource();
+    const result = applyReload(this.config, next);
+    if (result.applied.some((c) => c.key === 'log.level')) setLogLevel(this.config['log.level']);
+    this.log.info(
+      { applied: result.applied.map((c) => c.key), restartNeeded: result.restartNeeded.map((c) => c.key) },
+      result.restartNeeded.length > 0 ? 'configuration reloaded; some changes need a restart' : 'configuration reloaded',
+    );
+    for (const change of result.restartNeeded) this.log.warn({ setting: change.key, running: change.from, configured: change.to }, 'changed setting needs a restart to take effect');
+    this.selfTest.runSoon();
+    return result;
+  }
 
   /** Opens the store (over the network for PostgreSQL: a fault there is one clear error), then builds the service on it. */
-  static async open(config: Config, logging?: LoggingHandles): Promise<Service> {
+  static async open(config: Config, logging?: LoggingHandles, options: ServiceOptions = {}): Promise<Service> {
     const log = logger('application');
     const store = await openStore(config, {
       onConnectionError: (err) => log.warn({ err: err.message }, 'a database connection failed; the next query opens a new one'),
@@ -76,6 +103,7 @@ export class Service {
       onLeaseLost: (count) => service.metrics.queueLeasesLost.inc(count),
     });
     const service = new Service(config, store, logging);
+    service.reloadSource = options.reloadConfig ?? null;
     return service;
   }
 
@@ -217,6 +245,7 @@ export class Service {
         scan,
         audit: this.audit,
         node: this.presence,
+        reload: () => this.reload(),
       });
       const { server, address } = await listenAdmin(app, adminPort, config.bind);
       this.admin = server;

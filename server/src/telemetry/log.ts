@@ -155,6 +155,11 @@ export async function configureLogging(setup: LoggingSetup): Promise<void> {
   root = build(setup.level);
 }
 
+/** Changes the level of every logger at once (a configuration reload). */
+export function setLogLevel(level: string): void {
+  root.level = level;
+}
+
 export function categorySwitches(): CategorySwitches {
   return switches;
 }

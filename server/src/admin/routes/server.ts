@@ -5,6 +5,8 @@ import Router from '@koa/router';
 import { audit } from '../audit.ts';
 import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { ConfigError } from '../../config/load.ts';
 import type { ScannerHealth } from '../../scan/health.ts';
 import type { ScannerHealthJson, ServerInfo } from '../response-schemas.ts';
 
@@ -50,6 +52,18 @@ export function serverRoutes(deps: AdminDeps): Router {
     await deps.server.start();
     audit(ctx, 'server.start', { node: deps.node.name });
     ctx.body = await describe();
+  });
+  router.post('/api/v1/server/reload', requireRole('admin'), async (ctx) => {
+    if (!deps.reload) throw new ApiError(409, 'reload_unavailable', 'this service was not started by mailroom serve, so it has no configuration to read again');
+    try {
+      const result = deps.reload();
+      audit(ctx, 'server.reload', { applied: result.applied.map((c) => c.key), restartNeeded: result.restartNeeded.map((c) => c.key) });
+      ctx.body = result;
+    } catch (err) {
+      // The same message a start would print; the running settings stay.
+      if (err instanceof ConfigError) throw new ApiError(400, 'invalid_configuration', `${err.message} (the running settings stay)`);
+      throw err;
+    }
   });
   router.post('/api/v1/server/stop', requireRole('operator'), async (ctx) => {
     await deps.node.setDesired('stopped');
