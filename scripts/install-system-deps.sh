@@ -12,6 +12,7 @@ PACKAGES=(
   spamassassin spamd spamc                        # real spamd for the scan tests (rules ship with the package)
   postgresql                                      # real PostgreSQL for the PostgreSQL store and the contract suite
   mutt                                            # Debian's mutt opens the mbox export in the backup test
+  systemd openssl                                 # systemd-analyze verifies the shipped unit; openssl makes a test certificate
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
