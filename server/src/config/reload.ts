@@ -26,6 +26,8 @@ export const RELOADABLE: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'submission.rate_per_hour',
   'submission.from_policy',
   'scan.authenticated',
+  'delivery.recipient_delimiter',
+  'delivery.file_by_tag',
   // net/admission.ts, at each connection
   'limits.max_sessions_per_ip',
   'limits.max_unauthenticated_per_ip',

@@ -198,6 +198,12 @@ export const SETTINGS = {
     [60, 300, 900, 1800, 3600, 7200, 14400],
     'Delay before each retry after a temporary failure; the last delay repeats until the expiry. The first delay is also how long a delivery interrupted by a crash waits after the restart.',
   ),
+  'delivery.recipient_delimiter': setting(
+    z.enum(['+', '-', '_', '=', 'off'], { error: "expected one of + - _ = or 'off'" }),
+    '+',
+    'Sub-addressing (RFC 5233): mail for `user+tag@domain` goes to `user@domain` when no account or alias has the whole address. The character that starts the tag (the first one in the local part), or `off`.',
+  ),
+  'delivery.file_by_tag': setting(k.bool, false, "With sub-addressing, file `user+tag@domain` into the account's folder named exactly `tag` when it has one; otherwise, and when off, into INBOX."),
   'delivery.expiry_seconds': setting(k.positiveInt, 432_000, 'Give up and bounce a message that could not be delivered for this long (default 5 days).'),
   'delivery.connect_timeout_seconds': setting(k.positiveInt, 30, 'Outbound SMTP connection timeout.'),
   'delivery.smtp_timeout_seconds': setting(k.positiveInt, 300, 'Outbound SMTP timeout for a reply to a command or to the end of data.'),

@@ -26,7 +26,7 @@ import { MAIL_PARAMETERS, RCPT_PARAMETERS, unsupportedParameter } from './parame
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
 import { missingHeaderLines, readHeaderFacts } from './submission-hygiene.ts';
-import { decideRecipient, type RecipientDecision } from '../delivery/recipient-policy.ts';
+import { decideRecipient, subAddressingFrom, type RecipientDecision } from '../delivery/recipient-policy.ts';
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
 import { dnsFor } from '../dns/resolver.ts';
@@ -357,7 +357,7 @@ export class SmtpListener {
       return { ok: false, code: 550, message: `5.1.1 <${address}>: Recipient address rejected: User unknown`, reason: 'unknown_user' };
     }
     const standing = { authenticated: authenticatedUser(session) !== undefined, trusted: this.isTrusted(session.remoteAddress) };
-    return decideRecipient(address, standing, store);
+    return decideRecipient(address, standing, store, subAddressingFrom(this.deps.config));
   }
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {

@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Envelope } from '../../delivery/accept.ts';
-import { decideRecipient } from '../../delivery/recipient-policy.ts';
+import { decideRecipient, subAddressingFrom } from '../../delivery/recipient-policy.ts';
 import type { NewRecipient } from '../../store/types.ts';
 import { logger } from '../../telemetry/log.ts';
 import { parseAddress } from '../../util/address.ts';
@@ -34,7 +34,7 @@ export function messageRoutes(deps: AdminDeps): Router {
     if (content.length > maxSize) throw new ApiError(413, 'too_large', `message exceeds the size limit of ${maxSize} bytes`);
     const recipients: NewRecipient[] = [];
     for (const address of body.to) {
-      const decision = await decideRecipient(address, { authenticated: true, trusted: true }, deps.store);
+      const decision = await decideRecipient(address, { authenticated: true, trusted: true }, deps.store, subAddressingFrom(deps.config));
       if (!decision.ok) throw new ApiError(422, 'recipient_rejected', `${address}: ${decision.message}`);
       recipients.push(decision.recipient);
     }
