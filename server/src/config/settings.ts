@@ -147,6 +147,11 @@ export const SETTINGS = {
     26_214_400,
     'Largest message accepted, advertised with SIZE. MAIL FROM with a larger SIZE= gets 552 5.3.4 at once; a larger message without SIZE= gets 552 5.3.4 after DATA and is not kept.',
   ),
+  'smtp.dnsbl_zones': setting(
+    k.list,
+    [],
+    "DNS blocklists asked about each client of the MX listener (e.g. `zen.spamhaus.org`; comma-separated in the environment, a list in YAML). A listed client gets 554 5.7.1 at RCPT with the list's reason; trusted networks and authenticated clients are not asked about. A list that does not answer lists nobody. Default none.",
+  ),
   'smtp.max_unknown_recipients': setting(
     k.positiveInt,
     20,
@@ -229,6 +234,16 @@ export const SETTINGS = {
   ),
   'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
   'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
+  'limits.smtp_connections_per_minute_per_ip': setting(
+    k.nonNegativeInt,
+    0,
+    'New connections per clock minute one client address may open to the MX listener; more get 421 4.7.0 (trusted networks exempt; counted per node). 0: no limit (the default, as Postfix).',
+  ),
+  'limits.smtp_messages_per_minute_per_ip': setting(
+    k.nonNegativeInt,
+    0,
+    'Messages (MAIL FROM) per clock minute one client address may start on the MX listener without logging in; more get 451 4.7.1 (trusted networks and authenticated clients exempt; counted per node). 0: no limit.',
+  ),
   'limits.max_unauthenticated_per_ip': setting(
     k.positiveInt,
     30,

@@ -3,6 +3,8 @@
 // scanner configured, the message is scanned before that reply, so a virus or clear spam is refused in
 // the session (content-scan.ts). Submission also has an implicit TLS listener (submissions, RFC 8314):
 // the same role, kind and rules, on a connection encrypted from its first byte.
+import { Dnsbl, type DnsblListing } from './dnsbl.ts';
+import { PerMinuteCounter } from '../util/per-minute-counter.ts';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Log as Logger } from '../telemetry/log.ts';
@@ -85,6 +87,12 @@ export class SmtpListener {
   private readonly log: Logger;
   /** SPF/DKIM/DMARC/ARC on the MX listener (smtp.sender_auth); null when off or on submission. */
   private readonly senderAuth: SenderAuth | null;
+  /** DNS blocklists (smtp.dnsbl_zones) on the MX listener; the lookup starts at connect, RCPT waits for it. */
+  private readonly dnsbl: Dnsbl | null;
+  private readonly listings = new WeakMap<SMTPServerSession, Promise<DnsblListing | null>>();
+  /** limits.smtp_connections_per_minute_per_ip and limits.smtp_messages_per_minute_per_ip (MX listener). */
+  private readonly connectionsPerMinute = new PerMinuteCounter();
+  private readonly messagesPerMinute = new PerMinuteCounter();
   /** The certificate pair smtp-server's contexts were last built from. */
   private material: TlsMaterial;
   /** The listener's name: the kind, or submissions for implicit TLS. */
@@ -103,6 +111,7 @@ export class SmtpListener {
     this.log = logger(kind);
     this.trusted = parseCidrList(config.trusted_networks) ?? [];
     this.senderAuth = kind === 'smtp' && config['smtp.sender_auth'] ? senderAuthFor(config) : null;
+    this.dnsbl = kind === 'smtp' && config['smtp.dnsbl_zones'].length > 0 ? new Dnsbl(dnsFor(config), config['smtp.dnsbl_zones']) : null;
     this.material = deps.tls.material;
     const greetingDelay = config['smtp.greeting_delay_ms'];
     const passes = deps.greetingPasses;
@@ -237,6 +246,14 @@ export class SmtpListener {
     if (refusal === 'banned') return cb(new SmtpReply(554, '5.7.1 Access from your address is blocked for a while'));
     if (refusal === 'too_many_sessions') return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
     if (refusal === 'too_many_unauthenticated') return cb(new SmtpReply(421, '4.7.0 Too many connections from your address'));
+    if (this.kind === 'smtp' && !this.isTrusted(session.remoteAddress)) {
+      const perMinute = this.deps.config['limits.smtp_connections_per_minute_per_ip'];
+      if (perMinute > 0 && this.connectionsPerMinute.hit(session.remoteAddress) > perMinute) {
+        return cb(this.reject(session, 'rate_limited', 421, '4.7.0 Too many connections per minute from your address, try again later'));
+      }
+      // Asked now, answered (usually) before the first RCPT: the lookup costs the client no wait.
+      if (this.dnsbl) this.listings.set(session, this.dnsbl.check(session.remoteAddress));
+    }
     this.deps.sessions.add(this.kind, session.id, session.remoteAddress, (reason) => this.closeFromOutside(session, reason), this.name);
     this.strikes.set(session, { authFailures: 0, unknownRecipients: 0 });
     this.log.debug({ session: session.id, remote: session.remoteAddress }, 'connected');
@@ -301,6 +318,10 @@ export class SmtpListener {
     if (user !== undefined && !(await ownsSender(user, sender, this.deps.store))) {
       throw this.reject(session, 'sender_denied', 553, `5.7.1 <${sender}>: Sender address not owned by user ${user}`);
     }
+    const messagesPerMinute = this.deps.config['limits.smtp_messages_per_minute_per_ip'];
+    if (this.kind === 'smtp' && user === undefined && messagesPerMinute > 0 && !this.isTrusted(session.remoteAddress) && this.messagesPerMinute.hit(session.remoteAddress) > messagesPerMinute) {
+      throw this.reject(session, 'rate_limited', 451, `4.7.1 Too many messages per minute from your address (at most ${messagesPerMinute}), try again later`);
+    }
     // submission.rate_per_hour: a temporary failure, so a legitimate client's queue retries later.
     if (user !== undefined && !this.deps.senderRate.allows(user)) {
       const limit = this.deps.config['submission.rate_per_hour'];
@@ -316,6 +337,11 @@ export class SmtpListener {
     if (unsupported) throw this.reject(session, 'bad_parameter', 555, `5.5.4 RCPT TO parameter ${unsupported} not supported`);
     if (tx.recipients.length >= this.deps.config['smtp.max_recipients']) {
       throw this.reject(session, 'too_many_recipients', 452, '4.5.3 Error: too many recipients');
+    }
+    const listing = authenticatedUser(session) === undefined ? await this.listings.get(session) : null;
+    if (listing) {
+      const why = listing.reason ? `: ${listing.reason}` : '';
+      throw this.reject(session, 'dnsbl', 554, `5.7.1 Service unavailable; client [${session.remoteAddress}] blocked using ${listing.zone}${why}`);
     }
     let decision: RecipientDecision;
     try {
