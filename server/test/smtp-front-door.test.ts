@@ -115,3 +115,36 @@ describe('DNS blocklists and rate limits on the MX listener', () => {
     expect(results[4]).toMatch(/^connect 421 4\.7\.0 Too many connections per minute from your address/);
   }, 60_000);
 });
+
+describe('greylisting on the MX listener', () => {
+  let mr: MailroomProcess;
+  const rcpt = async (source: string) => (await session(mr.ports.smtp, source, oneMessage(9))).split('\n').find((l) => l.startsWith('rcpt ')) ?? '';
+
+  beforeAll(async () => {
+    mr = await MailroomProcess.create({ env: { MAILROOM_SMTP_GREYLISTING: 'true', MAILROOM_SMTP_GREYLIST_DELAY_SECONDS: '8', MAILROOM_SMTP_GREYLIST_EXEMPT: '127.0.0.7' } });
+    await mr.cli('domain', 'add', 'example.test');
+    await mr.cli('account', 'add', 'alice@example.test', '--password', 'alice pw');
+    await mr.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await mr?.stop();
+    mr?.cleanup();
+  });
+
+  it('first attempt 451 4.7.1, an early retry 451 again, the retry after the delay accepted and remembered', async () => {
+    expect(await rcpt('127.0.0.6')).toMatch(/^rcpt 451 4\.7\.1 Greylisted: this sender is new here, please try again in 8 seconds$/);
+    const early = await rcpt('127.0.0.6');
+    expect(early).toMatch(/^rcpt 451 4\.7\.1 Greylisted: this sender is new here, please try again in [1-8] seconds$/);
+    // Wait as long as the server said, and a little more.
+    await new Promise((r) => setTimeout(r, Number(/in (\d+) seconds/.exec(early)![1]) * 1000 + 500));
+    expect(await rcpt('127.0.0.6')).toMatch(/^rcpt 250 /);
+    expect(await rcpt('127.0.0.6')).toMatch(/^rcpt 250 /);
+    const text = await (await mr.admin('/metrics')).text();
+    expect(Number(/^mailroom_smtp_rejections_total\{reason="greylisted"\} (\d+)/m.exec(text)?.[1])).toBe(2);
+  }, 60_000);
+
+  it('a network on smtp.greylist_exempt is never greylisted', async () => {
+    expect(await rcpt('127.0.0.7')).toMatch(/^rcpt 250 /);
+  }, 30_000);
+});

@@ -152,6 +152,18 @@ export const SETTINGS = {
     [],
     "DNS blocklists asked about each client of the MX listener (e.g. `zen.spamhaus.org`; comma-separated in the environment, a list in YAML). A listed client gets 554 5.7.1 at RCPT with the list's reason; trusted networks and authenticated clients are not asked about. A list that does not answer lists nobody. Default none.",
   ),
+  'smtp.greylisting': setting(
+    k.bool,
+    false,
+    'Greylisting on the MX listener (RFC 6647): the first message from an unknown (client network, sender, recipient) triplet gets 451 4.7.1; the same triplet retried after `smtp.greylist_delay_seconds` passes and is remembered. Trusted networks, `smtp.greylist_exempt` and authenticated clients are never greylisted. Kept in the store, so every node of a cluster knows a retry.',
+  ),
+  'smtp.greylist_delay_seconds': setting(k.positiveInt, 300, 'How long a greylisted sender must wait before its retry passes.'),
+  'smtp.greylist_pass_days': setting(k.positiveInt, 36, 'How long a triplet that passed stays passed after it was last seen (a sender writing monthly is not greylisted again).'),
+  'smtp.greylist_exempt': setting(
+    k.cidrList,
+    [],
+    'Client networks never greylisted (big senders that retry from other addresses, partners), besides `trusted_networks`; CIDR ranges, comma-separated in the environment, a list in YAML.',
+  ),
   'smtp.max_unknown_recipients': setting(
     k.positiveInt,
     20,

@@ -3,6 +3,7 @@
 // scanner configured, the message is scanned before that reply, so a virus or clear spam is refused in
 // the session (content-scan.ts). Submission also has an implicit TLS listener (submissions, RFC 8314):
 // the same role, kind and rules, on a connection encrypted from its first byte.
+import { Greylisting } from './greylisting.ts';
 import { Dnsbl, type DnsblListing } from './dnsbl.ts';
 import { PerMinuteCounter } from '../util/per-minute-counter.ts';
 import type { AddressInfo } from 'node:net';
@@ -93,6 +94,9 @@ export class SmtpListener {
   /** limits.smtp_connections_per_minute_per_ip and limits.smtp_messages_per_minute_per_ip (MX listener). */
   private readonly connectionsPerMinute = new PerMinuteCounter();
   private readonly messagesPerMinute = new PerMinuteCounter();
+  /** smtp.greylisting on the MX listener; null when off or on submission. */
+  private readonly greylisting: Greylisting | null;
+  private readonly greylistExempt: Cidr[];
   /** The certificate pair smtp-server's contexts were last built from. */
   private material: TlsMaterial;
   /** The listener's name: the kind, or submissions for implicit TLS. */
@@ -111,6 +115,8 @@ export class SmtpListener {
     this.log = logger(kind);
     this.trusted = parseCidrList(config.trusted_networks) ?? [];
     this.senderAuth = kind === 'smtp' && config['smtp.sender_auth'] ? senderAuthFor(config) : null;
+    this.greylisting = kind === 'smtp' && config['smtp.greylisting'] ? new Greylisting(deps.store, config) : null;
+    this.greylistExempt = parseCidrList(config['smtp.greylist_exempt']) ?? [];
     this.dnsbl = kind === 'smtp' && config['smtp.dnsbl_zones'].length > 0 ? new Dnsbl(dnsFor(config), config['smtp.dnsbl_zones']) : null;
     this.material = deps.tls.material;
     const greetingDelay = config['smtp.greeting_delay_ms'];
@@ -354,8 +360,25 @@ export class SmtpListener {
       if (decision.reason === 'unknown_user') this.countUnknownRecipient(session);
       throw this.reject(session, decision.reason, decision.code, decision.message);
     }
+    await this.checkGreylist(address, session);
     if (!tx.recipients.some((r) => r.address.toLowerCase() === decision.recipient.address.toLowerCase())) {
       tx.recipients.push(decision.recipient);
+    }
+  }
+
+  /** smtp.greylisting: a recipient that would be accepted, from an unknown triplet, is deferred (451 4.7.1). */
+  private async checkGreylist(recipient: string, session: SMTPServerSession): Promise<void> {
+    if (!this.greylisting || authenticatedUser(session) !== undefined || this.isTrusted(session.remoteAddress) || inNetworks(session.remoteAddress, this.greylistExempt)) return;
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    let verdict;
+    try {
+      verdict = await this.greylisting.check(session.remoteAddress, sender, recipient);
+    } catch (err) {
+      this.log.error({ session: session.id, err: (err as Error).message }, 'greylist lookup failed');
+      throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure, try again later');
+    }
+    if (!verdict.pass) {
+      throw this.reject(session, 'greylisted', 451, `4.7.1 Greylisted: this sender is new here, please try again in ${Math.ceil(verdict.retryInMs / 1000)} seconds`);
     }
   }
 

@@ -41,6 +41,7 @@ export const REJECTION_REASONS = [
   'auth_temperror',
   'rate_limited',
   'dnsbl',
+  'greylisted',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */

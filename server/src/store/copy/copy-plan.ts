@@ -126,6 +126,12 @@ export const COPY_PLAN: readonly CopiedTable[] = [
     select: 'SELECT address, reason, created_at, expires_at FROM bans ORDER BY address',
     count: 'SELECT COUNT(*) FROM bans',
   },
+  {
+    table: 'greylist',
+    columns: ['triplet', 'first_seen', 'passed_at', 'last_seen'],
+    select: 'SELECT triplet, first_seen, passed_at, last_seen FROM greylist ORDER BY triplet',
+    count: 'SELECT COUNT(*) FROM greylist',
+  },
 ];
 
 export const columnName = (c: CopiedTable['columns'][number]): string => (typeof c === 'string' ? c : c.name);

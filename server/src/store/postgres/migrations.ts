@@ -203,4 +203,12 @@ export const MIGRATIONS: readonly string[] = [
     sessions JSONB NOT NULL
   );
   `,
+  /* 4: greylisting triplets (smtp.greylisting; greylist.ts) */ `
+  CREATE TABLE greylist (
+    triplet TEXT PRIMARY KEY,
+    first_seen BIGINT NOT NULL,
+    passed_at BIGINT,
+    last_seen BIGINT NOT NULL
+  );
+  `,
 ];

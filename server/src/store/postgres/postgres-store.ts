@@ -1,6 +1,7 @@
 // The PostgreSQL store: one connection pool shared by the directory, queue, mailbox, quarantine,
 // external POP3 account and ban parts. Opening checks the connection (one clear line when it fails),
 // applies migrations under an advisory lock and starts the group-commit writer for new mail.
+import { PgGreylist } from './greylist.ts';
 import os from 'node:os';
 import type { Store } from '../store.ts';
 import type { DatabaseInfo } from '../types.ts';
@@ -51,7 +52,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const changes = new PgChangeFeed(conn, options.onConnectionError);
   await changes.start();
   const lease = { nodeName: options.nodeName ?? os.hostname(), leaseMs: (options.leaseSeconds ?? 60) * 1000, onLeaseLost: options.onLeaseLost };
-  const parts = [new PgDirectory(pool), new PgQueue(pool, writer, lease), new PgQueueAdmin(pool), new PgMailboxes(pool), new PgQuarantine(pool), new PgFetchAccounts(pool), new PgBans(pool)];
+  const parts = [
+    new PgDirectory(pool),
+    new PgQueue(pool, writer, lease),
+    new PgQueueAdmin(pool),
+    new PgMailboxes(pool),
+    new PgQuarantine(pool),
+    new PgFetchAccounts(pool),
+    new PgBans(pool),
+    new PgGreylist(pool),
+  ];
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {

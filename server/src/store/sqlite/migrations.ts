@@ -97,4 +97,12 @@ export const MIGRATIONS: readonly string[] = [
   `,
   /* 4: external POP3 accounts and their fetched UIDLs; banned addresses */ FETCH_BANS_MIGRATION,
   /* 5: queue listing: per-message summary and per-state counts kept by triggers */ QUEUE_INDEX_MIGRATION,
+  /* 6: greylisting triplets (smtp.greylisting) */ `
+  CREATE TABLE greylist (
+    triplet TEXT PRIMARY KEY,
+    first_seen INTEGER NOT NULL,
+    passed_at INTEGER,
+    last_seen INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,4 +1,5 @@
 // The embedded store: one SQLite file in WAL mode. Composes the directory, queue, mailbox, quarantine, external POP3 account and ban parts.
+import { SqliteGreylist } from './greylist.ts';
 import { SILENT_CHANGE_FEED } from '../change-feed.ts';
 import path from 'node:path';
 import type { Store } from '../store.ts';
@@ -31,7 +32,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     version: db.prepare('SELECT sqlite_version()').pluck().get() as string,
     location: file,
   };
-  const parts = [new SqliteDirectory(db), new SqliteQueue(db, writer), new SqliteQueueAdmin(db), new SqliteMailboxes(db), new SqliteQuarantine(db), new SqliteFetchAccounts(db), new SqliteBans(db)];
+  const parts = [
+    new SqliteDirectory(db),
+    new SqliteQueue(db, writer),
+    new SqliteQueueAdmin(db),
+    new SqliteMailboxes(db),
+    new SqliteQuarantine(db),
+    new SqliteFetchAccounts(db),
+    new SqliteBans(db),
+    new SqliteGreylist(db),
+  ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
     db.close();
