@@ -222,6 +222,11 @@ export const SETTINGS = {
     'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay (a timer: other sessions go on meanwhile), doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many. A wrong bearer token on the admin port (API or /metrics) waits this base delay.',
   ),
   'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
+  'auth.cache_ttl_seconds': setting(
+    k.nonNegativeInt,
+    60,
+    'How long a successful login (SMTP AUTH, IMAP, POP3) is remembered, so the same user and password within it skip the scrypt check; 0 turns the cache off. Kept under a keyed hash (HMAC with a per-process random key), never the password; failures are never kept. An entry is used only while the stored password hash is unchanged, so a password change or account removal, on any node, takes effect at the next login; the TTL bounds how long a success outlives anything else.',
+  ),
   'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
   'limits.max_unauthenticated_per_ip': setting(
     k.positiveInt,
