@@ -100,6 +100,16 @@ export const SETTINGS = {
   ),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
+  'imap.idle_timeout_seconds': setting(
+    k.positiveInt,
+    1800,
+    'An IMAP session that sends nothing for this long (IDLE included: clients renew IDLE well within it) is closed with `* BYE Autologout`. RFC 3501 section 5.4 asks for at least 30 minutes (1800); less breaks clients that idle for 29.',
+  ),
+  'imap.max_sessions_per_user': setting(
+    k.positiveInt,
+    100,
+    'Logged-in IMAP sessions one account may hold at once on this node (IMAP and IMAPS together; a phone, a desktop client and webmail take a few each). A login beyond it is answered NO [LIMIT] and the session stays unauthenticated, counted as sessions_per_user in mailroom_connection_limit_hits_total.',
+  ),
   'submissions.port': setting(
     k.port,
     'off',
