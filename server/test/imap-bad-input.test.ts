@@ -73,7 +73,7 @@ describe('IMAP bad input', () => {
       ['n3 SELECT "unterminated', 'n3 BAD Unterminated quoted string'],
       ['n4 CREATE "a\\x"', 'n4 BAD Only \\" and \\\\ may be escaped in a quoted string'],
       ['n5 CREATE a//b', 'n5 NO [CANNOT] mailbox name has an empty level (leading, trailing or doubled "/")'],
-      ['n6 CREATE &Jjo', 'n6 BAD Mailbox name is not valid modified UTF-7'],
+      ['n6 CREATE &Jjo', 'n6 NO [CANNOT] Mailbox name is not valid modified UTF-7'],
       ['n7 APPEND INBOX (\\Seen) "32-Jan-2024 00:00:00 +0000" {1+}\r\nx', 'n7 BAD Invalid date-time "32-Jan-2024 00:00:00 +0000"'],
       ['n8 APPEND INBOX {0}', 'n8 NO An empty message cannot be appended'],
       ['n9 NOOP extra', 'n9 BAD Unexpected characters after the arguments'],

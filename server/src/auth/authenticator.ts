@@ -11,6 +11,7 @@ import type { EventBus, Protocol } from '../telemetry/events.ts';
 import { checkCredentials } from './credentials.ts';
 import { failedLogin } from './failed-login.ts';
 import { FailureDelays } from './failure-delays.ts';
+import { LoginCache } from './login-cache.ts';
 
 export interface AuthenticatorDeps {
   config: Config;
@@ -24,6 +25,8 @@ export type LoginResult = { ok: true; account: Account } | { ok: false; banned: 
 
 export class Authenticator {
   private readonly delays: FailureDelays;
+  /** Recent successful logins (auth.cache_ttl_seconds), per process; see login-cache.ts. */
+  readonly cache = new LoginCache();
 
   constructor(private readonly deps: AuthenticatorDeps) {
     const { config } = deps;
@@ -49,7 +52,9 @@ export class Authenticator {
    * whether the address is banned now (possibly by this very failure), so the session can end at once.
    */
   async login(protocol: Protocol, remoteAddress: string, user: string, password: string): Promise<LoginResult> {
-    const account = await checkCredentials(this.deps.store, user, password);
+    // A banned address gets no shortcut: it is refused at connect, and checked in full if it gets this far.
+    const ttlSeconds = this.isBanned(remoteAddress) ? 0 : this.deps.config['auth.cache_ttl_seconds'];
+    const account = await checkCredentials(this.deps.store, user, password, { cache: this.cache, ttlSeconds });
     if (account) return { ok: true, account };
     return { ok: false, banned: await failedLogin({ ...this.deps, delays: this.delays }, protocol, remoteAddress) };
   }

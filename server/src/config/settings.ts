@@ -100,6 +100,16 @@ export const SETTINGS = {
   ),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
+  'imap.idle_timeout_seconds': setting(
+    k.positiveInt,
+    1800,
+    'An IMAP session that sends nothing for this long (IDLE included: clients renew IDLE well within it) is closed with `* BYE Autologout`. RFC 3501 section 5.4 asks for at least 30 minutes (1800); less breaks clients that idle for 29.',
+  ),
+  'imap.max_sessions_per_user': setting(
+    k.positiveInt,
+    100,
+    'Logged-in IMAP sessions one account may hold at once on this node (IMAP and IMAPS together; a phone, a desktop client and webmail take a few each). A login beyond it is answered NO [LIMIT] and the session stays unauthenticated, counted as sessions_per_user in mailroom_connection_limit_hits_total.',
+  ),
   'submissions.port': setting(
     k.port,
     'off',
@@ -245,6 +255,11 @@ export const SETTINGS = {
     'A failed login (SMTP AUTH, IMAP, POP3) is answered only after this delay (a timer: other sessions go on meanwhile), doubled for each further failure from the same address within auth.ban_window_seconds (up to auth.failure_delay_max_ms): password guessing gets slower, on one connection or many. A wrong bearer token on the admin port (API or /metrics) waits this base delay.',
   ),
   'auth.failure_delay_max_ms': setting(k.nonNegativeInt, 30_000, 'The longest a failed login waits for its answer, however many failures its address has made (see auth.failure_delay_ms).'),
+  'auth.cache_ttl_seconds': setting(
+    k.nonNegativeInt,
+    60,
+    'How long a successful login (SMTP AUTH, IMAP, POP3) is remembered, so the same user and password within it skip the scrypt check; 0 turns the cache off. Kept under a keyed hash (HMAC with a per-process random key), never the password; failures are never kept. An entry is used only while the stored password hash is unchanged, so a password change or account removal, on any node, takes effect at the next login; the TTL bounds how long a success outlives anything else.',
+  ),
   'auth.max_failures_per_session': setting(k.positiveInt, 3, 'Failed logins one session may make (SMTP AUTH, IMAP, POP3); the next failure closes the connection (SMTP: 421 4.7.0).'),
   'limits.smtp_connections_per_minute_per_ip': setting(
     k.nonNegativeInt,

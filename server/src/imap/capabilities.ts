@@ -8,7 +8,7 @@ export interface CapabilityContext {
   appendMaxBytes: number;
 }
 
-const ALWAYS = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CHILDREN', 'UNSELECT'];
+const ALWAYS = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CHILDREN', 'UNSELECT', 'ESEARCH'];
 
 export function capabilities(ctx: CapabilityContext): string[] {
   const caps = [...ALWAYS, `APPENDLIMIT=${ctx.appendMaxBytes}`];

@@ -1,11 +1,10 @@
 // IMAP limits that stay constants. Those an operator may need to change are limits.* settings
 // (limits.imap_max_line_bytes, limits.imap_max_literal_bytes, limits.imap_max_command_bytes,
-// limits.max_keywords_per_mailbox, limits.max_connections_per_listener); the constants below for them are the
+// limits.max_keywords_per_mailbox, limits.max_connections_per_listener, imap.idle_timeout_seconds,
+// imap.max_sessions_per_user); the constants below for them are the
 // defaults of code that runs without a configuration (the command reader's unit tests). The APPEND limit
 // is smtp.max_message_size_bytes: a message the server would accept by SMTP can be saved.
 
-/** RFC 3501 section 5.4: the autologout timer must be at least 30 minutes. */
-export const IMAP_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 /** One line of a command (literals not counted); RFC 7162 3.2.5 asks servers to take at least 8192. */
 export const COMMAND_LINE_MAX_BYTES = 64 * 1024;
 /** A literal outside APPEND: a name, a password, a search string. */

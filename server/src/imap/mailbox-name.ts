@@ -1,6 +1,6 @@
 // Mailbox names on the wire are modified UTF-7 (RFC 3501 section 5.1.3); the store keeps Unicode.
 // "Entwürfe" travels as "Entw&APw-rfe", a plain "&" as "&-".
-import { bad } from './errors.ts';
+import { no } from './errors.ts';
 
 const PRINTABLE = /^[\x20-\x7e]$/;
 
@@ -60,10 +60,10 @@ export function decodeMailboxName(wire: string): string | null {
 export function mailboxFromWire(raw: Buffer): string {
   if (raw.some((b) => b >= 0x80)) {
     const text = raw.toString('utf8');
-    if (text.includes('\ufffd')) throw bad('Mailbox name is neither modified UTF-7 nor UTF-8');
+    if (text.includes('\ufffd')) throw no('Mailbox name is neither modified UTF-7 nor UTF-8', 'CANNOT');
     return text;
   }
   const decoded = decodeMailboxName(raw.toString('latin1'));
-  if (decoded === null) throw bad('Mailbox name is not valid modified UTF-7');
+  if (decoded === null) throw no('Mailbox name is not valid modified UTF-7', 'CANNOT');
   return decoded;
 }

@@ -58,7 +58,11 @@ describe('SelectedMailbox', () => {
     // RECENT counts every message that is \Recent for this session, not just the new one.
     expect(await selected.sync(true)).toEqual(['2 EXISTS', '2 RECENT']);
     await store.setFlags(box.id, [1], 'add', ['\\Flagged', '$Later']);
-    expect(await selected.sync(false)).toEqual(['FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later)', '1 FETCH (UID 1 FLAGS (\\Flagged $Later \\Recent))']);
+    expect(await selected.sync(false)).toEqual([
+      'FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later)',
+      'OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later \\*)] Flags permitted',
+      '1 FETCH (UID 1 FLAGS (\\Flagged $Later \\Recent))',
+    ]);
   });
 
   it('holds expunges back while they may not be sent, keeping sequence numbers stable', async () => {

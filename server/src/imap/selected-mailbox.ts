@@ -45,8 +45,7 @@ export class SelectedMailbox {
     for (const m of await store.listMail(info.id)) s.add(m, m.uid >= firstRecent);
     const unseen = s.uids.findIndex((uid) => !s.hasFlag(uid, '\\Seen'));
     const lines = [
-      `FLAGS (${s.flagNames().join(' ')})`,
-      readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags in a read-only mailbox' : `OK [PERMANENTFLAGS (${SYSTEM_FLAGS.join(' ')} \\*)] Flags permitted`,
+      ...s.flagsAnnouncement(),
       `${s.uids.length} EXISTS`,
       `${s.recent.size} RECENT`,
       ...(unseen >= 0 ? [`OK [UNSEEN ${unseen + 1}] First unseen message`] : []),
@@ -140,6 +139,25 @@ export class SelectedMailbox {
     if (this.keywords.size !== before) this.keywordsGrew = true;
   }
 
+  /** FLAGS and PERMANENTFLAGS as SELECT sends them, and again whenever a keyword appears. */
+  private flagsAnnouncement(): string[] {
+    return [
+      `FLAGS (${this.flagNames().join(' ')})`,
+      this.readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags in a read-only mailbox' : `OK [PERMANENTFLAGS (${[...SYSTEM_FLAGS, ...this.keywords].join(' ')} \\*)] Flags permitted`,
+    ];
+  }
+
+  /**
+   * The FLAGS and PERMANENTFLAGS lines for keywords this session's own STORE added, once. They must reach
+   * the client before any FETCH that carries the new keyword (RFC 3501 7.2.6: FLAGS lists what the
+   * client may see), so STORE sends them before its FETCH responses.
+   */
+  takeNewKeywords(): string[] {
+    if (!this.keywordsGrew) return [];
+    this.keywordsGrew = false;
+    return this.flagsAnnouncement();
+  }
+
   /**
    * Catches up with the store and returns the untagged responses that tell the client: new keywords
    * (FLAGS), flag changes (FETCH), removals (EXPUNGE, only when allowed) and new mail (EXISTS, RECENT).
@@ -148,10 +166,7 @@ export class SelectedMailbox {
     const v = await this.store.mailboxVersion(this.info.id);
     if (!v) throw new MailboxGoneError();
     const lines: string[] = [];
-    if (this.keywordsGrew) {
-      this.keywordsGrew = false;
-      lines.push(`FLAGS (${this.flagNames().join(' ')})`);
-    }
+    lines.push(...this.takeNewKeywords());
     const flagsChanged = v.modseq !== this.version.modseq;
     const newMail = v.uidNext !== this.version.uidNext;
     if (flagsChanged || newMail) {
@@ -178,7 +193,7 @@ export class SelectedMailbox {
       }
       const firstRecent = arrived.length > 0 && !this.readOnly ? await this.store.claimRecent(this.info.id) : Infinity;
       for (const m of arrived) this.add(m, m.uid >= firstRecent);
-      if (this.keywords.size !== keywordsBefore) lines.push(`FLAGS (${this.flagNames().join(' ')})`);
+      if (this.keywords.size !== keywordsBefore) lines.push(...this.flagsAnnouncement());
       lines.push(...fetches);
       this.version = v;
       if (allowExpunge) lines.push(...this.announceExpunges());

@@ -21,7 +21,7 @@ import { HANDLERS } from './commands/index.ts';
 import type { Handler } from './commands/types.ts';
 import { diskFull, ImapError } from './errors.ts';
 import { isDiskFull } from '../store/disk-full.ts';
-import { IMAP_IDLE_TIMEOUT_MS, INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
+import { INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
 import type { MailboxWatcher } from './mailbox-watcher.ts';
 import { CommandReader } from './protocol/command-reader.ts';
 import { parseCommand, type Command } from './protocol/commands.ts';
@@ -74,7 +74,7 @@ export class ImapSession implements ListenerSession, ImapContext {
       events: deps.events,
       log: this.log,
       inputBufferMaxBytes: INPUT_BUFFER_MAX_BYTES,
-      idleTimeoutMs: IMAP_IDLE_TIMEOUT_MS,
+      idleTimeoutMs: deps.config['imap.idle_timeout_seconds'] * 1000,
       idleGoodbye: '* BYE Autologout; idle for too long\r\n',
     });
     this.commands = new CommandReader({
@@ -107,6 +107,11 @@ export class ImapSession implements ListenerSession, ImapContext {
 
   get appendMaxBytes(): number {
     return this.deps.config['smtp.max_message_size_bytes'];
+  }
+
+  /** Whether the account may log in one more session here (imap.max_sessions_per_user). */
+  userHasRoom(user: string): boolean {
+    return this.deps.sessions.sessionsOfUser('imap', user) < this.deps.config['imap.max_sessions_per_user'];
   }
 
   get maxKeywordsPerMailbox(): number {
@@ -259,7 +264,7 @@ export class ImapSession implements ListenerSession, ImapContext {
 
   authenticated(): void {
     this.connection.authenticated();
-    this.deps.sessions.markAuthenticated('imap', this.id);
+    this.deps.sessions.markAuthenticated('imap', this.id, this.account?.address);
   }
 
   private async loop(): Promise<void> {

@@ -19,6 +19,8 @@ export interface OpenSession {
   openedAt: number;
   /** Logged in (SMTP AUTH, IMAP, POP3). MX sessions never are. */
   authenticated: boolean;
+  /** The account it logged in as, when the protocol says (IMAP: imap.max_sessions_per_user). */
+  user?: string;
 }
 
 /** Why a session is ended from outside. */
@@ -38,6 +40,8 @@ export class SessionRegistry {
   /** Sessions not logged in, oldest first (Map order is insertion order). */
   private readonly unauthenticated = new Map<string, OpenSession>();
   private readonly perAddress = new Map<string, AddressCount>();
+  /** Logged-in sessions per protocol and account ("imap:alice@example.test"). */
+  private readonly perUser = new Map<string, number>();
   private readonly opened: Record<Protocol, number> = { smtp: 0, submission: 0, pop3: 0, imap: 0 };
 
   constructor(private readonly events: EventBus) {}
@@ -58,14 +62,24 @@ export class SessionRegistry {
     this.events.emit('session.opened', { protocol, id, remoteAddress });
   }
 
-  /** The session logged in: it no longer counts toward the unauthenticated limits. */
-  markAuthenticated(protocol: Protocol, id: string): void {
+  /** The session logged in: it no longer counts toward the unauthenticated limits; user: it counts for that account. */
+  markAuthenticated(protocol: Protocol, id: string, user?: string): void {
     const key = `${protocol}:${id}`;
     const session = this.unauthenticated.get(key);
     if (!session) return;
     this.unauthenticated.delete(key);
     session.authenticated = true;
+    if (user !== undefined) {
+      session.user = user;
+      const userKey = `${protocol}:${user}`;
+      this.perUser.set(userKey, (this.perUser.get(userKey) ?? 0) + 1);
+    }
     this.perAddress.get(session.remoteAddress)!.unauthenticated--;
+  }
+
+  /** Logged-in sessions of this protocol for one account. */
+  sessionsOfUser(protocol: Protocol, user: string): number {
+    return this.perUser.get(`${protocol}:${user}`) ?? 0;
   }
 
   remove(protocol: Protocol, id: string): void {
@@ -74,6 +88,12 @@ export class SessionRegistry {
     const session = this.open.get(key);
     if (!session) return;
     this.open.delete(key);
+    if (session.user !== undefined) {
+      const userKey = `${protocol}:${session.user}`;
+      const left = (this.perUser.get(userKey) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userKey, left);
+      else this.perUser.delete(userKey);
+    }
     const count = this.perAddress.get(session.remoteAddress)!;
     count.all--;
     if (this.unauthenticated.delete(key)) count.unauthenticated--;

@@ -58,9 +58,11 @@ export const CONNECTION_LIMITS = [
   'command_too_large',
   'keywords_per_message',
   'keywords_per_mailbox',
+  // An IMAP login beyond imap.max_sessions_per_user: refused, the session stays unauthenticated.
+  'sessions_per_user',
 ] as const;
 /** The limits a single IMAP command can hit. */
-export type CommandLimit = Extract<ConnectionLimit, 'line_too_long' | 'literal_too_large' | 'command_too_large' | 'keywords_per_message' | 'keywords_per_mailbox'>;
+export type CommandLimit = Extract<ConnectionLimit, 'line_too_long' | 'literal_too_large' | 'command_too_large' | 'keywords_per_message' | 'keywords_per_mailbox' | 'sessions_per_user'>;
 export type ConnectionLimit = (typeof CONNECTION_LIMITS)[number];
 export const SCANNERS = ['clamd', 'spamd'] as const;
 export type Scanner = (typeof SCANNERS)[number];

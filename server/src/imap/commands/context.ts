@@ -28,6 +28,8 @@ export interface ImapContext {
   readonly maxKeywordsPerMailbox: number;
   /** A limit refused the command: logged and counted (mailroom_connection_limit_hits_total). */
   limitHit(limit: CommandLimit): void;
+  /** Whether the account may log in one more session here (imap.max_sessions_per_user). */
+  userHasRoom(user: string): boolean;
   readonly log: Logger;
   readonly store: ImapStore;
   readonly auth: Authenticator;

@@ -30,6 +30,23 @@ async function matching(names: readonly string[], matches: (name: string) => boo
   return out;
 }
 
+/**
+ * LSUB: the subscribed names that match, and, with \Noselect, every unsubscribed parent that matches while a
+ * subscribed name below it does not (RFC 3501 6.3.9: "box/%" shows "box/a" when only "box/a/b" is subscribed,
+ * so the client can see there is something below it). With "*" the children match themselves.
+ */
+function lsubNames(subscribed: readonly string[], matches: (name: string) => boolean, matched: readonly string[]): { names: string[]; parentsOnly: Set<string> } {
+  const names = new Set(matched);
+  const parentsOnly = new Set<string>();
+  for (const name of subscribed) {
+    if (names.has(name)) continue;
+    for (const parent of parentNames([name])) {
+      if (!names.has(parent) && !parentsOnly.has(parent) && matches(parent)) parentsOnly.add(parent);
+    }
+  }
+  return { names: [...names, ...parentsOnly], parentsOnly };
+}
+
 const byName = (a: string, b: string) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0);
 
 export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
@@ -46,10 +63,13 @@ export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
     const parents = parentNames(boxes.map((b) => b.name));
     const matches = patternMatcher(reference, pattern);
     const names = command.name === 'LIST' ? boxes.map((b) => b.name) : await session.store.listSubscriptions(session.user.id);
-    for (const name of (await matching(names, matches)).sort(byName)) {
+    let shown = await matching(names, matches);
+    let parentsOnly = new Set<string>();
+    if (command.name === 'LSUB') ({ names: shown, parentsOnly } = lsubNames(names, matches, shown));
+    for (const name of shown.sort(byName)) {
       const box = byBoxName.get(name);
       const attributes: string[] = [];
-      if (!box) attributes.push('\\Noselect');
+      if (!box || parentsOnly.has(name)) attributes.push('\\Noselect');
       else {
         attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
         if (box.specialUse) attributes.push(box.specialUse);

@@ -16,6 +16,11 @@ export async function logIn(session: ImapContext, tag: string, user: string, pas
     throw no('Authentication failed', 'AUTHENTICATIONFAILED');
   }
   const { account } = result;
+  if (!session.userHasRoom(account.address)) {
+    session.limitHit('sessions_per_user');
+    session.log.info({ user: account.address }, 'login refused: too many sessions for this user');
+    throw no('Too many sessions for this user; log out of another one', 'LIMIT');
+  }
   session.account = account;
   session.state = 'authenticated';
   session.authenticated();

@@ -28,6 +28,8 @@ export const store: Handler<CommandOf<'STORE'>> = {
       }
     });
     selected.applyChanges(changed);
+    // A new keyword is announced (FLAGS, PERMANENTFLAGS) before the first FETCH that shows it.
+    for (const line of selected.takeNewKeywords()) await session.untagged(line);
     if (!command.silent) {
       for (const uid of uids) {
         const uidItem = command.uid ? ` UID ${uid}` : '';

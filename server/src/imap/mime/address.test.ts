@@ -7,7 +7,8 @@ describe('address lists for ENVELOPE', () => {
   it('reads display names, quoted names, comments and bare addresses', () => {
     expect(short('"Doe, John" <john@example.test>, jane@example.test (Jane), =?UTF-8?Q?J=C3=BCrgen?= <j@x.test>')).toEqual([
       ['Doe, John', null, 'john', 'example.test'],
-      [null, null, 'jane', 'example.test'],
+      // The comment after a bare address is its display name (as Dovecot; imaptest's fetch-envelope expects it).
+      ['Jane', null, 'jane', 'example.test'],
       ['=?UTF-8?Q?J=C3=BCrgen?=', null, 'j', 'x.test'],
     ]);
   });

@@ -9,7 +9,7 @@ export interface Address {
   host: string | null;
 }
 
-type Token = { t: 'word' | 'quoted' | 'literal'; v: string } | { t: 'special'; v: string };
+type Token = { t: 'word' | 'quoted' | 'literal' | 'comment'; v: string } | { t: 'special'; v: string };
 
 const SPECIALS = '<>,:;@.';
 const MAX_ADDRESSES = 1000;
@@ -22,13 +22,17 @@ function tokenize(s: string): Token[] {
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       i++;
     } else if (c === '(') {
+      // Kept: "user@host (Real Name)" names its owner in a comment (RFC 822 style, still sent).
       let depth = 0;
+      let v = '';
       for (; i < s.length; i++) {
-        if (s[i] === '\\') i++;
-        else if (s[i] === '(') depth++;
+        if (s[i] === '\\') v += s[++i] ?? '';
+        else if (s[i] === '(' && depth++ === 0) continue;
         else if (s[i] === ')' && --depth === 0) break;
+        else v += s[i];
       }
       i++;
+      out.push({ t: 'comment', v: v.trim() });
     } else if (c === '"') {
       let v = '';
       for (i++; i < s.length && s[i] !== '"'; i++) v += s[i] === '\\' ? (s[++i] ?? '') : s[i];
@@ -58,10 +62,14 @@ function tokenize(s: string): Token[] {
 class Parser {
   i = 0;
   readonly out: Address[] = [];
+  /** Comments passed over since the current address began. */
+  private comments: string[] = [];
 
   constructor(private readonly tokens: Token[]) {}
 
+  /** The next token that is not a comment; comments are collected on the way. */
   private peek(): Token | undefined {
+    for (let t = this.tokens[this.i]; t?.t === 'comment'; t = this.tokens[++this.i]) this.comments.push(t.v);
     return this.tokens[this.i];
   }
 
@@ -129,6 +137,7 @@ class Parser {
   private addrSpec(name: string | null, adl: string | null, stops: string): void {
     let local = '';
     let host: string | null = null;
+    this.comments = [];
     for (let t = this.peek(); t; t = this.peek()) {
       if (t.t === 'special' && stops.includes(t.v)) break;
       this.i++;
@@ -141,7 +150,10 @@ class Parser {
       else host += text;
     }
     if (local === '' && host === null && name === null) return;
-    this.out.push({ name, adl, mailbox: local, host: host ?? '' });
+    this.peek();
+    // A bare address with a comment: the comment is the display name, as Dovecot and imaptest have it.
+    const commentName = name === null && adl === null && stops !== '>' ? (this.comments.filter((c) => c !== '').at(-1) ?? null) : null;
+    this.out.push({ name: name ?? commentName, adl, mailbox: local, host: host ?? '' });
   }
 }
 

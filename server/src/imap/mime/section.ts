@@ -3,10 +3,20 @@
 import type { Section } from '../protocol/fetch-items.ts';
 import { isMultipart, type MimePart } from './part.ts';
 
-/** Part n below p: a multipart's n-th child; inside message/rfc822, the encapsulated message's part n. */
+/** Part n of a message's body: a multipart's n-th child, or for any other body only part 1, the body itself. */
+function partOfMessage(message: MimePart, n: number): MimePart | null {
+  if (isMultipart(message)) return message.children[n - 1] ?? null;
+  return n === 1 ? message : null;
+}
+
+/**
+ * Part n below p: a multipart's n-th child; inside message/rfc822, the encapsulated message's part n.
+ * A message whose whole body is message/rfc822 has that body as part 1 (RFC 3501 6.4.5), so BODY[1] is the
+ * inner message, header and body, and BODY[1.HEADER] its header.
+ */
 function child(p: MimePart, n: number): MimePart | null {
   if (isMultipart(p)) return p.children[n - 1] ?? null;
-  if (p.message) return child(p.message, n);
+  if (p.message) return partOfMessage(p.message, n);
   // A single-part body has only part 1: itself.
   return n === 1 ? p : null;
 }
@@ -22,8 +32,8 @@ function headerFields(p: MimePart, names: readonly string[], not: boolean): Buff
 /** The section's bytes, or null when the message has no such part. */
 export function sectionBytes(buf: Buffer, root: MimePart, section: Section): Buffer | null {
   let part: MimePart | null = root;
-  for (const n of section.path) {
-    part = part ? child(part, n) : null;
+  for (const [i, n] of section.path.entries()) {
+    part = part ? (i === 0 ? partOfMessage(part, n) : child(part, n)) : null;
   }
   if (!part) return null;
   const { text, fields } = section;

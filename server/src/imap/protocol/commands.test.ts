@@ -77,6 +77,7 @@ describe('parseCommand', () => {
     expect(command('a SEARCH CHARSET utf-8 OR FROM "bob" NOT SEEN SINCE 1-Feb-2024 2:4')).toEqual({
       name: 'SEARCH',
       uid: false,
+      returns: null,
       charset: 'UTF-8',
       key: {
         kind: 'and',

@@ -1,6 +1,7 @@
 // Parses one framed command into a typed Command. Syntax only: whether the command is allowed in the
 // session's state, and what it does, is decided in ../commands/. A parse error keeps the tag so the
 // BAD can be tagged.
+import { parseSearchReturn, type SearchReturn } from './search-return.ts';
 import type { FlagOperation } from '../../store/mailbox-store.ts';
 import { ImapError, bad } from '../errors.ts';
 import { mailboxFromWire } from '../mailbox-name.ts';
@@ -26,7 +27,7 @@ export type Command =
   | { name: 'STATUS'; mailbox: string; items: StatusItem[] }
   | { name: 'APPEND'; mailbox: string; flags: string[]; date: number | null; message: Buffer }
   | { name: 'UID EXPUNGE'; set: SequenceSet }
-  | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey }
+  | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey; returns: SearchReturn[] | null }
   | { name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[] }
   | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[] }
   | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string }
@@ -190,7 +191,8 @@ const PARSERS: Record<string, Parser> = {
   },
   SEARCH(c, uid) {
     c.space();
-    return { name: 'SEARCH', uid, ...parseSearch(c) };
+    const returns = parseSearchReturn(c);
+    return { name: 'SEARCH', uid, returns, ...parseSearch(c) };
   },
   FETCH(c, uid) {
     c.space();

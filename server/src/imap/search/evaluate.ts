@@ -1,6 +1,7 @@
 // Evaluates SEARCH criteria against the selected mailbox. Flags, sizes and dates come from the
 // session's state; content is read and parsed only for criteria that need it, once per message.
 import type { StoredMail } from '../../store/types.ts';
+import { ADDRESS_FIELDS, addressText } from './address-text.ts';
 import { bodyText, decodeHeaderValue, headerText } from '../mime/decode.ts';
 import { fieldValue } from '../mime/header.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
@@ -81,7 +82,8 @@ async function matches(key: SearchKey, c: Candidate, scope: SearchScope): Promis
       const values = m.root.fields.filter((f) => f.name === key.field);
       // RFC 3501: an empty string matches every message that has the field at all.
       if (key.value === '') return values.length > 0;
-      return values.some((f) => contains(decodeHeaderValue(f.value), key.value));
+      const asText = ADDRESS_FIELDS.has(key.field) ? addressText : decodeHeaderValue;
+      return values.some((f) => contains(asText(f.value), key.value));
     }
     case 'body':
     case 'text': {

@@ -1,0 +1,46 @@
+// ESEARCH (RFC 4731): the RETURN options of SEARCH and the `* ESEARCH` response they ask for.
+import { bad } from '../errors.ts';
+import type { Cursor } from './cursor.ts';
+
+export type SearchReturn = 'MIN' | 'MAX' | 'ALL' | 'COUNT';
+const OPTIONS: readonly SearchReturn[] = ['MIN', 'MAX', 'ALL', 'COUNT'];
+
+/** `RETURN (MIN MAX ...) ` before the criteria, or null when absent. `RETURN ()` means ALL (RFC 4731 3.1). */
+export function parseSearchReturn(c: Cursor): SearchReturn[] | null {
+  if (!c.tryKeyword('RETURN')) return null;
+  c.space();
+  c.char('(');
+  const options = new Set<SearchReturn>();
+  while (!c.tryChar(')')) {
+    if (options.size > 0) c.space();
+    const word = c.atom('a RETURN option').toUpperCase();
+    if (!OPTIONS.includes(word as SearchReturn)) throw bad(`Unknown SEARCH RETURN option ${word.slice(0, 20)}`);
+    options.add(word as SearchReturn);
+  }
+  c.space();
+  return options.size === 0 ? ['ALL'] : [...options];
+}
+
+/** Numbers in ascending order as a compact sequence set: 1:3,5. */
+function compact(numbers: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length;) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    parts.push(j > i ? `${numbers[i]}:${numbers[j]}` : String(numbers[i]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The untagged ESEARCH line (without "* "); an option with nothing to report is left out (RFC 4731 3.1). */
+export function esearchResponse(tag: string, uid: boolean, numbers: readonly number[], options: readonly SearchReturn[]): string {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const items: string[] = [];
+  if (options.includes('MIN') && sorted.length > 0) items.push(`MIN ${sorted[0]}`);
+  if (options.includes('MAX') && sorted.length > 0) items.push(`MAX ${sorted[sorted.length - 1]}`);
+  if (options.includes('ALL') && sorted.length > 0) items.push(`ALL ${compact(sorted)}`);
+  if (options.includes('COUNT')) items.push(`COUNT ${sorted.length}`);
+  const quoted = `"${tag.replace(/["\\]/g, (ch) => `\\${ch}`)}"`;
+  return [`ESEARCH (TAG ${quoted})`, ...(uid ? ['UID'] : []), ...items].join(' ');
+}
