@@ -40,6 +40,7 @@ export const REJECTION_REASONS = [
   'dmarc_reject',
   'auth_temperror',
   'rate_limited',
+  'over_quota',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */

@@ -4,6 +4,7 @@
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
+import { QUOTA_MIGRATION } from './migrations-quota.ts';
 
 export const MIGRATIONS: readonly string[] = [
   /* 1: directory, mailboxes, delivery queue */ `
@@ -97,4 +98,5 @@ export const MIGRATIONS: readonly string[] = [
   `,
   /* 4: external POP3 accounts and their fetched UIDLs; banned addresses */ FETCH_BANS_MIGRATION,
   /* 5: queue listing: per-message summary and per-state counts kept by triggers */ QUEUE_INDEX_MIGRATION,
+  /* 6: storage quotas: per-account limits, usage kept by triggers on mail */ QUOTA_MIGRATION,
 ];

@@ -2,6 +2,7 @@
 import { SILENT_CHANGE_FEED } from '../change-feed.ts';
 import path from 'node:path';
 import type { Store } from '../store.ts';
+import { SqliteQuotas } from './quota.ts';
 import type { DatabaseInfo } from '../types.ts';
 import { AcceptWriter } from './accept-writer.ts';
 import { SqliteDirectory } from './directory.ts';
@@ -31,7 +32,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     version: db.prepare('SELECT sqlite_version()').pluck().get() as string,
     location: file,
   };
-  const parts = [new SqliteDirectory(db), new SqliteQueue(db, writer), new SqliteQueueAdmin(db), new SqliteMailboxes(db), new SqliteQuarantine(db), new SqliteFetchAccounts(db), new SqliteBans(db)];
+  const parts = [
+    new SqliteDirectory(db),
+    new SqliteQueue(db, writer),
+    new SqliteQueueAdmin(db),
+    new SqliteMailboxes(db),
+    new SqliteQuarantine(db),
+    new SqliteFetchAccounts(db),
+    new SqliteBans(db),
+    new SqliteQuotas(db),
+  ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
     db.close();
