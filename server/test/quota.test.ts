@@ -115,6 +115,15 @@ describe.each(backends)('quotas on $name', (backend) => {
     expect(await usage()).toEqual(before);
   });
 
+  it('counts the account in mailroom_accounts_near_quota once it uses 90% of a limit', async () => {
+    const gauge = async () => (await stack.service.metrics.registry.getSingleMetricAsString('mailroom_accounts_near_quota')).trim().split('\n').pop();
+    await stack.store.setQuota('quinn@example.test', { messages: 3 });
+    expect(await gauge()).toBe('mailroom_accounts_near_quota 0');
+    await stack.store.setQuota('quinn@example.test', { messages: 2 });
+    expect(await gauge()).toBe('mailroom_accounts_near_quota 1');
+    await stack.store.setQuota('quinn@example.test', { messages: null });
+  });
+
   it('lets mail in again once the account has a larger quota of its own', async () => {
     await stack.store.setQuota('quinn@example.test', { bytes: 1_000_000 });
     const out = (await python(SMTP, { SMTP: String(stack.ports.smtp) })).trim().split('\n');
