@@ -4,14 +4,13 @@
 // (delivery.expiry_seconds), as Exim's appendfile quota does, instead of being lost to a full moment.
 import type { Store } from '../store/store.ts';
 import { wouldExceedQuota } from '../store/quota-limits.ts';
-import type { QueueRecipient } from '../store/types.ts';
 
 /** The recipients whose account cannot take `bytes` more (each account is asked once). */
-export async function overQuotaRecipients(store: Pick<Store, 'getQuota'>, recipients: readonly QueueRecipient[], bytes: number): Promise<QueueRecipient[]> {
+export async function overQuotaRecipients<R extends { accountId?: number | null | undefined }>(store: Pick<Store, 'getQuota'>, recipients: readonly R[], bytes: number): Promise<R[]> {
   const full = new Map<number, boolean>();
-  const over: QueueRecipient[] = [];
+  const over: R[] = [];
   for (const recipient of recipients) {
-    if (recipient.accountId === null) continue;
+    if (recipient.accountId === null || recipient.accountId === undefined) continue;
     if (!full.has(recipient.accountId)) {
       const quota = await store.getQuota(recipient.accountId);
       full.set(recipient.accountId, quota !== null && wouldExceedQuota(quota, bytes));

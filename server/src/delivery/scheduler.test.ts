@@ -117,6 +117,21 @@ describe('DeliveryScheduler', () => {
     ]);
   });
 
+  it('sends mail from outside SMTP for a full mailbox through the queue instead of filing it', async () => {
+    const { intake, scheduler: s } = startScheduler(store);
+    await s.start();
+    await store.setQuota('bob@example.test', { bytes: 10 });
+    const id = await intake.accept(intake.newId(), { sender: 'x@remote.test', recipients: [await local('bob@example.test')], source: 'api' }, Buffer.from('Subject: t\r\n\r\nb\r\n'));
+    const bob = await waitFor(
+      async () => (await store.getQueueMessage(id))?.recipients[0],
+      (r) => r?.state === 'deferred',
+      10_000,
+      'the full mailbox to be deferred',
+    );
+    expect(bob!.lastError).toBe('4.2.2 <bob@example.test>: mailbox full: over its storage quota');
+    expect(await inbox('bob@example.test')).toEqual([]);
+  });
+
   it('bounces a local recipient whose account was removed, and delivers to the others', async () => {
     const { intake, scheduler: s } = startScheduler(store);
     const recipients = [await local('alice@example.test'), await local('bob@example.test')];
