@@ -96,6 +96,23 @@ describe('happy paths', () => {
     await expectError(await call('/api/v1/domains/second.test', ADMIN, 'DELETE'), 404, 'not_found');
   });
 
+  it('shows and sets storage quotas on accounts, and refuses bad limits with 422', async () => {
+    const erin = async () => ((await (await call('/api/v1/accounts', VIEWER)).json()) as { items: Array<{ address: string; quota: unknown }> }).items.find((a) => a.address === 'erin@example.test')!;
+    expect((await erin()).quota).toEqual({ limitBytes: 0, limitMessages: 0, ownBytes: null, ownMessages: null, usedBytes: 0, usedMessages: 0 });
+    expect((await call('/api/v1/accounts/erin@example.test', ADMIN, 'PATCH', { quotaBytes: 5_000_000, quotaMessages: 100 })).status).toBe(200);
+    expect((await erin()).quota).toMatchObject({ limitBytes: 5_000_000, limitMessages: 100, ownBytes: 5_000_000, ownMessages: 100 });
+    expect((await call('/api/v1/accounts/erin@example.test', ADMIN, 'PATCH', { quotaMessages: null })).status).toBe(200);
+    expect((await erin()).quota).toMatchObject({ limitBytes: 5_000_000, limitMessages: 0, ownMessages: null });
+    const bad = await expectError(await call('/api/v1/accounts/erin@example.test', ADMIN, 'PATCH', { quotaBytes: -1 }), 422);
+    expect(bad.error.message).toContain('quotaBytes');
+    await expectError(await call('/api/v1/accounts/erin@example.test', ADMIN, 'PATCH', { quotaBytes: '1G' }), 422);
+    await expectError(await call('/api/v1/accounts/erin@example.test', ADMIN, 'PATCH', {}), 422);
+    await expectError(await call('/api/v1/accounts/nosuch@example.test', ADMIN, 'PATCH', { quotaBytes: 1 }), 404, 'not_found');
+    await expectError(await call('/api/v1/accounts/erin@example.test', OPERATOR, 'PATCH', { quotaBytes: 1 }), 403, 'forbidden');
+    expect((await erin()).quota).toMatchObject({ limitBytes: 5_000_000 });
+    expect(await (await mr.admin('/metrics', { headers: { Authorization: `Bearer ${VIEWER}` } })).text()).toMatch(/^mailroom_accounts_near_quota 0$/m);
+  });
+
   it('injects a message that counts as processed and can be shown while queued', async () => {
     await call('/api/v1/server/stop', OPERATOR, 'POST');
     const res = await call('/api/v1/messages', ADMIN, 'POST', {

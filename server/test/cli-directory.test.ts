@@ -123,6 +123,39 @@ describe('while the server runs', () => {
   });
 });
 
+describe('mailroom quota', () => {
+  async function rcptSized(address: string, size: number): Promise<string> {
+    const smtp = await SmtpDialogue.open(mr.ports.smtp);
+    await smtp.command('EHLO client.test');
+    await smtp.command(`MAIL FROM:<someone@remote.test> SIZE=${size}`);
+    const reply = await smtp.command(`RCPT TO:<${address}>`);
+    smtp.close();
+    return reply;
+  }
+
+  it('sets and shows limits, and the running server enforces them at once', async () => {
+    await ok('domain', 'add', 'quota.test');
+    await ok('account', 'add', 'quinn@quota.test', '--password', 'quinn-password');
+    expect(await ok('quota', 'show', 'quinn@quota.test')).toBe('quinn@quota.test  0 of unlimited (default)  0 of unlimited messages (default)\n');
+    expect(await rcptSized('quinn@quota.test', 5000)).toMatch(/^250 /);
+    expect(await ok('quota', 'set', 'quinn@quota.test', '--bytes', '4K', '--messages', '100')).toBe('quinn@quota.test  0 of 4K  0 of 100 messages\n');
+    expect(await rcptSized('quinn@quota.test', 5000)).toBe('552 5.2.2 <quinn@quota.test>: Mailbox full: over its storage quota');
+    expect(await rcptSized('quinn@quota.test', 3000)).toMatch(/^250 /);
+    expect(await ok('quota', 'set', 'quinn@quota.test', '--bytes', 'default')).toBe('quinn@quota.test  0 of unlimited (default)  0 of 100 messages\n');
+    expect(await ok('quota', 'show')).toContain('quinn@quota.test  0 of unlimited (default)  0 of 100 messages\n');
+  });
+
+  it('refuses a limit it cannot read, a missing account and an empty change', async () => {
+    expect(await refused(['quota', 'set', 'quinn@quota.test', '--bytes', '2X'])).toBe(
+      'mailroom: --bytes: expected a whole number of bytes, optionally with K, M, G or T (powers of 1024), or "default", got "2X"',
+    );
+    expect(await refused(['quota', 'set', 'quinn@quota.test', '--messages', '5K'])).toBe('mailroom: --messages: expected a whole number or "default", got "5K"');
+    expect(await refused(['quota', 'set', 'nobody@quota.test', '--bytes', '1'])).toBe('mailroom: no account nobody@quota.test');
+    expect(await refused(['quota', 'set', 'quinn@quota.test'])).toBe('mailroom: say what to set: --bytes and/or --messages');
+    expect(await refused(['quota', 'show', 'nobody@quota.test'])).toBe('mailroom: no account nobody@quota.test');
+  });
+});
+
 describe('mistakes exit non-zero with a clear message', () => {
   beforeAll(async () => {
     await ok('domain', 'add', 'local.test');

@@ -1439,7 +1439,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Accounts. */
+        /** Accounts, each with quota: limitBytes and limitMessages in force (0: unlimited), ownBytes and ownMessages (null: quota.default_bytes / quota.default_messages apply), usedBytes and usedMessages (every message in every folder). */
         get: {
             parameters: {
                 query?: never;
@@ -1536,7 +1536,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change the password. */
+        /** Change the password and/or the storage quota (quotaBytes, quotaMessages: a whole number, 0 for unlimited, null for the configured default). At least one field. */
         patch: {
             parameters: {
                 query?: never;
@@ -1549,7 +1549,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        password: string;
+                        password?: string;
+                        quotaBytes?: number | null;
+                        quotaMessages?: number | null;
                     };
                 };
             };

@@ -176,7 +176,11 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   },
   '/api/v1/domains/{name}': { delete: { summary: 'Remove a domain with its accounts and aliases.', role: 'admin', ok: 204 } },
   '/api/v1/accounts': {
-    get: { summary: 'Accounts.', role: 'viewer' },
+    get: {
+      summary:
+        'Accounts, each with quota: limitBytes and limitMessages in force (0: unlimited), ownBytes and ownMessages (null: quota.default_bytes / quota.default_messages apply), usedBytes and usedMessages (every message in every folder).',
+      role: 'viewer',
+    },
     post: {
       summary: 'Add an account.',
       role: 'admin',
@@ -185,7 +189,15 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     },
   },
   '/api/v1/accounts/{address}': {
-    patch: { summary: 'Change the password.', role: 'admin', body: { type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 8 } } } },
+    patch: {
+      summary: 'Change the password and/or the storage quota (quotaBytes, quotaMessages: a whole number, 0 for unlimited, null for the configured default). At least one field.',
+      role: 'admin',
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { password: { type: 'string', minLength: 8 }, quotaBytes: { type: ['integer', 'null'], minimum: 0 }, quotaMessages: { type: ['integer', 'null'], minimum: 0 } },
+      },
+    },
     delete: { summary: 'Remove an account and its mail.', role: 'admin', ok: 204 },
   },
   '/api/v1/aliases': {

@@ -9,6 +9,7 @@ import { registerBanCommands } from './ban-commands.ts';
 import { registerDbCommands } from './db-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
+import { registerQuotaCommands } from './quota-commands.ts';
 import { serve } from './serve.ts';
 import { registerTokenCommands } from './token-commands.ts';
 import { auditCliChange } from './audit-cli.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .action(async () => serve(config(), config));
 
   registerDirectoryCommands(program, config);
+  registerQuotaCommands(program, config);
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
   registerTokenCommands(program, config);

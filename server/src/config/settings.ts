@@ -311,6 +311,12 @@ export const SETTINGS = {
     256 * 1024,
     'The most response bytes an IMAP or POP3 session may have waiting in its socket for a client that reads slowly: a large FETCH is sent in chunks as the client takes them, so memory per session stays about this plus one message. A client that lets it stay full for limits.write_timeout_seconds is closed (mailroom_sessions_closed_not_reading_total).',
   ),
+  'quota.default_bytes': setting(
+    k.nonNegativeInt,
+    0,
+    'Storage quota in bytes for every account without its own (`mailroom quota set`, PUT /api/v1/accounts/{address}/quota); 0 means unlimited. A message that would take the mailbox over it is refused: SMTP 552 5.2.2 at RCPT (when SIZE= says so) or at DATA, IMAP APPEND/COPY/MOVE `NO [OVERQUOTA]`; mail already in the queue for the account waits (4.2.2) until there is room, and bounces when it expires (delivery.expiry_seconds). Usage counts every message in every folder, kept as mail is filed and removed.',
+  ),
+  'quota.default_messages': setting(k.nonNegativeInt, 0, 'Quota in messages for every account without its own; 0 means unlimited. Enforced with quota.default_bytes, in the same places.'),
   'limits.max_keywords_per_message': setting(
     k.intBetween(1, 10_000),
     128,

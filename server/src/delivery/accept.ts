@@ -9,6 +9,7 @@
 // recipients are filed straight into their INBOX in that same transaction, so local mail costs one
 // commit instead of three (enqueue, claim, deliver). See BENCHMARKS.md for what this buys.
 import type { Store } from '../store/store.ts';
+import { overQuotaRecipients } from './local-quota.ts';
 import type { AcceptedMessage, MessageSource, NewMessage, NewRecipient } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
 import { newQueueId } from '../util/ids.ts';
@@ -60,20 +61,32 @@ export class MessageIntake {
 
   async accept(id: string, envelope: Envelope, content: Buffer): Promise<string> {
     if (envelope.recipients.length === 0) throw new Error('a message needs at least one recipient');
-    const result = await new Promise<AcceptedMessage>((resolve, reject) => {
-      this.pending.push({ message: { id, content, ...envelope }, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        // The next turn, so that messages whose data ends in this one join the batch.
-        setImmediate(() => this.flush());
-      }
-    });
+    // SMTP checked quotas before its 250; mail from elsewhere (the API, a POP3 fetch, bounces) that a full
+    // mailbox cannot take goes through the queue, whose local delivery defers it (local-quota.ts).
+    const viaQueue = envelope.source !== 'smtp' && envelope.source !== 'submission' && (await overQuotaRecipients(this.store, envelope.recipients, content.length)).length > 0;
+    const result = viaQueue
+      ? await this.queueOnly({ id, content, ...envelope })
+      : await new Promise<AcceptedMessage>((resolve, reject) => {
+          this.pending.push({ message: { id, content, ...envelope }, resolve, reject });
+          if (!this.flushScheduled) {
+            this.flushScheduled = true;
+            // The next turn, so that messages whose data ends in this one join the batch.
+            setImmediate(() => this.flush());
+          }
+        });
     // Bounces are our own output, not processed mail: hMailServer counts what clients handed over.
     if (envelope.source !== 'bounce') {
       this.events.emit('message.accepted', { id, source: envelope.source, size: content.length, recipients: envelope.recipients.length });
     }
     if (result.filed > 0) this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: 0, recipients: result.filed });
     return id;
+  }
+
+  /** One message into the queue, none of it filed at once. */
+  private async queueOnly(message: NewMessage): Promise<AcceptedMessage> {
+    const [result] = await this.store.acceptMessages([message], Date.now(), false);
+    setImmediate(() => this.listeners.forEach((listener) => listener()));
+    return result!;
   }
 
   /** Hands everything pending to the store at once; the store serialises the commits. */

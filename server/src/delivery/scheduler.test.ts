@@ -82,6 +82,56 @@ describe('DeliveryScheduler', () => {
     expect(await inbox('alice@example.test')).toEqual([]);
   });
 
+  it('defers a local recipient whose mailbox is over its quota with 4.2.2, and delivers to the others', async () => {
+    const { intake, scheduler: s } = startScheduler(store);
+    await s.start();
+    await store.setQuota('bob@example.test', { messages: 1 });
+    await store.appendMail((await store.findMailbox((await local('bob@example.test')).accountId, 'INBOX'))!.id, Buffer.from('Subject: old\r\n\r\nb\r\n'), [], Date.now());
+    // Queued directly: the intake would file local mail at once without the scheduler.
+    const id = intake.newId();
+    await store.enqueue({
+      id,
+      sender: 'x@remote.test',
+      recipients: [await local('alice@example.test'), await local('bob@example.test')],
+      source: 'api',
+      content: Buffer.from('Subject: t\r\n\r\nb\r\n'),
+    });
+    s.wake();
+    const bob = await waitFor(
+      async () => (await store.getQueueMessage(id))!.recipients.find((r) => r.address === 'bob@example.test')!,
+      (r) => r.state === 'deferred',
+      10_000,
+      'the full mailbox to be deferred',
+    );
+    expect(bob.lastError).toBe('4.2.2 <bob@example.test>: mailbox full: over its storage quota');
+    expect(await inbox('bob@example.test')).toHaveLength(1);
+    await waitFor(
+      () => inbox('alice@example.test'),
+      (m) => m.length === 1,
+      10_000,
+      'delivery to alice',
+    );
+    expect((await store.getQueueMessage(id))!.recipients.map((r) => [r.address, r.state])).toEqual([
+      ['alice@example.test', 'delivered'],
+      ['bob@example.test', 'deferred'],
+    ]);
+  });
+
+  it('sends mail from outside SMTP for a full mailbox through the queue instead of filing it', async () => {
+    const { intake, scheduler: s } = startScheduler(store);
+    await s.start();
+    await store.setQuota('bob@example.test', { bytes: 10 });
+    const id = await intake.accept(intake.newId(), { sender: 'x@remote.test', recipients: [await local('bob@example.test')], source: 'api' }, Buffer.from('Subject: t\r\n\r\nb\r\n'));
+    const bob = await waitFor(
+      async () => (await store.getQueueMessage(id))?.recipients[0],
+      (r) => r?.state === 'deferred',
+      10_000,
+      'the full mailbox to be deferred',
+    );
+    expect(bob!.lastError).toBe('4.2.2 <bob@example.test>: mailbox full: over its storage quota');
+    expect(await inbox('bob@example.test')).toEqual([]);
+  });
+
   it('bounces a local recipient whose account was removed, and delivers to the others', async () => {
     const { intake, scheduler: s } = startScheduler(store);
     const recipients = [await local('alice@example.test'), await local('bob@example.test')];

@@ -10,6 +10,7 @@ import { logger } from '../telemetry/log.ts';
 import type { MessageIntake } from './accept.ts';
 import { OutageBackoff } from '../util/outage-backoff.ts';
 import { isExpired, retryDelaySeconds } from './backoff.ts';
+import { overQuotaRecipients } from './local-quota.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
 import { deliverRemote, type RecipientResult } from './remote.ts';
@@ -158,9 +159,16 @@ export class DeliveryScheduler {
     const content = await this.store.readContent(job.messageId);
     if (!content) return; // removed from the queue after it was claimed
     if (job.destination === 'local') {
+      const full = await overQuotaRecipients(this.store, job.recipients, content.length);
+      if (full.length > 0) {
+        const results = new Map<number, RecipientResult>(full.map((r) => [r.id, { result: 'deferred', error: `4.2.2 <${r.address}>: mailbox full: over its storage quota` }]));
+        await this.settle({ ...job, recipients: full }, results, content, started, log);
+      }
+      const fits = job.recipients.filter((r) => !full.includes(r));
+      if (fits.length === 0) return;
       const { delivered, unfiled } = await this.store.deliverLocal(
         job.messageId,
-        job.recipients.map((r) => r.id),
+        fits.map((r) => r.id),
         content,
         Date.now(),
       );

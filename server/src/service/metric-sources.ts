@@ -4,6 +4,7 @@ import type { SelfTest } from '../selftest/self-test.ts';
 import { logStats } from '../telemetry/log.ts';
 import type { LoggingHandles } from './logging-setup.ts';
 import type { MetricSources } from '../telemetry/metrics.ts';
+import { quotaUseRatio } from '../store/quota-limits.ts';
 import type { Store } from '../store/store.ts';
 import type { QueueState } from '../store/types.ts';
 import type { MailServer } from './mail-server.ts';
@@ -13,6 +14,9 @@ import { dnsQueryCounts } from '../dns/stats.ts';
 import { authCheckCounts } from '../sender-auth/stats.ts';
 
 const STATES: QueueState[] = ['queued', 'deferred', 'held', 'in_flight'];
+
+/** mailroom_accounts_near_quota counts accounts at or above this share of a limit (the 90%). */
+const NEAR_QUOTA = 0.9;
 
 export function metricSources(store: Store, sessions: SessionRegistry, server: () => MailServer | null, selfTest: SelfTest, logging: LoggingHandles, scanners: () => ScannerHealth[]): MetricSources {
   // One scrape reads the queue gauges twice (count and age); share one query per scrape.
@@ -31,6 +35,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     },
     warnings: () => selfTest.warnings,
     bansActive: () => store.countActiveBans(Date.now()),
+    accountsNearQuota: async () => (await store.listQuotas()).filter((q) => quotaUseRatio(q) >= NEAR_QUOTA).length,
     nodes: () =>
       store.cluster.listNodes().then(
         (nodes) => nodes.filter((n) => !n.stoppedCleanly).map((n) => ({ name: n.name, up: n.up })),

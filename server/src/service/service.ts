@@ -35,6 +35,7 @@ import { metricSources } from './metric-sources.ts';
 import { SessionRegistry } from '../net/session-registry.ts';
 import { VERSION } from './version.ts';
 import { setMaxKeywordsPerMessage } from '../store/flag-changes.ts';
+import { setQuotaDefaults } from '../store/quota-limits.ts';
 import { NodePresence } from './node-presence.ts';
 import { clusterWarnings, MAX_CLOCK_SKEW_MS } from '../selftest/checks-cluster.ts';
 
@@ -171,6 +172,7 @@ export class Service {
     feedMetrics(this.events, this.metrics);
     // Both stores check keywords per message through flag-changes.ts, which holds the process's one value.
     setMaxKeywordsPerMessage(config['limits.max_keywords_per_message']);
+    setQuotaDefaults(config['quota.default_bytes'], config['quota.default_messages']);
     this.presence = new NodePresence({
       cluster: store.cluster,
       identity: {

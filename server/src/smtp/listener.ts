@@ -30,6 +30,7 @@ import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from './hop-count.ts';
 import { receivedHeader } from './received.ts';
 import { missingHeaderLines, readHeaderFacts } from './submission-hygiene.ts';
 import { decideRecipient, subAddressingFrom, type RecipientDecision } from '../delivery/recipient-policy.ts';
+import { declaredSize, mailboxFullMessage, recipientOverQuota } from './quota-check.ts';
 import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
 import { dnsFor } from '../dns/resolver.ts';
@@ -350,8 +351,10 @@ export class SmtpListener {
       throw this.reject(session, 'dnsbl', 554, `5.7.1 Service unavailable; client [${session.remoteAddress}] blocked using ${listing.zone}${why}`);
     }
     let decision: RecipientDecision;
+    let full: NewRecipient | null = null;
     try {
       decision = await this.decide(address, session);
+      if (decision.ok) full = await recipientOverQuota(this.deps.store, [decision.recipient], declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args));
     } catch (err) {
       tx.log.error({ err: (err as Error).message }, 'recipient lookup failed');
       throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure looking up the recipient, try again later');
@@ -360,6 +363,7 @@ export class SmtpListener {
       if (decision.reason === 'unknown_user') this.countUnknownRecipient(session);
       throw this.reject(session, decision.reason, decision.code, decision.message);
     }
+    if (full) throw this.reject(session, 'over_quota', 552, mailboxFullMessage(full.address));
     await this.checkGreylist(address, session);
     if (!tx.recipients.some((r) => r.address.toLowerCase() === decision.recipient.address.toLowerCase())) {
       tx.recipients.push(decision.recipient);
@@ -481,6 +485,10 @@ export class SmtpListener {
       tx.log.warn({ hops }, 'refused a looping message');
       throw this.reject(session, 'mail_loop', 554, `5.4.6 Error: too many hops (${hops} Received headers), probably a mail loop`);
     }
+    // One DATA reply covers every recipient, so the whole message is refused when one local mailbox
+    // cannot take it: the sender's server then bounces it with our reason (docs/quotas.md).
+    const full = await recipientOverQuota(this.deps.store, envelope.recipients, content.length);
+    if (full) throw this.reject(session, 'over_quota', 552, mailboxFullMessage(full.address), tx.log);
     const outcome = await intake.receive({ id, envelope, content, scanMode: this.scanMode(session), log: tx.log, logContext: { session: session.id } });
     this.transactions.delete(session);
     if (outcome.kind === 'refused') throw this.reject(session, outcome.reason, outcome.code, outcome.message, tx.log);

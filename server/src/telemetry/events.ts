@@ -42,6 +42,7 @@ export const REJECTION_REASONS = [
   'rate_limited',
   'dnsbl',
   'greylisted',
+  'over_quota',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** Connection limits that can bite (limit label of mailroom_connection_limit_hits_total). */

@@ -14,6 +14,7 @@ const idleSources: MetricSources = {
   queue: async () => ({ byState: { queued: 0, deferred: 0, held: 0, in_flight: 0 }, oldestCreatedAt: null }),
   warnings: () => [],
   bansActive: async () => 0,
+  accountsNearQuota: async () => 0,
   nodes: async () => [],
   logging: () => ({
     lines: { smtp: 0, submission: 0, pop3: 0, imap: 0, tcpip: 0, delivery: 0, application: 0, debug: 0 },

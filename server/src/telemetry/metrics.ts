@@ -45,6 +45,8 @@ export interface MetricSources {
   queue(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }>;
   warnings(): ReadonlyArray<{ id: string; severity: string }>;
   bansActive(): Promise<number>;
+  /** Accounts using 90% or more of a storage quota (bytes or messages; docs/quotas.md). */
+  accountsNearQuota(): Promise<number>;
   /** Every node registered in the database and not stopped cleanly (on SQLite: this one); null when it cannot be read. */
   nodes(): Promise<ReadonlyArray<{ name: string; up: boolean }> | null>;
   logging(): { lines: Record<LogCategory, number>; enabled: CategoryState; liveDropped: number; stdoutDropped: number };
@@ -226,6 +228,14 @@ export function createMetrics(sources: MetricSources) {
     registers: r,
     async collect() {
       this.set(await sources.bansActive());
+    },
+  });
+  new Gauge({
+    name: 'mailroom_accounts_near_quota',
+    help: 'Accounts using 90% or more of their storage quota in bytes or in messages (quota.default_bytes, quota.default_messages or their own limits); at 100% new mail for them is refused (SMTP 552 5.2.2, IMAP NO [OVERQUOTA]).',
+    registers: r,
+    async collect() {
+      this.set(await sources.accountsNearQuota());
     },
   });
   new Gauge({

@@ -3,6 +3,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/password.ts';
+import { effectiveLimits } from '../../store/quota-limits.ts';
+import type { AccountQuota } from '../../store/quota-store.ts';
 import { StoreError } from '../../store/store-error.ts';
 import { parseAddress } from '../../util/address.ts';
 import { audit } from '../audit.ts';
@@ -23,6 +25,20 @@ const address = z
   .refine((s) => parseAddress(s) !== null, 'not a valid address')
   .transform((s) => parseAddress(s)!.normalized);
 const password = z.string().min(8, 'at least 8 characters').max(1024);
+
+// A quota limit: a whole number (0: unlimited) or null (back to quota.default_bytes / _messages).
+const quotaLimit = z.number({ error: 'expected a whole number or null' }).int('expected a whole number').min(0, 'expected 0 or more').max(Number.MAX_SAFE_INTEGER).nullable();
+export const accountUpdateSchema = z
+  .object({ password: password.optional(), quotaBytes: quotaLimit.optional(), quotaMessages: quotaLimit.optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'expected at least one of password, quotaBytes, quotaMessages');
+const accountUpdate = accountUpdateSchema;
+
+/** Limits in force (0: unlimited), the account's own (null: the default applies) and usage. */
+function quotaView(q: AccountQuota) {
+  const limits = effectiveLimits(q);
+  return { limitBytes: limits.bytes, limitMessages: limits.messages, ownBytes: q.quotaBytes, ownMessages: q.quotaMessages, usedBytes: q.usedBytes, usedMessages: q.usedMessages };
+}
 
 /** Store errors become API errors with the matching status. */
 async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
@@ -60,7 +76,13 @@ export function directoryRoutes(deps: AdminDeps): Router {
   });
 
   router.get('/accounts', requireRole('viewer'), async (ctx) => {
-    ctx.body = { items: (await store.listAccounts()).map((a) => ({ address: a.address, createdAt: new Date(a.createdAt).toISOString() })) };
+    const quotas = new Map((await store.listQuotas()).map((q) => [q.address.toLowerCase(), q]));
+    ctx.body = {
+      items: (await store.listAccounts()).map((a) => {
+        const quota = quotas.get(a.address.toLowerCase());
+        return { address: a.address, createdAt: new Date(a.createdAt).toISOString(), ...(quota ? { quota: quotaView(quota) } : {}) };
+      }),
+    };
   });
   router.post('/accounts', admin, async (ctx) => {
     const body = parseBody(await readJson(ctx), z.object({ address, password }));
@@ -71,9 +93,14 @@ export function directoryRoutes(deps: AdminDeps): Router {
     ctx.body = { address: account.address, createdAt: new Date(account.createdAt).toISOString() };
   });
   router.patch('/accounts/:address', admin, async (ctx) => {
-    const body = parseBody(await readJson(ctx), z.object({ password }));
-    if (!(await store.setPassword(String(ctx.params.address), await hashPassword(body.password)))) throw notFound('account');
-    audit(ctx, 'account.update', { account: ctx.params.address, fields: ['password'] });
+    const body = parseBody(await readJson(ctx), accountUpdate);
+    const target = String(ctx.params.address);
+    if (!(await store.findAccount(target))) throw notFound('account');
+    if (body.quotaBytes !== undefined || body.quotaMessages !== undefined) {
+      if (!(await store.setQuota(target, { bytes: body.quotaBytes, messages: body.quotaMessages }))) throw notFound('account');
+    }
+    if (body.password !== undefined && !(await store.setPassword(target, await hashPassword(body.password)))) throw notFound('account');
+    audit(ctx, 'account.update', { account: ctx.params.address, fields: Object.keys(body) });
     ctx.body = { address: ctx.params.address };
   });
   router.delete('/accounts/:address', admin, async (ctx) => {

@@ -2,6 +2,7 @@
 // was read; a missing mailbox gets TRYCREATE so the client can create it and retry.
 import { applyFlags, keywordCount, maxKeywordsPerMessage } from '../../store/flag-changes.ts';
 import { no } from '../errors.ts';
+import { checkQuota } from '../quota.ts';
 import { findMailbox, storableFlags } from './helpers.ts';
 import { LOGGED_IN, type CommandOf, type Handler } from './types.ts';
 
@@ -18,6 +19,7 @@ export const append: Handler<CommandOf<'APPEND'>> = {
     if (command.message.length > session.appendMaxBytes) throw no(`Message is larger than ${session.appendMaxBytes} octets`, 'TOOBIG');
     // The literal is a view into the command buffer; copy it so the store keeps only the message.
     const content = Buffer.from(command.message);
+    await checkQuota(session, content.length, 1);
     const { uid, uidValidity } = await session.store.appendMail(box.id, content, flags, command.date ?? Date.now());
     session.log.info({ mailbox: box.id, uid, bytes: content.length }, 'message appended');
     return { code: `APPENDUID ${uidValidity} ${uid}`, text: 'APPEND completed' };

@@ -1,6 +1,7 @@
 // COPY and MOVE with their UID forms (RFC 3501 6.4.7, RFC 6851) and COPYUID (RFC 4315). MOVE is one
 // store transaction: the mail is never in both mailboxes, nor in neither.
 import { formatSet } from '../protocol/sequence-set.ts';
+import { checkQuota } from '../quota.ts';
 import { findMailbox, writable } from './helpers.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
@@ -13,6 +14,12 @@ export const copy: Handler<CommandOf<'COPY' | 'MOVE'>> = {
     const uids = selected.resolve(command.set, command.uid).filter((uid) => !selected.isExpunged(uid));
     if (uids.length === 0) return { text: `${command.name} completed (no messages)` };
     const store = session.store;
+    if (!moving)
+      await checkQuota(
+        session,
+        uids.reduce((sum, uid) => sum + (selected.get(uid)?.size ?? 0), 0),
+        uids.length,
+      );
     const result = moving ? await store.moveMail(selected.info.id, uids, target.id) : await store.copyMail(selected.info.id, uids, target.id);
     const code = result.sourceUids.length > 0 ? `COPYUID ${result.uidValidity} ${formatSet(result.sourceUids)} ${formatSet(result.targetUids)}` : undefined;
     if (!moving) return { ...(code ? { code } : {}), text: 'COPY completed' };

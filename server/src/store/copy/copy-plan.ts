@@ -34,8 +34,9 @@ export const COPY_PLAN: readonly CopiedTable[] = [
   { table: 'domains', columns: ['name', 'created_at'], select: 'SELECT lower(name) AS name, created_at FROM domains ORDER BY name', count: 'SELECT COUNT(*) FROM domains' },
   {
     table: 'accounts',
-    columns: ['id', 'address', 'domain', 'password_hash', 'created_at'],
-    select: 'SELECT id, address, lower(domain) AS domain, password_hash, created_at FROM accounts ORDER BY id',
+    // used_bytes/used_messages are not copied: the quota triggers count the mail as it is copied.
+    columns: ['id', 'address', 'domain', 'password_hash', 'created_at', 'quota_bytes', 'quota_messages'],
+    select: 'SELECT id, address, lower(domain) AS domain, password_hash, created_at, quota_bytes, quota_messages FROM accounts ORDER BY id',
     count: 'SELECT COUNT(*) FROM accounts',
     identity: 'id',
   },

@@ -211,4 +211,42 @@ export const MIGRATIONS: readonly string[] = [
     last_seen BIGINT NOT NULL
   );
   `,
+  /* 5: storage quotas: per-account limits, usage kept by triggers on mail (quota-store.ts) */ `
+  -- quota_*: NULL means the configured default (quota.default_bytes, quota.default_messages), 0 unlimited.
+  -- used_*: kept by the triggers below in the transaction that files or removes mail, whatever the path.
+  ALTER TABLE accounts ADD COLUMN quota_bytes BIGINT;
+  ALTER TABLE accounts ADD COLUMN quota_messages BIGINT;
+  ALTER TABLE accounts ADD COLUMN used_bytes BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE accounts ADD COLUMN used_messages BIGINT NOT NULL DEFAULT 0;
+  UPDATE accounts a SET used_bytes = u.bytes, used_messages = u.messages
+    FROM (SELECT b.account_id, sum(m.size) AS bytes, count(*) AS messages FROM mail m JOIN mailboxes b ON b.id = m.mailbox_id GROUP BY b.account_id) u
+    WHERE u.account_id = a.id;
+  CREATE FUNCTION mail_quota_usage() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+      UPDATE accounts SET used_bytes = used_bytes - OLD.size, used_messages = used_messages - 1
+        WHERE id = (SELECT account_id FROM mailboxes WHERE id = OLD.mailbox_id);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+      UPDATE accounts SET used_bytes = used_bytes + NEW.size, used_messages = used_messages + 1
+        WHERE id = (SELECT account_id FROM mailboxes WHERE id = NEW.mailbox_id);
+    END IF;
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER mail_quota_usage AFTER INSERT OR DELETE OR UPDATE OF mailbox_id, size ON mail
+    FOR EACH ROW EXECUTE FUNCTION mail_quota_usage();
+  -- A mailbox deleted with its mail: the cascade runs after the mailbox row is gone, when the mail trigger
+  -- no longer finds the account, so the mailbox gives back what is left in it first.
+  CREATE FUNCTION mailbox_quota_release() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE accounts SET
+      used_bytes = used_bytes - (SELECT coalesce(sum(size), 0) FROM mail WHERE mailbox_id = OLD.id),
+      used_messages = used_messages - (SELECT count(*) FROM mail WHERE mailbox_id = OLD.id)
+      WHERE id = OLD.account_id;
+    RETURN OLD;
+  END
+  $$;
+  CREATE TRIGGER mailbox_quota_release BEFORE DELETE ON mailboxes FOR EACH ROW EXECUTE FUNCTION mailbox_quota_release();
+  `,
 ];

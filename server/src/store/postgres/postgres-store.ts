@@ -4,6 +4,7 @@
 import { PgGreylist } from './greylist.ts';
 import os from 'node:os';
 import type { Store } from '../store.ts';
+import { PgQuotas } from './quota.ts';
 import type { DatabaseInfo } from '../types.ts';
 import { PgAcceptWriter } from './accept-writer.ts';
 import { PgBans } from './bans.ts';
@@ -61,6 +62,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     new PgFetchAccounts(pool),
     new PgBans(pool),
     new PgGreylist(pool),
+    new PgQuotas(pool),
   ];
   let closed: Promise<void> | null = null;
   const close = () =>

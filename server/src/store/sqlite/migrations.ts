@@ -4,6 +4,7 @@
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
+import { QUOTA_MIGRATION } from './migrations-quota.ts';
 
 export const MIGRATIONS: readonly string[] = [
   /* 1: directory, mailboxes, delivery queue */ `
@@ -105,4 +106,5 @@ export const MIGRATIONS: readonly string[] = [
     last_seen INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 7: storage quotas: per-account limits, usage kept by triggers on mail */ QUOTA_MIGRATION,
 ];

@@ -3,6 +3,7 @@ import { SqliteGreylist } from './greylist.ts';
 import { SILENT_CHANGE_FEED } from '../change-feed.ts';
 import path from 'node:path';
 import type { Store } from '../store.ts';
+import { SqliteQuotas } from './quota.ts';
 import type { DatabaseInfo } from '../types.ts';
 import { AcceptWriter } from './accept-writer.ts';
 import { SqliteDirectory } from './directory.ts';
@@ -41,6 +42,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     new SqliteFetchAccounts(db),
     new SqliteBans(db),
     new SqliteGreylist(db),
+    new SqliteQuotas(db),
   ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
