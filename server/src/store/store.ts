@@ -7,6 +7,7 @@ import type { MailboxStore } from './mailbox-store.ts';
 import type { QuarantineStore } from './quarantine-store.ts';
 import type { FetchAccountStore } from './fetch-account-store.ts';
 import type { BanStore } from './ban-store.ts';
+import type { DkimKeyStore } from './dkim-key-store.ts';
 import type { ChangeFeed } from './change-feed.ts';
 
 export type { MailboxStore } from './mailbox-store.ts';
@@ -92,7 +93,7 @@ export interface QueueAdminStore {
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
-export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, ChangeFeed {
+export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, DkimKeyStore, ChangeFeed {
   readonly info: DatabaseInfo;
   /** The nodes sharing this database (on SQLite: this process alone). */
   readonly cluster: ClusterStore;

@@ -28,6 +28,7 @@ const idleSources: MetricSources = {
   loki: () => null,
   dnsQueries: () => [],
   authChecks: () => [],
+  dkimSignatures: () => [],
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };
 

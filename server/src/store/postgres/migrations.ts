@@ -203,4 +203,16 @@ export const MIGRATIONS: readonly string[] = [
     sessions JSONB NOT NULL
   );
   `,
+  /* 4: DKIM signing keys per domain (dkim-key-store.ts) */ `
+  CREATE TABLE dkim_keys (
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa', 'ed25519')),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    active BOOLEAN NOT NULL,
+    PRIMARY KEY (domain, selector)
+  );
+  `,
 ];

@@ -6,6 +6,7 @@ import type { Store } from '../store.ts';
 import type { DatabaseInfo } from '../types.ts';
 import { PgAcceptWriter } from './accept-writer.ts';
 import { PgBans } from './bans.ts';
+import { PgDkimKeys } from './dkim-keys.ts';
 import { PgChangeFeed } from './change-feed.ts';
 import { PgDirectory } from './directory.ts';
 import { PgFetchAccounts } from './fetch-accounts.ts';
@@ -51,7 +52,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const changes = new PgChangeFeed(conn, options.onConnectionError);
   await changes.start();
   const lease = { nodeName: options.nodeName ?? os.hostname(), leaseMs: (options.leaseSeconds ?? 60) * 1000, onLeaseLost: options.onLeaseLost };
-  const parts = [new PgDirectory(pool), new PgQueue(pool, writer, lease), new PgQueueAdmin(pool), new PgMailboxes(pool), new PgQuarantine(pool), new PgFetchAccounts(pool), new PgBans(pool)];
+  const parts = [
+    new PgDirectory(pool),
+    new PgQueue(pool, writer, lease),
+    new PgQueueAdmin(pool),
+    new PgMailboxes(pool),
+    new PgQuarantine(pool),
+    new PgFetchAccounts(pool),
+    new PgBans(pool),
+    new PgDkimKeys(pool),
+  ];
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {

@@ -97,4 +97,16 @@ export const MIGRATIONS: readonly string[] = [
   `,
   /* 4: external POP3 accounts and their fetched UIDLs; banned addresses */ FETCH_BANS_MIGRATION,
   /* 5: queue listing: per-message summary and per-state counts kept by triggers */ QUEUE_INDEX_MIGRATION,
+  /* 6: DKIM signing keys per domain (dkim-key-store.ts) */ `
+  CREATE TABLE dkim_keys (
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa', 'ed25519')),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    active INTEGER NOT NULL,
+    PRIMARY KEY (domain, selector)
+  );
+  `,
 ];

@@ -10,6 +10,7 @@ import { openSqlite, type Db } from './open.ts';
 import { SqliteQuarantine } from './quarantine.ts';
 import { SqliteFetchAccounts } from './fetch-accounts.ts';
 import { SqliteBans } from './bans.ts';
+import { SqliteDkimKeys } from './dkim-keys.ts';
 import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
 import { DiskReserve } from './disk-reserve.ts';
@@ -31,7 +32,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     version: db.prepare('SELECT sqlite_version()').pluck().get() as string,
     location: file,
   };
-  const parts = [new SqliteDirectory(db), new SqliteQueue(db, writer), new SqliteQueueAdmin(db), new SqliteMailboxes(db), new SqliteQuarantine(db), new SqliteFetchAccounts(db), new SqliteBans(db)];
+  const parts = [
+    new SqliteDirectory(db),
+    new SqliteQueue(db, writer),
+    new SqliteQueueAdmin(db),
+    new SqliteMailboxes(db),
+    new SqliteQuarantine(db),
+    new SqliteFetchAccounts(db),
+    new SqliteBans(db),
+    new SqliteDkimKeys(db),
+  ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
     db.close();
