@@ -12,6 +12,8 @@ import { SmtpSink } from './helpers/smtp-sink.ts';
 
 const run = promisify(execFile);
 const ALICE = { user: 'alice@example.test', pass: 'alice-secret' };
+const ADMIN = 'dkim-test-admin-token-5e1c7a9b3d2f';
+const VIEWER = 'dkim-test-viewer-token-8a4c2e6f1b3d';
 // Debian's python3-dkim lives beside the system interpreter (a pyenv python3 first on PATH lacks it).
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -69,7 +71,9 @@ beforeAll(async () => {
     return;
   }
   sink = await SmtpSink.start();
-  mr = await MailroomProcess.create({ env: { MAILROOM_RELAY: `127.0.0.1:${sink.port}`, MAILROOM_DELIVERY_POLL_INTERVAL_MS: '200' } });
+  mr = await MailroomProcess.create({
+    env: { MAILROOM_RELAY: `127.0.0.1:${sink.port}`, MAILROOM_DELIVERY_POLL_INTERVAL_MS: '200', MAILROOM_ADMIN_TOKEN: ADMIN, MAILROOM_ADMIN_TOKENS: `grafana:viewer:${VIEWER}` },
+  });
   await mr.cli('domain', 'add', 'example.test');
   await mr.cli('account', 'add', ALICE.user, '--password', ALICE.pass);
   await mr.start();
@@ -140,4 +144,28 @@ describe('DKIM signing of submitted mail', () => {
     const metrics = await (await mr.admin('/metrics')).text();
     expect(metrics).toMatch(/^mailroom_dkim_signatures_total\{result="signed"\} 2$/m);
   });
+
+  it('has admin API equivalents: list for viewers, generate and remove for admins, the record but never the private key', async () => {
+    if (!available) return;
+    const call = (path: string, token: string, method = 'GET', body?: unknown) =>
+      mr.admin(path, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await call('/api/v1/dkim-keys', VIEWER, 'POST', { domain: 'api.test' })).status).toBe(403);
+    const created = await call('/api/v1/dkim-keys', ADMIN, 'POST', { domain: 'API.test', selector: 'k1', algorithm: 'ed25519' });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { domain: string; active: boolean; dnsRecord: { name: string; type: string; value: string } };
+    expect(key).toMatchObject({ domain: 'api.test', active: true, dnsRecord: { name: 'k1._domainkey.api.test.', type: 'TXT' } });
+    expect(key.dnsRecord.value).toMatch(/^v=DKIM1; k=ed25519; p=/);
+    expect((await call('/api/v1/dkim-keys', ADMIN, 'POST', { domain: 'api.test', selector: 'k1' })).status).toBe(409);
+    expect((await call('/api/v1/dkim-keys', ADMIN, 'POST', { domain: 'api.test', algorithm: 'dsa' })).status).toBe(422);
+    expect((await call('/api/v1/dkim-keys', ADMIN, 'POST', { domain: 'api.test', bits: 512 })).status).toBe(422);
+    const listed = await (await call('/api/v1/dkim-keys?domain=api.test', VIEWER)).text();
+    expect(listed).toContain(key.dnsRecord.value);
+    expect(listed).not.toMatch(/PRIVATE|privateKey/i);
+    expect((await call('/api/v1/dkim-keys/api.test/k1', VIEWER, 'DELETE')).status).toBe(403);
+    expect((await call('/api/v1/dkim-keys/api.test/k1', ADMIN, 'DELETE')).status).toBe(204);
+    expect((await call('/api/v1/dkim-keys/api.test/k1', ADMIN, 'DELETE')).status).toBe(404);
+    const audit = await (await call('/api/v1/audit?action=dkim_key.', ADMIN)).json();
+    expect((audit as { items: Array<{ action: string }> }).items.map((i) => i.action)).toEqual(['dkim_key.delete', 'dkim_key.create']);
+    expect(mr.output).not.toContain('PRIVATE KEY');
+  }, 60_000);
 });
