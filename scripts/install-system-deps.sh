@@ -13,6 +13,7 @@ PACKAGES=(
   postgresql                                      # real PostgreSQL for the PostgreSQL store and the contract suite
   mutt                                            # Debian's mutt opens the mbox export in the backup test
   systemd openssl                                 # systemd-analyze verifies the shipped unit; openssl makes a test certificate
+  python3-dkim python3-nacl                       # Debian's dkimpy verifies our DKIM signatures (nacl: ed25519)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -2057,6 +2057,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dkim-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DKIM signing keys (?domain= for one): {items: [{domain, selector, algorithm, active, createdAt, dnsRecord: {name, type, value}}]}. Never the private key. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        /** Generate a key ({domain, selector?, algorithm? rsa|ed25519, bits? rsa only}); it becomes the active one. 201 with the DNS record to publish; 409 for a selector the domain has. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        domain: string;
+                        selector?: string;
+                        /**
+                         * @default rsa
+                         * @enum {string}
+                         */
+                        algorithm?: "rsa" | "ed25519";
+                        bits?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dkim-keys/{domain}/{selector}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a key; the newest remaining key of the domain becomes active. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    domain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -12,6 +12,7 @@ import { hostCheck } from './host-check.ts';
 import { openApiDocument } from './openapi.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { banRoutes } from './routes/bans.ts';
+import { dkimKeyRoutes } from './routes/dkim-keys.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { fetchAccountRoutes } from './routes/fetch-accounts.ts';
 import { loggingRoutes } from './routes/logging.ts';
@@ -62,6 +63,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
     directoryRoutes(deps),
     fetchAccountRoutes(deps),
     banRoutes(deps),
+    dkimKeyRoutes(deps),
     warningRoutes(deps),
     loggingRoutes(deps),
     auditRoutes(deps),

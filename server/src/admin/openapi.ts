@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { apiSchemas } from './response-schemas.ts';
 import { banCreateSchema } from './routes/bans.ts';
+import { dkimKeyCreateSchema } from './routes/dkim-keys.ts';
 import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
 import { quarantineListSchema } from './routes/quarantine.ts';
 import { contentQuerySchema } from './routes/queue.ts';
@@ -71,6 +72,7 @@ const bodySchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', 
 const fetchAccountCreateBody = bodySchema(fetchAccountCreateSchema);
 const fetchAccountUpdateBody = bodySchema(fetchAccountUpdateSchema);
 const banCreateBody = bodySchema(banCreateSchema);
+const dkimKeyCreateBody = bodySchema(dkimKeyCreateSchema);
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
   '/healthz': { get: { summary: 'The service is up and its database answers: 200 {status: ok}, or 503 {status: unhealthy, database: why} (no token needed).', role: null } },
@@ -240,6 +242,16 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     },
   },
   '/api/v1/bans/{address}': { delete: { summary: 'Lift a ban.', role: 'operator', ok: 204 } },
+  '/api/v1/dkim-keys': {
+    get: { summary: 'DKIM signing keys (?domain= for one): {items: [{domain, selector, algorithm, active, createdAt, dnsRecord: {name, type, value}}]}. Never the private key.', role: 'viewer' },
+    post: {
+      summary: 'Generate a key ({domain, selector?, algorithm? rsa|ed25519, bits? rsa only}); it becomes the active one. 201 with the DNS record to publish; 409 for a selector the domain has.',
+      role: 'admin',
+      ok: 201,
+      body: dkimKeyCreateBody,
+    },
+  },
+  '/api/v1/dkim-keys/{domain}/{selector}': { delete: { summary: 'Remove a key; the newest remaining key of the domain becomes active.', role: 'admin', ok: 204 } },
 };
 
 function queryParameters(schema: z.ZodObject): unknown[] {

@@ -6,6 +6,7 @@ import type { Config } from '../config/settings.ts';
 import { VERSION } from '../service/version.ts';
 import { registerBackupCommands } from './backup-commands.ts';
 import { registerBanCommands } from './ban-commands.ts';
+import { registerDkimCommands } from './dkim-commands.ts';
 import { registerDbCommands } from './db-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerQuotaCommands(program, config);
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
+  registerDkimCommands(program, config);
   registerTokenCommands(program, config);
   registerBackupCommands(program, config);
   registerDbCommands(program, config);

@@ -25,6 +25,7 @@ export const RELOADABLE: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'smtp.max_unknown_recipients',
   'submission.rate_per_hour',
   'submission.from_policy',
+  'dkim.enabled',
   'scan.authenticated',
   'delivery.recipient_delimiter',
   'delivery.file_by_tag',

@@ -98,6 +98,11 @@ export const SETTINGS = {
     'own',
     'The From header of mail an authenticated user sends (RFC 6409 8.1): `own` (every From address must be one the user may send as: their own or an alias leading to it, as for MAIL FROM; otherwise 550 5.7.1) or `any` (not checked, e.g. for a mailing-list manager that logs in). A missing From, Date or Message-ID is added either way (RFC 6409 8.1-8.3).',
   ),
+  'dkim.enabled': setting(
+    k.bool,
+    true,
+    'DKIM-sign outgoing mail (from authenticated users and trusted_networks, with at least one remote recipient) with the active key of its From domain, made by `mailroom dkim generate`. A domain without a key is sent unsigned. See docs/dkim.md.',
+  ),
   'pop3.port': setting(k.port, 2110, 'POP3 listener. `off` disables it.'),
   'imap.port': setting(k.port, 2143, 'IMAP listener. `off` disables it.'),
   'imap.idle_timeout_seconds': setting(

@@ -1,4 +1,5 @@
 // Connects the metric catalogue's scrape-time gauges to the live state they mirror.
+import { DKIM_SIGNATURES } from '../dkim/stats.ts';
 import type { ScannerHealth } from '../scan/health.ts';
 import type { SelfTest } from '../selftest/self-test.ts';
 import { logStats } from '../telemetry/log.ts';
@@ -47,6 +48,7 @@ export function metricSources(store: Store, sessions: SessionRegistry, server: (
     loki: () => logging.loki?.snapshot() ?? null,
     dnsQueries: dnsQueryCounts,
     authChecks: authCheckCounts,
+    dkimSignatures: () => Object.entries(DKIM_SIGNATURES).map(([result, count]) => ({ result, count })),
     build: { version: VERSION, database: store.info.driver, databaseVersion: store.info.version },
   };
 }

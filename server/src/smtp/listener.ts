@@ -35,6 +35,7 @@ import { routePostmaster } from './postmaster.ts';
 import { SmtpReply } from './reply.ts';
 import { dnsFor } from '../dns/resolver.ts';
 import { senderAuthFor, type SenderAuth } from '../sender-auth/check.ts';
+import { DkimSigner, fromDomain } from '../dkim/signer.ts';
 import { installSmtpServerPatches, type PatchedServerOptions } from './smtp-server-patches.ts';
 import { TLS_MIN_VERSION, type ServerCertificate } from '../net/server-certificate.ts';
 import type { TlsMaterial } from '../net/tls-material.ts';
@@ -83,6 +84,7 @@ const TRUSTED_CACHE_SIZE = 4096;
 export class SmtpListener {
   private readonly server: SMTPServer;
   private readonly trusted: Cidr[];
+  private readonly dkimSigner: DkimSigner;
   private readonly trustedCache = new Map<string, boolean>();
   private readonly transactions = new WeakMap<SMTPServerSession, Transaction>();
   private readonly strikes = new WeakMap<SMTPServerSession, Strikes>();
@@ -115,6 +117,7 @@ export class SmtpListener {
     this.name = implicitTls ? 'submissions' : kind;
     this.log = logger(kind);
     this.trusted = parseCidrList(config.trusted_networks) ?? [];
+    this.dkimSigner = new DkimSigner(deps.store);
     this.senderAuth = kind === 'smtp' && config['smtp.sender_auth'] ? senderAuthFor(config) : null;
     this.greylisting = kind === 'smtp' && config['smtp.greylisting'] ? new Greylisting(deps.store, config) : null;
     this.greylistExempt = parseCidrList(config['smtp.greylist_exempt']) ?? [];
@@ -478,7 +481,8 @@ export class SmtpListener {
     }
     // One copy of the message, with our header in front (a 100 KiB message is copied once more on its
     // way to the accept worker, and that is all).
-    const headerBytes = Buffer.from(header + added, 'utf8');
+    const signature = await this.dkimSignature(session, envelope, Buffer.from(added, 'utf8'), checked.chunks, tx.log);
+    const headerBytes = Buffer.from(header + signature + added, 'utf8');
     const content = Buffer.concat([headerBytes, ...checked.chunks]);
     const hops = countReceivedHeaders(content) - 1; // not counting ours
     if (hops > MAX_RECEIVED_HEADERS) {
@@ -507,6 +511,21 @@ export class SmtpListener {
     log.info({ ...verdict.results }, 'sender checks');
     if (verdict.kind === 'refuse') throw this.reject(session, verdict.reason, verdict.code, verdict.message, log);
     return { chunks: [verdict.content], junk: verdict.junk };
+  }
+
+  /**
+   * DKIM-Signature for our own users' mail leaving for other servers (dkim/): signed here, at acceptance,
+   * so the durable copy in the queue is byte for byte what is sent, and every retry carries the same
+   * signature. Strangers' mail and mail only for local mailboxes are not signed. A signing failure sends
+   * the message unsigned (counted and logged) rather than refusing it.
+   */
+  private async dkimSignature(session: SMTPServerSession, envelope: Envelope, added: Buffer, chunks: Buffer[], log: Logger): Promise<string> {
+    if (!this.deps.config['dkim.enabled']) return '';
+    if (envelope.authUser === undefined && !this.isTrusted(session.remoteAddress)) return '';
+    if (!envelope.recipients.some((r) => r.destination === 'remote')) return '';
+    const result = await this.dkimSigner.sign(Buffer.concat([added, ...chunks]), fromDomain(readHeaderFacts(chunks).from));
+    if (result.kind === 'failed') log.warn({ error: result.error }, 'DKIM signing failed; sent unsigned');
+    return result.kind === 'signed' ? result.header : '';
   }
 
   /** Strangers' mail is checked for everything; what authenticated users send follows scan.authenticated. */

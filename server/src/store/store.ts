@@ -8,6 +8,7 @@ import type { QuarantineStore } from './quarantine-store.ts';
 import type { FetchAccountStore } from './fetch-account-store.ts';
 import type { BanStore } from './ban-store.ts';
 import type { QuotaStore } from './quota-store.ts';
+import type { DkimKeyStore } from './dkim-key-store.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { GreylistStore } from './greylist-store.ts';
 
@@ -94,7 +95,7 @@ export interface QueueAdminStore {
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
-export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, ChangeFeed {
+export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, ChangeFeed {
   readonly info: DatabaseInfo;
   /** The nodes sharing this database (on SQLite: this process alone). */
   readonly cluster: ClusterStore;

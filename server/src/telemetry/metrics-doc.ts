@@ -29,6 +29,7 @@ const idleSources: MetricSources = {
   loki: () => null,
   dnsQueries: () => [],
   authChecks: () => [],
+  dkimSignatures: () => [],
   build: { version: 'x', database: 'sqlite', databaseVersion: 'x' },
 };
 

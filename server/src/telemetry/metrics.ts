@@ -58,6 +58,8 @@ export interface MetricSources {
   dnsQueries(): ReadonlyArray<{ type: string; result: string; count: number }>;
   /** Incoming sender checks so far by method and result, every pair listed; sender-auth/stats.ts keeps them. */
   authChecks(): ReadonlyArray<{ method: string; result: string; count: number }>;
+  /** Outgoing DKIM signing so far by result (signed, no_key, failed), every result listed; dkim/stats.ts keeps them. */
+  dkimSignatures(): ReadonlyArray<{ result: string; count: number }>;
   build: { version: string; database: string; databaseVersion: string };
 }
 
@@ -370,6 +372,16 @@ export function createMetrics(sources: MetricSources) {
     collect() {
       this.reset();
       for (const { method, result, count } of sources.authChecks()) this.inc({ method, result }, count);
+    },
+  });
+  new Counter({
+    name: 'mailroom_dkim_signatures_total',
+    help: 'DKIM signing of outgoing mail (dkim.enabled) by result: signed, no_key (the From domain has no key, sent unsigned) or failed (sent unsigned, logged).',
+    labelNames: ['result'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { result, count } of sources.dkimSignatures()) this.inc({ result }, count);
     },
   });
   const connectionLimitHits = new Counter({

@@ -127,6 +127,13 @@ export const COPY_PLAN: readonly CopiedTable[] = [
     select: 'SELECT address, reason, created_at, expires_at FROM bans ORDER BY address',
     count: 'SELECT COUNT(*) FROM bans',
   },
+  // The signing keys: a node started on the copy signs with the keys already published in DNS.
+  {
+    table: 'dkim_keys',
+    columns: ['domain', 'selector', 'algorithm', 'public_key', 'private_key', 'created_at', bool('active')],
+    select: 'SELECT lower(domain) AS domain, selector, algorithm, public_key, private_key, created_at, active FROM dkim_keys ORDER BY domain, selector',
+    count: 'SELECT COUNT(*) FROM dkim_keys',
+  },
   {
     table: 'greylist',
     columns: ['triplet', 'first_seen', 'passed_at', 'last_seen'],

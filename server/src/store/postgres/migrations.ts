@@ -249,4 +249,16 @@ export const MIGRATIONS: readonly string[] = [
   $$;
   CREATE TRIGGER mailbox_quota_release BEFORE DELETE ON mailboxes FOR EACH ROW EXECUTE FUNCTION mailbox_quota_release();
   `,
+  /* 6: DKIM signing keys per domain (dkim-key-store.ts) */ `
+  CREATE TABLE dkim_keys (
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa', 'ed25519')),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    active BOOLEAN NOT NULL,
+    PRIMARY KEY (domain, selector)
+  );
+  `,
 ];

@@ -8,6 +8,7 @@ import { PgQuotas } from './quota.ts';
 import type { DatabaseInfo } from '../types.ts';
 import { PgAcceptWriter } from './accept-writer.ts';
 import { PgBans } from './bans.ts';
+import { PgDkimKeys } from './dkim-keys.ts';
 import { PgChangeFeed } from './change-feed.ts';
 import { PgDirectory } from './directory.ts';
 import { PgFetchAccounts } from './fetch-accounts.ts';
@@ -63,6 +64,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     new PgBans(pool),
     new PgGreylist(pool),
     new PgQuotas(pool),
+    new PgDkimKeys(pool),
   ];
   let closed: Promise<void> | null = null;
   const close = () =>

@@ -107,4 +107,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   /* 7: storage quotas: per-account limits, usage kept by triggers on mail */ QUOTA_MIGRATION,
+  /* 8: DKIM signing keys per domain (dkim-key-store.ts) */ `
+  CREATE TABLE dkim_keys (
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa', 'ed25519')),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    active INTEGER NOT NULL,
+    PRIMARY KEY (domain, selector)
+  );
+  `,
 ];

@@ -12,6 +12,7 @@ import { openSqlite, type Db } from './open.ts';
 import { SqliteQuarantine } from './quarantine.ts';
 import { SqliteFetchAccounts } from './fetch-accounts.ts';
 import { SqliteBans } from './bans.ts';
+import { SqliteDkimKeys } from './dkim-keys.ts';
 import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
 import { DiskReserve } from './disk-reserve.ts';
@@ -43,6 +44,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     new SqliteBans(db),
     new SqliteGreylist(db),
     new SqliteQuotas(db),
+    new SqliteDkimKeys(db),
   ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
