@@ -119,4 +119,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (domain, selector)
   );
   `,
+  /* 9: queue listing: an index per sort besides creation, with and without a state (a page stops at 50 rows) */ `
+  CREATE INDEX IF NOT EXISTS queue_summary_next_attempt ON queue_message_summary (next_attempt_at, message_id);
+  CREATE INDEX IF NOT EXISTS queue_summary_attempts ON queue_message_summary (attempts, message_id);
+  CREATE INDEX IF NOT EXISTS queue_summary_size ON queue_message_summary (size, message_id);
+  CREATE INDEX IF NOT EXISTS queue_summary_state_next_attempt ON queue_message_summary (state, next_attempt_at, message_id);
+  CREATE INDEX IF NOT EXISTS queue_summary_state_attempts ON queue_message_summary (state, attempts, message_id);
+  CREATE INDEX IF NOT EXISTS queue_summary_state_size ON queue_message_summary (state, size, message_id);
+  `,
 ];

@@ -29,10 +29,12 @@ const MESSAGE_COLUMNS = `
   m.id, m.sender, m.size, m.created_at, m.source, m.held, s.state, s.attempts, s.next_attempt_at,
   (SELECT r.last_error FROM queue_recipients r WHERE r.message_id = m.id AND r.last_error IS NOT NULL ORDER BY r.last_attempt_at DESC LIMIT 1) AS last_error`;
 
-// Creation order walks an index of queue_message_summary (with or without a state); the other sorts
-// read every summary row that matches and keep the top of the page (an index on next_attempt_at or
-// attempts would be rewritten on every delivery attempt; see "Queue API" in BENCHMARKS.md).
-const SORTS: Record<QueueSort, string> = {
+// Every sort walks an index of queue_message_summary and stops when the page is full: creation order
+// with or without a state (queue_summary_created, queue_summary_state_created), the others without
+// (migration step 6, also one per state). The indexes on
+// next_attempt_at and attempts are rewritten on every delivery attempt: "Queue API" in BENCHMARKS.md
+// has what that costs the delivery path. Exported for the plan test (queue-listing-plan.test.ts).
+export const SORTS: Readonly<Record<QueueSort, string>> = {
   created: 's.created_at ASC, s.message_id ASC',
   '-created': 's.created_at DESC, s.message_id DESC',
   next_attempt: 's.next_attempt_at ASC, s.message_id ASC',
@@ -82,14 +84,13 @@ export class SqliteQueueAdmin implements QueueAdminStore {
     const page = (total: number, rows: () => MessageRow[]) => ({ total, items: req.offset >= total ? [] : rows().map((r) => this.withRecipients(r)) });
 
     if (!req.search) {
-      // The total is a row of queue_state_counts. By creation, the page's ids come from an index of the
-      // summary alone (a deep offset skips index entries, not joined rows); another sort reads the
-      // state's index when the state is a small share of the queue, every summary row otherwise.
+      // The total is a row of queue_state_counts. The page's ids come from the sort's index of the
+      // summary alone, with the state in front when there is one (a deep offset skips index entries,
+      // not joined rows).
       const counts = stmt(this.db, 'SELECT state, messages FROM queue_state_counts').all() as { state: QueueState; messages: number }[];
       const all = counts.reduce((n, c) => n + c.messages, 0);
       const total = req.state ? (counts.find((c) => c.state === req.state)?.messages ?? 0) : all;
-      const byCreation = req.sort === undefined || req.sort === 'created' || req.sort === '-created';
-      const { where, params } = filterSql(req, byCreation || total * 10 < all ? 'index' : 'scan');
+      const { where, params } = filterSql(req, 'index');
       return page(total, () => columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params));
     }
     const { where, params } = filterSql(req);
