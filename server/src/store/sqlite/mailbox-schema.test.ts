@@ -22,7 +22,9 @@ describe('SQLite mailbox schema', () => {
     const db = openSqlite(path.join(dir, 'again.db'));
     db.exec(MAILBOX_MIGRATION);
     db.exec(MAILBOX_MIGRATION);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name GLOB 'mailbox_*' ORDER BY name").pluck().all()).toEqual([
+    // The step's own tables and trigger, once each (later steps add objects with the same prefix).
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE name GLOB 'mailbox_*' ORDER BY name").pluck().all() as string[];
+    expect(names.filter((n) => MAILBOX_MIGRATION.includes(` ${n} `) || MAILBOX_MIGRATION.includes(` ${n}\n`) || MAILBOX_MIGRATION.includes(` ${n} (`))).toEqual([
       'mailbox_state',
       'mailbox_subscribe_on_create',
       'mailbox_subscriptions',
