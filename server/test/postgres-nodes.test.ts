@@ -114,12 +114,16 @@ import imaplib, os, time
 m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
 m.login('alice@example.test', 'alice-pw')
 print('in', flush=True)
-time.sleep(4)
+time.sleep(8)
 m.logout()
 `,
       { PORT: String(b.ports.imap) },
     );
-    await within(4000, async () => (await nodeOn(a, 'node-b'))?.sessions.imap === 1);
+    // Exactly this session: the start's port probes (connect, then close) may still count at one heartbeat.
+    await within(7000, async () => {
+      const s = (await nodeOn(a, 'node-b'))?.sessions;
+      return s !== undefined && s.imap === 1 && s.smtp === 0 && s.submission === 0 && s.pop3 === 0;
+    });
     const listed = await nodes(a);
     expect(listed.map((n) => n.name)).toEqual(['node-a', 'node-b']);
     for (const n of listed) {
