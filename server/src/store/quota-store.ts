@@ -26,3 +26,15 @@ export interface QuotaStore {
   setQuota(address: string, change: QuotaLimitsChange): Promise<boolean>;
   listQuotas(): Promise<AccountQuota[]>;
 }
+
+/** The accounts columns a quota is read from, and the row both back ends read them into. */
+export interface QuotaRow {
+  address: string;
+  quota_bytes: number | null;
+  quota_messages: number | null;
+  used_bytes: number;
+  used_messages: number;
+}
+
+export const QUOTA_COLUMNS = 'address, quota_bytes, quota_messages, used_bytes, used_messages';
+export const toQuota = (r: QuotaRow): AccountQuota => ({ address: r.address, quotaBytes: r.quota_bytes, quotaMessages: r.quota_messages, usedBytes: r.used_bytes, usedMessages: r.used_messages });

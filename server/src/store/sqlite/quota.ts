@@ -1,17 +1,6 @@
 // Storage quotas in SQLite: the limits on accounts; usage is kept by the triggers of migrations-quota.ts.
-import type { AccountQuota, QuotaLimitsChange, QuotaStore } from '../quota-store.ts';
+import { QUOTA_COLUMNS as COLUMNS, toQuota, type AccountQuota, type QuotaLimitsChange, type QuotaRow, type QuotaStore } from '../quota-store.ts';
 import { stmt, type Db } from './open.ts';
-
-interface QuotaRow {
-  address: string;
-  quota_bytes: number | null;
-  quota_messages: number | null;
-  used_bytes: number;
-  used_messages: number;
-}
-
-const COLUMNS = 'address, quota_bytes, quota_messages, used_bytes, used_messages';
-const toQuota = (r: QuotaRow): AccountQuota => ({ address: r.address, quotaBytes: r.quota_bytes, quotaMessages: r.quota_messages, usedBytes: r.used_bytes, usedMessages: r.used_messages });
 
 export class SqliteQuotas implements QuotaStore {
   constructor(private readonly db: Db) {}
