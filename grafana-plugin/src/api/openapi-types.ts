@@ -2318,6 +2318,8 @@ export interface components {
         };
         QueuePage: {
             total: number;
+            /** @description false when a search matched more than 1,000 messages: total is then a lower bound (1,000) */
+            totalExact: boolean;
             offset: number;
             limit: number;
             items: components["schemas"]["QueueItem"][];

@@ -124,7 +124,13 @@ export const queueItemSchema = z
   .register(apiSchemas, { id: 'QueueItem' });
 
 export const queuePageSchema = z
-  .strictObject({ total: z.number().int(), offset: z.number().int(), limit: z.number().int(), items: z.array(queueItemSchema) })
+  .strictObject({
+    total: z.number().int(),
+    totalExact: z.boolean().describe('false when a search matched more than 1,000 messages: total is then a lower bound (1,000)'),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    items: z.array(queueItemSchema),
+  })
   .register(apiSchemas, { id: 'QueuePage' });
 
 /** What a queue action answers: the message as it is now, or that it left the queue (a bounce may). */

@@ -76,9 +76,20 @@ export interface DeliveryQueueStore {
   nextDueAt(): Promise<number | null>;
 }
 
+/**
+ * A page of the queue listing. totalExact is false when a search matched more messages than a page
+ * listing counts (1,000: QUEUE_SEARCH_COUNT_MAX): total is then that many, a lower bound (counting every match of a broad search
+ * in a large queue would read all of it on every page).
+ */
+export interface QueuePage {
+  total: number;
+  totalExact?: boolean;
+  items: QueueMessage[];
+}
+
 /** The queue as the admin API sees it: a snapshot to list and the operator's actions. */
 export interface QueueAdminStore {
-  listQueue(request: QueueListRequest, now: number): Promise<{ total: number; items: QueueMessage[] }>;
+  listQueue(request: QueueListRequest, now: number): Promise<QueuePage>;
   getQueueMessage(id: string): Promise<QueueMessage | null>;
   readContent(id: string): Promise<Buffer | null>;
   /** Makes pending recipients due now (un-holding is separate). Returns how many messages changed. */

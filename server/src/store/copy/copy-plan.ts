@@ -25,6 +25,8 @@ export const NOT_COPIED: Readonly<Record<string, string>> = {
   schema_migrations: 'written by the migrations themselves',
   mailbox_uid_validity: 'one row, updated to the source value after the copy (never reuse a UIDVALIDITY)',
   nodes: 'the nodes of a cluster register themselves when they start',
+  queue_state_counts: 'kept by triggers on queue_messages: the copied rows count themselves',
+  queue_search: 'written by a trigger on queue_messages for every copied message',
 };
 
 const bool = (name: string) => ({ name, kind: 'boolean' as const });

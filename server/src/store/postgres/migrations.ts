@@ -10,6 +10,8 @@
 //   queue_messages, refreshed by the store in the transaction that changes a recipient (queue-rows.ts).
 // - Recipients in flight carry a lease: the node that claimed them, a token for that claim and when the
 //   claim expires, so several nodes share one queue (queue.ts).
+import { QUEUE_LISTING_MIGRATION } from './migrations-queue-listing.ts';
+
 export const MIGRATIONS: readonly string[] = [
   /* 1: directory, mailboxes, queue with leases, quarantine, external accounts, bans */ `
   CREATE TABLE domains (
@@ -261,4 +263,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (domain, selector)
   );
   `,
+  /* 7: queue listing: sort indexes and a trigram index for the search (migrations-queue-listing.ts) */ QUEUE_LISTING_MIGRATION,
 ];

@@ -35,6 +35,8 @@ export interface PostgresStoreOptions {
   onLeaseLost?: (count: number) => void;
   /** Messages per committed acceptMessages transaction (tests look at group commit with it). */
   onAcceptCommit?: (messages: number) => void;
+  /** Matches a queue search counts exactly before it answers "at least" (default 10,000; tests lower it). */
+  queueSearchCountMax?: number;
 }
 
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
@@ -57,7 +59,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const parts = [
     new PgDirectory(pool),
     new PgQueue(pool, writer, lease),
-    new PgQueueAdmin(pool),
+    new PgQueueAdmin(pool, options.queueSearchCountMax),
     new PgMailboxes(pool),
     new PgQuarantine(pool),
     new PgFetchAccounts(pool),

@@ -4,6 +4,7 @@
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
+import { QUEUE_SEARCH_MIGRATION } from './migrations-queue-search.ts';
 import { QUOTA_MIGRATION } from './migrations-quota.ts';
 
 export const MIGRATIONS: readonly string[] = [
@@ -127,4 +128,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS queue_summary_state_attempts ON queue_message_summary (state, attempts, message_id);
   CREATE INDEX IF NOT EXISTS queue_summary_state_size ON queue_message_summary (state, size, message_id);
   `,
+  /* 10: queue search: a trigram index of queue id, sender and address per recipient */ QUEUE_SEARCH_MIGRATION,
 ];

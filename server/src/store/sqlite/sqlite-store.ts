@@ -23,6 +23,8 @@ import { SingleNode } from '../single-node.ts';
 export interface SqliteStoreOptions {
   /** Commit accepted mail in a worker thread with its own connection (ignored for an in-memory database). */
   acceptWorker?: boolean;
+  /** Matches a queue search counts exactly before it answers "at least" (default 10,000; tests lower it). */
+  queueSearchCountMax?: number;
 }
 
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
@@ -37,7 +39,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const parts = [
     new SqliteDirectory(db),
     new SqliteQueue(db, writer),
-    new SqliteQueueAdmin(db),
+    new SqliteQueueAdmin(db, options.queueSearchCountMax),
     new SqliteMailboxes(db),
     new SqliteQuarantine(db),
     new SqliteFetchAccounts(db),
