@@ -9,9 +9,11 @@ export interface CapabilityContext {
 }
 
 const ALWAYS = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CHILDREN', 'UNSELECT', 'ESEARCH'];
+/** BINARY, MULTIAPPEND, LIST-EXTENDED, LIST-STATUS, CREATE-SPECIAL-USE, QUOTA (issue 16; docs/imap-conformance.md). */
+const EXTENSIONS = ['BINARY', 'MULTIAPPEND', 'LIST-EXTENDED', 'LIST-STATUS', 'CREATE-SPECIAL-USE', 'STATUS=SIZE', 'QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE'];
 
 export function capabilities(ctx: CapabilityContext): string[] {
-  const caps = [...ALWAYS, `APPENDLIMIT=${ctx.appendMaxBytes}`];
+  const caps = [...ALWAYS, ...EXTENSIONS, `APPENDLIMIT=${ctx.appendMaxBytes}`];
   if (!ctx.authenticated) {
     if (!ctx.secure) caps.push('STARTTLS');
     caps.push(ctx.plaintextAllowed ? 'AUTH=PLAIN' : 'LOGINDISABLED');

@@ -2,7 +2,7 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion, NewMail } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
@@ -24,10 +24,10 @@ export class PgMailboxes implements MailboxStore {
     return folders.findBox(this.pool, accountId, canonicalName(name));
   }
 
-  async createMailbox(accountId: number, name: string): Promise<MailboxInfo> {
+  async createMailbox(accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
     const canonical = canonicalName(name);
     checkName(canonical);
-    return this.tx((c) => folders.createBox(c, accountId, canonical));
+    return this.tx((c) => folders.createBox(c, accountId, canonical, specialUse));
   }
 
   async deleteMailbox(accountId: number, name: string): Promise<void> {
@@ -80,6 +80,19 @@ export class PgMailboxes implements MailboxStore {
 
   async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
     return this.tx((c) => messages.append(c, mailboxId, content, flags, internalDate));
+  }
+
+  async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.tx(async (c) => {
+      const uids: number[] = [];
+      let uidValidity = 0;
+      for (const m of mails) {
+        const added = await messages.append(c, mailboxId, m.content, m.flags, m.internalDate);
+        uids.push(added.uid);
+        uidValidity = added.uidValidity;
+      }
+      return { uids, uidValidity };
+    });
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {

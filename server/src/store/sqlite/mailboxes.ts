@@ -1,7 +1,7 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion, NewMail } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
@@ -25,10 +25,10 @@ export class SqliteMailboxes implements MailboxStore {
     return folders.findBox(this.db, accountId, folders.canonicalName(name));
   }
 
-  async createMailbox(accountId: number, name: string): Promise<MailboxInfo> {
+  async createMailbox(accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
     const canonical = folders.canonicalName(name);
     folders.checkName(canonical);
-    return this.tx(() => folders.createBox(this.db, accountId, canonical));
+    return this.tx(() => folders.createBox(this.db, accountId, canonical, specialUse));
   }
 
   async deleteMailbox(accountId: number, name: string): Promise<void> {
@@ -81,6 +81,13 @@ export class SqliteMailboxes implements MailboxStore {
 
   async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
     return this.tx(() => messages.append(this.db, mailboxId, content, flags, internalDate));
+  }
+
+  async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.tx(() => {
+      const added = mails.map((m) => messages.append(this.db, mailboxId, m.content, m.flags, m.internalDate));
+      return { uids: added.map((a) => a.uid), uidValidity: added[0]?.uidValidity ?? 0 };
+    });
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
