@@ -44,6 +44,13 @@ export interface MailboxStatus {
   uidValidity: number;
 }
 
+/** A message to append: its bytes, flags and internal date (ms). */
+export interface NewMail {
+  content: Buffer;
+  flags: readonly string[];
+  internalDate: number;
+}
+
 /** COPY and MOVE results for UIDPLUS: sourceUids[i] became targetUids[i]. */
 export interface CopyResult {
   uidValidity: number;
@@ -52,13 +59,6 @@ export interface CopyResult {
 }
 
 export type FlagOperation = 'add' | 'remove' | 'replace';
-
-/** A message to append: its bytes, flags and internal date (ms). */
-export interface NewMail {
-  content: Buffer;
-  flags: readonly string[];
-  internalDate: number;
-}
 
 export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;

@@ -2,7 +2,8 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion, NewMail } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { NewMail } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
@@ -78,10 +79,6 @@ export class PgMailboxes implements MailboxStore {
     return messages.readMail(this.pool, id);
   }
 
-  async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
-    return this.tx((c) => messages.append(c, mailboxId, content, flags, internalDate));
-  }
-
   async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
     return this.tx(async (c) => {
       const uids: number[] = [];
@@ -93,6 +90,10 @@ export class PgMailboxes implements MailboxStore {
       }
       return { uids, uidValidity };
     });
+  }
+
+  async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
+    return this.tx((c) => messages.append(c, mailboxId, content, flags, internalDate));
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {

@@ -1,7 +1,8 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion, NewMail } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { NewMail } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
@@ -79,15 +80,15 @@ export class SqliteMailboxes implements MailboxStore {
     return (stmt(this.db, 'SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
   }
 
-  async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
-    return this.tx(() => messages.append(this.db, mailboxId, content, flags, internalDate));
-  }
-
   async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
     return this.tx(() => {
       const added = mails.map((m) => messages.append(this.db, mailboxId, m.content, m.flags, m.internalDate));
       return { uids: added.map((a) => a.uid), uidValidity: added[0]?.uidValidity ?? 0 };
     });
+  }
+
+  async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {
+    return this.tx(() => messages.append(this.db, mailboxId, content, flags, internalDate));
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
