@@ -3,12 +3,12 @@
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
 import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
-import type { NewMail } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
 import { transaction } from './pool.ts';
+import type { NewMail } from '../mailbox-store.ts';
 
 export class PgMailboxes implements MailboxStore {
   constructor(private readonly pool: pg.Pool) {}

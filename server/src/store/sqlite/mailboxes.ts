@@ -2,12 +2,12 @@
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
 import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
-import type { NewMail } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
 import { ensureMailboxSchema } from './mailbox-schema.ts';
 import { stmt, type Db } from './open.ts';
+import type { NewMail } from '../mailbox-store.ts';
 
 export class SqliteMailboxes implements MailboxStore {
   constructor(private readonly db: Db) {
