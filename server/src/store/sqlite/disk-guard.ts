@@ -17,6 +17,7 @@ const GROWING = new Set([
   'enqueue',
   'deliverLocal',
   'appendMail',
+  'appendMails',
   'copyMail',
   'moveMail',
   'createMailbox',
