@@ -251,7 +251,8 @@ describe('bad input and bad DNS', () => {
 
   it('DNS answers that loop (CNAMEs pointing at each other): a clear SPF result, no hang, and the mail flows', async () => {
     const got = await deliver('bob@cname-loop.test', 'cname loop', plain('bob@cname-loop.test', 'cname loop'));
-    expect(got.results).toMatch(/spf=(none|temperror|permerror) /);
+    // c-ares answers the looping chain as no record, so the domain publishes no SPF: none, not a hang or a crash.
+    expect(got.results).toMatch(/spf=none .*smtp\.mailfrom=bob@cname-loop\.test/);
     expect(got.folder).toBe('INBOX');
   });
 
