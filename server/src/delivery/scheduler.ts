@@ -11,6 +11,7 @@ import type { MessageIntake } from './accept.ts';
 import { OutageBackoff } from '../util/outage-backoff.ts';
 import { isExpired, retryDelaySeconds } from './backoff.ts';
 import { overQuotaRecipients } from './local-quota.ts';
+import { DkimSigner } from '../dkim/signer.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
 import { deliverRemote, type RecipientResult } from './remote.ts';
@@ -24,6 +25,7 @@ export class DeliveryScheduler {
   private readonly active = new Set<Promise<void>>();
   private readonly busyDomains = new Map<string, number>();
   private readonly log: Logger = logger('delivery');
+  private readonly dkim: DkimSigner;
   /** The database away: claims wait 1 s, 2 s, ... up to 30 s between attempts, logged once per outage. */
   private readonly outage = new OutageBackoff(1000, 30_000);
 
@@ -35,6 +37,7 @@ export class DeliveryScheduler {
     private readonly remote = deliverRemote,
   ) {
     intake.onAccepted(() => this.wake());
+    this.dkim = new DkimSigner(store);
   }
 
   get isRunning(): boolean {
@@ -221,7 +224,8 @@ export class DeliveryScheduler {
   }
 
   /** Where a DSN for this message goes and how it is built; the admin "bounce" action uses it too. */
-  prepareBounce(original: Original, content: Buffer, log: Logger = this.log): Promise<BounceBuilder> {
-    return prepareBounce(this.config.hostname, original, content, this.store, log);
+  async prepareBounce(original: Original, content: Buffer, log: Logger = this.log): Promise<BounceBuilder> {
+    const key = this.config['dkim.enabled'] ? await this.dkim.hostKey(this.config.hostname) : null;
+    return prepareBounce(this.config.hostname, original, content, this.store, log, key);
   }
 }
