@@ -3,7 +3,7 @@
 // most trigrams of a search are common ("exa", ".ex", "ser", "@de": every row has them) while a few are
 // rare ("t42", "23@"). At 1,000,000 queued, the phrase "dest42.example" walked nine lists of 1.4 million
 // rows (97 ms); its rarest five characters, "st42.", take 1 ms and leave 833 candidates, each checked
-// against the whole search in the index's content (3 µs each). So: estimate each trigram's rows from the
+// against the whole search kept beside the index (3 µs each). So: estimate each trigram's rows from the
 // first few thousand (cheap), look up the run of three with the fewest, and check the candidates. A
 // search whose every trigram is very common is looked up whole: its matches are dense (`example`), and
 // the first ones fill the count at once.
@@ -61,8 +61,8 @@ export function searchQueueIndex(db: Db, search: string, state: QueueState | und
     );
   }
   const window = [...search].slice(best, best + WINDOW + 2).join('');
-  // (text || '') keeps the LIKE out of the index: FTS5 would answer it with the whole phrase again.
-  const matches = stmt(db, `SELECT f.message_id FROM queue_search f ${byState} WHERE queue_search MATCH ? AND (f.text || '') LIKE ? ESCAPE '\\'`)
+  // (shown || '') keeps the LIKE out of FTS5, which would try to answer it itself.
+  const matches = stmt(db, `SELECT f.message_id FROM queue_search f ${byState} WHERE queue_search MATCH ? AND (f.shown || '') LIKE ? ESCAPE '\\'`)
     .pluck()
     .iterate(...stateParam, phrase(window), likePattern(search));
   return distinct(matches, max);
