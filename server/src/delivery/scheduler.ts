@@ -14,6 +14,7 @@ import { overQuotaRecipients } from './local-quota.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
 import { deliverRemote, type RecipientResult } from './remote.ts';
+import { HistoryPruner } from './history-pruner.ts';
 
 export class DeliveryScheduler {
   private running = false;
@@ -26,6 +27,7 @@ export class DeliveryScheduler {
   private readonly log: Logger = logger('delivery');
   /** The database away: claims wait 1 s, 2 s, ... up to 30 s between attempts, logged once per outage. */
   private readonly outage = new OutageBackoff(1000, 30_000);
+  private readonly pruner: HistoryPruner;
 
   constructor(
     private readonly config: Config,
@@ -35,6 +37,7 @@ export class DeliveryScheduler {
     private readonly remote = deliverRemote,
   ) {
     intake.onAccepted(() => this.wake());
+    this.pruner = new HistoryPruner(config, store);
   }
 
   get isRunning(): boolean {
@@ -52,12 +55,14 @@ export class DeliveryScheduler {
       if (recovered > 0) this.log.warn({ recipients: recovered }, 'recovered deliveries interrupted by a restart; they retry at their scheduled time');
     }
     this.running = true;
+    this.pruner.start();
     this.wake();
   }
 
   /** Stops claiming new work and waits up to the grace period for deliveries in progress. */
   async stop(graceMs: number): Promise<void> {
     this.running = false;
+    this.pruner.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
@@ -161,7 +166,9 @@ export class DeliveryScheduler {
     if (job.destination === 'local') {
       const full = await overQuotaRecipients(this.store, job.recipients, content.length);
       if (full.length > 0) {
-        const results = new Map<number, RecipientResult>(full.map((r) => [r.id, { result: 'deferred', error: `4.2.2 <${r.address}>: mailbox full: over its storage quota` }]));
+        const results = new Map<number, RecipientResult>(
+          full.map((r) => [r.id, { result: 'deferred', error: `4.2.2 <${r.address}>: mailbox full: over its storage quota`, reason: 'local', attempt: { mxHost: 'local' } }]),
+        );
         await this.settle({ ...job, recipients: full }, results, content, started, log);
       }
       const fits = job.recipients.filter((r) => !full.includes(r));
@@ -177,7 +184,7 @@ export class DeliveryScheduler {
         this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: delivered.length });
       }
       if (unfiled.length > 0) {
-        const results = new Map<number, RecipientResult>(unfiled.map((r) => [r.id, { result: 'bounced', error: `5.1.1 <${r.address}>: mailbox no longer exists` }]));
+        const results = new Map<number, RecipientResult>(unfiled.map((r) => [r.id, { result: 'bounced', error: `5.1.1 <${r.address}>: mailbox no longer exists`, attempt: { mxHost: 'local' } }]));
         await this.settle({ ...job, recipients: unfiled }, results, content, started, log);
       }
       return;
@@ -195,18 +202,18 @@ export class DeliveryScheduler {
       const r = results.get(rcpt.id) ?? { result: 'deferred', error: 'no result' };
       if (r.result === 'deferred' && isExpired(job.createdAt, now, this.config['delivery.expiry_seconds'])) {
         failed.push({ address: rcpt.address, error: r.error, expired: true });
-        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: `expired: ${r.error}` });
+        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: `expired: ${r.error}`, attempt: r.attempt });
         tally.bounced++;
       } else if (r.result === 'bounced') {
         failed.push({ address: rcpt.address, error: r.error, expired: false });
-        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: r.error });
+        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: r.error, attempt: r.attempt });
         tally.bounced++;
       } else if (r.result === 'deferred') {
         // The retry time was written when the job was claimed; keep it.
-        outcomes.push({ recipientId: rcpt.id, result: 'deferred', error: r.error });
+        outcomes.push({ recipientId: rcpt.id, result: 'deferred', error: r.error, attempt: r.attempt });
         tally.deferred++;
       } else {
-        outcomes.push({ recipientId: rcpt.id, result: 'delivered' });
+        outcomes.push({ recipientId: rcpt.id, result: 'delivered', attempt: r.attempt });
         tally.delivered++;
       }
       log.info({ recipient: rcpt.address, result: r.result, error: 'error' in r ? r.error : undefined, attempt: rcpt.attempts }, 'delivery attempt');

@@ -465,6 +465,7 @@ export class SmtpListener {
       source: this.kind,
       clientAddress: session.remoteAddress,
       authUser: authenticatedUser(session),
+      trace: { tls: tlsVersionOf(session) },
     };
     // RFC 6409 section 8 for the user's own mail: From must be theirs, missing fields are added.
     let added = '';
@@ -532,4 +533,10 @@ export class SmtpListener {
   private scanMode(session: SMTPServerSession): ScanMode {
     return authenticatedUser(session) === undefined ? 'all' : this.deps.config['scan.authenticated'];
   }
+}
+
+/** The TLS version of the session's connection for the message history; smtp-server keeps the cipher. */
+function tlsVersionOf(session: SMTPServerSession): string | undefined {
+  const cipher = (session as SMTPServerSession & { tlsOptions?: { version?: string } | false }).tlsOptions;
+  return session.secure && cipher ? cipher.version : undefined;
 }

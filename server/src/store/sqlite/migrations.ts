@@ -2,6 +2,7 @@
 // The applied version is kept in PRAGMA user_version.
 
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
+import { HISTORY_MIGRATION } from './migrations-history.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { QUOTA_MIGRATION } from './migrations-quota.ts';
@@ -127,4 +128,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS queue_summary_state_attempts ON queue_message_summary (state, attempts, message_id);
   CREATE INDEX IF NOT EXISTS queue_summary_state_size ON queue_message_summary (state, size, message_id);
   `,
+  /* 10: message history for the trace (history-store.ts) */ HISTORY_MIGRATION,
 ];
