@@ -1,8 +1,13 @@
 // The message trace over the admin API, against the real server: it relays through MAILROOM_RELAY to a
 // scripted SMTP sink that accepts one message, refuses one for good (550) and one for now (451), and
 // the trace answers where each went: found by Message-ID, recipient or queue id, with the timeline of
-// acceptance and every attempt (MX address, TLS, reply code and text), queued or finished.
+// acceptance and every attempt (MX address, TLS, reply code and text), queued or finished. The same
+// server's /metrics then shows the deferral by reason, the queue time of the final outcomes and the TLS
+// handshakes in (IMAPS, one good and one failed) and out (STARTTLS to the sink).
+import net from 'node:net';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports.ts';
 import { waitFor } from './helpers/mailbox.ts';
 import { MailroomProcess } from './helpers/mailroom.ts';
 import { message, sendMail } from './helpers/send.ts';
@@ -47,6 +52,7 @@ beforeAll(async () => {
       MAILROOM_ADMIN_TOKENS: `grafana:viewer:${VIEWER}`,
       MAILROOM_RELAY: `127.0.0.1:${sink.port}`,
       MAILROOM_NODE_NAME: 'trace-node',
+      MAILROOM_IMAPS_PORT: String(await freePort()),
       MAILROOM_DELIVERY_RETRY_SCHEDULE_SECONDS: '3600',
       MAILROOM_DELIVERY_POLL_INTERVAL_MS: '200',
     },
@@ -144,5 +150,58 @@ describe('GET /api/v1/trace', () => {
     expect((await api('/api/v1/trace?to=2026-13-45T99:00:00Z')).status).toBe(400);
     const reversed = await api('/api/v1/trace?from=2026-12-05&to=2026-12-04');
     expect(reversed).toMatchObject({ status: 400, body: { error: { message: 'query parameter from: from must be before to' } } });
+  });
+});
+
+describe('delivery and TLS metrics', () => {
+  /** The value of one series of the scrape, or undefined when it is missing. */
+  function sample(text: string, series: string): number | undefined {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  }
+  const scrape = async () => (await mr.admin('/metrics')).text();
+
+  it('counts the deferral by reason, and every other reason at 0', async () => {
+    const text = await scrape();
+    expect(sample(text, 'mailroom_delivery_deferrals_total{destination="remote",reason="remote_4xx"}')).toBe(1);
+    for (const reason of ['dns', 'connection', 'tls', 'local', 'internal']) expect(sample(text, `mailroom_delivery_deferrals_total{destination="remote",reason="${reason}"}`)).toBe(0);
+  });
+
+  it('observes the queue time once per final outcome, not per attempt', async () => {
+    await waitFor(
+      () => timeline(ids.bounced),
+      (x) => x.state === 'finished',
+      15_000,
+      'the bounce',
+    );
+    const text = await scrape();
+    expect(sample(text, 'mailroom_message_queue_time_seconds_count{destination="remote",result="delivered"}')).toBe(1);
+    expect(sample(text, 'mailroom_message_queue_time_seconds_count{destination="remote",result="bounced"}')).toBe(1);
+    // The bounce's DSN was filed into alice's INBOX: a local final outcome.
+    expect(sample(text, 'mailroom_message_queue_time_seconds_count{destination="local",result="delivered"}')).toBeGreaterThanOrEqual(1);
+    // The queue holds one deferred message; the empty states report 0 rather than no series.
+    expect(sample(text, 'mailroom_queue_messages{state="deferred"}')).toBe(1);
+    expect(sample(text, 'mailroom_queue_messages{state="held"}')).toBe(0);
+    expect(sample(text, 'mailroom_queue_messages{state="in_flight"}')).toBe(0);
+  });
+
+  it('counts TLS handshakes out (STARTTLS to the sink) and in (IMAPS), failed ones apart', async () => {
+    const port = Number(mr.env.MAILROOM_IMAPS_PORT);
+    await new Promise<void>((resolve, reject) => {
+      const c = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => c.once('data', () => (c.end(), resolve())));
+      c.on('error', reject);
+    });
+    await new Promise<void>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write('this is not a TLS client hello\r\n'));
+      s.on('error', () => resolve());
+      s.on('close', () => resolve());
+    });
+    const text = await waitFor(scrape, (t) => sample(t, 'mailroom_tls_handshakes_total{listener="imaps",version="none",result="failed"}') === 1, 10_000, 'the failed handshake to be counted');
+    expect(sample(text, 'mailroom_tls_handshakes_total{listener="imaps",version="TLSv1.3",result="ok"}')).toBe(1);
+    const outbound =
+      (sample(text, 'mailroom_tls_handshakes_total{listener="outbound",version="TLSv1.3",result="ok"}') ?? 0) +
+      (sample(text, 'mailroom_tls_handshakes_total{listener="outbound",version="TLSv1.2",result="ok"}') ?? 0);
+    expect(outbound).toBeGreaterThanOrEqual(3); // one per attempt: delivered, bounced (550 after STARTTLS), deferred
+    expect(sample(text, 'mailroom_tls_handshakes_total{listener="smtp",version="none",result="failed"}')).toBe(0);
   });
 });

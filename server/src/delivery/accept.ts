@@ -85,6 +85,7 @@ export class MessageIntake {
       this.events.emit('message.accepted', { id, source: envelope.source, size: content.length, recipients: envelope.recipients.length });
     }
     if (result.filed > 0) this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: 0, recipients: result.filed });
+    for (let i = 0; i < result.filed; i++) this.events.emit('delivery.final', { destination: 'local', result: 'delivered', seconds: 0 });
     return id;
   }
 

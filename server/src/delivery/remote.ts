@@ -8,6 +8,8 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../config/settings.ts';
 import type { DeliveryJob } from '../store/types.ts';
 import type { AttemptDetail } from '../store/history-store.ts';
+import type { DeferralReason } from '../telemetry/events.ts';
+import { countTlsHandshake } from '../telemetry/tls-handshakes.ts';
 import { dnsFor } from '../dns/resolver.ts';
 import { PermanentRoutingError, resolveHops, type Hop } from './mx.ts';
 import { replyCodeOf } from '../store/history-store.ts';
@@ -15,8 +17,7 @@ import { replyCodeOf } from '../store/history-store.ts';
 /** Addresses tried in one attempt, over all MX hosts (Postfix's smtp_mx_address_limit is 5 too). */
 const MAX_ADDRESSES_PER_ATTEMPT = 5;
 
-/** Why a delivery was deferred, for mailroom_delivery_deferrals_total (a fixed set: label values). */
-export type DeferralReason = 'dns' | 'connection' | 'tls' | 'remote_4xx' | 'local' | 'internal';
+export type { DeferralReason };
 
 export type RecipientResult = ({ result: 'delivered' } | { result: 'deferred' | 'bounced'; error: string; reason?: DeferralReason }) & {
   /** Where and how it was tried, for the message history. */
@@ -30,9 +31,6 @@ export interface ConnectionFacts {
   tlsFailed?: boolean;
 }
 
-/** Told about each outbound STARTTLS handshake (the scheduler counts them). */
-export type TlsObserver = (version: string | null, ok: boolean) => void;
-
 interface SmtpError extends Error {
   code?: string;
   responseCode?: number;
@@ -41,7 +39,7 @@ interface SmtpError extends Error {
   rejectedErrors?: SmtpError[];
 }
 
-export async function deliverRemote(job: DeliveryJob, content: Buffer, config: Config, onTls?: TlsObserver): Promise<Map<number, RecipientResult>> {
+export async function deliverRemote(job: DeliveryJob, content: Buffer, config: Config): Promise<Map<number, RecipientResult>> {
   const started = Date.now();
   let where: AttemptDetail = {};
   const all = (r: RecipientResult) =>
@@ -76,14 +74,14 @@ export async function deliverRemote(job: DeliveryJob, content: Buffer, config: C
       where = { mxHost: hop.host, mxIp: address };
       try {
         const results = await sendVia(hop, address, job, content, config, facts);
-        if (facts.tls) onTls?.(facts.tls, true);
+        if (facts.tls) countTlsHandshake('outbound', facts.tls, true);
         where.tls = facts.tls;
         const durationMs = Date.now() - started;
         return new Map([...results].map(([id, r]) => [id, { ...r, attempt: { ...where, ...r.attempt, durationMs } }]));
       } catch (err) {
         const e = err as SmtpError;
-        if (facts.tlsFailed) onTls?.(null, false);
-        else if (facts.tls) onTls?.(facts.tls, true);
+        if (facts.tlsFailed) countTlsHandshake('outbound', null, false);
+        else if (facts.tls) countTlsHandshake('outbound', facts.tls, true);
         where.tls = facts.tls;
         const text = describe(hop, e);
         // A 5xx for the whole transaction is the receiver's final word: do not try the next MX.

@@ -13,7 +13,7 @@ import { isExpired, retryDelaySeconds } from './backoff.ts';
 import { overQuotaRecipients } from './local-quota.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
-import { deliverRemote, type RecipientResult } from './remote.ts';
+import { deliverRemote, type DeferralReason, type RecipientResult } from './remote.ts';
 import { HistoryPruner } from './history-pruner.ts';
 
 export class DeliveryScheduler {
@@ -147,6 +147,7 @@ export class DeliveryScheduler {
   private async abandon(job: DeliveryJob, err: Error): Promise<void> {
     this.log.error({ queueId: job.messageId, err: err.message }, 'delivery job failed; deferred');
     const error = `internal error: ${err.message}`.slice(0, 1000);
+    for (const _ of job.recipients) this.events.emit('delivery.deferred', { destination: job.destination, reason: 'internal' });
     try {
       await this.store.recordOutcomes(
         job.messageId,
@@ -182,6 +183,8 @@ export class DeliveryScheduler {
       if (delivered.length > 0) {
         log.info({ recipients: job.recipients.filter((r) => delivered.includes(r.id)).map((r) => r.address) }, 'delivered locally');
         this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: delivered.length });
+        const queued = (Date.now() - job.createdAt) / 1000;
+        for (const _ of delivered) this.events.emit('delivery.final', { destination: 'local', result: 'delivered', seconds: queued });
       }
       if (unfiled.length > 0) {
         const results = new Map<number, RecipientResult>(unfiled.map((r) => [r.id, { result: 'bounced', error: `5.1.1 <${r.address}>: mailbox no longer exists`, attempt: { mxHost: 'local' } }]));
@@ -198,8 +201,10 @@ export class DeliveryScheduler {
     const outcomes: RecipientOutcome[] = [];
     const failed: FailedRecipient[] = [];
     const tally = { delivered: 0, deferred: 0, bounced: 0 };
+    const reasons = new Map<number, DeferralReason>();
     for (const rcpt of job.recipients) {
       const r = results.get(rcpt.id) ?? { result: 'deferred', error: 'no result' };
+      if (r.result === 'deferred' && r.reason) reasons.set(rcpt.id, r.reason);
       if (r.result === 'deferred' && isExpired(job.createdAt, now, this.config['delivery.expiry_seconds'])) {
         failed.push({ address: rcpt.address, error: r.error, expired: true });
         outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: `expired: ${r.error}`, attempt: r.attempt });
@@ -220,6 +225,12 @@ export class DeliveryScheduler {
     }
     const bounce = failed.length > 0 ? (await this.prepareBounce(job, content, log))(failed) : null;
     await this.store.recordOutcomes(job.messageId, outcomes, now, bounce ?? undefined);
+    const queued = Math.max(0, (now - job.createdAt) / 1000);
+    for (const o of outcomes) {
+      if (o.result === 'deferred')
+        this.events.emit('delivery.deferred', { destination: job.destination, reason: reasons.get(o.recipientId) ?? (job.destination === 'local' ? 'local' : 'connection') });
+      else this.events.emit('delivery.final', { destination: job.destination, result: o.result, seconds: queued });
+    }
     if (bounce) log.info({ bounceId: bounce.id, failed: failed.length }, 'bounce queued');
     const seconds = (now - started) / 1000;
     for (const result of ['delivered', 'deferred', 'bounced'] as const) {
