@@ -1,8 +1,10 @@
 // The LogQL that finds one message's log lines in Loki. Mailroom writes the queue id into every line about
 // a message (`queueId` in SMTP's "queued as", delivery's attempts and bounces, the scanner's verdicts), and
 // the line is its JSON text, so a line filter on the id finds them with Mailroom's default settings: no
-// structured metadata, no label beyond the stream's service_name. Proven against the lines the real
-// server writes in server/test/trace-logql.test.ts.
+// structured metadata, no label beyond the stream's service_name. With the default log.categories
+// (application, delivery) that is the delivery attempts and bounces; turning smtp or submission on adds the
+// acceptance lines, which carry the id too. Proven against the lines the real server writes in
+// server/test/trace-logql.test.ts.
 import { LOKI_SERVICE_NAME } from './logql';
 
 const escapeString = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
