@@ -33,7 +33,13 @@ afterAll(async () => {
 });
 
 async function submit(to: string, subject: string): Promise<string> {
-  const result = await sendMail({ port: mr.ports.submission, from: ALICE.user, to: [to], auth: ALICE, content: message({ from: ALICE.user, to: [to], subject }) });
+  const result = await sendMail({
+    port: mr.ports.submission,
+    from: ALICE.user,
+    to: [to],
+    auth: ALICE,
+    content: message({ from: ALICE.user, to: [to], subject, messageId: `${subject.replace(/\W+/g, '-')}@example.test` }),
+  });
   return result.queueId;
 }
 

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { matchesMessageLogQL, messageLogQL } from './messageLogql';
+import { LOKI_SERVICE_NAME } from './logql';
+import { matchesMessageLogQL, MESSAGE_SERVICE_NAME, messageLogQL } from './messageLogql';
 
 describe('messageLogQL', () => {
   it("selects Mailroom's stream and filters the lines on the queue id", () => {
     expect(messageLogQL(' 1M90XDX92B43ZBESF ')).toBe('{service_name="mailroom"} |= "1M90XDX92B43ZBESF"');
+  });
+
+  it('selects the same stream as the live log', () => {
+    expect(MESSAGE_SERVICE_NAME).toBe(LOKI_SERVICE_NAME);
   });
 
   it('escapes what would end the string', () => {

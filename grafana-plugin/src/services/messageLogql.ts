@@ -5,14 +5,16 @@
 // (application, delivery) that is the delivery attempts and bounces; turning smtp or submission on adds the
 // acceptance lines, which carry the id too. Proven against the lines the real server writes in
 // server/test/trace-logql.test.ts.
-import { LOKI_SERVICE_NAME } from './logql';
+// No imports: server/test/trace-logql.test.ts runs this very file against the server's lines.
+/** The stream's service_name label (the same as logql.ts's; a test keeps them equal). */
+export const MESSAGE_SERVICE_NAME = 'mailroom';
 
 const escapeString = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
 /** Queue ids are upper-case letters and digits; anything else cannot be one and finds nothing. */
 export function messageLogQL(queueId: string): string {
   const id = queueId.trim();
-  return `{service_name="${LOKI_SERVICE_NAME}"} |= "${escapeString(id)}"`;
+  return `{service_name="${MESSAGE_SERVICE_NAME}"} |= "${escapeString(id)}"`;
 }
 
 /**
@@ -20,5 +22,5 @@ export function messageLogQL(queueId: string): string {
  * the line filter): what a test uses to show which lines the query returns, without a Loki server.
  */
 export function matchesMessageLogQL(queueId: string, stream: Record<string, string>, line: string): boolean {
-  return stream.service_name === LOKI_SERVICE_NAME && line.includes(queueId.trim());
+  return stream.service_name === MESSAGE_SERVICE_NAME && line.includes(queueId.trim());
 }
