@@ -119,7 +119,7 @@ export class Service {
     const issuedTokens = new IssuedTokens(config.data_dir);
     this.issuedTokens = issuedTokens;
     this.audit = new AuditTrail(config.data_dir, { live: logging.live, loki: logging.loki, stdout: (line) => process.stdout.write(`${line}\n`) });
-    this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
+    this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning, config['cluster.node_name']);
     this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
     this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.material.cert, selfSigned: this.tls.material.selfSigned, file: this.tls.material.certFile } : null), {

@@ -11,6 +11,7 @@ import type { QuotaStore } from './quota-store.ts';
 import type { DkimKeyStore } from './dkim-key-store.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { GreylistStore } from './greylist-store.ts';
+import type { MessageHistoryStore } from './history-store.ts';
 
 export type { MailboxStore } from './mailbox-store.ts';
 
@@ -106,7 +107,7 @@ export interface QueueAdminStore {
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
-export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, ChangeFeed {
+export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, MessageHistoryStore, ChangeFeed {
   readonly info: DatabaseInfo;
   /** The nodes sharing this database (on SQLite: this process alone). */
   readonly cluster: ClusterStore;

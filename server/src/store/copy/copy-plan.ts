@@ -142,6 +142,20 @@ export const COPY_PLAN: readonly CopiedTable[] = [
     select: 'SELECT triplet, first_seen, passed_at, last_seen FROM greylist ORDER BY triplet',
     count: 'SELECT COUNT(*) FROM greylist',
   },
+  // The history's recipients are already lower-case, one a line, on both.
+  {
+    table: 'message_history',
+    columns: ['id', 'message_id_header', 'sender', 'recipients', 'size', 'source', 'node', 'client_address', 'tls', 'scan', 'accepted_at', 'finished_at', 'attempts'],
+    select: 'SELECT id, message_id_header, sender, recipients, size, source, node, client_address, tls, scan, accepted_at, finished_at, attempts FROM message_history ORDER BY id',
+    count: 'SELECT COUNT(*) FROM message_history',
+  },
+  {
+    table: 'message_history_attempts',
+    columns: ['id', 'message_id', 'recipient', 'at', 'result', 'mx_host', 'mx_ip', 'tls', 'reply_code', 'reply_text', 'duration_ms'],
+    select: 'SELECT id, message_id, recipient, at, result, mx_host, mx_ip, tls, reply_code, reply_text, duration_ms FROM message_history_attempts ORDER BY id',
+    count: 'SELECT COUNT(*) FROM message_history_attempts',
+    identity: 'id',
+  },
 ];
 
 export const columnName = (c: CopiedTable['columns'][number]): string => (typeof c === 'string' ? c : c.name);

@@ -2,6 +2,7 @@
 // external POP3 account and ban parts. Opening checks the connection (one clear line when it fails),
 // applies migrations under an advisory lock and starts the group-commit writer for new mail.
 import { PgGreylist } from './greylist.ts';
+import { PgHistory } from './history.ts';
 import os from 'node:os';
 import type { Store } from '../store.ts';
 import { PgQuotas } from './quota.ts';
@@ -67,6 +68,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     new PgGreylist(pool),
     new PgQuotas(pool),
     new PgDkimKeys(pool),
+    new PgHistory(pool),
   ];
   let closed: Promise<void> | null = null;
   const close = () =>

@@ -11,6 +11,7 @@ import { transaction } from './pool.ts';
 import { announce } from './change-feed.ts';
 import { readQueueCounts } from './queue-counts.ts';
 import { dropIfFinished, FIELD_SEPARATOR, insertMessage, RECIPIENT_COLUMNS, refreshSummary, toRecipient, type RecipientRow } from './queue-rows.ts';
+import { recordAcceptances, recordAttempts } from './history.ts';
 
 interface MessageRow {
   id: string;
@@ -150,8 +151,17 @@ export class PgQueueAdmin implements QueueAdminStore {
         [error, id],
       );
       const failed = rows.sort((a, b) => a.id - b.id).map(toRecipient);
+      const now = Date.now();
+      await recordAttempts(
+        c,
+        id,
+        failed.map((r) => ({ recipient: r.address, result: 'bounced' as const, at: now, replyText: error })),
+      );
       const dsn = failed.length > 0 && notice ? notice(failed) : null;
-      if (dsn) await insertMessage(c, dsn, Date.now());
+      if (dsn) {
+        await recordAcceptances(c, [{ message: dsn, now, filed: [] }]);
+        await insertMessage(c, dsn, now);
+      }
       await dropIfFinished(c, id);
       return failed;
     });

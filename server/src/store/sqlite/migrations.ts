@@ -2,6 +2,7 @@
 // The applied version is kept in PRAGMA user_version.
 
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
+import { HISTORY_MIGRATION } from './migrations-history.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { QUEUE_SEARCH_MIGRATION } from './migrations-queue-search.ts';
@@ -129,4 +130,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS queue_summary_state_size ON queue_message_summary (state, size, message_id);
   `,
   /* 10: queue search: a trigram index of queue id, sender and address per recipient */ QUEUE_SEARCH_MIGRATION,
+  /* 11: message history for the trace (history-store.ts) */ HISTORY_MIGRATION,
 ];

@@ -9,6 +9,7 @@ import { likePattern, searchQueueIndex } from './queue-search.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
+import { recordAcceptance, recordAttempt } from './history.ts';
 
 interface MessageRow {
   id: string;
@@ -161,8 +162,13 @@ export class SqliteQueueAdmin implements QueueAdminStore {
         const rows = stmt(this.db, `SELECT * FROM queue_recipients WHERE message_id = ? AND state IN ('queued', 'deferred') ORDER BY id`).all(id) as RecipientRow[];
         stmt(this.db, `UPDATE queue_recipients SET state = 'bounced', last_error = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`).run(error, id);
         const failed = rows.map((r) => toRecipient({ ...r, state: 'bounced', last_error: error }));
+        const now = Date.now();
+        for (const r of failed) recordAttempt(this.db, id, r.address, 'bounced', now, { replyText: error });
         const dsn = failed.length > 0 && notice ? notice(failed) : null;
-        if (dsn) insertMessage(this.db, dsn, Date.now());
+        if (dsn) {
+          recordAcceptance(this.db, dsn, now, []);
+          insertMessage(this.db, dsn, now);
+        }
         dropIfFinished(this.db, id);
         return failed;
       })

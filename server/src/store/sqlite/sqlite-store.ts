@@ -1,5 +1,6 @@
 // The embedded store: one SQLite file in WAL mode. Composes the directory, queue, mailbox, quarantine, external POP3 account and ban parts.
 import { SqliteGreylist } from './greylist.ts';
+import { SqliteHistory } from './history.ts';
 import { SILENT_CHANGE_FEED } from '../change-feed.ts';
 import path from 'node:path';
 import type { Store } from '../store.ts';
@@ -47,6 +48,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     new SqliteGreylist(db),
     new SqliteQuotas(db),
     new SqliteDkimKeys(db),
+    new SqliteHistory(db),
   ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
