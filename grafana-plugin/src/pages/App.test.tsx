@@ -9,6 +9,7 @@ import { FakeBackend } from '../test/fakeBackend';
 import { noWarnings, queuePage, runningServer, status } from '../test/fixtures';
 import { renderWithGrafana, setOrgRole } from '../test/render';
 import { testIds } from '../testIds';
+import { tracePageTestIds } from './Trace';
 
 const props = { meta: { jsonData: {} }, basename: PLUGIN_BASE_URL, query: {}, path: '', onNavChanged: () => {} } as unknown as AppRootProps;
 
@@ -29,6 +30,7 @@ beforeEach(() => {
     .ok('GET', '/api/v1/warnings', noWarnings())
     .ok('GET', '/api/v1/queue', queuePage([], 0))
     .ok('GET', '/api/v1/logging', { categories: {} })
+    .ok('GET', '/api/v1/trace', { total: 0, offset: 0, limit: 50, items: [] })
     .install();
 });
 
@@ -38,6 +40,7 @@ describe('App routes', () => {
     [ROUTES.Warnings, testIds.warnings.container],
     [ROUTES.Queue, testIds.queue.container],
     [ROUTES.LiveLog, testIds.liveLog.container],
+    [ROUTES.Trace, tracePageTestIds.results],
   ])('/%s shows its page', async (route, id) => {
     renderAt(`${PLUGIN_BASE_URL}/${route}`);
     expect(await screen.findByTestId(id)).toBeInTheDocument();

@@ -17,6 +17,7 @@ let dir: string;
 let store: Store;
 let ops: QueueOperations;
 let intake: MessageIntake;
+let finals: Array<{ destination: string; result: string }>;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-queue-ops-'));
@@ -25,6 +26,8 @@ beforeEach(async () => {
   await store.addDomain('example.test');
   await store.addAccount('alice@example.test', 'x');
   const events = new EventBus();
+  finals = [];
+  events.on('delivery.final', ({ destination, result }) => finals.push({ destination, result }));
   intake = new MessageIntake(store, events);
   // Never started: these tests look at the queue, not at deliveries.
   ops = new QueueOperations(store, new DeliveryScheduler(config, store, intake, events));
@@ -48,7 +51,11 @@ describe('QueueOperations', () => {
     const dsn = await parseDsn((await ops.content(items[0]!.id))!);
     expect(dsn.recipients.map((r) => [r['final-recipient'], r.action, r.status])).toEqual([['rfc822; far@remote.test', 'failed', '5.0.0']]);
     expect(dsn.parts[0]!.body).toContain('stuck for too long');
+    // The recipient's final outcome, for mailroom_message_queue_time_seconds, and its line in the trace.
+    expect(finals).toEqual([{ destination: 'remote', result: 'bounced' }]);
+    expect((await store.getHistory(id))!.attempts).toEqual([expect.objectContaining({ recipient: 'far@remote.test', result: 'bounced', replyText: 'stuck for too long' })]);
     expect(await ops.bounce(id)).toBe(false);
+    expect(finals).toHaveLength(1);
   });
 
   it('bounce of a message from the null sender fails it without a DSN', async () => {

@@ -54,6 +54,7 @@ export class QueueOperations {
     const build = await this.scheduler.prepareBounce({ messageId: id, sender: message.sender, createdAt: message.createdAt }, content);
     const failed = await this.store.failMessage(id, reason, (rcpts) => build(rcpts.map((r) => ({ address: r.address, error: `5.0.0 ${reason}`, expired: false }))));
     if (failed.length === 0) return false;
+    this.scheduler.finalOutcomes(failed, 'bounced', message.createdAt);
     this.scheduler.wake();
     return true;
   }

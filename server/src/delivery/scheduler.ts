@@ -241,6 +241,12 @@ export class DeliveryScheduler {
     }
   }
 
+  /** Final outcomes recorded outside a job (the admin "bounce"): counted in the queue time like the others. */
+  finalOutcomes(recipients: ReadonlyArray<{ destination: DeliveryJob['destination'] }>, result: 'delivered' | 'bounced', createdAt: number): void {
+    const seconds = Math.max(0, (Date.now() - createdAt) / 1000);
+    for (const r of recipients) this.events.emit('delivery.final', { destination: r.destination, result, seconds });
+  }
+
   /** Where a DSN for this message goes and how it is built; the admin "bounce" action uses it too. */
   async prepareBounce(original: Original, content: Buffer, log: Logger = this.log): Promise<BounceBuilder> {
     const key = this.config['dkim.enabled'] ? await this.dkim.hostKey(this.config.hostname) : null;

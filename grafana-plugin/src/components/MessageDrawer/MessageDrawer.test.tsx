@@ -7,6 +7,7 @@ import { FakeBackend } from '../../test/fakeBackend';
 import { ID1, parsed, queueItem, RAW } from '../../test/fixtures';
 import { renderWithGrafana } from '../../test/render';
 import { testIds } from '../../testIds';
+import { traceTestIds } from '../TraceTimeline/TraceTimeline';
 
 let backend: FakeBackend;
 
@@ -32,6 +33,28 @@ describe('MessageDrawer', () => {
     expect(screen.getByTestId(testIds.message.attachments)).toHaveTextContent('report.pdfapplication/pdf51 KiB');
     await userEvent.click(screen.getByTestId(testIds.message.tab('recipients')));
     expect(await screen.findByTestId(testIds.message.recipients)).toHaveTextContent('bob@remote.testdeferred2');
+  });
+
+  it('shows the message trace on its tab', async () => {
+    backend.ok('GET', `/api/v1/trace/${ID1}`, {
+      id: ID1,
+      messageId: null,
+      from: 'alice@example.test',
+      to: ['bob@remote.test'],
+      size: 10,
+      source: 'smtp',
+      acceptedAt: '2026-12-04T10:00:00.000Z',
+      finishedAt: null,
+      state: 'queued',
+      recipients: [{ address: 'bob@remote.test', state: 'deferred' }],
+      events: [{ type: 'accepted', time: '2026-12-04T10:00:00.000Z', node: 'mx1', clientAddress: null, tls: null, size: 10, scan: null }],
+      omittedAttempts: 0,
+    });
+    renderWithGrafana(<MessageDrawer id={ID1} onClose={() => {}} />);
+    await screen.findByTestId(testIds.message.headers);
+    await userEvent.click(screen.getByTestId(testIds.message.tab('trace')));
+    expect(await screen.findByTestId(traceTestIds.event(0))).toHaveTextContent('Accepted');
+    expect(screen.getByTestId(traceTestIds.recipient('bob@remote.test'))).toHaveTextContent('deferred');
   });
 
   it('loads the raw source as text only when its tab opens', async () => {

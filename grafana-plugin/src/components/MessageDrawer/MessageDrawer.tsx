@@ -10,14 +10,16 @@ import { useApi, type ApiState } from '../../hooks/useApi';
 import { formatBytes, formatDateTime } from '../../services/format';
 import { testIds } from '../../testIds';
 import { ErrorState } from '../ErrorState/ErrorState';
+import { MessageTrace } from '../MessageTrace/MessageTrace';
 
-type TabId = 'headers' | 'text' | 'attachments' | 'raw' | 'recipients';
+type TabId = 'headers' | 'text' | 'attachments' | 'raw' | 'recipients' | 'trace';
 const TABS: Array<{ id: TabId; label: string }> = [
   { id: 'headers', label: 'Headers' },
   { id: 'text', label: 'Text' },
   { id: 'attachments', label: 'Attachments' },
   { id: 'raw', label: 'Raw source' },
   { id: 'recipients', label: 'Recipients' },
+  { id: 'trace', label: 'Trace' },
 ];
 
 interface Props {
@@ -53,6 +55,8 @@ export function MessageDrawer({ id, onClose }: Props) {
         <TabContent>
           {tab === 'recipients' ? (
             <Recipients state={item} />
+          ) : tab === 'trace' ? (
+            <MessageTrace id={id} />
           ) : parsed.error ? (
             <ErrorState error={parsed.error} onRetry={() => void parsed.reload()} />
           ) : !message ? (
