@@ -8,7 +8,24 @@ export interface CapabilityContext {
   appendMaxBytes: number;
 }
 
-const ALWAYS = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CHILDREN', 'UNSELECT', 'ESEARCH'];
+const ALWAYS = [
+  'IMAP4rev1',
+  'LITERAL+',
+  'SASL-IR',
+  'ID',
+  'ENABLE',
+  'IDLE',
+  'NAMESPACE',
+  'UIDPLUS',
+  'MOVE',
+  'SPECIAL-USE',
+  'CHILDREN',
+  'UNSELECT',
+  'ESEARCH',
+  'SORT',
+  'THREAD=ORDEREDSUBJECT',
+  'THREAD=REFERENCES',
+];
 
 export function capabilities(ctx: CapabilityContext): string[] {
   const caps = [...ALWAYS, `APPENDLIMIT=${ctx.appendMaxBytes}`];

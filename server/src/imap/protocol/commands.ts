@@ -11,6 +11,7 @@ import { parseDateTime } from './date-time.ts';
 import { parseFetchItems, type FetchItem } from './fetch-items.ts';
 import { parseSearch, type SearchKey } from './search-keys.ts';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.ts';
+import { parseSort, parseThread, type SortCriterion, type ThreadAlgorithm } from './sort-thread.ts';
 
 export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN';
 const STATUS_ITEMS: readonly string[] = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN'];
@@ -28,6 +29,8 @@ export type Command =
   | { name: 'APPEND'; mailbox: string; flags: string[]; date: number | null; message: Buffer }
   | { name: 'UID EXPUNGE'; set: SequenceSet }
   | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey; returns: SearchReturn[] | null }
+  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey }
+  | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
   | { name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[] }
   | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[] }
   | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string }
@@ -194,6 +197,8 @@ const PARSERS: Record<string, Parser> = {
     const returns = parseSearchReturn(c);
     return { name: 'SEARCH', uid, returns, ...parseSearch(c) };
   },
+  SORT: (c, uid) => ({ name: 'SORT', uid, ...parseSort(c) }),
+  THREAD: (c, uid) => ({ name: 'THREAD', uid, ...parseThread(c) }),
   FETCH(c, uid) {
     c.space();
     const set = sequenceSet(c);
@@ -215,7 +220,7 @@ const PARSERS: Record<string, Parser> = {
   },
 };
 
-const UID_COMMANDS = new Set(['COPY', 'MOVE', 'FETCH', 'SEARCH', 'STORE', 'EXPUNGE']);
+const UID_COMMANDS = new Set(['COPY', 'MOVE', 'FETCH', 'SEARCH', 'STORE', 'EXPUNGE', 'SORT', 'THREAD']);
 
 function list(c: Cursor, name: 'LIST' | 'LSUB'): Command {
   c.space();
