@@ -3,6 +3,7 @@
 
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
+import { MODSEQ_MIGRATION } from './migrations-modseq.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { QUOTA_MIGRATION } from './migrations-quota.ts';
 
@@ -127,4 +128,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS queue_summary_state_attempts ON queue_message_summary (state, attempts, message_id);
   CREATE INDEX IF NOT EXISTS queue_summary_state_size ON queue_message_summary (state, size, message_id);
   `,
+  /* 10: per-message mod-sequences (CONDSTORE), stamped by triggers on mail */ MODSEQ_MIGRATION,
 ];
