@@ -25,6 +25,8 @@ const ALWAYS = [
   'SORT',
   'THREAD=ORDEREDSUBJECT',
   'THREAD=REFERENCES',
+  'CONDSTORE',
+  'QRESYNC',
 ];
 
 export function capabilities(ctx: CapabilityContext): string[] {
