@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseSubject, compareCasemap } from './base-subject.ts';
+import { MAX_SUBJECT_CHARS, baseSubject, compareCasemap } from './base-subject.ts';
 
 describe('base subject (RFC 5256 2.1)', () => {
   it.each([
@@ -24,6 +24,12 @@ describe('base subject (RFC 5256 2.1)', () => {
     ['Re:', '', true],
   ])('%j -> %j', (raw, text, replyOrForward) => {
     expect(baseSubject(raw)).toEqual({ text, replyOrForward });
+  });
+
+  it('looks at the first MAX_SUBJECT_CHARS characters only, so a subject of many blobs stays cheap', () => {
+    const hostile = `${'[x]'.repeat(100_000)} Hello`;
+    expect(baseSubject(hostile).text.length).toBeLessThanOrEqual(MAX_SUBJECT_CHARS);
+    expect(baseSubject(`Re: ${'a'.repeat(5000)}`).text).toBe('a'.repeat(MAX_SUBJECT_CHARS - 4));
   });
 
   it('compares with i;ascii-casemap: ASCII letters without case, other characters by code', () => {

@@ -9,6 +9,9 @@ export interface BaseSubject {
   replyOrForward: boolean;
 }
 
+/** How much of a subject takes part. */
+export const MAX_SUBJECT_CHARS = 1000;
+
 const TRAILER = /(?:\(fwd\)| )$/i;
 const BLOB = '\\[[^\\[\\]]*\\] *';
 const REFWD = `(?:re|fwd?) *(?:${BLOB})?:`;
@@ -19,7 +22,11 @@ const FWD_WRAPPER = /^\[fwd:(.*)\]$/i;
 /** RFC 5256 2.1 on a raw (possibly RFC 2047 encoded) Subject: value. */
 export function baseSubject(raw: string): BaseSubject {
   // (1) Decoded to UTF-8, every run of white space one space.
-  let s = decodeHeaderValue(raw).replace(/[ \t\r\n]+/g, ' ');
+  // Only the start is compared: each step rescans what is left, so a subject of thousands of "[x]" blobs
+  // (mail anyone can send) would cost quadratic time; no two real subjects differ only after this much.
+  let s = decodeHeaderValue(raw.slice(0, MAX_SUBJECT_CHARS * 4))
+    .replace(/[ \t\r\n]+/g, ' ')
+    .slice(0, MAX_SUBJECT_CHARS);
   let replyOrForward = false;
   for (;;) {
     // (2) Trailers: "(fwd)" and white space, repeatedly.

@@ -22,6 +22,7 @@ export interface MessageFacts {
 }
 
 const MSG_ID = /<[^<>\s]+>/g;
+const MAX_REFERENCES = 256;
 
 function sentDate(value: string | undefined): number | null {
   if (value === undefined) return null;
@@ -40,7 +41,9 @@ export function messageFacts(mail: StoredMail, seq: number, content: Buffer | nu
   const fields = content ? parseHeader(content, 0, content.length) : [];
   const get = (name: string) => fieldValue(fields, name);
   const ids = (name: string) => get(name)?.match(MSG_ID) ?? [];
-  const references = ids('references');
+  // The nearest ancestors are what threading needs; a sender's 100,000 references would only cost time
+  // (each link walks up the chain to refuse loops).
+  const references = ids('references').slice(-MAX_REFERENCES);
   return {
     uid: mail.uid,
     seq,
