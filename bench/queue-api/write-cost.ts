@@ -1,4 +1,4 @@
-// What the listing's triggers (migrations-queue-index.ts) cost the delivery path: every queued
+// What the listing's triggers (migrations-queue-index.ts, and the search index's: migrations-queue-search.ts) cost the delivery path: every queued
 // message pays for its summary row and the per-state count when it is queued, claimed, and finished. Measured through the store as the scheduler drives it (enqueue, claim,
 // record the outcome: three IMMEDIATE transactions, synchronous=FULL as the server runs), on two copies
 // of the same database, one with the triggers and one without, in alternating blocks so background
@@ -29,7 +29,7 @@ function prepare(file: string, background: number, withTriggers: boolean): Db {
   // so every claim below finds the message just queued, as on a server whose queue waits for retries.
   db.prepare(`UPDATE queue_recipients SET next_attempt_at = ? WHERE state IN ('queued', 'deferred')`).run(Date.now() + 86_400_000);
   if (!withTriggers) {
-    const names = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'queue_summary%'`).pluck().all() as string[];
+    const names = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND (name LIKE 'queue_summary%' OR name LIKE 'queue_search%')`).pluck().all() as string[];
     for (const name of names) db.exec(`DROP TRIGGER ${name}`);
   }
   db.pragma('wal_checkpoint(TRUNCATE)');

@@ -12,6 +12,7 @@ export enum ROUTES {
   Warnings = 'warnings',
   Queue = 'queue',
   LiveLog = 'live-log',
+  Trace = 'trace',
 }
 
 /** Every admin API call goes through Grafana's plugin proxy: plugin.json's routes add the bearer token. */

@@ -12,7 +12,7 @@ describe('module', () => {
     expect(plugin.configPages![0]).toMatchObject({ id: 'configuration', title: 'Configuration' });
   });
 
-  it('plugin.json lists the four pages under the app, one of them the default', () => {
+  it('plugin.json lists the pages under the app, one of them the default', () => {
     expect(pluginJson.id).toBe(PLUGIN_ID);
     expect(pluginJson.type).toBe('app');
     const pages = pluginJson.includes.filter((i) => i.path.startsWith(`/a/${PLUGIN_ID}/`));
@@ -21,6 +21,7 @@ describe('module', () => {
       ['Warnings', ROUTES.Warnings],
       ['Queue', ROUTES.Queue],
       ['Live log', ROUTES.LiveLog],
+      ['Trace', ROUTES.Trace],
     ]);
     expect(pages.every((p) => p.addToNav)).toBe(true);
     expect(pages.filter((p) => 'defaultNav' in p && p.defaultNav)).toHaveLength(1);

@@ -1,7 +1,7 @@
 // `npm run build` while something runs from dist/ (issue 19, "the first hour"): the build is written aside
 // and swapped in, so dist/ and its entry point exist at every moment of a rebuild (before, dist/ was
 // deleted for the whole compile and `npx mailroom` in a second terminal failed with ERR_MODULE_NOT_FOUND).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,4 +30,13 @@ describe('server build', () => {
     expect(fs.existsSync(path.join(SERVER, 'dist', '.built'))).toBe(true);
     expect(fs.readdirSync(SERVER).filter((f) => f.startsWith('dist.'))).toEqual([]);
   }, 180_000);
+
+  it('keeps a fresh build on `--if-stale` (what `npm start` runs), so a second start does not compile', () => {
+    const stamp = path.join(SERVER, 'dist', '.built');
+    const before = fs.statSync(stamp).mtimeMs;
+    const out = spawnSync(process.execPath, [path.join(SERVER, 'scripts', 'build.mjs'), '--if-stale'], { cwd: SERVER, encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(fs.statSync(stamp).mtimeMs).toBe(before);
+    expect(fs.readdirSync(SERVER).filter((f) => f.startsWith('dist.'))).toEqual([]);
+  });
 });

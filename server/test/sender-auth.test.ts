@@ -35,6 +35,11 @@ beforeAll(async () => {
     'loop.test': { TXT: ['v=spf1 include:loop2.test -all'] },
     'loop2.test': { TXT: ['v=spf1 include:loop.test -all'] },
     'silent.test': {},
+    // CNAMEs that point at each other: every question about the domain gets a looping chain, no record.
+    'cname-loop.test': { CNAME: 'cname-loop2.test' },
+    'cname-loop2.test': { CNAME: 'cname-loop.test' },
+    // SPF answers, the DKIM key lookup never does.
+    'keysilent.test': { TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
     // Eleven includes: the eleventh DNS-querying term passes RFC 7208's limit of 10 (section 4.6.4).
     'many.test': { TXT: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:i${i}.many.test`).join(' ')} -all`] },
     ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`i${i}.many.test`, { TXT: ['v=spf1 ip4:192.0.2.1 -all'] }])),
@@ -43,6 +48,7 @@ beforeAll(async () => {
   });
   dns.misbehave.set('silent.test', 'silent');
   dns.misbehave.set('_dmarc.silent.test', 'silent');
+  dns.misbehave.set('s1._domainkey.keysilent.test', 'silent');
   mr = await MailroomProcess.create({
     env: { MAILROOM_DNS_SERVERS: dns.address, MAILROOM_DNS_TIMEOUT_MS: '500', MAILROOM_SMTP_SENDER_AUTH: 'true', MAILROOM_SERVER_SHUTDOWN_GRACE_SECONDS: '1' },
   });
@@ -171,16 +177,27 @@ describe('DKIM and DMARC', () => {
     expect(await counter('dmarc', 'fail')).toBe(before + 1);
   });
 
-  it('DMARC p=quarantine: delivered to Junk with dmarc=fail', async () => {
+  it('DMARC p=quarantine: delivered to Junk with dmarc=fail and the policy in the header, counted', async () => {
+    const before = await counter('dmarc', 'fail');
     const got = await deliver('bob@dmarc-quarantine.test', 'dmarc quarantine', plain('bob@dmarc-quarantine.test', 'dmarc quarantine'));
     expect(got.folder).toBe('Junk');
-    expect(got.results).toContain('dmarc=fail');
+    expect(got.results).toMatch(/dmarc=fail \(p=quarantine\b.*header\.from=dmarc-quarantine\.test/i);
+    expect(await counter('dmarc', 'fail')).toBe(before + 1);
   });
 
-  it('DMARC p=none: delivered to INBOX, dmarc=fail only in the header', async () => {
+  it('DMARC p=none: delivered to INBOX, dmarc=fail only in the header, counted', async () => {
+    const before = await counter('dmarc', 'fail');
     const got = await deliver('bob@dmarc-none.test', 'dmarc none', plain('bob@dmarc-none.test', 'dmarc none'));
     expect(got.folder).toBe('INBOX');
-    expect(got.results).toContain('dmarc=fail');
+    expect(got.results).toMatch(/dmarc=fail \(p=none\b.*header\.from=dmarc-none\.test/i);
+    expect(await counter('dmarc', 'fail')).toBe(before + 1);
+  });
+
+  it('DMARC pass is counted too', async () => {
+    const before = await counter('dmarc', 'pass');
+    const got = await deliver('bob@signed.test', 'dmarc pass counted', await signed('bob@signed.test', 'dmarc pass counted'));
+    expect(got.results).toMatch(/dmarc=pass \(p=reject\b/i);
+    expect(await counter('dmarc', 'pass')).toBe(before + 1);
   });
 });
 
@@ -232,6 +249,22 @@ describe('bad input and bad DNS', () => {
     expect(got.results).toContain('spf=fail');
   });
 
+  it('DNS answers that loop (CNAMEs pointing at each other): a clear SPF result, no hang, and the mail flows', async () => {
+    const got = await deliver('bob@cname-loop.test', 'cname loop', plain('bob@cname-loop.test', 'cname loop'));
+    // c-ares answers the looping chain as no record, so the domain publishes no SPF: none, not a hang or a crash.
+    expect(got.results).toMatch(/spf=none .*smtp\.mailfrom=bob@cname-loop\.test/);
+    expect(got.folder).toBe('INBOX');
+  });
+
+  it('a DKIM key lookup that never answers: dkim=temperror (counted), and the mail is accepted', async () => {
+    const before = await counter('dkim', 'temperror');
+    const got = await deliver('bob@keysilent.test', 'key silent', await signed('bob@keysilent.test', 'key silent'));
+    expect(got.results).toMatch(/dkim=temperror .*header\.s=s1/);
+    expect(got.results).toContain('spf=pass');
+    expect(got.folder).toBe('INBOX');
+    expect(await counter('dkim', 'temperror')).toBe(before + 1);
+  });
+
   it('malformed DKIM-Signature headers give a clear dkim result and the mail flows', async () => {
     const empty = await deliver('bob@spf-pass.test', 'empty signature', plain('bob@spf-pass.test', 'empty signature', 'DKIM-Signature: v=1; a=rsa-sha256; d=; s=; b=!!!\r\n'));
     expect(empty.results).toContain('dkim=none');
@@ -240,5 +273,10 @@ describe('bad input and bad DNS', () => {
     const got = await deliver('bob@spf-pass.test', 'broken signature', plain('bob@spf-pass.test', 'broken signature', broken));
     expect(got.results).toMatch(/dkim=(neutral|fail|permerror|policy) /);
     expect(got.folder).toBe('INBOX');
+    // No tags at all, and a field without a value: still delivered, with a result for each.
+    const garbage = await deliver('bob@spf-pass.test', 'garbage signature', plain('bob@spf-pass.test', 'garbage signature', 'DKIM-Signature: this is not a signature\r\nDKIM-Signature:\r\n'));
+    expect(garbage.results).toMatch(/dkim=(none|neutral|fail|permerror|policy)\b/);
+    expect(garbage.results).toContain('spf=pass');
+    expect(garbage.folder).toBe('INBOX');
   });
 });

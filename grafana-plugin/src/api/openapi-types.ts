@@ -696,6 +696,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find messages, queued or finished within delivery.history_days, by queue id, Message-ID, sender or recipient (substring, case-insensitive), newest first: {total, items}. 400 for a from/to that is not a time or from not before to. */
+        get: {
+            parameters: {
+                query?: {
+                    search?: string;
+                    from?: string;
+                    to?: string;
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TracePage"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trace/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message's timeline: acceptance (node, client, TLS, size, scan verdicts), every attempt per recipient (MX host and address, TLS, reply, duration), leaving the queue. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TraceTimeline"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue/{id}": {
         parameters: {
             query?: never;
@@ -2318,6 +2406,8 @@ export interface components {
         };
         QueuePage: {
             total: number;
+            /** @description false when a search matched more than 1,000 messages: total is then a lower bound (1,000) */
+            totalExact: boolean;
             offset: number;
             limit: number;
             items: components["schemas"]["QueueItem"][];
@@ -2378,6 +2468,95 @@ export interface components {
                 application: boolean;
                 debug: boolean;
             };
+        };
+        TraceSummary: {
+            /** @description the queue id */
+            id: string;
+            /** @description the Message-ID header, without angle brackets */
+            messageId: string | null;
+            /** @description '' is the null sender (bounces) */
+            from: string;
+            to: string[];
+            size: number;
+            /** @enum {string} */
+            source: "smtp" | "submission" | "api" | "pop3_fetch" | "bounce";
+            /** @description ISO 8601 time */
+            acceptedAt: string;
+            /** @description when it left the queue; null while queued */
+            finishedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "finished";
+        };
+        TracePage: {
+            total: number;
+            offset: number;
+            limit: number;
+            items: components["schemas"]["TraceSummary"][];
+        };
+        TraceEvent: {
+            /** @constant */
+            type: "accepted";
+            /** @description ISO 8601 time */
+            time: string;
+            node: string | null;
+            clientAddress: string | null;
+            /** @description the client's TLS version; null for plain text */
+            tls: string | null;
+            size: number;
+            /** @description the content scan verdicts; null when not scanned */
+            scan: string | null;
+        } | {
+            /** @constant */
+            type: "attempt";
+            /** @description ISO 8601 time */
+            time: string;
+            recipient: string;
+            /** @enum {string} */
+            result: "delivered" | "deferred" | "bounced";
+            /** @description the host tried last; 'local' for local delivery */
+            mxHost: string | null;
+            mxIp: string | null;
+            /** @description the outbound connection's TLS version, e.g. TLSv1.3; null for plain text */
+            tls: string | null;
+            replyCode: number | null;
+            replyText: string | null;
+            durationMs: number | null;
+        } | {
+            /** @constant */
+            type: "left_queue";
+            /** @description ISO 8601 time */
+            time: string;
+        };
+        TraceTimeline: {
+            /** @description the queue id */
+            id: string;
+            /** @description the Message-ID header, without angle brackets */
+            messageId: string | null;
+            /** @description '' is the null sender (bounces) */
+            from: string;
+            to: string[];
+            size: number;
+            /** @enum {string} */
+            source: "smtp" | "submission" | "api" | "pop3_fetch" | "bounce";
+            /** @description ISO 8601 time */
+            acceptedAt: string;
+            /** @description when it left the queue; null while queued */
+            finishedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "finished";
+            /** @description each recipient as it stands: from the queue while queued, else from its last attempt */
+            recipients: {
+                address: string;
+                /**
+                 * @description removed: it left the queue without a final outcome (an operator removed it)
+                 * @enum {string}
+                 */
+                state: "queued" | "in_flight" | "deferred" | "delivered" | "bounced" | "removed";
+            }[];
+            /** @description oldest first */
+            events: components["schemas"]["TraceEvent"][];
+            /** @description attempts beyond the 100 kept per message */
+            omittedAttempts: number;
         };
     };
     responses: {

@@ -7,6 +7,7 @@ import { ROUTES } from '../constants';
 import LiveLog from './LiveLog';
 import Queue from './Queue';
 import Server from './Server';
+import Trace from './Trace';
 import Warnings from './Warnings';
 
 function App(_props: AppRootProps) {
@@ -16,6 +17,7 @@ function App(_props: AppRootProps) {
       <Route path={ROUTES.Warnings} element={<Warnings />} />
       <Route path={ROUTES.Queue} element={<Queue />} />
       <Route path={ROUTES.LiveLog} element={<LiveLog />} />
+      <Route path={ROUTES.Trace} element={<Trace />} />
       <Route path="*" element={<Server />} />
     </Routes>
   );

@@ -64,6 +64,14 @@ describe('Queue page: listing', () => {
     expect(screen.getByTestId(testIds.queue.total)).toHaveTextContent('120 messages match the filter');
   });
 
+  it('says "or more" when a broad search counted only the first 1,000 matches', async () => {
+    backend.ok('GET', '/api/v1/queue', { ...queuePage([queueItem(ID1)], 1000), totalExact: false });
+    await renderQueue();
+    await userEvent.type(screen.getByTestId(testIds.queue.search), 'example');
+    await waitFor(() => expect(lastList()).toMatchObject({ search: 'example' }));
+    expect(screen.getByTestId(testIds.queue.total)).toHaveTextContent('1000 or more messages match the filter');
+  });
+
   it('changes the page size', async () => {
     await renderQueue();
     await userEvent.click(within(screen.getByTestId(testIds.queue.pageSize)).getByRole('radio', { name: '100 / page' }));

@@ -68,6 +68,8 @@ function Queue() {
   }, [page.data]);
 
   const total = page.data?.total ?? 0;
+  // A broad search counts 1,000 matches and says "at least" (the API's totalExact): show it as such.
+  const totalText = page.data?.totalExact === false ? `${total} or more` : String(total);
   const filtered = isFiltered(view);
   // Clear and Send now act on the filter the list shows: not while a typed search is still pending or the
   // list for a changed filter has not arrived, so the count in the confirmation is the one acted on.
@@ -154,7 +156,7 @@ function Queue() {
     setConfirm({
       title: filtered ? 'Remove the filtered messages?' : 'Clear the queue?',
       body: `This removes ${describeSet(total, view)}, without bounces. This cannot be undone.`,
-      confirmText: `Remove ${total} ${total === 1 ? 'message' : 'messages'}`,
+      confirmText: `Remove ${totalText} ${total === 1 ? 'message' : 'messages'}`,
       run: () =>
         perform('clear the queue', async () => {
           const { removed } = await mailroomApi.clearQueue(filterOf(view));
@@ -237,7 +239,7 @@ function Queue() {
         {page.data && (
           <>
             <p className={s.total} data-testid={testIds.queue.total}>
-              {total} {total === 1 ? 'message' : 'messages'}
+              {totalText} {total === 1 ? 'message' : 'messages'}
               {filtered ? (total === 1 ? ' matches the filter' : ' match the filter') : ' in the queue'}
             </p>
             {page.data.items.length === 0 ? (

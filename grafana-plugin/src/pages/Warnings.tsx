@@ -86,7 +86,7 @@ function WarningItem({ warning }: { warning: Warning }) {
   return (
     <div data-testid={testIds.warnings.item(warning.id)}>
       <Alert severity={ALERT_SEVERITY[warning.severity]} title={warning.message}>
-        <div>
+        <div className={s.remedy}>
           <strong>Remedy: </strong>
           {warning.remedy}
         </div>
@@ -101,5 +101,7 @@ export default Warnings;
 const getStyles = (theme: GrafanaTheme2) => ({
   checked: css({ color: theme.colors.text.secondary }),
   group: css({ marginBottom: theme.spacing(3) }),
+  // The DNS check's remedies are records to publish, one per line: keep the lines, and let them wrap.
+  remedy: css({ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }),
   id: css({ color: theme.colors.text.secondary, fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize, marginTop: theme.spacing(0.5) }),
 });

@@ -90,6 +90,7 @@ export const ID3 = '01JDX3AAAAAAAAAAAAAAAAAAA3';
 
 export const queuePage = (items: QueueItem[] = [queueItem(ID1), queueItem(ID2, { held: true, state: 'held', from: 'carol@example.test' })], total = items.length): QueuePage => ({
   total,
+  totalExact: true,
   offset: 0,
   limit: 50,
   items,

@@ -61,6 +61,13 @@ const COMMANDS = [
   'ID',
   'ENABLE',
   'UID NOOP',
+  'GETQUOTA',
+  'GETQUOTAROOT',
+  'SETQUOTA',
+  'LIST (SUBSCRIBED RECURSIVEMATCH) ',
+  'LIST (SPECIAL-USE) ',
+  ' RETURN (STATUS (MESSAGES SIZE DELETED) SUBSCRIBED CHILDREN SPECIAL-USE) ',
+  'APPEND INBOX {1+}\r\na ~{2+}\r\n',
 ];
 
 export const IMAP_DICTIONARY = [
@@ -150,6 +157,29 @@ export const IMAP_DICTIONARY = [
   'MESSAGES',
   'UIDNEXT',
   'UNSEEN',
+  // BINARY, MULTIAPPEND, LIST-EXTENDED, LIST-STATUS, CREATE-SPECIAL-USE, QUOTA
+  'BINARY[',
+  'BINARY.PEEK[1.2]',
+  'BINARY.SIZE[',
+  '~',
+  '~{3}\r\nabc',
+  '~{2+}\r\nab',
+  'USE',
+  '(USE (\\Drafts))',
+  '\\All',
+  'SUBSCRIBED',
+  'RECURSIVEMATCH',
+  'SPECIAL-USE',
+  'REMOTE',
+  'RETURN',
+  'CHILDREN',
+  'STATUS',
+  'SIZE',
+  'DELETED',
+  'DELETED-STORAGE',
+  '("INBOX" "Work/%")',
+  'STORAGE',
+  '""',
 ];
 
 /** A tag (sometimes missing or invalid), a command name, then grammar pieces. */

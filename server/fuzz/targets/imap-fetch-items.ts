@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { ImapError } from '../../src/imap/errors.ts';
 import { Cursor } from '../../src/imap/protocol/cursor.ts';
-import { parseFetchItems, sectionLabel } from '../../src/imap/protocol/fetch-items.ts';
+import { binaryLabel, parseFetchItems, sectionLabel } from '../../src/imap/protocol/fetch-items.ts';
 import { tokens, toBuffer } from '../arbitraries.ts';
 import { onlyThrows, type FuzzTarget } from '../harness.ts';
 
@@ -22,6 +22,8 @@ const DICTIONARY = [
   'BODY',
   'BODY.PEEK',
   'BINARY',
+  'BINARY.PEEK',
+  'BINARY.SIZE',
   'HEADER',
   'HEADER.FIELDS',
   'HEADER.FIELDS.NOT',
@@ -48,7 +50,10 @@ export const fetchItemsTarget: FuzzTarget = {
     const items = onlyThrows(ImapError, () => parseFetchItems(new Cursor(toBuffer(text))));
     if (items instanceof Error) return true;
     if (items.length > Math.max(5, text.length)) throw new Error(`${items.length} items from ${text.length} bytes`);
-    for (const item of items) if (item.kind === 'SECTION') sectionLabel(item);
+    for (const item of items) {
+      if (item.kind === 'SECTION') sectionLabel(item);
+      if (item.kind === 'BINARY' || item.kind === 'BINARY.SIZE') binaryLabel(item);
+    }
     return true;
   }),
 };

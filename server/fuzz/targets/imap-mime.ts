@@ -6,6 +6,7 @@ import { bodyText, headerText } from '../../src/imap/mime/decode.ts';
 import { envelope } from '../../src/imap/mime/envelope.ts';
 import { parseMessage, type MimePart } from '../../src/imap/mime/part.ts';
 import { sectionBytes } from '../../src/imap/mime/section.ts';
+import { binaryContent } from '../../src/imap/mime/binary.ts';
 import type { SectionText } from '../../src/imap/protocol/fetch-items.ts';
 import { tokens, toBuffer } from '../arbitraries.ts';
 import type { FuzzTarget } from '../harness.ts';
@@ -66,7 +67,7 @@ function* parts(p: MimePart, path: number[] = []): Generator<[MimePart, number[]
 export const mimeTarget: FuzzTarget = {
   name: 'imap/mime',
   checks:
-    'parseMessage never throws; every part lies inside the message (start <= bodyStart <= end) with at most 1000 parts; BODYSTRUCTURE, ENVELOPE, every section and the search text are produced without throwing and BODYSTRUCTURE is at most proportional to the input',
+    'parseMessage never throws; every part lies inside the message (start <= bodyStart <= end) with at most 1000 parts; BODYSTRUCTURE, ENVELOPE, every section, BINARY decoding (never larger than the message) and the search text are produced without throwing and BODYSTRUCTURE is at most proportional to the input',
   testRuns: 150,
   property: fc.property(message, (buf) => {
     const root = parseMessage(buf);
@@ -78,6 +79,9 @@ export const mimeTarget: FuzzTarget = {
         if (text === 'MIME' && path.length === 0) continue;
         sectionBytes(buf, root, { path, ...(text ? { text } : {}), ...(text?.startsWith('HEADER.FIELDS') ? { fields: ['From', 'X'] } : {}) });
       }
+      // BINARY: decoding never grows a part (base64 and quoted-printable only shrink).
+      const decoded = binaryContent(buf, root, path);
+      if (Buffer.isBuffer(decoded) && decoded.length > buf.length) throw new Error(`BINARY[${path.join('.')}] of ${decoded.length} bytes from ${buf.length}`);
     }
     const structure = bodyStructure(buf, root, true);
     // Bounded output: each part adds its own header values plus a fixed frame (NIL lists, "7BIT"...).

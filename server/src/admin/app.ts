@@ -20,6 +20,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { quarantineRoutes } from './routes/quarantine.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { traceRoutes } from './routes/trace.ts';
 import { serverRoutes } from './routes/server.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { databaseHealth } from './database-health.ts';
@@ -58,6 +59,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
     nodeRoutes(deps),
     statusRoutes(deps),
     queueRoutes(deps),
+    traceRoutes(deps),
     quarantineRoutes(deps),
     messageRoutes(deps),
     directoryRoutes(deps),

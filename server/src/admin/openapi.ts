@@ -11,6 +11,7 @@ import { quarantineListSchema } from './routes/quarantine.ts';
 import { contentQuerySchema } from './routes/queue.ts';
 import { auditQuerySchema } from './routes/audit.ts';
 import { queueFilterSchema, queueListSchema } from './routes/queue-filter.ts';
+import { traceQuerySchema } from './routes/trace.ts';
 
 type Role = 'viewer' | 'operator' | 'admin';
 interface Op {
@@ -112,6 +113,22 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     delete: { summary: 'Clear the queue, or only the messages matching the filter: {removed}.', role: 'operator', query: queueFilterSchema, response: 'RemovedCount' },
   },
   '/api/v1/queue/send-now': { post: { summary: 'Make every matching message due now: {messages}.', role: 'operator', query: queueFilterSchema, response: 'MessageCount' } },
+  '/api/v1/trace': {
+    get: {
+      summary:
+        'Find messages, queued or finished within delivery.history_days, by queue id, Message-ID, sender or recipient (substring, case-insensitive), newest first: {total, items}. 400 for a from/to that is not a time or from not before to.',
+      role: 'viewer',
+      query: traceQuerySchema,
+      response: 'TracePage',
+    },
+  },
+  '/api/v1/trace/{id}': {
+    get: {
+      summary: "One message's timeline: acceptance (node, client, TLS, size, scan verdicts), every attempt per recipient (MX host and address, TLS, reply, duration), leaving the queue.",
+      role: 'viewer',
+      response: 'TraceTimeline',
+    },
+  },
   '/api/v1/queue/{id}': {
     get: { summary: 'One queued message with its recipients.', role: 'viewer', response: 'QueueItem' },
     delete: { summary: 'Remove a message from the queue.', role: 'operator', ok: 204 },

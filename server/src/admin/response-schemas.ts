@@ -124,7 +124,13 @@ export const queueItemSchema = z
   .register(apiSchemas, { id: 'QueueItem' });
 
 export const queuePageSchema = z
-  .strictObject({ total: z.number().int(), offset: z.number().int(), limit: z.number().int(), items: z.array(queueItemSchema) })
+  .strictObject({
+    total: z.number().int(),
+    totalExact: z.boolean().describe('false when a search matched more than 1,000 messages: total is then a lower bound (1,000)'),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    items: z.array(queueItemSchema),
+  })
   .register(apiSchemas, { id: 'QueuePage' });
 
 /** What a queue action answers: the message as it is now, or that it left the queue (a bounce may). */
@@ -159,6 +165,67 @@ export const loggingSettingsSchema = z
   .strictObject({ categories: z.strictObject(Object.fromEntries(LOG_CATEGORIES.map((c) => [c, z.boolean()])) as Record<LogCategory, z.ZodBoolean>) })
   .register(apiSchemas, { id: 'LoggingSettings' });
 
+const traceAttemptFields = {
+  recipient: z.string(),
+  result: z.enum(['delivered', 'deferred', 'bounced']),
+  mxHost: z.string().nullable().describe("the host tried last; 'local' for local delivery"),
+  mxIp: z.string().nullable(),
+  tls: z.string().nullable().describe("the outbound connection's TLS version, e.g. TLSv1.3; null for plain text"),
+  replyCode: z.number().int().nullable(),
+  replyText: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+};
+
+export const traceSummarySchema = z
+  .strictObject({
+    id: z.string().describe('the queue id'),
+    messageId: z.string().nullable().describe('the Message-ID header, without angle brackets'),
+    from: z.string().describe("'' is the null sender (bounces)"),
+    to: z.array(z.string()),
+    size: z.number().int(),
+    source: z.enum(['smtp', 'submission', 'api', 'pop3_fetch', 'bounce']),
+    acceptedAt: isoTime,
+    finishedAt: isoOrNull.describe('when it left the queue; null while queued'),
+    state: z.enum(['queued', 'finished']),
+  })
+  .register(apiSchemas, { id: 'TraceSummary' });
+
+export const tracePageSchema = z
+  .strictObject({ total: z.number().int(), offset: z.number().int(), limit: z.number().int(), items: z.array(traceSummarySchema) })
+  .register(apiSchemas, { id: 'TracePage' });
+
+export const traceEventSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('accepted'),
+      time: isoTime,
+      node: z.string().nullable(),
+      clientAddress: z.string().nullable(),
+      tls: z.string().nullable().describe("the client's TLS version; null for plain text"),
+      size: z.number().int(),
+      scan: z.string().nullable().describe('the content scan verdicts; null when not scanned'),
+    }),
+    z.strictObject({ type: z.literal('attempt'), time: isoTime, ...traceAttemptFields }),
+    z.strictObject({ type: z.literal('left_queue'), time: isoTime }),
+  ])
+  .register(apiSchemas, { id: 'TraceEvent' });
+
+export const traceTimelineSchema = z
+  .strictObject({
+    ...traceSummarySchema.shape,
+    recipients: z
+      .array(
+        z.strictObject({
+          address: z.string(),
+          state: z.enum(['queued', 'in_flight', 'deferred', 'delivered', 'bounced', 'removed']).describe('removed: it left the queue without a final outcome (an operator removed it)'),
+        }),
+      )
+      .describe('each recipient as it stands: from the queue while queued, else from its last attempt'),
+    events: z.array(traceEventSchema).describe('oldest first'),
+    omittedAttempts: z.number().int().describe('attempts beyond the 100 kept per message'),
+  })
+  .register(apiSchemas, { id: 'TraceTimeline' });
+
 export type ScannerHealthJson = z.output<typeof scannerHealthSchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
 export type StatusInfo = z.output<typeof statusInfoSchema>;
@@ -166,5 +233,7 @@ export type NodeList = z.output<typeof nodeListSchema>;
 export type NodeInfo = NodeList['nodes'][number];
 export type WarningList = z.output<typeof warningListSchema>;
 export type QueueItemJson = z.output<typeof queueItemSchema>;
+export type TracePage = z.output<typeof tracePageSchema>;
+export type TraceTimeline = z.output<typeof traceTimelineSchema>;
 export type ParsedMessageJson = z.output<typeof parsedMessageSchema>;
 export type LoggingSettings = z.output<typeof loggingSettingsSchema>;

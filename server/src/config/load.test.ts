@@ -116,6 +116,23 @@ describe('loadConfig', () => {
     expect(warnings).toEqual(['MAILROOM_SMTP_PROT is not a Mailroom setting and is ignored (did you mean MAILROOM_SMTP_PORT?); see docs/configuration.md']);
   });
 
+  it('warns about no MAILROOM_ variable the README, docs or deploy files tell an operator to set', () => {
+    // Every name mentioned there, set at once (to a value each accepts: the warning is about the name).
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const texts = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).map((f) => `docs/${f}`), 'deploy/systemd/mailroom.service'].map((f) => fs.readFileSync(path.join(root, f), 'utf8'));
+    const named = new Set(texts.flatMap((t) => t.match(/MAILROOM_[A-Z0-9_]*[A-Z0-9]/g) ?? []));
+    named.delete('MAILROOM_SMTP_PROT'); // the docs' own example of a misspelling
+    expect(named.size).toBeGreaterThan(20);
+    const warnings: string[] = [];
+    const env = Object.fromEntries([...named].map((name) => [name, '']));
+    try {
+      loadConfig({ env, warn: (m) => warnings.push(m) });
+    } catch {
+      // An empty value some setting refuses: the names were checked before the values.
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('never shows a secret setting in an error', () => {
     const e = fails(() => loadConfig({ env: { MAILROOM_ADMIN_TOKENS: 'ops:superuser:s3cret-token-value' } }));
     expect(e.key).toBe('admin.tokens');

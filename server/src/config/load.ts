@@ -27,8 +27,14 @@ export interface LoadOptions {
 const warnOnStderr = (message: string) => process.stderr.write(`mailroom: warning: ${message}\n`);
 
 const KEYS = Object.keys(SETTINGS) as SettingKey[];
-/** MAILROOM_* variables that are not settings but are still ours. */
-const OTHER_VARIABLES = new Set(['MAILROOM_CONFIG']);
+/**
+ * MAILROOM_* variables that are not settings but are still ours: the file to read, the launcher's
+ * MAILROOM_FROM_SOURCE (bin/mailroom.js: run the sources, not the build) and the logger's
+ * MAILROOM_LOG_FORMAT (json even on a terminal), each documented where it is used.
+ */
+const OTHER_VARIABLES = new Set(['MAILROOM_CONFIG', 'MAILROOM_FROM_SOURCE', 'MAILROOM_LOG_FORMAT']);
+/** Prefixes of variables that tools around Mailroom set for themselves (tests, benchmarks). */
+const OTHER_PREFIXES = ['MAILROOM_TEST_', 'MAILROOM_BENCH_'];
 
 export function loadConfig({ file, env = process.env, warn = warnOnStderr }: LoadOptions = {}): Config {
   checkVariableNames(env, warn);
@@ -81,7 +87,7 @@ function checkImapSizes(config: Config): void {
 function checkVariableNames(env: NodeJS.ProcessEnv, warn: (message: string) => void): void {
   const known = [...KEYS.map(envName), ...KEYS.flatMap((key) => envAliasOf(key) ?? [])];
   for (const variable of Object.keys(env)) {
-    if (!variable.startsWith('MAILROOM_') || known.includes(variable) || OTHER_VARIABLES.has(variable)) continue;
+    if (!variable.startsWith('MAILROOM_') || known.includes(variable) || OTHER_VARIABLES.has(variable) || OTHER_PREFIXES.some((p) => variable.startsWith(p))) continue;
     const guess = closest(variable, known);
     warn(`${variable} is not a Mailroom setting and is ignored${guess ? ` (did you mean ${guess}?)` : ''}; see docs/configuration.md`);
   }

@@ -20,6 +20,8 @@ export const RELOADABLE: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'delivery.poll_interval_ms',
   'delivery.connect_timeout_seconds',
   'delivery.smtp_timeout_seconds',
+  // delivery/history-pruner.ts, at each hourly run
+  'delivery.history_days',
   // smtp/listener.ts, at each RCPT or message
   'smtp.max_recipients',
   'smtp.max_unknown_recipients',

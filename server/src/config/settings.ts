@@ -239,6 +239,11 @@ export const SETTINGS = {
   'delivery.expiry_seconds': setting(k.positiveInt, 432_000, 'Give up and bounce a message that could not be delivered for this long (default 5 days).'),
   'delivery.connect_timeout_seconds': setting(k.positiveInt, 30, 'Outbound SMTP connection timeout.'),
   'delivery.smtp_timeout_seconds': setting(k.positiveInt, 300, 'Outbound SMTP timeout for a reply to a command or to the end of data.'),
+  'delivery.history_days': setting(
+    k.intBetween(1, 3650),
+    7,
+    'Days the history of a message (acceptance and every delivery attempt: the trace, GET /api/v1/trace) is kept after it left the queue; pruned every hour. At most 100 attempts are kept per message, the rest only counted.',
+  ),
   'delivery.poll_interval_ms': setting(k.positiveInt, 1000, 'How often idle workers look for due messages (they also wake at once on new mail and on send-now).'),
   'server.shutdown_grace_seconds': setting(k.nonNegativeInt, 10, 'How long a server stop waits for sessions and deliveries in progress before closing them.'),
   'server.autostart': setting(k.bool, true, 'Start the server (listeners and delivery) when the service starts. Off: only the admin port comes up.'),

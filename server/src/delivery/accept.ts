@@ -9,6 +9,7 @@
 // recipients are filed straight into their INBOX in that same transaction, so local mail costs one
 // commit instead of three (enqueue, claim, deliver). See BENCHMARKS.md for what this buys.
 import type { Store } from '../store/store.ts';
+import type { AcceptanceTrace } from '../store/history-store.ts';
 import { overQuotaRecipients } from './local-quota.ts';
 import type { AcceptedMessage, MessageSource, NewMessage, NewRecipient } from '../store/types.ts';
 import type { EventBus } from '../telemetry/events.ts';
@@ -20,6 +21,8 @@ export interface Envelope {
   source: MessageSource;
   clientAddress?: string | undefined;
   authUser?: string | undefined;
+  /** For the message history: the client's TLS, the scan's verdicts (the node and Message-ID are added here). */
+  trace?: AcceptanceTrace | undefined;
 }
 
 interface Pending {
@@ -46,6 +49,8 @@ export class MessageIntake {
     private readonly store: Store,
     private readonly events: EventBus,
     private readonly fileLocalNow: () => boolean = () => true,
+    /** This node's name for the message history (cluster.node_name). */
+    private readonly node?: string,
   ) {}
 
   /** Called when accepted mail left something in the queue; the scheduler uses it to wake a worker. */
@@ -61,6 +66,7 @@ export class MessageIntake {
 
   async accept(id: string, envelope: Envelope, content: Buffer): Promise<string> {
     if (envelope.recipients.length === 0) throw new Error('a message needs at least one recipient');
+    envelope = { ...envelope, trace: { ...envelope.trace, node: this.node, messageIdHeader: messageIdOf(content) } };
     // SMTP checked quotas before its 250; mail from elsewhere (the API, a POP3 fetch, bounces) that a full
     // mailbox cannot take goes through the queue, whose local delivery defers it (local-quota.ts).
     const viaQueue = envelope.source !== 'smtp' && envelope.source !== 'submission' && (await overQuotaRecipients(this.store, envelope.recipients, content.length)).length > 0;
@@ -79,6 +85,7 @@ export class MessageIntake {
       this.events.emit('message.accepted', { id, source: envelope.source, size: content.length, recipients: envelope.recipients.length });
     }
     if (result.filed > 0) this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: 0, recipients: result.filed });
+    for (let i = 0; i < result.filed; i++) this.events.emit('delivery.final', { destination: 'local', result: 'delivered', seconds: 0 });
     return id;
   }
 
@@ -131,4 +138,15 @@ export class MessageIntake {
     }
     return this.pending.splice(0, count);
   }
+}
+
+/** Header fields end at the first empty line; a Message-ID further in is part of the body. */
+const HEADER_SCAN_BYTES = 64 * 1024;
+
+/** The Message-ID header's value without angle brackets, if the header section has one. */
+export function messageIdOf(content: Buffer): string | undefined {
+  const head = content.subarray(0, HEADER_SCAN_BYTES).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const m = /^message-id:[ \t]*(?:\r?\n[ \t]+)?<?([^\s<>]+)>?/im.exec(end >= 0 ? head.slice(0, end) : head);
+  return m ? m[1]!.slice(0, 998) : undefined;
 }

@@ -142,7 +142,8 @@ export class ContentScan {
         }
         if (d.unscanned.some((u) => u.why === 'unavailable'))
           log.warn({ unscanned: d.unscanned.filter((u) => u.why === 'unavailable').map((u) => u.check) }, 'accepted without a scan: scanner unavailable');
-        if (!d.spam) return { kind: 'accept', content: req.content, envelope: req.envelope };
+        const traced = { ...req.envelope, trace: { ...req.envelope.trace, scan: describeVerdict(verdict) } };
+        if (!d.spam) return { kind: 'accept', content: req.content, envelope: traced };
         const junk = d.folder === 'Junk';
         if (d.spam.isSpam) {
           const action = junk ? 'junk' : 'tag';
@@ -150,7 +151,7 @@ export class ContentScan {
           log.info({ score: d.spam.score, rules: d.spam.rules, action, ...timings }, 'spam found; delivered tagged');
         }
         const recipients = junk ? req.envelope.recipients.map((r) => (r.destination === 'local' ? { ...r, folder: 'Junk' } : r)) : req.envelope.recipients;
-        return { kind: 'accept', content: addSpamHeaders(req.content, d.spam), envelope: { ...req.envelope, recipients } };
+        return { kind: 'accept', content: addSpamHeaders(req.content, d.spam), envelope: { ...traced, recipients } };
       }
     }
   }
@@ -185,3 +186,11 @@ function refuse(reply: { code: number; message: string }, reason: RejectionReaso
 }
 
 const round = (ms: number | null): number | undefined => (ms === null ? undefined : Math.round(ms * 10) / 10);
+
+/** The verdicts in a few words for the message history: 'virus: clean; spam: 1.2 of 5 (ham)'. */
+export function describeVerdict(v: Verdict): string {
+  const virus = v.virus.kind === 'virus' ? `found ${v.virus.name}` : v.virus.kind === 'error' ? 'not scanned (error)' : v.virus.kind.replace('_', ' ');
+  const spam =
+    v.spam.kind === 'scored' ? `${v.spam.score} of ${v.spam.threshold} (${v.spam.isSpam ? 'spam' : 'ham'})` : v.spam.kind === 'error' ? 'not scanned (error)' : v.spam.kind.replace('_', ' ');
+  return `virus: ${virus}; spam: ${spam}`;
+}

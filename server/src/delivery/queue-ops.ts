@@ -1,7 +1,7 @@
 // Queue operations as the admin API calls them (hMailServer's delivery queue actions): list a snapshot,
 // show one, read its content, send now, hold, release, bounce, remove and clear. All are safe while
 // deliveries run: a message in flight finishes its attempt, and its outcome is then ignored if removed.
-import type { Store } from '../store/store.ts';
+import type { QueuePage, Store } from '../store/store.ts';
 import type { QueueFilter, QueueListRequest, QueueMessage } from '../store/types.ts';
 import type { DeliveryScheduler } from './scheduler.ts';
 
@@ -11,7 +11,7 @@ export class QueueOperations {
     private readonly scheduler: DeliveryScheduler,
   ) {}
 
-  list(request: QueueListRequest): Promise<{ total: number; items: QueueMessage[] }> {
+  list(request: QueueListRequest): Promise<QueuePage> {
     return this.store.listQueue(request, Date.now());
   }
 

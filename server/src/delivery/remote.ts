@@ -7,15 +7,32 @@ import net from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../config/settings.ts';
 import type { DeliveryJob } from '../store/types.ts';
+import type { AttemptDetail } from '../store/history-store.ts';
+import type { DeferralReason } from '../telemetry/events.ts';
+import { countTlsHandshake } from '../telemetry/tls-handshakes.ts';
 import { dnsFor } from '../dns/resolver.ts';
 import { PermanentRoutingError, resolveHops, type Hop } from './mx.ts';
+import { replyCodeOf } from '../store/history-store.ts';
 
 /** Addresses tried in one attempt, over all MX hosts (Postfix's smtp_mx_address_limit is 5 too). */
 const MAX_ADDRESSES_PER_ATTEMPT = 5;
 
-export type RecipientResult = { result: 'delivered' } | { result: 'deferred' | 'bounced'; error: string };
+export type { DeferralReason };
+
+export type RecipientResult = ({ result: 'delivered' } | { result: 'deferred' | 'bounced'; error: string; reason?: DeferralReason }) & {
+  /** Where and how it was tried, for the message history. */
+  attempt?: AttemptDetail;
+};
+
+/** What one connection learned, whatever became of it: the history's attempt and the TLS metric. */
+export interface ConnectionFacts {
+  tls?: string;
+  /** A STARTTLS handshake was tried and failed. */
+  tlsFailed?: boolean;
+}
 
 interface SmtpError extends Error {
+  code?: string;
   responseCode?: number;
   response?: string;
   recipient?: string;
@@ -23,15 +40,24 @@ interface SmtpError extends Error {
 }
 
 export async function deliverRemote(job: DeliveryJob, content: Buffer, config: Config): Promise<Map<number, RecipientResult>> {
-  const all = (r: RecipientResult) => new Map(job.recipients.map((rcpt) => [rcpt.id, r]));
+  const started = Date.now();
+  let where: AttemptDetail = {};
+  const all = (r: RecipientResult) =>
+    new Map(
+      job.recipients.map((rcpt) => [
+        rcpt.id,
+        { ...r, attempt: { ...where, replyCode: replyCodeOfError(r), replyText: 'error' in r ? r.error : undefined, ...r.attempt, durationMs: Date.now() - started } },
+      ]),
+    );
   let hops: Hop[];
   try {
     hops = await resolveHops(job.domain, config.relay, dnsFor(config));
   } catch (err) {
     const message = (err as Error).message;
-    return all(err instanceof PermanentRoutingError ? { result: 'bounced', error: message } : { result: 'deferred', error: `DNS: ${message}` });
+    return all(err instanceof PermanentRoutingError ? { result: 'bounced', error: message } : { result: 'deferred', error: `DNS: ${message}`, reason: 'dns' });
   }
   let lastError = 'no mail host';
+  let lastReason: DeferralReason = 'dns';
   let tried = 0;
   for (const hop of hops) {
     let addresses: string[];
@@ -43,22 +69,37 @@ export async function deliverRemote(job: DeliveryJob, content: Buffer, config: C
       continue;
     }
     for (const address of addresses) {
-      if (tried++ >= MAX_ADDRESSES_PER_ATTEMPT) return all({ result: 'deferred', error: lastError });
+      if (tried++ >= MAX_ADDRESSES_PER_ATTEMPT) return all({ result: 'deferred', error: lastError, reason: lastReason });
+      const facts: ConnectionFacts = {};
+      where = { mxHost: hop.host, mxIp: address };
       try {
-        return await sendVia(hop, address, job, content, config);
+        const results = await sendVia(hop, address, job, content, config, facts);
+        if (facts.tls) countTlsHandshake('outbound', facts.tls, true);
+        where.tls = facts.tls;
+        const durationMs = Date.now() - started;
+        return new Map([...results].map(([id, r]) => [id, { ...r, attempt: { ...where, ...r.attempt, durationMs } }]));
       } catch (err) {
         const e = err as SmtpError;
+        if (facts.tlsFailed) countTlsHandshake('outbound', null, false);
+        else if (facts.tls) countTlsHandshake('outbound', facts.tls, true);
+        where.tls = facts.tls;
         const text = describe(hop, e);
         // A 5xx for the whole transaction is the receiver's final word: do not try the next MX.
-        if (e.responseCode !== undefined && e.responseCode >= 500) return all({ result: 'bounced', error: text });
+        if (e.responseCode !== undefined && e.responseCode >= 500) return all({ result: 'bounced', error: text, attempt: { replyCode: e.responseCode, replyText: reply(e) } });
         lastError = text;
+        lastReason = facts.tlsFailed ? 'tls' : e.responseCode !== undefined ? 'remote_4xx' : 'connection';
+        where = { ...where, replyCode: e.responseCode, replyText: reply(e) };
       }
     }
   }
-  return all({ result: 'deferred', error: lastError });
+  return all({ result: 'deferred', error: lastError, reason: lastReason });
 }
 
-function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, config: Config): Promise<Map<number, RecipientResult>> {
+function replyCodeOfError(r: RecipientResult): number | undefined {
+  return 'error' in r ? replyCodeOf(r.error) : undefined;
+}
+
+function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, config: Config, facts: ConnectionFacts): Promise<Map<number, RecipientResult>> {
   return new Promise((resolve, reject) => {
     const connection = new SMTPConnection({
       host: address,
@@ -76,6 +117,9 @@ function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, c
     const finish = (err: SmtpError | null, value?: Map<number, RecipientResult>) => {
       if (settled) return;
       settled = true;
+      const socket = (connection as unknown as { _socket?: { getProtocol?: () => string | null } })._socket;
+      if (connection.secure) facts.tls = socket?.getProtocol?.() ?? 'TLS';
+      else if (err?.code === 'ETLS') facts.tlsFailed = true;
       connection.quit();
       connection.close();
       if (err) reject(err);
@@ -88,7 +132,7 @@ function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, c
     connection.once('end', () => finish(Object.assign(new Error('connection closed by the peer'), { response: 'connection closed by the peer' })));
     connection.connect(() => {
       const envelope = { from: job.sender, to: job.recipients.map((r) => r.address) };
-      connection.send(envelope, content, (err: SmtpError | null, info?: { rejectedErrors?: SmtpError[] }) => {
+      connection.send(envelope, content, (err: SmtpError | null, info?: { rejectedErrors?: SmtpError[]; response?: string }) => {
         // "all recipients were rejected" carries the per-recipient replies; a failed DATA does not, but
         // the RCPT replies still decide for the recipients they refused (a 450 there stays a deferral
         // even when the DATA reply is a 5xx for the others).
@@ -97,21 +141,30 @@ function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, c
         const results = new Map<number, RecipientResult>();
         for (const rcpt of job.recipients) {
           const rejected = refused(rcpt.address);
-          if (rejected) results.set(rcpt.id, { result: replyClass(rejected) === 5 ? 'bounced' : 'deferred', error: describe(hop, rejected) });
-          else if (!err) results.set(rcpt.id, { result: 'delivered' });
+          if (rejected) results.set(rcpt.id, { ...failure(rejected, describe(hop, rejected)), attempt: { replyCode: rejected.responseCode, replyText: reply(rejected) } });
+          else if (!err) results.set(rcpt.id, { result: 'delivered', attempt: { replyCode: replyCodeOf(info?.response), replyText: info?.response } });
         }
         if (err && results.size < job.recipients.length) {
           // The transaction failed for the recipients it had accepted. A 5xx is final for them;
           // anything else (4xx, a dropped connection) is for the next host or the next attempt.
           if (results.size === 0) return finish(err);
           for (const rcpt of job.recipients) {
-            if (!results.has(rcpt.id)) results.set(rcpt.id, { result: replyClass(err) === 5 ? 'bounced' : 'deferred', error: describe(hop, err) });
+            if (!results.has(rcpt.id)) results.set(rcpt.id, { ...failure(err, describe(hop, err)), attempt: { replyCode: err.responseCode, replyText: reply(err) } });
           }
         }
         finish(null, results);
       });
     });
   });
+}
+
+function failure(err: SmtpError, error: string): RecipientResult {
+  if (replyClass(err) === 5) return { result: 'bounced', error };
+  return { result: 'deferred', error, reason: err.responseCode !== undefined ? 'remote_4xx' : 'connection' };
+}
+
+function reply(err: SmtpError): string {
+  return (err.response ? err.response.replace(/\s+/g, ' ').trim() : err.message).slice(0, 1000);
 }
 
 function replyClass(err: SmtpError): number {
@@ -125,6 +178,5 @@ function rcptRejections(connection: SMTPConnection): SmtpError[] | undefined {
 }
 
 function describe(hop: Hop, err: SmtpError): string {
-  const reply = err.response ? err.response.replace(/\s+/g, ' ').trim() : err.message;
-  return `${hop.host}:${hop.port} said: ${reply}`.slice(0, 1000);
+  return `${hop.host}:${hop.port} said: ${reply(err)}`.slice(0, 1000);
 }

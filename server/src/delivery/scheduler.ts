@@ -11,9 +11,11 @@ import type { MessageIntake } from './accept.ts';
 import { OutageBackoff } from '../util/outage-backoff.ts';
 import { isExpired, retryDelaySeconds } from './backoff.ts';
 import { overQuotaRecipients } from './local-quota.ts';
+import { DkimSigner } from '../dkim/signer.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
-import { deliverRemote, type RecipientResult } from './remote.ts';
+import { deliverRemote, type DeferralReason, type RecipientResult } from './remote.ts';
+import { HistoryPruner } from './history-pruner.ts';
 
 export class DeliveryScheduler {
   private running = false;
@@ -24,8 +26,10 @@ export class DeliveryScheduler {
   private readonly active = new Set<Promise<void>>();
   private readonly busyDomains = new Map<string, number>();
   private readonly log: Logger = logger('delivery');
+  private readonly dkim: DkimSigner;
   /** The database away: claims wait 1 s, 2 s, ... up to 30 s between attempts, logged once per outage. */
   private readonly outage = new OutageBackoff(1000, 30_000);
+  private readonly pruner: HistoryPruner;
 
   constructor(
     private readonly config: Config,
@@ -35,6 +39,8 @@ export class DeliveryScheduler {
     private readonly remote = deliverRemote,
   ) {
     intake.onAccepted(() => this.wake());
+    this.dkim = new DkimSigner(store);
+    this.pruner = new HistoryPruner(config, store);
   }
 
   get isRunning(): boolean {
@@ -52,12 +58,14 @@ export class DeliveryScheduler {
       if (recovered > 0) this.log.warn({ recipients: recovered }, 'recovered deliveries interrupted by a restart; they retry at their scheduled time');
     }
     this.running = true;
+    this.pruner.start();
     this.wake();
   }
 
   /** Stops claiming new work and waits up to the grace period for deliveries in progress. */
   async stop(graceMs: number): Promise<void> {
     this.running = false;
+    this.pruner.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
@@ -142,6 +150,7 @@ export class DeliveryScheduler {
   private async abandon(job: DeliveryJob, err: Error): Promise<void> {
     this.log.error({ queueId: job.messageId, err: err.message }, 'delivery job failed; deferred');
     const error = `internal error: ${err.message}`.slice(0, 1000);
+    for (const _ of job.recipients) this.events.emit('delivery.deferred', { destination: job.destination, reason: 'internal' });
     try {
       await this.store.recordOutcomes(
         job.messageId,
@@ -161,7 +170,9 @@ export class DeliveryScheduler {
     if (job.destination === 'local') {
       const full = await overQuotaRecipients(this.store, job.recipients, content.length);
       if (full.length > 0) {
-        const results = new Map<number, RecipientResult>(full.map((r) => [r.id, { result: 'deferred', error: `4.2.2 <${r.address}>: mailbox full: over its storage quota` }]));
+        const results = new Map<number, RecipientResult>(
+          full.map((r) => [r.id, { result: 'deferred', error: `4.2.2 <${r.address}>: mailbox full: over its storage quota`, reason: 'local', attempt: { mxHost: 'local' } }]),
+        );
         await this.settle({ ...job, recipients: full }, results, content, started, log);
       }
       const fits = job.recipients.filter((r) => !full.includes(r));
@@ -175,9 +186,11 @@ export class DeliveryScheduler {
       if (delivered.length > 0) {
         log.info({ recipients: job.recipients.filter((r) => delivered.includes(r.id)).map((r) => r.address) }, 'delivered locally');
         this.events.emit('delivery.finished', { destination: 'local', result: 'delivered', seconds: (Date.now() - started) / 1000, recipients: delivered.length });
+        const queued = (Date.now() - job.createdAt) / 1000;
+        for (const _ of delivered) this.events.emit('delivery.final', { destination: 'local', result: 'delivered', seconds: queued });
       }
       if (unfiled.length > 0) {
-        const results = new Map<number, RecipientResult>(unfiled.map((r) => [r.id, { result: 'bounced', error: `5.1.1 <${r.address}>: mailbox no longer exists` }]));
+        const results = new Map<number, RecipientResult>(unfiled.map((r) => [r.id, { result: 'bounced', error: `5.1.1 <${r.address}>: mailbox no longer exists`, attempt: { mxHost: 'local' } }]));
         await this.settle({ ...job, recipients: unfiled }, results, content, started, log);
       }
       return;
@@ -191,28 +204,36 @@ export class DeliveryScheduler {
     const outcomes: RecipientOutcome[] = [];
     const failed: FailedRecipient[] = [];
     const tally = { delivered: 0, deferred: 0, bounced: 0 };
+    const reasons = new Map<number, DeferralReason>();
     for (const rcpt of job.recipients) {
       const r = results.get(rcpt.id) ?? { result: 'deferred', error: 'no result' };
+      if (r.result === 'deferred' && r.reason) reasons.set(rcpt.id, r.reason);
       if (r.result === 'deferred' && isExpired(job.createdAt, now, this.config['delivery.expiry_seconds'])) {
         failed.push({ address: rcpt.address, error: r.error, expired: true });
-        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: `expired: ${r.error}` });
+        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: `expired: ${r.error}`, attempt: r.attempt });
         tally.bounced++;
       } else if (r.result === 'bounced') {
         failed.push({ address: rcpt.address, error: r.error, expired: false });
-        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: r.error });
+        outcomes.push({ recipientId: rcpt.id, result: 'bounced', error: r.error, attempt: r.attempt });
         tally.bounced++;
       } else if (r.result === 'deferred') {
         // The retry time was written when the job was claimed; keep it.
-        outcomes.push({ recipientId: rcpt.id, result: 'deferred', error: r.error });
+        outcomes.push({ recipientId: rcpt.id, result: 'deferred', error: r.error, attempt: r.attempt });
         tally.deferred++;
       } else {
-        outcomes.push({ recipientId: rcpt.id, result: 'delivered' });
+        outcomes.push({ recipientId: rcpt.id, result: 'delivered', attempt: r.attempt });
         tally.delivered++;
       }
       log.info({ recipient: rcpt.address, result: r.result, error: 'error' in r ? r.error : undefined, attempt: rcpt.attempts }, 'delivery attempt');
     }
     const bounce = failed.length > 0 ? (await this.prepareBounce(job, content, log))(failed) : null;
     await this.store.recordOutcomes(job.messageId, outcomes, now, bounce ?? undefined);
+    const queued = Math.max(0, (now - job.createdAt) / 1000);
+    for (const o of outcomes) {
+      if (o.result === 'deferred')
+        this.events.emit('delivery.deferred', { destination: job.destination, reason: reasons.get(o.recipientId) ?? (job.destination === 'local' ? 'local' : 'connection') });
+      else this.events.emit('delivery.final', { destination: job.destination, result: o.result, seconds: queued });
+    }
     if (bounce) log.info({ bounceId: bounce.id, failed: failed.length }, 'bounce queued');
     const seconds = (now - started) / 1000;
     for (const result of ['delivered', 'deferred', 'bounced'] as const) {
@@ -221,7 +242,8 @@ export class DeliveryScheduler {
   }
 
   /** Where a DSN for this message goes and how it is built; the admin "bounce" action uses it too. */
-  prepareBounce(original: Original, content: Buffer, log: Logger = this.log): Promise<BounceBuilder> {
-    return prepareBounce(this.config.hostname, original, content, this.store, log);
+  async prepareBounce(original: Original, content: Buffer, log: Logger = this.log): Promise<BounceBuilder> {
+    const key = this.config['dkim.enabled'] ? await this.dkim.hostKey(this.config.hostname) : null;
+    return prepareBounce(this.config.hostname, original, content, this.store, log, key);
   }
 }

@@ -16,5 +16,6 @@ describe('capabilities', () => {
     expect(caps).not.toContain('AUTH=PLAIN');
     expect(caps).not.toContain('STARTTLS');
     expect(caps).toEqual(expect.arrayContaining(['IMAP4rev1', 'IDLE', 'UIDPLUS', 'MOVE', 'NAMESPACE', 'LITERAL+', 'SPECIAL-USE', 'ID', 'ENABLE', 'APPENDLIMIT=1000']));
+    expect(caps).toEqual(expect.arrayContaining(['BINARY', 'MULTIAPPEND', 'LIST-EXTENDED', 'LIST-STATUS', 'CREATE-SPECIAL-USE', 'QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE']));
   });
 });

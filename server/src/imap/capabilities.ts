@@ -1,6 +1,9 @@
 // What the server announces in CAPABILITY, the greeting and after login. Login methods depend on the
 // connection: in the clear only on loopback (LOGINDISABLED elsewhere until STARTTLS, RFC 3501 6.2.3).
 
+/** BINARY, MULTIAPPEND, LIST-EXTENDED, LIST-STATUS, CREATE-SPECIAL-USE, QUOTA (issue 16; docs/imap-conformance.md). */
+const EXTENSIONS = ['BINARY', 'MULTIAPPEND', 'LIST-EXTENDED', 'LIST-STATUS', 'CREATE-SPECIAL-USE', 'STATUS=SIZE', 'QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE'];
+
 export interface CapabilityContext {
   authenticated: boolean;
   secure: boolean;
@@ -30,7 +33,7 @@ const ALWAYS = [
 ];
 
 export function capabilities(ctx: CapabilityContext): string[] {
-  const caps = [...ALWAYS, `APPENDLIMIT=${ctx.appendMaxBytes}`];
+  const caps = [...ALWAYS, ...EXTENSIONS, `APPENDLIMIT=${ctx.appendMaxBytes}`];
   if (!ctx.authenticated) {
     if (!ctx.secure) caps.push('STARTTLS');
     caps.push(ctx.plaintextAllowed ? 'AUTH=PLAIN' : 'LOGINDISABLED');

@@ -11,6 +11,7 @@ import { clientAddress } from './admission.ts';
 import { OutputWriter } from './output-writer.ts';
 import { SocketReader } from './socket-reader.ts';
 import { upgradeToTls } from './starttls.ts';
+import { countTlsHandshake } from '../telemetry/tls-handshakes.ts';
 import type { ServerCertificate } from './server-certificate.ts';
 
 /** How long a client that never reads its last line may keep the connection after close(). */
@@ -39,6 +40,8 @@ export interface LineConnectionOptions {
   writeTimeoutMs: number;
   /** The client stopped reading for writeTimeoutMs: called once, then the connection is closed. */
   onNotReading: (bufferedBytes: number) => void;
+  /** Told of each STARTTLS handshake, with the negotiated version (null when it failed). */
+  onTlsHandshake?: (version: string | null, ok: boolean) => void;
   log: Logger;
 }
 
@@ -66,6 +69,7 @@ export function openLineConnection(socket: net.Socket, o: LineSessionOptions): L
     outputBufferMaxBytes: o.config['limits.max_output_buffer_bytes'],
     writeTimeoutMs: o.config['limits.write_timeout_seconds'] * 1000,
     onNotReading: () => o.events.emit('session.not_reading', { protocol: o.protocol, id: o.sessionId }),
+    onTlsHandshake: (version, ok) => countTlsHandshake(o.protocol, version, ok),
     log: o.log,
   });
 }
@@ -138,7 +142,14 @@ export class LineConnection {
   async startTls(certificate: ServerCertificate): Promise<void> {
     this.socketReader.detach();
     this.stopIdleTimer();
-    const secure = await upgradeToTls(this.socket as net.Socket, certificate);
+    let secure: tls.TLSSocket;
+    try {
+      secure = await upgradeToTls(this.socket as net.Socket, certificate);
+    } catch (err) {
+      this.options.onTlsHandshake?.(null, false);
+      throw err;
+    }
+    this.options.onTlsHandshake?.(secure.getProtocol(), true);
     this.socket = secure;
     this.isSecure = true;
     secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));

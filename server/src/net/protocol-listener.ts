@@ -9,6 +9,7 @@ import type { Log as Logger } from '../telemetry/log.ts';
 import { clientAddress, refusalFor, type AdmissionDeps, type Refusal } from './admission.ts';
 import type { ServerCertificate } from './server-certificate.ts';
 import { TcpListener, type ListenerSession } from './tcp-listener.ts';
+import { countTlsHandshake } from '../telemetry/tls-handshakes.ts';
 
 export interface ProtocolListenerOptions extends AdmissionDeps {
   protocol: 'imap' | 'pop3';
@@ -41,6 +42,7 @@ export class ProtocolListener {
       graceMs: options.config['server.shutdown_grace_seconds'] * 1000,
       log,
       tls: options.tls,
+      onHandshake: (version, ok) => countTlsHandshake(options.protocol === 'imap' ? 'imaps' : 'pop3s', version, ok),
       // A handshake not yet finished is a session not yet logged in: the same limit per address.
       maxHandshakesPerAddress: options.config['limits.max_unauthenticated_per_ip'],
       onHandshakeLimit: (address) => {

@@ -44,6 +44,8 @@ export interface TcpListenerOptions {
   tls?: ServerCertificate | undefined;
   /** Implicit TLS: handshakes in progress from one address (default: unlimited). */
   maxHandshakesPerAddress?: number;
+  /** Implicit TLS: told of each handshake, with the negotiated version (null when it failed). */
+  onHandshake?: (version: string | null, ok: boolean) => void;
   /** Called for each connection closed because its address has maxHandshakesPerAddress in progress. */
   onHandshakeLimit?: (remoteAddress: string) => void;
 }
@@ -123,11 +125,13 @@ export class TcpListener {
     upgradeToTls(socket, certificate).then(
       (secure) => {
         finished();
+        this.options.onHandshake?.(secure.getProtocol(), true);
         secure.on('error', (err) => this.options.log.debug({ err: err.message }, 'TLS connection error'));
         this.startSession(secure);
       },
       (err: Error) => {
         finished();
+        this.options.onHandshake?.(null, false);
         this.options.log.debug({ remote: address, err: err.message }, 'TLS handshake failed');
       },
     );

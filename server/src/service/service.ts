@@ -14,6 +14,8 @@ import type { Config } from '../config/settings.ts';
 import { MessageIntake } from '../delivery/accept.ts';
 import { QueueOperations } from '../delivery/queue-ops.ts';
 import { DeliveryScheduler } from '../delivery/scheduler.ts';
+import { dnsFor } from '../dns/resolver.ts';
+import { dnsCheck } from '../selftest/checks-dns.ts';
 import { SelfTest } from '../selftest/self-test.ts';
 import { ContentScan, scannerFromConfig, scanPolicy } from '../delivery/content-scan.ts';
 import { loadTls } from '../net/tls-material.ts';
@@ -117,7 +119,7 @@ export class Service {
     const issuedTokens = new IssuedTokens(config.data_dir);
     this.issuedTokens = issuedTokens;
     this.audit = new AuditTrail(config.data_dir, { live: logging.live, loki: logging.loki, stdout: (line) => process.stdout.write(`${line}\n`) });
-    this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning);
+    this.accepting = new MessageIntake(this.store, this.events, () => this.scheduler.isRunning, config['cluster.node_name']);
     this.scheduler = new DeliveryScheduler(config, this.store, this.accepting, this.events);
     this.queue = new QueueOperations(this.store, this.scheduler);
     this.selfTest = new SelfTest(config, this.store, () => (this.tls ? { pem: this.tls.material.cert, selfSigned: this.tls.material.selfSigned, file: this.tls.material.certFile } : null), {
@@ -255,6 +257,9 @@ export class Service {
     }
     this.log.info({ version: VERSION, database: store.info, admin: this.adminAddress, scanners: scan.scanner.health().map((h) => `${h.scanner} at ${h.address}`) }, 'service started');
     await this.selfTest.run();
+    // The DNS check asks the world and may wait for dns.timeout_ms: added after the first run so that start
+    // never waits for it; the scheduled run that start() begins at once includes it.
+    this.selfTest.addCheck(dnsCheck({ dns: dnsFor(config), hostname: config.hostname, domains: () => store.listDomains(), dkimKeys: () => store.listDkimKeys() }));
     this.selfTest.start();
     if (config['server.autostart']) await this.mailServer.start();
     this.presence.start();

@@ -8,6 +8,8 @@ import { Dnsbl, type DnsblListing } from './dnsbl.ts';
 import { PerMinuteCounter } from '../util/per-minute-counter.ts';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type tls from 'node:tls';
+import { countTlsHandshake } from '../telemetry/tls-handshakes.ts';
 import type { Log as Logger } from '../telemetry/log.ts';
 import type { Config } from '../config/settings.ts';
 import { inNetworks, parseCidrList, type Cidr } from '../config/validators.ts';
@@ -180,6 +182,11 @@ export class SmtpListener {
       logger: smtpServerLogger(kind) as unknown as SMTPServerOptions['logger'],
       ...patched,
       onConnect: (session, cb) => this.onConnect(session, cb),
+      // After a STARTTLS or implicit TLS handshake; a failed one reaches the server's 'error' below.
+      onSecure: (socket, _session, cb) => {
+        countTlsHandshake(this.name, (socket as tls.TLSSocket).getProtocol?.(), true);
+        cb();
+      },
       onAuth: (auth, session, cb) =>
         void this.onAuth(auth, session).then(
           (user) => cb(null, { user }),
@@ -202,7 +209,12 @@ export class SmtpListener {
     // The library wraps the logger in a function that copies every entry into a new object first; it
     // logs each command and reply, mostly into categories that are off, so hand it ours directly.
     (this.server as unknown as { logger: unknown }).logger = options.logger;
-    this.server.on('error', (err) => this.log.warn({ err: err.message }, 'SMTP listener error'));
+    this.server.on('error', (err) => {
+      // smtp-server marks a failed handshake with the TLS details (meta.tlsProtocol) and reports it here.
+      const meta = (err as Error & { meta?: object }).meta;
+      if (meta && 'tlsProtocol' in meta) countTlsHandshake(this.name, null, false);
+      this.log.warn({ err: err.message }, 'SMTP listener error');
+    });
     // Before smtp-server's own handler (which starts an implicit TLS handshake at once), so the
     // connection's STARTTLS or handshake uses a certificate re-read since the last connection.
     this.server.server.prependListener('connection', () => this.followCertificate());
@@ -465,6 +477,7 @@ export class SmtpListener {
       source: this.kind,
       clientAddress: session.remoteAddress,
       authUser: authenticatedUser(session),
+      trace: { tls: tlsVersionOf(session) },
     };
     // RFC 6409 section 8 for the user's own mail: From must be theirs, missing fields are added.
     let added = '';
@@ -532,4 +545,10 @@ export class SmtpListener {
   private scanMode(session: SMTPServerSession): ScanMode {
     return authenticatedUser(session) === undefined ? 'all' : this.deps.config['scan.authenticated'];
   }
+}
+
+/** The TLS version of the session's connection for the message history; smtp-server keeps the cipher. */
+function tlsVersionOf(session: SMTPServerSession): string | undefined {
+  const cipher = (session as SMTPServerSession & { tlsOptions?: { version?: string } | false }).tlsOptions;
+  return session.secure && cipher ? cipher.version : undefined;
 }

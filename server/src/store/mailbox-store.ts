@@ -44,6 +44,13 @@ export interface MailboxStatus {
   uidValidity: number;
 }
 
+/** A message to append: its bytes, flags and internal date (ms). */
+export interface NewMail {
+  content: Buffer;
+  flags: readonly string[];
+  internalDate: number;
+}
+
 /** COPY and MOVE results for UIDPLUS: sourceUids[i] became targetUids[i]. */
 export interface CopyResult {
   uidValidity: number;
@@ -63,8 +70,11 @@ export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;
   /** INBOX matches case-insensitively; every other name exactly. */
   findMailbox(accountId: number, name: string): Promise<MailboxInfo | null>;
-  /** Creates the mailbox and any missing parents. Throws MailboxError 'exists' or 'invalid'. */
-  createMailbox(accountId: number, name: string): Promise<MailboxInfo>;
+  /**
+   * Creates the mailbox and any missing parents, with a special-use attribute (RFC 6154: \\Sent, ...) when
+   * given. Throws MailboxError 'exists' or 'invalid'.
+   */
+  createMailbox(accountId: number, name: string, specialUse?: string | null): Promise<MailboxInfo>;
   /** Removes a mailbox and its mail. INBOX and mailboxes with children are refused. */
   deleteMailbox(accountId: number, name: string): Promise<void>;
   /**
@@ -94,6 +104,8 @@ export interface MailboxStore {
   listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]>;
   readMail(id: number): Promise<Buffer | null>;
   appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
+  /** Several messages in one transaction (IMAP MULTIAPPEND): all are stored, with consecutive UIDs, or none. */
+  appendMails(mailboxId: number, messages: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }>;
   /**
    * Changes flags of the given UIDs (missing ones are skipped); returns the mail whose flags changed.
    * Throws MailboxError 'limit', changing nothing, when a message would exceed MAX_KEYWORDS_PER_MESSAGE.

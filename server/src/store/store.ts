@@ -11,6 +11,7 @@ import type { QuotaStore } from './quota-store.ts';
 import type { DkimKeyStore } from './dkim-key-store.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { GreylistStore } from './greylist-store.ts';
+import type { MessageHistoryStore } from './history-store.ts';
 
 export type { MailboxStore } from './mailbox-store.ts';
 
@@ -76,9 +77,20 @@ export interface DeliveryQueueStore {
   nextDueAt(): Promise<number | null>;
 }
 
+/**
+ * A page of the queue listing. totalExact is false when a search matched more messages than a page
+ * listing counts (1,000: QUEUE_SEARCH_COUNT_MAX): total is then that many, a lower bound (counting every match of a broad search
+ * in a large queue would read all of it on every page).
+ */
+export interface QueuePage {
+  total: number;
+  totalExact?: boolean;
+  items: QueueMessage[];
+}
+
 /** The queue as the admin API sees it: a snapshot to list and the operator's actions. */
 export interface QueueAdminStore {
-  listQueue(request: QueueListRequest, now: number): Promise<{ total: number; items: QueueMessage[] }>;
+  listQueue(request: QueueListRequest, now: number): Promise<QueuePage>;
   getQueueMessage(id: string): Promise<QueueMessage | null>;
   readContent(id: string): Promise<Buffer | null>;
   /** Makes pending recipients due now (un-holding is separate). Returns how many messages changed. */
@@ -95,7 +107,7 @@ export interface QueueAdminStore {
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
-export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, ChangeFeed {
+export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, MessageHistoryStore, ChangeFeed {
   readonly info: DatabaseInfo;
   /** The nodes sharing this database (on SQLite: this process alone). */
   readonly cluster: ClusterStore;

@@ -1,4 +1,5 @@
 // Plain data shapes that cross the Store interface.
+import type { AcceptanceTrace, AttemptDetail } from './history-store.ts';
 
 export type RecipientState = 'queued' | 'in_flight' | 'deferred' | 'delivered' | 'bounced';
 /** Message-level state as the queue list shows it, derived from its pending recipients. */
@@ -38,6 +39,8 @@ export interface NewMessage {
   source: MessageSource;
   clientAddress?: string | undefined;
   authUser?: string | undefined;
+  /** For the message history: what the server knew at acceptance. */
+  trace?: AcceptanceTrace | undefined;
 }
 
 export interface QueueRecipient {
@@ -98,6 +101,8 @@ export interface RecipientOutcome {
   error?: string | undefined;
   /** For deferred: when to try again (ms since epoch). */
   retryAt?: number | undefined;
+  /** For the message history: the attempt behind this outcome. */
+  attempt?: AttemptDetail | undefined;
 }
 
 export interface MailboxInfo {

@@ -74,6 +74,15 @@ export type VirusAction = 'reject' | 'delete' | 'quarantine';
 export const SPAM_ACTIONS = ['tag', 'junk', 'reject', 'delete'] as const;
 export type SpamDetectionAction = (typeof SPAM_ACTIONS)[number];
 
+/**
+ * Why a delivery attempt was deferred (mailroom_delivery_deferrals_total): dns (no MX or address could be
+ * looked up), connection (refused, timed out, dropped), tls (the STARTTLS handshake failed), remote_4xx
+ * (the receiver answered 4xx), local (local delivery could not file it now: over quota), internal (a
+ * store error or a bug; the job was abandoned to its retry time).
+ */
+export const DEFERRAL_REASONS = ['dns', 'connection', 'tls', 'remote_4xx', 'local', 'internal'] as const;
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number];
+
 export interface MailroomEvents {
   'message.accepted': [{ id: string; source: MessageSource; size: number; recipients: number }];
   'session.opened': [{ protocol: Protocol; id: string; remoteAddress: string }];
@@ -104,6 +113,10 @@ export interface MailroomEvents {
   /** A check did not answer (down, timed out, saturated): the message went unscanned or was temp-failed. */
   'scan.error': [{ scanner: Scanner }];
   'delivery.finished': [{ destination: Destination; result: 'delivered' | 'deferred' | 'bounced'; seconds: number; recipients: number }];
+  /** One recipient's attempt deferred, with why. */
+  'delivery.deferred': [{ destination: Destination; reason: DeferralReason }];
+  /** One recipient reached its final outcome; seconds since the message was accepted. Once per recipient, never per attempt. */
+  'delivery.final': [{ destination: Destination; result: 'delivered' | 'bounced'; seconds: number }];
   'server.started': [{ at: number }];
   'server.stopped': [{ at: number }];
 }

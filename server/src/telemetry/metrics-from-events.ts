@@ -37,4 +37,6 @@ export function feedMetrics(events: EventBus, m: Metrics): void {
     m.deliveries.inc({ destination, result }, recipients);
     m.deliveryDuration.observe({ destination }, seconds);
   });
+  events.on('delivery.deferred', ({ destination, reason }) => m.deliveryDeferrals.inc({ destination, reason }));
+  events.on('delivery.final', ({ destination, result, seconds }) => m.messageQueueTime.observe({ destination, result }, seconds));
 }

@@ -19,6 +19,8 @@ import {
   type Scanner,
 } from './events.ts';
 import { LOG_CATEGORIES, type CategoryState, type LogCategory } from './log-categories.ts';
+import { DEFERRAL_REASONS } from './events.ts';
+import { TLS_LISTENERS, TLS_RESULTS, TLS_VERSIONS, tlsHandshakeCounts } from './tls-handshakes.ts';
 import { LOKI_DROP_REASONS, type LokiClientSnapshot } from './loki/index.ts';
 import type { Destination, MessageSource, QueueState } from '../store/types.ts';
 
@@ -189,10 +191,34 @@ export function createMetrics(sources: MetricSources) {
   });
   const deliveryDuration = new Histogram({
     name: 'mailroom_delivery_duration_seconds',
-    help: 'Time one delivery attempt took (one message to one destination), by destination.',
+    help: 'Time one delivery attempt took (one message to one destination), by destination. For the time from acceptance to the final outcome see mailroom_message_queue_time_seconds.',
     labelNames: ['destination'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: r,
+  });
+  const deliveryDeferrals = new Counter({
+    name: 'mailroom_delivery_deferrals_total',
+    help: `Recipient delivery attempts deferred, by destination (local, remote) and reason (${DEFERRAL_REASONS.join(', ')}): dns, no MX or address found; connection, refused, timed out or dropped; tls, the STARTTLS handshake failed; remote_4xx, the receiver answered 4xx; local, local delivery cannot file it now (over quota); internal, a store error.`,
+    labelNames: ['destination', 'reason'] as const,
+    registers: r,
+  });
+  for (const destination of DESTINATIONS) for (const reason of DEFERRAL_REASONS) deliveryDeferrals.inc({ destination, reason }, 0);
+  const messageQueueTime = new Histogram({
+    name: 'mailroom_message_queue_time_seconds',
+    help: "Time from acceptance to a recipient's final outcome (result: delivered, bounced), by destination; observed once per recipient when it is final, never per attempt (0 for local mail filed at acceptance).",
+    labelNames: ['destination', 'result'] as const,
+    buckets: [0.1, 1, 5, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 172800, 432000],
+    registers: r,
+  });
+  new Counter({
+    name: 'mailroom_tls_handshakes_total',
+    help: `TLS handshakes by listener (${TLS_LISTENERS.join(', ')}; outbound is delivery to other servers), negotiated version (${TLS_VERSIONS.join(', ')}; none when it failed) and result (${TLS_RESULTS.join(', ')}). STARTTLS and implicit TLS alike.`,
+    labelNames: ['listener', 'version', 'result'] as const,
+    registers: r,
+    collect() {
+      this.reset();
+      for (const { listener, version, result, count } of tlsHandshakeCounts()) this.inc({ listener, version, result }, count);
+    },
   });
   const queueLeasesLost = new Counter({
     name: 'mailroom_queue_leases_lost_total',
@@ -351,6 +377,7 @@ export function createMetrics(sources: MetricSources) {
   }
   for (const destination of DESTINATIONS) {
     deliveryDuration.zero({ destination });
+    for (const result of ['delivered', 'bounced'] as const) messageQueueTime.zero({ destination, result });
     for (const result of DELIVERY_RESULTS) deliveries.inc({ destination, result }, 0);
   }
   for (const reason of REJECTION_REASONS) smtpRejections.inc({ reason }, 0);
@@ -420,6 +447,8 @@ export function createMetrics(sources: MetricSources) {
     diskFullRefusals,
     deliveries,
     deliveryDuration,
+    deliveryDeferrals,
+    messageQueueTime,
     queueLeasesLost,
     smtpRejections,
     greetingChecks,

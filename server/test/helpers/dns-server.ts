@@ -29,6 +29,8 @@ export interface AskedQuery {
 }
 
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+/** CNAMEs followed in one answer; a loop stops here. */
+const MAX_CNAME_CHAIN = 8;
 /** Classic DNS over UDP: longer answers are truncated (RFC 1035 4.2.1), whatever EDNS the client offers. */
 const UDP_MAX_BYTES = 512;
 
@@ -153,14 +155,18 @@ export class TestDnsServer {
     return full;
   }
 
-  /** The records answering a question (following one CNAME), or null when the name does not exist. */
-  private lookup(question: Question): Answer[] | null {
+  /**
+   * The records answering a question (following CNAMEs, as an authoritative server for every name would),
+   * or null when the name does not exist. A CNAME loop is followed a few times and the chain answered as
+   * it stands, without a record of the type asked, so a client sees the loop rather than the server hang.
+   */
+  private lookup(question: Question, depth = 0): Answer[] | null {
     const name = normal(question.name);
     const records = Object.entries(this.zone).find(([n]) => normal(n) === name)?.[1];
     if (!records) return null;
     const base = { name: question.name, ttl: 60, class: 'IN' as const };
     if (records.CNAME && question.type !== 'CNAME') {
-      const target = this.lookup({ ...question, name: records.CNAME }) ?? [];
+      const target = depth < MAX_CNAME_CHAIN ? (this.lookup({ ...question, name: records.CNAME }, depth + 1) ?? []) : [];
       return [{ ...base, type: 'CNAME', data: records.CNAME }, ...target];
     }
     switch (question.type) {

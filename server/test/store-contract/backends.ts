@@ -16,8 +16,8 @@ export type FullStore = Store & MailboxStore;
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  /** A fresh, empty store. */
-  open(): Promise<FullStore>;
+  /** A fresh, empty store; queueSearchCountMax as both stores take it (tests lower it). */
+  open(options?: { queueSearchCountMax?: number }): Promise<FullStore>;
   /** A second store on the same data, as after a restart (PostgreSQL: the same node name). */
   reopen(): Promise<FullStore>;
   /** Removes the data of the last open(); call after closing its stores. */
@@ -29,9 +29,9 @@ function sqliteBackend(): Backend {
   const file = () => path.join(dir, 'mailroom.db');
   return {
     name: 'sqlite',
-    async open() {
+    async open(extra = {}) {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-contract-'));
-      return openSqliteStore(file()) as FullStore;
+      return openSqliteStore(file(), extra) as FullStore;
     },
     async reopen() {
       return openSqliteStore(file()) as FullStore;
@@ -50,11 +50,11 @@ function postgresBackend(tag: string): Backend {
   const options = { nodeName: 'contract-node', poolSize: 4 };
   return {
     name: 'postgres',
-    async open() {
+    async open(extra = {}) {
       database ??= createTestDatabase(`contract_${tag}`);
       const { url } = await database;
       await resetTestDatabase(url);
-      return (await openPostgresStore(url, options)) as FullStore;
+      return (await openPostgresStore(url, { ...options, ...extra })) as FullStore;
     },
     async reopen() {
       return (await openPostgresStore((await database!).url, options)) as FullStore;

@@ -47,6 +47,33 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       }
     });
 
+    it('creates a mailbox with a special-use attribute, its parents without one', async () => {
+      const box = await store.createMailbox(account, 'Old/Drafts', '\\Drafts');
+      expect(box.specialUse).toBe('\\Drafts');
+      expect((await store.findMailbox(account, 'Old/Drafts'))!.specialUse).toBe('\\Drafts');
+      expect((await store.findMailbox(account, 'Old'))!.specialUse).toBeNull();
+      expect((await store.createMailbox(account, 'Plain')).specialUse).toBeNull();
+    });
+
+    it('appends several messages in one transaction: all with consecutive UIDs, or none', async () => {
+      const box = await inbox();
+      const added = await store.appendMails(box.id, [
+        { content: mail('a'), flags: ['\\Seen'], internalDate: 1000 },
+        { content: mail('b'), flags: [], internalDate: 2000 },
+      ]);
+      expect(added).toEqual({ uids: [1, 2], uidValidity: box.uidValidity });
+      expect((await store.listMail(box.id)).map((m) => [m.uid, m.flags, m.internalDate])).toEqual([
+        [1, ['\\Seen'], 1000],
+        [2, [], 2000],
+      ]);
+      // The third message fails inside the transaction: the two before it are not kept either.
+      const broken = { content: undefined as unknown as Buffer, flags: [], internalDate: 3 };
+      await expect(store.appendMails(box.id, [{ content: mail('c'), flags: [], internalDate: 3 }, { content: mail('d'), flags: [], internalDate: 3 }, broken])).rejects.toThrow();
+      expect((await store.listMail(box.id)).map((m) => m.uid)).toEqual([1, 2]);
+      expect((await store.getQuota(account))!.usedMessages).toBe(2);
+      expect((await store.appendMail(box.id, mail('e'), [], 4)).uid).toBeGreaterThan(2);
+    });
+
     it('deletes only leaf mailboxes other than INBOX, taking their mail along', async () => {
       const box = await store.createMailbox(account, 'Old/Stuff');
       await store.appendMail(box.id, mail('x'), [], 1);

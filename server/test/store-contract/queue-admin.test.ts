@@ -72,6 +72,36 @@ describe.each(storeBackends('queue_admin'))('$name', (backend) => {
       expect(await ids({ offset: 0, limit: 50, search: 'b_b' })).toEqual([]);
     });
 
+    it('answers a search in quotes, one of two characters and one with the field separator', async () => {
+      expect(await ids({ offset: 0, limit: 50, search: 'a"b' })).toEqual([]);
+      expect(await ids({ offset: 0, limit: 50, search: '"' })).toEqual([]);
+      expect(await ids({ offset: 0, limit: 50, search: 'Dd' })).toEqual(['DDD400']);
+      expect(await ids({ offset: 0, limit: 50, search: 'BBB200\u0001bob' })).toEqual([]);
+    });
+
+    it('counts the matches of a search up to the limit, then answers "at least" and still pages them all', async () => {
+      await store.close();
+      await backend.clear();
+      store = await backend.open({ queueSearchCountMax: 3 });
+      for (let i = 1; i <= 5; i++) await enqueue(`MSG${i}00`, `s${i}@src.test`, [remote(`r${i}@wide.test`)], 10 * i);
+      await enqueue('ONE100', 'x@src.test', [remote('only@narrow.test')]);
+      const wide = await store.listQueue({ offset: 0, limit: 50, search: 'wide.test', sort: '-size' }, T0);
+      expect(wide.totalExact).toBe(false);
+      expect(wide.total).toBe(3);
+      expect(wide.items.map((m) => m.id)).toEqual(['MSG500', 'MSG400', 'MSG300', 'MSG200', 'MSG100']);
+      expect((await store.listQueue({ offset: 3, limit: 2, search: 'wide.test' }, T0)).items.map((m) => m.id)).toEqual(['MSG400', 'MSG500']);
+      const narrow = await store.listQueue({ offset: 0, limit: 50, search: 'narrow' }, T0);
+      expect(narrow.totalExact ?? true).toBe(true);
+      expect(narrow.total).toBe(1);
+      // Three matches exactly: counted, not "at least".
+      await store.removeMessages({ id: 'MSG100' });
+      await store.removeMessages({ id: 'MSG200' });
+      const three = await store.listQueue({ offset: 0, limit: 50, search: 'WIDE' }, T0);
+      expect([three.total, three.totalExact ?? true]).toEqual([3, true]);
+      // A removed message's recipients leave the index with it.
+      expect(await ids({ offset: 0, limit: 50, search: 'r1@wide' })).toEqual([]);
+    });
+
     it('filters by the message state derived from its recipients', async () => {
       await deferOnce('AAA100', T0);
       await store.setHeld('CCC300', true);

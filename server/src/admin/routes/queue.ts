@@ -49,8 +49,8 @@ export function queueRoutes(deps: AdminDeps): Router {
 
   router.get('/', requireRole('viewer'), async (ctx) => {
     const q = parseQuery(ctx, queueListSchema);
-    const { total, items } = await queue.list(q);
-    ctx.body = { total, offset: q.offset, limit: q.limit, items: items.map(queueItemJson) };
+    const { total, totalExact, items } = await queue.list(q);
+    ctx.body = { total, totalExact: totalExact ?? true, offset: q.offset, limit: q.limit, items: items.map(queueItemJson) };
   });
 
   router.delete('/', requireRole('operator'), async (ctx) => {

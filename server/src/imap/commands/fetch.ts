@@ -12,20 +12,25 @@ import { vanished } from '../protocol/vanished.ts';
 import { envelope } from '../mime/envelope.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { sectionBytes } from '../mime/section.ts';
+import { binaryContent } from '../mime/binary.ts';
+import { no } from '../errors.ts';
 import { takeTurn } from '../../util/event-loop-turns.ts';
 import { formatDateTime } from '../protocol/date-time.ts';
-import { sectionLabel, type FetchItem } from '../protocol/fetch-items.ts';
+import { binaryLabel, sectionLabel, type FetchItem } from '../protocol/fetch-items.ts';
 import { NIL, join, literalParts, text, type Wire } from '../protocol/response.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapContext } from './context.ts';
 import type { StoredMail } from '../../store/types.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
-const NEEDS_CONTENT = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'SECTION']);
+const NEEDS_CONTENT = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'SECTION', 'BINARY']);
+
+/** BINARY.SIZE[] is the stored size; of a part, the decoded size, which needs the content. */
+const needsContent = (it: FetchItem) => NEEDS_CONTENT.has(it.kind) || (it.kind === 'BINARY.SIZE' && it.path.length > 0);
 
 const SPACE = text(' ');
 
-const setsSeen = (item: FetchItem) => item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || (item.kind === 'SECTION' && !item.peek);
+const setsSeen = (item: FetchItem) => item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || ((item.kind === 'SECTION' || item.kind === 'BINARY') && !item.peek);
 
 function slice(bytes: Buffer, partial: { start: number; length: number } | undefined): Buffer {
   return partial ? bytes.subarray(Math.min(partial.start, bytes.length), Math.min(partial.start + partial.length, bytes.length)) : bytes;
@@ -34,6 +39,7 @@ function slice(bytes: Buffer, partial: { start: number; length: number } | undef
 /** Whether the item needs the message's MIME structure (a whole-message section is the stored bytes). */
 function needsStructure(it: FetchItem): boolean {
   if (it.kind === 'SECTION') return it.section.path.length > 0 || it.section.text !== undefined;
+  if (it.kind === 'BINARY' || it.kind === 'BINARY.SIZE') return it.path.length > 0;
   return it.kind !== 'RFC822' && NEEDS_CONTENT.has(it.kind);
 }
 
@@ -49,6 +55,16 @@ class Content {
     return this.parsed;
   }
 }
+
+/** A part's decoded content, or NO [UNKNOWN-CTE] when its encoding is not one we can undo (RFC 3516 4.3). */
+function binary(m: Content, path: readonly number[]): Buffer | null {
+  const content = path.length === 0 ? m.buf : binaryContent(m.buf, m.root, path);
+  if (content === 'unknown-cte') throw no(`Part ${path.join('.')} has a Content-Transfer-Encoding the server cannot decode`, 'UNKNOWN-CTE');
+  return content === 'missing' ? null : content;
+}
+
+/** Decoded content may hold NUL, which only a literal8 may carry (RFC 3516 4.2). */
+const binaryLiteral = (b: Buffer): Wire[] => (b.includes(0) ? [text(`~{${b.length}}\r\n`), b] : literalParts(b));
 
 /** One FETCH data item as pieces to send one after the other. */
 function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null): Wire[] {
@@ -76,6 +92,15 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
       return [text('RFC822.HEADER '), ...literalParts(m.buf.subarray(m.root.start, m.root.bodyStart))];
     case 'RFC822.TEXT':
       return [text('RFC822.TEXT '), ...literalParts(m.buf.subarray(m.root.bodyStart, m.root.end))];
+    case 'BINARY': {
+      const bytes = binary(m, it.path);
+      return [text(`${binaryLabel(it)} `), ...(bytes === null ? [NIL] : binaryLiteral(slice(bytes, it.partial)))];
+    }
+    case 'BINARY.SIZE': {
+      if (it.path.length === 0) return [text(`${binaryLabel(it)} ${mail.size}`)];
+      const bytes = binary(m, it.path);
+      return [text(`${binaryLabel(it)} ${bytes === null ? 0 : bytes.length}`)];
+    }
     case 'SECTION': {
       if (!needsStructure(it)) return [text(`${sectionLabel(it)} `), ...literalParts(slice(m.buf, it.partial))];
       const bytes = sectionBytes(m.buf, m.root, it.section);
@@ -117,7 +142,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
       const line = vanished(selected.vanishedIn(command.set), true);
       if (line) await session.untagged(line);
     }
-    const needsContent = items.some((i) => NEEDS_CONTENT.has(i.kind));
+    const readsContent = items.some(needsContent);
     const needsParse = items.some(needsStructure);
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
     const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
@@ -131,7 +156,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
         continue;
       }
       let content: Content | null = null;
-      if (needsContent) {
+      if (readsContent) {
         await takeTurn();
         if (session.closed) break;
         const buf = await session.store.readMail(mail.id);

@@ -9,6 +9,9 @@ import { remove } from './delete.ts';
 import { enable } from './enable.ts';
 import { expunge } from './expunge.ts';
 import { fetch } from './fetch.ts';
+import { getquota } from './getquota.ts';
+import { getquotaroot } from './getquotaroot.ts';
+import { setquota } from './setquota.ts';
 import { id } from './id.ts';
 import { idle } from './idle.ts';
 import { list } from './list.ts';
@@ -63,4 +66,7 @@ export const HANDLERS: HandlerTable = {
   STORE: store,
   COPY: copy,
   MOVE: copy,
+  GETQUOTA: getquota,
+  GETQUOTAROOT: getquotaroot,
+  SETQUOTA: setquota,
 };

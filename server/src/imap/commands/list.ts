@@ -1,10 +1,14 @@
-// LIST and LSUB (RFC 3501 6.3.8, 6.3.9) with child attributes (RFC 3348) and special-use attributes
-// (RFC 6154). "*" matches across levels, "%" within one (list-pattern.ts).
+// LIST and LSUB (RFC 3501 6.3.8, 6.3.9) with child attributes (RFC 3348), special-use attributes
+// (RFC 6154), LIST-EXTENDED (RFC 5258: selection options, several patterns, RETURN options) and LIST-STATUS
+// (RFC 5819). "*" matches across levels, "%" within one (list-pattern.ts). Child and special-use
+// attributes are always sent, so RETURN (CHILDREN) and RETURN (SPECIAL-USE) change nothing.
 import { MAILBOX_DELIMITER } from '../../store/mailbox-store.ts';
 import type { MailboxInfo } from '../../store/types.ts';
 import { patternMatcher } from '../list-pattern.ts';
 import { encodeMailboxName } from '../mailbox-name.ts';
 import { astring, text } from '../protocol/response.ts';
+import type { ImapContext } from './context.ts';
+import { statusResponse } from './status.ts';
 import { LOGGED_IN, type CommandOf, type Handler } from './types.ts';
 
 const DELIMITER = `"${MAILBOX_DELIMITER}"`;
@@ -49,23 +53,80 @@ function lsubNames(subscribed: readonly string[], matches: (name: string) => boo
 
 const byName = (a: string, b: string) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0);
 
+/** What one LIST response says about a name. */
+interface Listed {
+  name: string;
+  attributes: string[];
+  /** RFC 5258 CHILDINFO: a descendant is subscribed while not matching the pattern itself. */
+  childInfo: boolean;
+  box: MailboxInfo | undefined;
+}
+
+/**
+ * LIST with RFC 5258 selection options: all mailboxes, or the subscribed names (\NonExistent when the
+ * mailbox is gone), or those with a special use; RECURSIVEMATCH adds the parents of subscribed names that
+ * do not match themselves, with CHILDINFO ("SUBSCRIBED").
+ */
+async function extendedList(session: ImapContext, command: CommandOf<'LIST'>, boxes: readonly MailboxInfo[], matches: (name: string) => boolean): Promise<Listed[]> {
+  const { selection, returns } = command;
+  const byBoxName = new Map<string, MailboxInfo>(boxes.map((b) => [b.name, b]));
+  const parents = parentNames(boxes.map((b) => b.name));
+  const bySubscription = selection.includes('SUBSCRIBED');
+  const subscribed = bySubscription || returns.subscribed ? new Set(await session.store.listSubscriptions(session.user.id)) : new Set<string>();
+  let names = bySubscription ? [...subscribed] : boxes.map((b) => b.name);
+  if (selection.includes('SPECIAL-USE')) names = names.filter((n) => byBoxName.get(n)?.specialUse);
+  const shown = new Set(await matching(names, matches));
+  const childInfo = new Set<string>();
+  if (bySubscription && selection.includes('RECURSIVEMATCH')) {
+    for (const name of names) {
+      if (shown.has(name)) continue;
+      for (const parent of parentNames([name])) if (matches(parent)) childInfo.add(parent);
+    }
+  }
+  const listed: Listed[] = [];
+  for (const name of [...new Set([...shown, ...childInfo])].sort(byName)) {
+    const box = byBoxName.get(name);
+    const attributes: string[] = [];
+    if (!box) attributes.push('\\NonExistent');
+    else {
+      attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
+      if (box.specialUse) attributes.push(box.specialUse);
+    }
+    if (subscribed.has(name)) attributes.push('\\Subscribed');
+    listed.push({ name, attributes, childInfo: childInfo.has(name), box });
+  }
+  return listed;
+}
+
 export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
   states: LOGGED_IN,
   async run(session, command) {
-    const { reference, pattern } = command;
-    if (command.name === 'LIST' && pattern === '') {
+    const { reference, patterns } = command;
+    if (command.name === 'LIST' && patterns.length === 1 && patterns[0] === '' && command.selection.length === 0) {
       // RFC 3501: an empty pattern asks for the delimiter and the root of the reference.
       await session.untagged(`LIST (\\Noselect) ${DELIMITER} ""`);
       return { text: 'LIST completed' };
     }
     const boxes = await session.store.listMailboxes(session.user.id);
+    const matchers = patterns.map((p) => patternMatcher(reference, p));
+    const matches = (name: string) => matchers.some((m) => m(name));
+    if (command.name === 'LIST') {
+      const status = command.returns.status;
+      for (const entry of await extendedList(session, command as CommandOf<'LIST'>, boxes, matches)) {
+        const extra = entry.childInfo ? text(' ("CHILDINFO" ("SUBSCRIBED"))') : text('');
+        await session.untagged(Buffer.concat([text(`LIST (${entry.attributes.join(' ')}) ${DELIMITER} `), astring(encodeMailboxName(entry.name)), extra]));
+        // LIST-STATUS (RFC 5819): right after the mailbox's LIST response, for mailboxes that can be selected.
+        if (status && entry.box) {
+          const line = await statusResponse(session, entry.box, status);
+          if (line) await session.untagged(line);
+        }
+      }
+      return { text: 'LIST completed' };
+    }
     const byBoxName = new Map<string, MailboxInfo>(boxes.map((b) => [b.name, b]));
     const parents = parentNames(boxes.map((b) => b.name));
-    const matches = patternMatcher(reference, pattern);
-    const names = command.name === 'LIST' ? boxes.map((b) => b.name) : await session.store.listSubscriptions(session.user.id);
-    let shown = await matching(names, matches);
-    let parentsOnly = new Set<string>();
-    if (command.name === 'LSUB') ({ names: shown, parentsOnly } = lsubNames(names, matches, shown));
+    const names = await session.store.listSubscriptions(session.user.id);
+    const { names: shown, parentsOnly } = lsubNames(names, matches, await matching(names, matches));
     for (const name of shown.sort(byName)) {
       const box = byBoxName.get(name);
       const attributes: string[] = [];
@@ -74,8 +135,8 @@ export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
         attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
         if (box.specialUse) attributes.push(box.specialUse);
       }
-      await session.untagged(Buffer.concat([text(`${command.name} (${attributes.join(' ')}) ${DELIMITER} `), astring(encodeMailboxName(name))]));
+      await session.untagged(Buffer.concat([text(`LSUB (${attributes.join(' ')}) ${DELIMITER} `), astring(encodeMailboxName(name))]));
     }
-    return { text: `${command.name} completed` };
+    return { text: 'LSUB completed' };
   },
 };

@@ -34,7 +34,7 @@ export function decodeHeaderValue(value: string): string {
   return utf8.replace(ENCODED_WORD, (_, charset: string, enc: string, payload: string) => charsetDecode(enc.toUpperCase() === 'B' ? Buffer.from(payload, 'base64') : decodeQ(payload), charset));
 }
 
-function decodeQuotedPrintable(body: Buffer): Buffer {
+export function decodeQuotedPrintable(body: Buffer): Buffer {
   const text = body.toString('latin1').replace(/=\r?\n/g, '');
   return Buffer.from(
     text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),

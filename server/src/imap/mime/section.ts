@@ -29,12 +29,18 @@ function headerFields(p: MimePart, names: readonly string[], not: boolean): Buff
   return Buffer.concat([...raw, CRLF]);
 }
 
-/** The section's bytes, or null when the message has no such part. */
-export function sectionBytes(buf: Buffer, root: MimePart, section: Section): Buffer | null {
+/** The part a path of part numbers names ([] is the message itself), or null when there is none. */
+export function findPart(root: MimePart, path: readonly number[]): MimePart | null {
   let part: MimePart | null = root;
-  for (const [i, n] of section.path.entries()) {
+  for (const [i, n] of path.entries()) {
     part = part ? (i === 0 ? partOfMessage(part, n) : child(part, n)) : null;
   }
+  return part;
+}
+
+/** The section's bytes, or null when the message has no such part. */
+export function sectionBytes(buf: Buffer, root: MimePart, section: Section): Buffer | null {
+  const part = findPart(root, section.path);
   if (!part) return null;
   const { text, fields } = section;
   if (text === undefined) {

@@ -2,20 +2,22 @@
 // session's state, and what it does, is decided in ../commands/. A parse error keeps the tag so the
 // BAD can be tagged.
 import { parseSearchReturn, type SearchReturn } from './search-return.ts';
+import { parseAppendMessages, type AppendMessage } from './append-command.ts';
+import { parseListArguments, parseStatusItems, type ListArguments } from './list-command.ts';
 import type { FlagOperation } from '../../store/mailbox-store.ts';
 import { ImapError, bad } from '../errors.ts';
 import { mailboxFromWire } from '../mailbox-name.ts';
 import { tagOf } from './command-reader.ts';
 import { Cursor } from './cursor.ts';
-import { parseDateTime } from './date-time.ts';
 import { parseFetchItems, type FetchItem } from './fetch-items.ts';
 import { parseModseq } from './modseq.ts';
 import { parseSearch, type SearchKey } from './search-keys.ts';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.ts';
 import { parseSort, parseThread, type SortCriterion, type ThreadAlgorithm } from './sort-thread.ts';
 
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ';
-const STATUS_ITEMS: readonly string[] = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ'];
+// SIZE (RFC 8438), DELETED (RFC 9051) and DELETED-STORAGE (RFC 9208, with QUOTA=RES-STORAGE).
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'DELETED' | 'DELETED-STORAGE' | 'HIGHESTMODSEQ';
+const STATUS_ITEMS: readonly string[] = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'DELETED', 'DELETED-STORAGE', 'HIGHESTMODSEQ'];
 
 type NoArgsName = 'CAPABILITY' | 'NOOP' | 'LOGOUT' | 'STARTTLS' | 'CHECK' | 'CLOSE' | 'UNSELECT' | 'EXPUNGE' | 'IDLE' | 'NAMESPACE';
 
@@ -24,11 +26,12 @@ export type Command =
   | { name: 'LOGIN'; user: string; password: string }
   | { name: 'AUTHENTICATE'; mechanism: string; initial: string | null }
   | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean; qresync: QresyncParams | null }
-  | { name: 'CREATE' | 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'; mailbox: string }
+  | { name: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'; mailbox: string }
+  | { name: 'CREATE'; mailbox: string; specialUse: string[] }
   | { name: 'RENAME'; from: string; to: string }
-  | { name: 'LIST' | 'LSUB'; reference: string; pattern: string }
+  | ({ name: 'LIST' | 'LSUB' } & ListArguments)
   | { name: 'STATUS'; mailbox: string; items: StatusItem[] }
-  | { name: 'APPEND'; mailbox: string; flags: string[]; date: number | null; message: Buffer }
+  | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
   | { name: 'UID EXPUNGE'; set: SequenceSet }
   | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey; returns: SearchReturn[] | null }
   | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey }
@@ -37,7 +40,10 @@ export type Command =
   | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[]; unchangedSince: number | null }
   | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string }
   | { name: 'ID'; params: Array<[string, string | null]> | null }
-  | { name: 'ENABLE'; extensions: string[] };
+  | { name: 'ENABLE'; extensions: string[] }
+  | { name: 'GETQUOTA'; root: string }
+  | { name: 'GETQUOTAROOT'; mailbox: string }
+  | { name: 'SETQUOTA'; root: string };
 
 export type CommandName = Command['name'];
 
@@ -63,7 +69,7 @@ const noArgs =
   };
 
 const oneMailbox =
-  (name: 'CREATE' | 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'): Parser =>
+  (name: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'): Parser =>
   (c) => {
     c.space();
     const m = mailbox(c);
@@ -150,15 +156,7 @@ function status(c: Cursor): Command {
   c.space();
   const m = mailbox(c);
   c.space();
-  c.char('(', 'a list of status items');
-  const items: StatusItem[] = [];
-  while (!c.tryChar(')')) {
-    if (items.length > 0) c.space();
-    const item = c.atom('a status item').toUpperCase();
-    if (!STATUS_ITEMS.includes(item)) throw bad(`Unknown status item "${item.slice(0, 30)}"`);
-    items.push(item as StatusItem);
-  }
-  if (items.length === 0) throw bad('Empty status item list');
+  const items = parseStatusItems(c, STATUS_ITEMS) as StatusItem[];
   c.end();
   return { name: 'STATUS', mailbox: m, items };
 }
@@ -166,21 +164,33 @@ function status(c: Cursor): Command {
 function append(c: Cursor): Command {
   c.space();
   const m = mailbox(c);
+  return { name: 'APPEND', mailbox: m, messages: parseAppendMessages(c) };
+}
+
+/** CREATE name [(USE (\\Drafts ...))] (RFC 6154 section 3, CREATE-SPECIAL-USE). */
+function create(c: Cursor): Command {
   c.space();
-  let flags: string[] = [];
-  let date: number | null = null;
-  if (c.peek() === 0x28) {
-    flags = c.flagList();
+  const m = mailbox(c);
+  const specialUse: string[] = [];
+  if (c.trySpace()) {
+    c.char('(', 'CREATE parameters');
+    if (!c.tryKeyword('USE')) throw bad('The only CREATE parameter is USE (RFC 6154)');
     c.space();
+    c.char('(', 'a list of special-use attributes');
+    while (!c.tryChar(')')) {
+      if (specialUse.length > 0) c.space();
+      specialUse.push(c.flag());
+    }
+    c.char(')');
   }
-  if (c.peek() === 0x22) {
-    date = parseDateTime(c.quoted().toString('latin1'));
-    c.space();
-  }
-  const message = c.peek() === 0x7b ? c.literal() : c.string();
-  // MULTIAPPEND (RFC 3502) is not offered, so one message per APPEND.
   c.end();
-  return { name: 'APPEND', mailbox: m, flags, date, message };
+  return { name: 'CREATE', mailbox: m, specialUse };
+}
+
+/** GETQUOTA and SETQUOTA name a quota root; GETQUOTAROOT a mailbox (RFC 9208 section 4). */
+function quotaRoot(c: Cursor): string {
+  c.space();
+  return c.astring('a quota root').toString('utf8');
 }
 
 function store(c: Cursor, uid: boolean): Command {
@@ -251,7 +261,7 @@ const PARSERS: Record<string, Parser> = {
   },
   SELECT: selectMailbox('SELECT'),
   EXAMINE: selectMailbox('EXAMINE'),
-  CREATE: oneMailbox('CREATE'),
+  CREATE: create,
   DELETE: oneMailbox('DELETE'),
   SUBSCRIBE: oneMailbox('SUBSCRIBE'),
   UNSUBSCRIBE: oneMailbox('UNSUBSCRIBE'),
@@ -263,7 +273,7 @@ const PARSERS: Record<string, Parser> = {
     c.end();
     return { name: 'RENAME', from, to };
   },
-  LIST: (c) => list(c, 'LIST'),
+  LIST: (c) => ({ name: 'LIST', ...parseListArguments(c, STATUS_ITEMS) }),
   LSUB: (c) => list(c, 'LSUB'),
   STATUS: status,
   APPEND: append,
@@ -307,18 +317,30 @@ const PARSERS: Record<string, Parser> = {
     c.end();
     return { name: 'ENABLE', extensions };
   },
+  GETQUOTA(c) {
+    const root = quotaRoot(c);
+    c.end();
+    return { name: 'GETQUOTA', root };
+  },
+  GETQUOTAROOT(c) {
+    c.space();
+    const m = mailbox(c);
+    c.end();
+    return { name: 'GETQUOTAROOT', mailbox: m };
+  },
+  SETQUOTA(c) {
+    // Parsed only far enough to answer: limits are the administrator's (mailroom quota set).
+    return { name: 'SETQUOTA', root: quotaRoot(c) };
+  },
 };
 
 const UID_COMMANDS = new Set(['COPY', 'MOVE', 'FETCH', 'SEARCH', 'STORE', 'EXPUNGE', 'SORT', 'THREAD']);
 
-function list(c: Cursor, name: 'LIST' | 'LSUB'): Command {
-  c.space();
-  if (c.peek() === 0x28) throw bad('LIST selection options (RFC 5258) are not supported');
-  const reference = mailboxFromWire(c.astring('a reference name'));
-  c.space();
-  const pattern = mailboxFromWire(c.listMailbox());
-  if (!c.done) throw bad('LIST return options (RFC 5258) are not supported');
-  return { name, reference, pattern };
+/** LSUB takes no RFC 5258 options. */
+function list(c: Cursor, name: 'LSUB'): Command {
+  const args = parseListArguments(c, STATUS_ITEMS);
+  if (args.extended) throw bad('LSUB takes one pattern and no options; use LIST (SUBSCRIBED)');
+  return { name, ...args };
 }
 
 function copyOrMove(c: Cursor, uid: boolean, name: 'COPY' | 'MOVE'): Command {

@@ -14,7 +14,10 @@ export interface Section {
 
 export type FetchItem =
   | { kind: 'UID' | 'MODSEQ' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
-  | { kind: 'SECTION'; peek: boolean; section: Section; partial?: { start: number; length: number } };
+  | { kind: 'SECTION'; peek: boolean; section: Section; partial?: { start: number; length: number } }
+  /** BINARY (RFC 3516): a part's content with its Content-Transfer-Encoding undone; path [] is the whole message. */
+  | { kind: 'BINARY'; peek: boolean; path: number[]; partial?: { start: number; length: number } }
+  | { kind: 'BINARY.SIZE'; path: number[] };
 
 const SIMPLE = new Set(['UID', 'MODSEQ', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
 const MACROS: Record<string, FetchItem['kind'][]> = {
@@ -70,21 +73,44 @@ function section(c: Cursor): Section {
   return out;
 }
 
+/** section-binary = "[" [section-part] "]": part numbers only, no HEADER, TEXT or MIME. */
+function binarySection(c: Cursor): number[] {
+  c.char('[', 'a BINARY section');
+  const path: number[] = [];
+  while (!c.tryChar(']')) {
+    if (path.length > 0) c.char('.', '"." or "]" in a BINARY section');
+    if (c.peek() < 0x30 || c.peek() > 0x39) throw bad('A BINARY section has part numbers only');
+    path.push(c.nzNumber('a part number'));
+    if (path.length > 100) throw bad('BINARY section nested too deep');
+  }
+  return path;
+}
+
+function partial(c: Cursor): { start: number; length: number } | undefined {
+  if (!c.tryChar('<')) return undefined;
+  const start = c.number('a partial start');
+  c.char('.');
+  const length = c.nzNumber('a partial length');
+  c.char('>');
+  return { start, length };
+}
+
 function fetchAtt(c: Cursor): FetchItem {
   const name = itemName(c);
+  if (name === 'BINARY' || name === 'BINARY.PEEK') {
+    const path = binarySection(c);
+    const range = partial(c);
+    return { kind: 'BINARY', peek: name === 'BINARY.PEEK', path, ...(range ? { partial: range } : {}) };
+  }
+  if (name === 'BINARY.SIZE') return { kind: 'BINARY.SIZE', path: binarySection(c) };
   if (name === 'BODY' || name === 'BODY.PEEK') {
     if (c.peek() !== 0x5b) {
       if (name === 'BODY.PEEK') throw bad('BODY.PEEK needs a section');
       return { kind: 'BODY' };
     }
     const item: FetchItem = { kind: 'SECTION', peek: name === 'BODY.PEEK', section: section(c) };
-    if (c.tryChar('<')) {
-      const start = c.number('a partial start');
-      c.char('.');
-      const length = c.nzNumber('a partial length');
-      c.char('>');
-      item.partial = { start, length };
-    }
+    const range = partial(c);
+    if (range) item.partial = range;
     return item;
   }
   if (SIMPLE.has(name)) return { kind: name as 'UID' };
@@ -107,6 +133,12 @@ export function parseFetchItems(c: Cursor): FetchItem[] {
   if (macro && c.peek() !== 0x5b) return macro.map((kind) => ({ kind }) as FetchItem);
   c.pos = start;
   return [fetchAtt(c)];
+}
+
+/** How the response names a BINARY item: BINARY[1.2]<0>, BINARY.SIZE[1]. */
+export function binaryLabel(item: Extract<FetchItem, { kind: 'BINARY' | 'BINARY.SIZE' }>): string {
+  const range = item.kind === 'BINARY' && item.partial ? `<${item.partial.start}>` : '';
+  return `${item.kind}[${item.path.join('.')}]${range}`;
 }
 
 /** How the response names a section: BODY[1.HEADER.FIELDS (From To)]<0>. */

@@ -25,6 +25,8 @@ export const NOT_COPIED: Readonly<Record<string, string>> = {
   schema_migrations: 'written by the migrations themselves',
   mailbox_uid_validity: 'one row, updated to the source value after the copy (never reuse a UIDVALIDITY)',
   nodes: 'the nodes of a cluster register themselves when they start',
+  queue_state_counts: 'kept by triggers on queue_messages: the copied rows count themselves',
+  queue_search: 'written by a trigger on queue_messages for every copied message',
 };
 
 const bool = (name: string) => ({ name, kind: 'boolean' as const });
@@ -141,6 +143,20 @@ export const COPY_PLAN: readonly CopiedTable[] = [
     columns: ['triplet', 'first_seen', 'passed_at', 'last_seen'],
     select: 'SELECT triplet, first_seen, passed_at, last_seen FROM greylist ORDER BY triplet',
     count: 'SELECT COUNT(*) FROM greylist',
+  },
+  // The history's recipients are already lower-case, one a line, on both.
+  {
+    table: 'message_history',
+    columns: ['id', 'message_id_header', 'sender', 'recipients', 'size', 'source', 'node', 'client_address', 'tls', 'scan', 'accepted_at', 'finished_at', 'attempts'],
+    select: 'SELECT id, message_id_header, sender, recipients, size, source, node, client_address, tls, scan, accepted_at, finished_at, attempts FROM message_history ORDER BY id',
+    count: 'SELECT COUNT(*) FROM message_history',
+  },
+  {
+    table: 'message_history_attempts',
+    columns: ['id', 'message_id', 'recipient', 'at', 'result', 'mx_host', 'mx_ip', 'tls', 'reply_code', 'reply_text', 'duration_ms'],
+    select: 'SELECT id, message_id, recipient, at, result, mx_host, mx_ip, tls, reply_code, reply_text, duration_ms FROM message_history_attempts ORDER BY id',
+    count: 'SELECT COUNT(*) FROM message_history_attempts',
+    identity: 'id',
   },
 ];
 

@@ -6,6 +6,7 @@
 import type { AcceptedMessage, NewMessage } from '../types.ts';
 import type { Queryable } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
+import { recordAcceptances, type Acceptance } from './history.ts';
 
 export interface AcceptCall {
   messages: readonly NewMessage[];
@@ -63,16 +64,19 @@ export async function acceptBatch(db: Queryable, calls: readonly AcceptCall[]): 
   // An account with no mailbox left (removed since RCPT): its recipients are queued instead, as on the slow path.
   const unfiled = new Set(filings.filter((_, i) => mailboxOf[i] === null));
   const results: AcceptedMessage[][] = [];
+  const accepted: Acceptance[] = [];
   for (const perCall of plans) {
     const out: AcceptedMessage[] = [];
     for (const plan of perCall) {
       const lostAccounts = new Set(plan.filed.filter((f) => unfiled.has(f)).map((f) => f.accountId));
       const rest = [...plan.queued, ...plan.local.filter((r) => lostAccounts.has(r.accountId!))];
+      accepted.push({ message: plan.message, now: plan.now, filed: plan.local.filter((r) => !lostAccounts.has(r.accountId!)).map((r) => r.address) });
       if (rest.length > 0) await insertMessage(db, { ...plan.message, recipients: rest }, plan.now);
       out.push({ id: plan.message.id, filed: plan.message.recipients.length - rest.length, queued: rest.length });
     }
     results.push(out);
   }
+  await recordAcceptances(db, accepted);
   return results;
 }
 

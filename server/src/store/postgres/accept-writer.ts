@@ -12,6 +12,7 @@ import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { fileIntoInbox } from './filing.ts';
 import { checkout, release, type Queryable } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
+import { recordAcceptances } from './history.ts';
 import { acceptBatch } from './accept-batch.ts';
 
 interface Pending {
@@ -120,18 +121,22 @@ export class PgAcceptWriter {
 async function acceptOne(db: Queryable, message: NewMessage, now: number, fileLocal: boolean): Promise<AcceptedMessage> {
   const filedAccounts = new Set<number>();
   const rest = [];
+  const filed: string[] = [];
   for (const r of message.recipients) {
     if (!fileLocal || r.destination !== 'local' || r.accountId === undefined) {
       rest.push(r);
       continue;
     }
-    if (filedAccounts.has(r.accountId)) continue;
-    if (!(await fileIntoInbox(db, r.accountId, message.content, message.id, now, r.folder))) {
-      rest.push(r);
-      continue;
+    if (!filedAccounts.has(r.accountId)) {
+      if (!(await fileIntoInbox(db, r.accountId, message.content, message.id, now, r.folder))) {
+        rest.push(r);
+        continue;
+      }
+      filedAccounts.add(r.accountId);
     }
-    filedAccounts.add(r.accountId);
+    filed.push(r.address);
   }
+  await recordAcceptances(db, [{ message, now, filed }]);
   if (rest.length > 0) await insertMessage(db, { ...message, recipients: rest }, now);
   return { id: message.id, filed: message.recipients.length - rest.length, queued: rest.length };
 }

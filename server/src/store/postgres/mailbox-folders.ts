@@ -32,10 +32,15 @@ export async function nextUidValidity(c: Queryable, accountId: number): Promise<
   return rows[0]!.last;
 }
 
-async function insertBox(c: pg.PoolClient, accountId: number, name: string): Promise<MailboxInfo> {
+async function insertBox(c: pg.PoolClient, accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
   const uidValidity = await nextUidValidity(c, accountId);
-  const { rows } = await c.query<{ id: number }>('INSERT INTO mailboxes (account_id, name, uid_validity) VALUES ($1, $2, $3) RETURNING id', [accountId, name, uidValidity]);
-  return { id: rows[0]!.id, accountId, name, specialUse: null, uidValidity, uidNext: 1 };
+  const { rows } = await c.query<{ id: number }>('INSERT INTO mailboxes (account_id, name, uid_validity, special_use) VALUES ($1, $2, $3, $4) RETURNING id', [
+    accountId,
+    name,
+    uidValidity,
+    specialUse,
+  ]);
+  return { id: rows[0]!.id, accountId, name, specialUse, uidValidity, uidNext: 1 };
 }
 
 /** Creates the missing superiors of name (not name itself), as RFC 3501 6.3.3 asks of CREATE. */
@@ -47,11 +52,11 @@ async function createParents(c: pg.PoolClient, accountId: number, name: string):
   }
 }
 
-export async function createBox(c: pg.PoolClient, accountId: number, name: string): Promise<MailboxInfo> {
+export async function createBox(c: pg.PoolClient, accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
   await lockAccount(c, accountId);
   if (await findBox(c, accountId, name)) throw new MailboxError('exists', `mailbox ${name} already exists`);
   await createParents(c, accountId, name);
-  return insertBox(c, accountId, name);
+  return insertBox(c, accountId, name, specialUse);
 }
 
 const isInferior = (name: string, of: string) => name.startsWith(of + MAILBOX_DELIMITER);

@@ -8,6 +8,7 @@ import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
 import { transaction } from './pool.ts';
+import type { NewMail } from '../mailbox-store.ts';
 
 export class PgMailboxes implements MailboxStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -24,10 +25,10 @@ export class PgMailboxes implements MailboxStore {
     return folders.findBox(this.pool, accountId, canonicalName(name));
   }
 
-  async createMailbox(accountId: number, name: string): Promise<MailboxInfo> {
+  async createMailbox(accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
     const canonical = canonicalName(name);
     checkName(canonical);
-    return this.tx((c) => folders.createBox(c, accountId, canonical));
+    return this.tx((c) => folders.createBox(c, accountId, canonical, specialUse));
   }
 
   async deleteMailbox(accountId: number, name: string): Promise<void> {
@@ -76,6 +77,19 @@ export class PgMailboxes implements MailboxStore {
 
   async readMail(id: number): Promise<Buffer | null> {
     return messages.readMail(this.pool, id);
+  }
+
+  async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.tx(async (c) => {
+      const uids: number[] = [];
+      let uidValidity = 0;
+      for (const m of mails) {
+        const added = await messages.append(c, mailboxId, m.content, m.flags, m.internalDate);
+        uids.push(added.uid);
+        uidValidity = added.uidValidity;
+      }
+      return { uids, uidValidity };
+    });
   }
 
   async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {

@@ -2,6 +2,7 @@
 // external POP3 account and ban parts. Opening checks the connection (one clear line when it fails),
 // applies migrations under an advisory lock and starts the group-commit writer for new mail.
 import { PgGreylist } from './greylist.ts';
+import { PgHistory } from './history.ts';
 import os from 'node:os';
 import type { Store } from '../store.ts';
 import { PgQuotas } from './quota.ts';
@@ -35,6 +36,8 @@ export interface PostgresStoreOptions {
   onLeaseLost?: (count: number) => void;
   /** Messages per committed acceptMessages transaction (tests look at group commit with it). */
   onAcceptCommit?: (messages: number) => void;
+  /** Matches a queue search counts exactly before it answers "at least" (default 10,000; tests lower it). */
+  queueSearchCountMax?: number;
 }
 
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
@@ -57,7 +60,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const parts = [
     new PgDirectory(pool),
     new PgQueue(pool, writer, lease),
-    new PgQueueAdmin(pool),
+    new PgQueueAdmin(pool, options.queueSearchCountMax),
     new PgMailboxes(pool),
     new PgQuarantine(pool),
     new PgFetchAccounts(pool),
@@ -65,6 +68,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     new PgGreylist(pool),
     new PgQuotas(pool),
     new PgDkimKeys(pool),
+    new PgHistory(pool),
   ];
   let closed: Promise<void> | null = null;
   const close = () =>

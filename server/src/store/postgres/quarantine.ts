@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { NewQuarantined, QuarantinedMessage, QuarantineStore } from '../quarantine-store.ts';
 import type { NewRecipient } from '../types.ts';
+import { recordAcceptances } from './history.ts';
 import { transaction } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
 
@@ -75,7 +76,9 @@ export class PgQuarantine implements QuarantineStore {
       const row = (await c.query<Row & { content: Buffer }>(`DELETE FROM quarantine WHERE id = $1 RETURNING ${COLUMNS}, content`, [id])).rows[0];
       if (!row) return false;
       const m = toMessage(row);
-      await insertMessage(c, { id: m.id, sender: m.sender, recipients: m.recipients, content: row.content, source: m.source, clientAddress: m.clientAddress, authUser: m.authUser }, now);
+      const released = { id: m.id, sender: m.sender, recipients: m.recipients, content: row.content, source: m.source, clientAddress: m.clientAddress, authUser: m.authUser };
+      await recordAcceptances(c, [{ message: released, now, filed: [] }]);
+      await insertMessage(c, released, now);
       return true;
     });
   }

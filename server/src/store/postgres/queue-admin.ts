@@ -3,12 +3,15 @@
 // state they expect, so they are safe against another node's claims: a recipient in flight elsewhere is
 // neither made due nor bounced, and removing its message makes that node's outcome a lost lease.
 import type pg from 'pg';
-import type { QueueAdminStore } from '../store.ts';
+import { QUEUE_SEARCH_COUNT_MAX } from '../queue-search.ts';
+import type { QueueAdminStore, QueuePage } from '../store.ts';
 import type { NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, QueueSort, QueueState } from '../types.ts';
 import type { Queryable } from './pool.ts';
 import { transaction } from './pool.ts';
 import { announce } from './change-feed.ts';
+import { readQueueCounts } from './queue-counts.ts';
 import { dropIfFinished, FIELD_SEPARATOR, insertMessage, RECIPIENT_COLUMNS, refreshSummary, toRecipient, type RecipientRow } from './queue-rows.ts';
+import { recordAcceptances, recordAttempts } from './history.ts';
 
 interface MessageRow {
   id: string;
@@ -43,25 +46,66 @@ const SORTS: Record<QueueSort, string> = {
 };
 
 export class PgQueueAdmin implements QueueAdminStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** @param searchCountMax see QUEUE_SEARCH_COUNT_MAX (tests lower it to reach both ways of a search). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly searchCountMax: number = QUEUE_SEARCH_COUNT_MAX,
+  ) {}
 
-  async listQueue(req: QueueListRequest, _now: number): Promise<{ total: number; items: QueueMessage[] }> {
+  async listQueue(req: QueueListRequest, _now: number): Promise<QueuePage> {
+    const sort = SORTS[req.sort ?? 'created'];
+    // The page's ids come from the sort's index alone (covering: an index-only scan skips a deep offset
+    // without reading the rows it skips); then its 50 rows are read, in a second query.
+    const pageOf = async (where: string, params: unknown[], walkSortIndex = false) => {
+      const n = params.length;
+      const idsSql = `SELECT m.id FROM queue_messages m WHERE ${where} ORDER BY ${sort} LIMIT $${n + 1} OFFSET $${n + 2}`;
+      const values = [...params, req.limit, req.offset];
+      const ids = walkSortIndex
+        ? // The planner cannot know that a broad search matches densely, and would read every row and sort
+          // them (1.2 s at a million) rather than walk the sort's index and stop at the page: say so, for
+          // this query only. Without parallel workers, whose start costs more than the walk (100 ms, 30 ms).
+          await transaction(this.pool, async (c) => {
+            await c.query('SET LOCAL enable_sort = off; SET LOCAL max_parallel_workers_per_gather = 0');
+            return c.query<{ id: string }>(idsSql, values);
+          })
+        : await this.pool.query<{ id: string }>(idsSql, values);
+      if (ids.rows.length === 0) return [];
+      const { rows } = await this.pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM queue_messages m WHERE m.id = ANY($1::text[]) ORDER BY ${sort}`, [ids.rows.map((r) => r.id)]);
+      return this.withRecipients(this.pool, rows);
+    };
+    if (!req.search) {
+      const counts = await readQueueCounts(this.pool);
+      const total = req.state ? counts[req.state] : Object.values(counts).reduce((a, b) => a + b, 0);
+      const { where, params } = filterSql(req);
+      return { total, items: req.offset >= total ? [] : await pageOf(where, params) };
+    }
+    // A search collects the matching messages, up to one past the count limit, from the trigram index
+    // (migrations-queue-listing.ts). Up to the limit they are counted exactly and sorted; with more, the
+    // total says "at least" and the page walks the sort's index, testing each row, until the page is full.
+    const matches = await this.searchMatches(req.search, req.state, this.searchCountMax + 1);
+    if (matches.length <= this.searchCountMax) {
+      return { total: matches.length, items: req.offset >= matches.length ? [] : await pageOf('m.id = ANY($1::text[])', [matches]) };
+    }
     const { where, params } = filterSql(req);
-    const total = (await this.pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM queue_messages m WHERE ${where}`, params)).rows[0]!.n;
-    if (req.offset >= total) return { total, items: [] };
-    const n = params.length;
-    const { rows } = await this.pool.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM queue_messages m WHERE ${where} ORDER BY ${SORTS[req.sort ?? 'created']} LIMIT $${n + 1} OFFSET $${n + 2}`, [
-      ...params,
-      req.limit,
-      req.offset,
-    ]);
-    return { total, items: await this.withRecipients(this.pool, rows) };
+    return { total: this.searchCountMax, totalExact: false, items: await pageOf(where, params, true) };
+  }
+
+  /** Ids of messages matching a search (and a state), at most `max`, in no particular order. */
+  private async searchMatches(search: string, state: QueueState | undefined, max: number): Promise<string[]> {
+    if (search.includes(FIELD_SEPARATOR)) return [];
+    const like = likePattern(search);
+    const { rows } = await this.pool.query<{ message_id: string }>(
+      state
+        ? 'SELECT q.message_id FROM queue_search q JOIN queue_messages m ON m.id = q.message_id WHERE q.search ILIKE $1 AND m.state = $2 LIMIT $3'
+        : 'SELECT q.message_id FROM queue_search q WHERE q.search ILIKE $1 LIMIT $2',
+      state ? [like, state, max] : [like, max],
+    );
+    return rows.map((r) => r.message_id);
   }
 
   /** Messages per state and the oldest message's creation time, for the queue gauges (as the SQLite store offers). */
   async queueCounts(): Promise<{ byState: Record<QueueState, number>; oldestCreatedAt: number | null }> {
-    const byState: Record<QueueState, number> = { queued: 0, deferred: 0, held: 0, in_flight: 0 };
-    for (const row of (await this.pool.query<{ state: QueueState; n: number }>('SELECT state, COUNT(*) AS n FROM queue_messages GROUP BY state')).rows) byState[row.state] = row.n;
+    const byState = await readQueueCounts(this.pool);
     const oldest = (await this.pool.query<{ oldest: number | null }>('SELECT MIN(created_at) AS oldest FROM queue_messages')).rows[0]!.oldest;
     return { byState, oldestCreatedAt: oldest };
   }
@@ -107,8 +151,17 @@ export class PgQueueAdmin implements QueueAdminStore {
         [error, id],
       );
       const failed = rows.sort((a, b) => a.id - b.id).map(toRecipient);
+      const now = Date.now();
+      await recordAttempts(
+        c,
+        id,
+        failed.map((r) => ({ recipient: r.address, result: 'bounced' as const, at: now, replyText: error })),
+      );
       const dsn = failed.length > 0 && notice ? notice(failed) : null;
-      if (dsn) await insertMessage(c, dsn, Date.now());
+      if (dsn) {
+        await recordAcceptances(c, [{ message: dsn, now, filed: [] }]);
+        await insertMessage(c, dsn, now);
+      }
       await dropIfFinished(c, id);
       return failed;
     });
@@ -151,11 +204,14 @@ export class PgQueueAdmin implements QueueAdminStore {
  * sender or a recipient address, as ILIKE finds it in the search column; a search that contains the
  * separator could match across two fields there, so only then is each field tested on its own.
  */
+/** ILIKE's pattern for a substring: % and _ in it are plain characters. */
+const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 function filterSql(filter: QueueFilter): { where: string; params: unknown[] } {
   const clauses = ['TRUE'];
   const params: unknown[] = [];
   if (filter.search) {
-    params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(likePattern(filter.search));
     const p = `$${params.length}`;
     clauses.push(`m.search ILIKE ${p}`);
     if (filter.search.includes(FIELD_SEPARATOR)) {

@@ -10,6 +10,7 @@ import type { DeliveryQueueStore } from '../store.ts';
 import type { AcceptedMessage, DeliveryJob, NewMessage, QueueRecipient, RecipientOutcome } from '../types.ts';
 import type { PgAcceptWriter } from './accept-writer.ts';
 import { fileIntoInbox } from './filing.ts';
+import { recordAcceptances, recordAttempts } from './history.ts';
 import { LeaseRenewal } from './lease-renewal.ts';
 import { transaction } from './pool.ts';
 import { dropIfFinished, insertMessage, RECIPIENT_COLUMNS, refreshSummary, toRecipient, type RecipientRow } from './queue-rows.ts';
@@ -41,7 +42,11 @@ export class PgQueue implements DeliveryQueueStore {
   }
 
   async enqueue(message: NewMessage): Promise<void> {
-    await transaction(this.pool, (c) => insertMessage(c, message, Date.now()));
+    await transaction(this.pool, async (c) => {
+      const now = Date.now();
+      await recordAcceptances(c, [{ message, now, filed: [] }]);
+      await insertMessage(c, message, now);
+    });
   }
 
   async acceptMessages(messages: NewMessage[], now: number, fileLocal: boolean): Promise<AcceptedMessage[]> {
@@ -98,15 +103,24 @@ export class PgQueue implements DeliveryQueueStore {
     const applied = await transaction(this.pool, async (c) => {
       // The lease guard makes a late outcome harmless: a message removed while in flight has no rows,
       // and work another node took over has another token.
-      const { rows } = await c.query<{ id: number; state: string }>(
+      const { rows } = await c.query<{ id: number; state: string; address: string }>(
         `UPDATE queue_recipients r SET state = t.result, last_error = t.error, next_attempt_at = COALESCE(t.retry_at, r.next_attempt_at),
            lease_node = NULL, lease_token = NULL, lease_expires_at = NULL
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS t(id, result, error, retry_at, token)
          WHERE r.id = t.id AND r.message_id = $6 AND r.state = 'in_flight' AND r.lease_node = $7 AND r.lease_token = t.token
-         RETURNING r.id, r.state`,
+         RETURNING r.id, r.state, r.address`,
         [outcomes.map((o) => o.recipientId), outcomes.map((o) => o.result), outcomes.map((o) => o.error ?? null), outcomes.map((o) => o.retryAt ?? null), tokens, messageId, this.lease.nodeName],
       );
-      if (notice && rows.some((r) => r.state === 'bounced')) await insertMessage(c, notice, now);
+      const applied = new Map(rows.map((r) => [r.id, r.address]));
+      await recordAttempts(
+        c,
+        messageId,
+        outcomes.filter((o) => applied.has(o.recipientId)).map((o) => ({ recipient: applied.get(o.recipientId)!, result: o.result, at: now, replyText: o.error, ...o.attempt })),
+      );
+      if (notice && rows.some((r) => r.state === 'bounced')) {
+        await recordAcceptances(c, [{ message: notice, now, filed: [] }]);
+        await insertMessage(c, notice, now);
+      }
       await dropIfFinished(c, messageId);
       return rows.length;
     });
@@ -139,6 +153,11 @@ export class PgQueue implements DeliveryQueueStore {
         delivered.push(id);
       }
       await c.query(`UPDATE queue_recipients SET state = 'delivered', last_error = NULL, lease_node = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ANY($1::bigint[])`, [delivered]);
+      await recordAttempts(
+        c,
+        messageId,
+        delivered.map((id) => ({ recipient: byId.get(id)!.address, result: 'delivered' as const, at: now, mxHost: 'local', replyText: 'filed into the mailbox' })),
+      );
       await dropIfFinished(c, messageId);
       return { delivered, unfiled, lost: recipientIds.length - byId.size };
     });

@@ -4,6 +4,7 @@
 // puts several callers' batches into one transaction.
 import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { fileIntoInbox } from './filing.ts';
+import { recordAcceptance } from './history.ts';
 import type { Db } from './open.ts';
 import { insertMessage } from './queue-rows.ts';
 
@@ -21,13 +22,17 @@ export function acceptBatches(db: Db, batches: readonly AcceptBatch[]): Accepted
 
 function acceptOne(db: Db, message: NewMessage, now: number, fileLocal: boolean): AcceptedMessage {
   const filedAccounts = new Set<number>();
+  const filed: string[] = [];
   const rest = message.recipients.filter((r) => {
     if (!fileLocal || r.destination !== 'local' || r.accountId === undefined) return true;
-    if (filedAccounts.has(r.accountId)) return false;
-    if (!fileIntoInbox(db, r.accountId, message.content, message.id, now, r.folder)) return true;
-    filedAccounts.add(r.accountId);
+    if (!filedAccounts.has(r.accountId)) {
+      if (!fileIntoInbox(db, r.accountId, message.content, message.id, now, r.folder)) return true;
+      filedAccounts.add(r.accountId);
+    }
+    filed.push(r.address);
     return false;
   });
+  recordAcceptance(db, message, now, filed);
   if (rest.length > 0) insertMessage(db, { ...message, recipients: rest }, now);
   return { id: message.id, filed: message.recipients.length - rest.length, queued: rest.length };
 }

@@ -17,6 +17,7 @@ const GROWING = new Set([
   'enqueue',
   'deliverLocal',
   'appendMail',
+  'appendMails',
   'copyMail',
   'moveMail',
   'createMailbox',
@@ -45,9 +46,10 @@ const FREEING = new Set([
   'removeFetchAccount',
   'removeBan',
   'pruneExpiredBans',
+  'pruneHistory',
   'forgetUidlsExcept',
 ]);
-const DELETING = new Set(['removeAccount', 'removeDomain', 'removeMail', 'expunge', 'deleteMailbox', 'removeMessages', 'deleteQuarantined']);
+const DELETING = new Set(['pruneHistory', 'removeAccount', 'removeDomain', 'removeMail', 'expunge', 'deleteMailbox', 'removeMessages', 'deleteQuarantined']);
 
 /** Free pages inside the database file (mail deleted since the file last grew) of at least twice the reserve. */
 function roomInside(db: Db, reserveBytes: number): boolean {

@@ -24,11 +24,11 @@ function nextUidValidity(db: Db, accountId: number): number {
   return value;
 }
 
-function insertBox(db: Db, accountId: number, name: string): MailboxInfo {
+function insertBox(db: Db, accountId: number, name: string, specialUse: string | null = null): MailboxInfo {
   const uidValidity = nextUidValidity(db, accountId);
   // subscribed = 0: an IMAP CREATE does not subscribe (the column only drives the trigger).
-  const id = Number(stmt(db, 'INSERT INTO mailboxes (account_id, name, uid_validity, subscribed) VALUES (?, ?, ?, 0)').run(accountId, name, uidValidity).lastInsertRowid);
-  return { id, accountId, name, specialUse: null, uidValidity, uidNext: 1 };
+  const id = Number(stmt(db, 'INSERT INTO mailboxes (account_id, name, uid_validity, subscribed, special_use) VALUES (?, ?, ?, 0, ?)').run(accountId, name, uidValidity, specialUse).lastInsertRowid);
+  return { id, accountId, name, specialUse, uidValidity, uidNext: 1 };
 }
 
 /** Creates the missing superiors of name (not name itself), as RFC 3501 6.3.3 asks of CREATE. */
@@ -40,10 +40,10 @@ function createParents(db: Db, accountId: number, name: string): void {
   }
 }
 
-export function createBox(db: Db, accountId: number, name: string): MailboxInfo {
+export function createBox(db: Db, accountId: number, name: string, specialUse: string | null = null): MailboxInfo {
   if (findBox(db, accountId, name)) throw new MailboxError('exists', `mailbox ${name} already exists`);
   createParents(db, accountId, name);
-  return insertBox(db, accountId, name);
+  return insertBox(db, accountId, name, specialUse);
 }
 
 const isInferior = (name: string, of: string) => name.startsWith(of + MAILBOX_DELIMITER);

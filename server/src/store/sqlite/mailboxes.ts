@@ -7,6 +7,7 @@ import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
 import { ensureMailboxSchema } from './mailbox-schema.ts';
 import { stmt, type Db } from './open.ts';
+import type { NewMail } from '../mailbox-store.ts';
 
 export class SqliteMailboxes implements MailboxStore {
   constructor(private readonly db: Db) {
@@ -25,10 +26,10 @@ export class SqliteMailboxes implements MailboxStore {
     return folders.findBox(this.db, accountId, folders.canonicalName(name));
   }
 
-  async createMailbox(accountId: number, name: string): Promise<MailboxInfo> {
+  async createMailbox(accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
     const canonical = folders.canonicalName(name);
     folders.checkName(canonical);
-    return this.tx(() => folders.createBox(this.db, accountId, canonical));
+    return this.tx(() => folders.createBox(this.db, accountId, canonical, specialUse));
   }
 
   async deleteMailbox(accountId: number, name: string): Promise<void> {
@@ -77,6 +78,13 @@ export class SqliteMailboxes implements MailboxStore {
 
   async readMail(id: number): Promise<Buffer | null> {
     return (stmt(this.db, 'SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
+  }
+
+  async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.tx(() => {
+      const added = mails.map((m) => messages.append(this.db, mailboxId, m.content, m.flags, m.internalDate));
+      return { uids: added.map((a) => a.uid), uidValidity: added[0]?.uidValidity ?? 0 };
+    });
   }
 
   async appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }> {

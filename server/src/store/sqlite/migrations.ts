@@ -2,9 +2,11 @@
 // The applied version is kept in PRAGMA user_version.
 
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
+import { HISTORY_MIGRATION } from './migrations-history.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
 import { MODSEQ_MIGRATION } from './migrations-modseq.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
+import { QUEUE_SEARCH_MIGRATION } from './migrations-queue-search.ts';
 import { QUOTA_MIGRATION } from './migrations-quota.ts';
 
 export const MIGRATIONS: readonly string[] = [
@@ -128,5 +130,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS queue_summary_state_attempts ON queue_message_summary (state, attempts, message_id);
   CREATE INDEX IF NOT EXISTS queue_summary_state_size ON queue_message_summary (state, size, message_id);
   `,
-  /* 10: per-message mod-sequences (CONDSTORE), stamped by triggers on mail */ MODSEQ_MIGRATION,
+  /* 10: queue search: a trigram index of queue id, sender and address per recipient */ QUEUE_SEARCH_MIGRATION,
+  /* 11: message history for the trace (history-store.ts) */ HISTORY_MIGRATION,
+  /* 12: per-message mod-sequences (CONDSTORE), stamped by triggers on mail */ MODSEQ_MIGRATION,
 ];

@@ -3,6 +3,7 @@
 import type { NewQuarantined, QuarantinedMessage, QuarantineStore } from '../quarantine-store.ts';
 import type { NewRecipient } from '../types.ts';
 import { stmt, type Db } from './open.ts';
+import { recordAcceptance } from './history.ts';
 import { insertMessage } from './queue-rows.ts';
 
 interface Row {
@@ -74,7 +75,9 @@ export class SqliteQuarantine implements QuarantineStore {
         const row = stmt(this.db, `SELECT ${COLUMNS}, content FROM quarantine WHERE id = ?`).get(id) as (Row & { content: Buffer }) | undefined;
         if (!row) return false;
         const m = toMessage(row);
-        insertMessage(this.db, { id: m.id, sender: m.sender, recipients: m.recipients, content: row.content, source: m.source, clientAddress: m.clientAddress, authUser: m.authUser }, now);
+        const released = { id: m.id, sender: m.sender, recipients: m.recipients, content: row.content, source: m.source, clientAddress: m.clientAddress, authUser: m.authUser };
+        recordAcceptance(this.db, released, now, []);
+        insertMessage(this.db, released, now);
         stmt(this.db, 'DELETE FROM quarantine WHERE id = ?').run(id);
         return true;
       })

@@ -1,12 +1,15 @@
 // The delivery queue in SQLite as the admin API sees it: a listing with message-level state derived
 // from the recipients (kept per message by triggers: migrations-queue-index.ts), and the operator's
 // actions (send now, hold, bounce, remove).
-import type { QueueAdminStore } from '../store.ts';
+import type { QueueAdminStore, QueuePage } from '../store.ts';
 import type { NewMessage, QueueFilter, QueueListRequest, QueueMessage, QueueRecipient, QueueSort, QueueState } from '../types.ts';
+import { hasTrigram, QUEUE_SEARCH_COUNT_MAX } from '../queue-search.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { likePattern, searchQueueIndex } from './queue-search.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
+import { recordAcceptance, recordAttempt } from './history.ts';
 
 interface MessageRow {
   id: string;
@@ -45,9 +48,6 @@ export const SORTS: Readonly<Record<QueueSort, string>> = {
   '-attempts': 's.attempts DESC, s.message_id DESC',
 };
 
-/** A search with fewer matches sorts them; one with more walks the sort's index (see listQueue). */
-const SORT_MATCHES_MAX = 10_000;
-
 /** Separates the queue id, the sender and the recipients in queue_message_summary.search. */
 const FIELD_SEPARATOR = '\u0001';
 
@@ -62,15 +62,15 @@ export function ensureQueueIndexSchema(db: Db): void {
 }
 
 export class SqliteQueueAdmin implements QueueAdminStore {
-  /** @param sortMatchesMax see SORT_MATCHES_MAX (tests lower it to reach both ways of a search). */
+  /** @param sortMatchesMax see QUEUE_SEARCH_COUNT_MAX (tests lower it to reach both ways of a search). */
   constructor(
     private readonly db: Db,
-    private readonly sortMatchesMax = SORT_MATCHES_MAX,
+    private readonly sortMatchesMax: number = QUEUE_SEARCH_COUNT_MAX,
   ) {
     ensureQueueIndexSchema(db);
   }
 
-  async listQueue(req: QueueListRequest, _now: number): Promise<{ total: number; items: QueueMessage[] }> {
+  async listQueue(req: QueueListRequest, _now: number): Promise<QueuePage> {
     const sort = SORTS[req.sort ?? 'created'];
     const columnsOf = (pageIds: string, params: unknown[]) =>
       // CROSS JOIN keeps the page's ids as the outer loop: without statistics the planner may otherwise
@@ -93,27 +93,30 @@ export class SqliteQueueAdmin implements QueueAdminStore {
       const { where, params } = filterSql(req, 'index');
       return page(total, () => columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params));
     }
-    const { where, params } = filterSql(req);
-    // A search reads the summary rows in table order (the fastest way through all of them). Up to
-    // SORT_MATCHES_MAX matches are kept and sorted; past that it stops, counts them all in a second
-    // read and finds the page by walking the sort's index, which ends as soon as the page is full.
-    const scan = filterSql(req, 'scan');
-    const matches: string[] = [];
-    for (const id of stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${scan.where}`)
-      .pluck()
-      .iterate(...scan.params) as Iterable<string>) {
-      if (matches.length === this.sortMatchesMax) break;
-      matches.push(id);
-    }
-    if (matches.length < this.sortMatchesMax) {
+    // A search collects the matching messages, up to one past QUEUE_SEARCH_COUNT_MAX: from the trigram index
+    // (migrations-queue-search.ts) when it has three characters or more, else by reading the summary rows
+    // in table order. Up to QUEUE_SEARCH_COUNT_MAX matches are sorted and the total is exact; with more, the
+    // total says "at least" (counting a million matches would read a million rows) and the page walks
+    // the sort's index, testing each row, which ends as soon as the page is full.
+    const matches = this.searchMatches(req.search, req.state, this.sortMatchesMax + 1);
+    if (matches.length <= this.sortMatchesMax) {
       return page(matches.length, () =>
         columnsOf(`SELECT s.message_id FROM json_each(?) j CROSS JOIN queue_message_summary s ON s.message_id = j.value ORDER BY ${sort} LIMIT ? OFFSET ?`, [JSON.stringify(matches)]),
       );
     }
-    const total = stmt(this.db, `SELECT COUNT(*) FROM queue_message_summary s WHERE ${scan.where}`)
+    const { where, params } = filterSql(req);
+    const items = columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params).map((r) => this.withRecipients(r));
+    return { total: this.sortMatchesMax, totalExact: false, items };
+  }
+
+  /** Ids of messages matching a search (and a state), at most `max`, in no particular order. */
+  private searchMatches(search: string, state: QueueState | undefined, max: number): string[] {
+    if (search.includes(FIELD_SEPARATOR)) return [];
+    if (hasTrigram(search)) return searchQueueIndex(this.db, search, state, max);
+    const scan = filterSql({ search, state }, 'scan');
+    return stmt(this.db, `SELECT s.message_id FROM queue_message_summary s WHERE ${scan.where} LIMIT ?`)
       .pluck()
-      .get(...scan.params) as number;
-    return page(total, () => columnsOf(`SELECT s.message_id FROM queue_message_summary s WHERE ${where} ORDER BY ${sort} LIMIT ? OFFSET ?`, params));
+      .all(...scan.params, max) as string[];
   }
 
   /**
@@ -159,8 +162,13 @@ export class SqliteQueueAdmin implements QueueAdminStore {
         const rows = stmt(this.db, `SELECT * FROM queue_recipients WHERE message_id = ? AND state IN ('queued', 'deferred') ORDER BY id`).all(id) as RecipientRow[];
         stmt(this.db, `UPDATE queue_recipients SET state = 'bounced', last_error = ? WHERE message_id = ? AND state IN ('queued', 'deferred')`).run(error, id);
         const failed = rows.map((r) => toRecipient({ ...r, state: 'bounced', last_error: error }));
+        const now = Date.now();
+        for (const r of failed) recordAttempt(this.db, id, r.address, 'bounced', now, { replyText: error });
         const dsn = failed.length > 0 && notice ? notice(failed) : null;
-        if (dsn) insertMessage(this.db, dsn, Date.now());
+        if (dsn) {
+          recordAcceptance(this.db, dsn, now, []);
+          insertMessage(this.db, dsn, now);
+        }
         dropIfFinished(this.db, id);
         return failed;
       })
@@ -211,7 +219,7 @@ function filterSql(filter: QueueFilter, plan: 'index' | 'scan' = 'index'): { whe
   const clauses = ['1 = 1'];
   const params: unknown[] = [];
   if (filter.search) {
-    const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likePattern(filter.search);
     clauses.push(`s.search LIKE ? ESCAPE '\\'`);
     params.push(like);
     if (filter.search.includes(FIELD_SEPARATOR)) {

@@ -6,6 +6,7 @@ import type { AcceptedMessage, DeliveryJob, NewMessage, QueueRecipient, Recipien
 import { acceptBatches } from './accept-batch.ts';
 import type { AcceptWriter } from './accept-writer.ts';
 import { fileIntoInbox } from './filing.ts';
+import { recordAcceptance, recordAttempt } from './history.ts';
 import { stmt, type Db } from './open.ts';
 import { dropIfFinished, insertMessage, toRecipient, type RecipientRow } from './queue-rows.ts';
 
@@ -25,7 +26,13 @@ export class SqliteQueue implements DeliveryQueueStore {
   ) {}
 
   async enqueue(message: NewMessage): Promise<void> {
-    this.db.transaction(() => insertMessage(this.db, message, Date.now())).immediate();
+    this.db
+      .transaction(() => {
+        const now = Date.now();
+        recordAcceptance(this.db, message, now, []);
+        insertMessage(this.db, message, now);
+      })
+      .immediate();
   }
 
   async claimNextJob(now: number, retryAt: (attempts: number) => number, busyDomains: ReadonlySet<string>): Promise<DeliveryJob | null> {
@@ -75,12 +82,18 @@ export class SqliteQueue implements DeliveryQueueStore {
           `UPDATE queue_recipients SET state = ?, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at)
          WHERE id = ? AND message_id = ? AND state = 'in_flight'`,
         );
+        const address = stmt(this.db, 'SELECT address FROM queue_recipients WHERE id = ?').pluck();
         let bounced = 0;
         for (const o of outcomes) {
           const changed = update.run(o.result, o.error ?? null, o.retryAt ?? null, o.recipientId, messageId).changes;
+          if (changed === 0) continue;
           if (o.result === 'bounced') bounced += changed;
+          recordAttempt(this.db, messageId, address.get(o.recipientId) as string, o.result, now, { replyText: o.error, ...o.attempt });
         }
-        if (notice && bounced > 0) insertMessage(this.db, notice, now);
+        if (notice && bounced > 0) {
+          recordAcceptance(this.db, notice, now, []);
+          insertMessage(this.db, notice, now);
+        }
         dropIfFinished(this.db, messageId);
       })
       .immediate();
@@ -105,6 +118,7 @@ export class SqliteQueue implements DeliveryQueueStore {
           filed.add(row.account_id);
           done.run(id);
           delivered.push(id);
+          recordAttempt(this.db, messageId, row.address, 'delivered', now, { mxHost: 'local', replyText: 'filed into the mailbox' });
         }
         dropIfFinished(this.db, messageId);
         return { delivered, unfiled };

@@ -1,5 +1,6 @@
 // The embedded store: one SQLite file in WAL mode. Composes the directory, queue, mailbox, quarantine, external POP3 account and ban parts.
 import { SqliteGreylist } from './greylist.ts';
+import { SqliteHistory } from './history.ts';
 import { SILENT_CHANGE_FEED } from '../change-feed.ts';
 import path from 'node:path';
 import type { Store } from '../store.ts';
@@ -23,6 +24,8 @@ import { SingleNode } from '../single-node.ts';
 export interface SqliteStoreOptions {
   /** Commit accepted mail in a worker thread with its own connection (ignored for an in-memory database). */
   acceptWorker?: boolean;
+  /** Matches a queue search counts exactly before it answers "at least" (default 10,000; tests lower it). */
+  queueSearchCountMax?: number;
 }
 
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
@@ -37,7 +40,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const parts = [
     new SqliteDirectory(db),
     new SqliteQueue(db, writer),
-    new SqliteQueueAdmin(db),
+    new SqliteQueueAdmin(db, options.queueSearchCountMax),
     new SqliteMailboxes(db),
     new SqliteQuarantine(db),
     new SqliteFetchAccounts(db),
@@ -45,6 +48,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     new SqliteGreylist(db),
     new SqliteQuotas(db),
     new SqliteDkimKeys(db),
+    new SqliteHistory(db),
   ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
