@@ -11,7 +11,26 @@ export interface CapabilityContext {
   appendMaxBytes: number;
 }
 
-const ALWAYS = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CHILDREN', 'UNSELECT', 'ESEARCH'];
+const ALWAYS = [
+  'IMAP4rev1',
+  'LITERAL+',
+  'SASL-IR',
+  'ID',
+  'ENABLE',
+  'IDLE',
+  'NAMESPACE',
+  'UIDPLUS',
+  'MOVE',
+  'SPECIAL-USE',
+  'CHILDREN',
+  'UNSELECT',
+  'ESEARCH',
+  'SORT',
+  'THREAD=ORDEREDSUBJECT',
+  'THREAD=REFERENCES',
+  'CONDSTORE',
+  'QRESYNC',
+];
 
 export function capabilities(ctx: CapabilityContext): string[] {
   const caps = [...ALWAYS, ...EXTENSIONS, `APPENDLIMIT=${ctx.appendMaxBytes}`];

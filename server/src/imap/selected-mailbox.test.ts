@@ -42,6 +42,8 @@ describe('SelectedMailbox', () => {
       'OK [UNSEEN 2] First unseen message',
       `OK [UIDVALIDITY ${box.uidValidity}] UIDs valid`,
       'OK [UIDNEXT 3] Predicted next UID',
+      // Two arrivals moved the stored modseq to 2: the wire value is one more (protocol/modseq.ts).
+      'OK [HIGHESTMODSEQ 3] Highest',
     ]);
     expect(selected.flagsOf(2)).toEqual(['\\Recent']);
     const second = await SelectedMailbox.open(store, box, false);

@@ -6,6 +6,8 @@ import type { MailboxStore, MailboxVersion } from '../store/mailbox-store.ts';
 import { SYSTEM_FLAGS } from '../store/mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../store/types.ts';
 import { bad, no } from './errors.ts';
+import { wireModseq } from './protocol/modseq.ts';
+import { vanished } from './protocol/vanished.ts';
 import { highest, matcher, type SequenceSet } from './protocol/sequence-set.ts';
 
 export class MailboxGoneError extends Error {
@@ -27,6 +29,10 @@ export class SelectedMailbox {
   private version: MailboxVersion = { uidNext: 1, modseq: 0 };
   /** A keyword appeared through this session's own STORE: the next sync repeats FLAGS. */
   private keywordsGrew = false;
+  /** CONDSTORE is on: flag changes reported by sync carry MODSEQ (RFC 7162 3.2.4). */
+  condstore = false;
+  /** QRESYNC is on: expunges are announced as one VANISHED line rather than EXPUNGE per message. */
+  qresync = false;
 
   private constructor(
     readonly info: MailboxInfo,
@@ -51,12 +57,23 @@ export class SelectedMailbox {
       ...(unseen >= 0 ? [`OK [UNSEEN ${unseen + 1}] First unseen message`] : []),
       `OK [UIDVALIDITY ${info.uidValidity}] UIDs valid`,
       `OK [UIDNEXT ${version.uidNext}] Predicted next UID`,
+      `OK [HIGHESTMODSEQ ${wireModseq(version.modseq)}] Highest`,
     ];
     return { selected: s, lines };
   }
 
   get count(): number {
     return this.uids.length;
+  }
+
+  /** HIGHESTMODSEQ as of the last sync, as the client sees it. */
+  get highestModseq(): number {
+    return wireModseq(this.version.modseq);
+  }
+
+  /** A message's mod-sequence as the client sees it. */
+  modseqOf(uid: number): number {
+    return wireModseq(this.mail.get(uid)?.modseq ?? 0);
   }
 
   get uidNext(): number {
@@ -109,6 +126,21 @@ export class SelectedMailbox {
     const added = new Set<string>();
     for (const f of flags) if (!f.startsWith('\\') && !this.keywords.has(f)) added.add(f);
     return this.keywords.size + added.size;
+  }
+
+  /**
+   * UIDs the set names, up to the last one assigned, that are no longer in the mailbox (QRESYNC's VANISHED
+   * (EARLIER)). No expunge history is kept, so every absent UID counts, also ones never used (a UID COPY
+   * target skipped, say): RFC 7162 lets a server report those. Mail gone but not yet announced is left to
+   * the announcement.
+   */
+  vanishedIn(set: SequenceSet): number[] {
+    const last = this.version.uidNext - 1;
+    const present = new Set(this.uids);
+    const out: number[] = [];
+    const has = matcher(set, last);
+    for (let uid = 1; uid <= last; uid++) if (!present.has(uid) && has(uid)) out.push(uid);
+    return out;
   }
 
   /** All UIDs in sequence order, the not yet announced expunged ones included. */
@@ -185,10 +217,12 @@ export class SelectedMailbox {
           if (row.uid > maxKnown) arrived.push(row);
           continue;
         }
-        if (known.flags.join(' ') !== row.flags.join(' ')) {
-          this.mail.set(row.uid, row);
+        const flagsDiffer = known.flags.join(' ') !== row.flags.join(' ');
+        if (flagsDiffer || known.modseq !== row.modseq) this.mail.set(row.uid, row);
+        if (flagsDiffer || (this.condstore && known.modseq !== row.modseq)) {
           for (const f of row.flags) if (!f.startsWith('\\')) this.keywords.add(f);
-          fetches.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS (${this.flagsOf(row.uid).join(' ')}))`);
+          const modseq = this.condstore ? ` MODSEQ (${wireModseq(row.modseq)})` : '';
+          fetches.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS (${this.flagsOf(row.uid).join(' ')})${modseq})`);
         }
       }
       const firstRecent = arrived.length > 0 && !this.readOnly ? await this.store.claimRecent(this.info.id) : Infinity;
@@ -209,6 +243,16 @@ export class SelectedMailbox {
   /** Forgets expunged mail, highest sequence number first so each number is still right when sent. */
   private announceExpunges(): string[] {
     if (this.expunged.size === 0) return [];
+    if (this.qresync) {
+      const gone = [...this.expunged];
+      this.uids = this.uids.filter((uid) => !this.expunged.has(uid));
+      for (const uid of gone) {
+        this.mail.delete(uid);
+        this.recent.delete(uid);
+      }
+      this.expunged.clear();
+      return [vanished(gone, false)!];
+    }
     const lines: string[] = [];
     for (let i = this.uids.length - 1; i >= 0; i--) {
       const uid = this.uids[i]!;

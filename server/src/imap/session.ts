@@ -56,6 +56,8 @@ export class ImapSession implements ListenerSession, ImapContext {
   account: Account | null = null;
   selected: SelectedMailbox | null = null;
   authFailures = 0;
+  condstore = false;
+  qresync = false;
   private readonly connection: LineConnection;
   private readonly commands: CommandReader;
   /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */

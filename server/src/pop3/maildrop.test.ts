@@ -3,7 +3,7 @@ import type { StoredMail } from '../store/types.ts';
 import { MaildropLocks } from './maildrop-lock.ts';
 import { Maildrop } from './maildrop.ts';
 
-const mail = (uid: number, size: number): StoredMail => ({ id: uid * 10, mailboxId: 7, uid, flags: [], internalDate: 0, size });
+const mail = (uid: number, size: number): StoredMail => ({ id: uid * 10, mailboxId: 7, uid, flags: [], internalDate: 0, size, modseq: 1 });
 const store = {
   findMailbox: async () => ({ id: 7, accountId: 1, name: 'INBOX', specialUse: null, uidValidity: 1234, uidNext: 9 }),
   listMail: async () => [mail(3, 100), mail(8, 50)],

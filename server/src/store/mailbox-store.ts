@@ -60,6 +60,12 @@ export interface CopyResult {
 
 export type FlagOperation = 'add' | 'remove' | 'replace';
 
+/** What a conditional flag change did: the mail it changed and the UIDs it refused as modified since. */
+export interface FlagUpdate {
+  changed: StoredMail[];
+  modified: number[];
+}
+
 export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;
   /** INBOX matches case-insensitively; every other name exactly. */
@@ -105,6 +111,11 @@ export interface MailboxStore {
    * Throws MailboxError 'limit', changing nothing, when a message would exceed MAX_KEYWORDS_PER_MESSAGE.
    */
   setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]>;
+  /**
+   * setFlags for the messages whose modseq is at most unchangedSince (CONDSTORE's STORE UNCHANGEDSINCE,
+   * RFC 7162 3.1.3), checked and changed in one transaction; the others are left alone and named in modified.
+   */
+  setFlagsUnchangedSince(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince: number): Promise<FlagUpdate>;
   copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
   /** Copy and expunge in one transaction: the mail is never in both mailboxes or in neither. */
   moveMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;

@@ -121,6 +121,8 @@ export interface StoredMail {
   flags: string[];
   internalDate: number;
   size: number;
+  /** Moved (to the mailbox's new modseq) whenever the message arrives or its flags change (CONDSTORE). */
+  modseq: number;
 }
 
 export interface DatabaseInfo {

@@ -206,6 +206,55 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       expect(await store.claimRecent(box.id)).toBe(3);
     });
 
+    it('stamps each message with a new modseq when it arrives (APPEND, COPY, delivery) and when its flags change', async () => {
+      const box = await inbox();
+      const archive = await store.createMailbox(account, 'Archive');
+      const start = (await store.mailboxVersion(box.id))!.modseq;
+      await store.appendMail(box.id, mail('a'), [], 1);
+      await store.appendMail(box.id, mail('b'), [], 2);
+      const [a, b] = await store.listMail(box.id);
+      expect(a!.modseq).toBeGreaterThan(start);
+      expect(b!.modseq).toBeGreaterThan(a!.modseq);
+      expect((await store.mailboxVersion(box.id))!.modseq).toBe(b!.modseq);
+      const [changed] = await store.setFlags(box.id, [1], 'add', ['\\Seen']);
+      expect(changed!.modseq).toBeGreaterThan(b!.modseq);
+      expect((await store.listMail(box.id))[0]!.modseq).toBe(changed!.modseq);
+      expect((await store.mailboxVersion(box.id))!.modseq).toBe(changed!.modseq);
+      // A change that changes nothing leaves the modseq alone.
+      await store.setFlags(box.id, [1], 'add', ['\\Seen']);
+      expect((await store.listMail(box.id))[0]!.modseq).toBe(changed!.modseq);
+      await store.copyMail(box.id, [1, 2], archive.id);
+      const copies = await store.listMail(archive.id);
+      expect(copies[1]!.modseq).toBeGreaterThan(copies[0]!.modseq);
+      expect((await store.mailboxVersion(archive.id))!.modseq).toBe(copies[1]!.modseq);
+      await store.enqueue({ id: 'Q9', sender: 'a@remote.test', recipients: [{ address: 'lena@example.test', destination: 'local', accountId: account }], content: mail('queued'), source: 'smtp' });
+      const job = (await store.claimNextJob(Date.now() + 1000, () => Date.now() + 60_000, new Set()))!;
+      await store.deliverLocal(
+        job.messageId,
+        job.recipients.map((r) => r.id),
+        mail('queued'),
+        Date.now(),
+      );
+      const delivered = (await store.listMail(box.id))[2]!;
+      expect(delivered.modseq).toBeGreaterThan(changed!.modseq);
+      expect((await store.mailboxVersion(box.id))!.modseq).toBe(delivered.modseq);
+    });
+
+    it('changes flags only where the modseq is at most UNCHANGEDSINCE, naming the others as modified', async () => {
+      const box = await inbox();
+      for (const s of ['a', 'b', 'c']) await store.appendMail(box.id, mail(s), [], 1);
+      const [, b] = await store.listMail(box.id);
+      // Message 3 arrived after b's modseq: it is modified since; 99 does not exist and is in neither list.
+      const result = await store.setFlagsUnchangedSince(box.id, [3, 1, 2, 99], 'add', ['$Done'], b!.modseq);
+      expect(result.changed.map((m) => m.uid)).toEqual([1, 2]);
+      expect(result.modified).toEqual([3]);
+      expect(result.changed[1]!.modseq).toBeGreaterThan(result.changed[0]!.modseq);
+      const now = await store.listMail(box.id);
+      expect(now.map((m) => m.flags)).toEqual([['$Done'], ['$Done'], []]);
+      // UNCHANGEDSINCE 0 fails for every message (RFC 7162 3.1.3).
+      expect((await store.setFlagsUnchangedSince(box.id, [1, 2, 3], 'remove', ['$Done'], 0)).modified).toEqual([1, 2, 3]);
+    });
+
     it('sees mail filed by local delivery through uidNext', async () => {
       const box = await inbox();
       const before = (await store.mailboxVersion(box.id))!;

@@ -17,6 +17,10 @@ export interface ImapContext {
   state: ImapState;
   account: Account | null;
   authFailures: number;
+  /** CONDSTORE is on for the rest of the connection (RFC 7162 3.1: ENABLE or a command that uses it). */
+  condstore: boolean;
+  /** QRESYNC is enabled (RFC 7162 3.2.3): expunges are reported as VANISHED. */
+  qresync: boolean;
   readonly selected: SelectedMailbox | null;
   readonly remoteAddress: string;
   readonly secure: boolean;

@@ -6,7 +6,9 @@
 // Each step (reading a message, parsing it) first waits its turn of the event loop (util/event-loop-turns.ts),
 // so many such FETCHes at once never hold the loop for long; and the MIME structure is parsed only for
 // items that need it: BODY[], BODY.PEEK[], RFC822 and RFC822.SIZE are the stored bytes or their count.
+import { bad } from '../errors.ts';
 import { bodyStructure } from '../mime/body-structure.ts';
+import { vanished } from '../protocol/vanished.ts';
 import { envelope } from '../mime/envelope.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { sectionBytes } from '../mime/section.ts';
@@ -70,6 +72,8 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
   switch (it.kind) {
     case 'UID':
       return [text(`UID ${uid}`)];
+    case 'MODSEQ':
+      return [text(`MODSEQ (${selected.modseqOf(uid)})`)];
     case 'FLAGS':
       return [text(`FLAGS (${selected.flagsOf(uid).join(' ')})`)];
     case 'INTERNALDATE':
@@ -105,6 +109,12 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
   }
 }
 
+/** CONDSTORE on for the connection and the selected mailbox. */
+export function enableCondstore(session: ImapContext, selected: SelectedMailbox): void {
+  session.condstore = true;
+  selected.condstore = true;
+}
+
 async function markSeen(session: ImapContext, selected: SelectedMailbox, uids: readonly number[]): Promise<Set<number>> {
   const unseen = uids.filter((uid) => !selected.isExpunged(uid) && !selected.hasFlag(uid, '\\Seen'));
   if (unseen.length === 0) return new Set();
@@ -117,8 +127,21 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
   states: SELECTED,
   async run(session, command) {
     const selected = session.selected!;
-    const uids = selected.resolve(command.set, command.uid);
-    const items = command.uid && !command.items.some((i) => i.kind === 'UID') ? [{ kind: 'UID' } as FetchItem, ...command.items] : command.items;
+    let uids = selected.resolve(command.set, command.uid);
+    let items = command.uid && !command.items.some((i) => i.kind === 'UID') ? [{ kind: 'UID' } as FetchItem, ...command.items] : command.items;
+    // MODSEQ or CHANGEDSINCE turn CONDSTORE on (RFC 7162 3.1); CHANGEDSINCE implies MODSEQ (3.1.4.1).
+    if (command.changedSince !== null || items.some((i) => i.kind === 'MODSEQ')) enableCondstore(session, selected);
+    if (command.changedSince !== null) {
+      const since = command.changedSince;
+      uids = uids.filter((uid) => selected.modseqOf(uid) > since);
+      if (!items.some((i) => i.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
+    }
+    // UID FETCH (CHANGEDSINCE n VANISHED), QRESYNC only (RFC 7162 3.2.6): the UIDs of the set that are gone, first.
+    if (command.vanished) {
+      if (!session.qresync) throw bad('VANISHED needs QRESYNC enabled');
+      const line = vanished(selected.vanishedIn(command.set), true);
+      if (line) await session.untagged(line);
+    }
     const readsContent = items.some(needsContent);
     const needsParse = items.some(needsStructure);
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();

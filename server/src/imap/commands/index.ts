@@ -22,10 +22,12 @@ import { check, noop } from './noop.ts';
 import { rename } from './rename.ts';
 import { search } from './search.ts';
 import { select } from './select.ts';
+import { sort } from './sort.ts';
 import { starttls } from './starttls.ts';
 import { status } from './status.ts';
 import { store } from './store.ts';
 import { subscribe } from './subscribe.ts';
+import { thread } from './thread.ts';
 import type { HandlerTable } from './types.ts';
 
 export type { ImapState } from './types.ts';
@@ -58,6 +60,8 @@ export const HANDLERS: HandlerTable = {
   EXPUNGE: expunge,
   'UID EXPUNGE': expunge,
   SEARCH: search,
+  SORT: sort,
+  THREAD: thread,
   FETCH: fetch,
   STORE: store,
   COPY: copy,

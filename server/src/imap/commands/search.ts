@@ -4,7 +4,17 @@ import { no } from '../errors.ts';
 import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
 import { esearchResponse } from '../protocol/search-return.ts';
 import { search as runSearch } from '../search/evaluate.ts';
+import type { SearchKey } from '../protocol/search-keys.ts';
+import { enableCondstore } from './fetch.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
+
+function usesModseq(key: SearchKey): boolean {
+  if (key.kind === 'modseq') return true;
+  if (key.kind === 'not') return usesModseq(key.key);
+  if (key.kind === 'or') return usesModseq(key.a) || usesModseq(key.b);
+  if (key.kind === 'and') return key.keys.some(usesModseq);
+  return false;
+}
 
 export const search: Handler<CommandOf<'SEARCH'>> = {
   states: SELECTED,
@@ -13,8 +23,12 @@ export const search: Handler<CommandOf<'SEARCH'>> = {
     const selected = session.selected!;
     const uids = await runSearch(command.key, { selected, readMail: (id) => session.store.readMail(id) });
     const numbers = command.uid ? uids : uids.map((uid) => selected.seqOf(uid));
-    if (command.returns) await session.untagged(esearchResponse(tag, command.uid, numbers, command.returns));
-    else await session.untagged(numbers.length > 0 ? `SEARCH ${numbers.join(' ')}` : 'SEARCH');
+    // A MODSEQ criterion turns CONDSTORE on, and the answer names the highest mod-sequence found (RFC 7162 3.1.5).
+    const byModseq = usesModseq(command.key);
+    if (byModseq) enableCondstore(session, selected);
+    const highest = byModseq && uids.length > 0 ? Math.max(...uids.map((uid) => selected.modseqOf(uid))) : null;
+    if (command.returns) await session.untagged(esearchResponse(tag, command.uid, numbers, command.returns) + (highest !== null ? ` MODSEQ ${highest}` : ''));
+    else await session.untagged(numbers.length > 0 ? `SEARCH ${numbers.join(' ')}${highest !== null ? ` (MODSEQ ${highest})` : ''}` : 'SEARCH');
     return { text: 'SEARCH completed' };
   },
 };

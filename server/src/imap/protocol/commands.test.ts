@@ -26,7 +26,7 @@ describe('parseCommand', () => {
   });
 
   it('decodes mailbox names from modified UTF-7 and normalises nothing else', () => {
-    expect(command('a SELECT Entw&APw-rfe')).toEqual({ name: 'SELECT', mailbox: 'Entwürfe' });
+    expect(command('a SELECT Entw&APw-rfe')).toEqual({ name: 'SELECT', mailbox: 'Entwürfe', condstore: false, qresync: null });
     expect(command('a RENAME "A B" "C/D"')).toEqual({ name: 'RENAME', from: 'A B', to: 'C/D' });
     expect(command('a LIST "" %')).toEqual({
       name: 'LIST',
@@ -57,6 +57,7 @@ describe('parseCommand', () => {
       op: 'remove',
       silent: true,
       flags: ['\\Seen', '\\Flagged'],
+      unchangedSince: null,
     });
     expect(command('a COPY 2,4:5 Trash')).toEqual({
       name: 'COPY',
@@ -124,8 +125,43 @@ describe('parseCommand', () => {
         { kind: 'SECTION', peek: false, section: { path: [] } },
         { kind: 'BODY' },
       ],
+      changedSince: null,
+      vanished: false,
     });
     expect(command('a FETCH 1 BODY[2.MIME]')).toMatchObject({ items: [{ section: { path: [2], text: 'MIME' } }] });
+  });
+
+  it('parses the CONDSTORE and QRESYNC modifiers (RFC 7162)', () => {
+    expect(command('a SELECT INBOX (CONDSTORE)')).toMatchObject({ condstore: true, qresync: null });
+    expect(command('a EXAMINE INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541) CONDSTORE)')).toMatchObject({
+      condstore: true,
+      qresync: {
+        uidValidity: 67890007,
+        modseq: Number.MAX_SAFE_INTEGER,
+        knownUids: [
+          [41, 41],
+          [43, 211],
+          [214, 541],
+        ],
+      },
+    });
+    // RFC 7162's example value is above 2^53: clamped, which keeps every comparison with a real modseq.
+    expect(command('a SELECT INBOX (QRESYNC (1 2 1:9 (1:3 4:6)))')).toMatchObject({ qresync: { uidValidity: 1, modseq: 2, knownUids: [[1, 9]] } });
+    expect(command('a SELECT INBOX (QRESYNC (1 2 (1:3 4:6)))')).toMatchObject({ qresync: { knownUids: null } });
+    expect(command('a UID FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 VANISHED)')).toMatchObject({ changedSince: 12345, vanished: true });
+    expect(command('a STORE 1 (UNCHANGEDSINCE 0) +FLAGS.SILENT (\\Deleted)')).toMatchObject({ unchangedSince: 0, op: 'add', silent: true });
+    expect(command('a SEARCH MODSEQ "/flags/\\\\draft" all 620162338')).toMatchObject({ key: { kind: 'modseq', modseq: 620162338 } });
+    expect(command('a STATUS INBOX (HIGHESTMODSEQ)')).toMatchObject({ items: ['HIGHESTMODSEQ'] });
+    for (const badLine of [
+      'a SELECT INBOX ()',
+      'a SELECT INBOX (CONDSTORE CONDSTORE)',
+      'a FETCH 1 FLAGS (VANISHED)',
+      'a FETCH 1 FLAGS (CHANGEDSINCE 1 VANISHED)',
+      'a STORE 1 (UNCHANGEDSINCE) +FLAGS x',
+      'a SELECT INBOX (QRESYNC (0 1))',
+    ]) {
+      expect(parseCommand(Buffer.from(`${badLine}\r\n`))).toMatchObject({ error: expect.anything() });
+    }
   });
 
   it('parses SEARCH programs', () => {

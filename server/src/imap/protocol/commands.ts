@@ -10,12 +10,14 @@ import { mailboxFromWire } from '../mailbox-name.ts';
 import { tagOf } from './command-reader.ts';
 import { Cursor } from './cursor.ts';
 import { parseFetchItems, type FetchItem } from './fetch-items.ts';
+import { parseModseq } from './modseq.ts';
 import { parseSearch, type SearchKey } from './search-keys.ts';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.ts';
+import { parseSort, parseThread, type SortCriterion, type ThreadAlgorithm } from './sort-thread.ts';
 
 // SIZE (RFC 8438), DELETED (RFC 9051) and DELETED-STORAGE (RFC 9208, with QUOTA=RES-STORAGE).
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'DELETED' | 'DELETED-STORAGE';
-const STATUS_ITEMS: readonly string[] = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'DELETED', 'DELETED-STORAGE'];
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'DELETED' | 'DELETED-STORAGE' | 'HIGHESTMODSEQ';
+const STATUS_ITEMS: readonly string[] = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'DELETED', 'DELETED-STORAGE', 'HIGHESTMODSEQ'];
 
 type NoArgsName = 'CAPABILITY' | 'NOOP' | 'LOGOUT' | 'STARTTLS' | 'CHECK' | 'CLOSE' | 'UNSELECT' | 'EXPUNGE' | 'IDLE' | 'NAMESPACE';
 
@@ -23,7 +25,8 @@ export type Command =
   | { name: NoArgsName }
   | { name: 'LOGIN'; user: string; password: string }
   | { name: 'AUTHENTICATE'; mechanism: string; initial: string | null }
-  | { name: 'SELECT' | 'EXAMINE' | 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'; mailbox: string }
+  | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean; qresync: QresyncParams | null }
+  | { name: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'; mailbox: string }
   | { name: 'CREATE'; mailbox: string; specialUse: string[] }
   | { name: 'RENAME'; from: string; to: string }
   | ({ name: 'LIST' | 'LSUB' } & ListArguments)
@@ -31,8 +34,10 @@ export type Command =
   | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
   | { name: 'UID EXPUNGE'; set: SequenceSet }
   | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey; returns: SearchReturn[] | null }
-  | { name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[] }
-  | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[] }
+  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey }
+  | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
+  | { name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[]; changedSince: number | null; vanished: boolean }
+  | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[]; unchangedSince: number | null }
   | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string }
   | { name: 'ID'; params: Array<[string, string | null]> | null }
   | { name: 'ENABLE'; extensions: string[] }
@@ -41,6 +46,13 @@ export type Command =
   | { name: 'SETQUOTA'; root: string };
 
 export type CommandName = Command['name'];
+
+/** SELECT's QRESYNC parameter (RFC 7162 3.2.5): what the client last knew. Sequence match data is read and not used. */
+export interface QresyncParams {
+  uidValidity: number;
+  modseq: number;
+  knownUids: SequenceSet | null;
+}
 
 export type Parsed = { tag: string; command: Command } | { tag: string; error: ImapError };
 
@@ -57,14 +69,88 @@ const noArgs =
   };
 
 const oneMailbox =
-  (name: 'SELECT' | 'EXAMINE' | 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'): Parser =>
+  (name: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'): Parser =>
   (c) => {
     c.space();
     const m = mailbox(c);
-    // SELECT and EXAMINE may carry RFC 4466 parameters (CONDSTORE, QRESYNC); we offer none.
     c.end();
     return { name, mailbox: m };
   };
+
+/** SELECT and EXAMINE, with the RFC 4466 parameter CONDSTORE (RFC 7162 3.1.8). */
+const selectMailbox =
+  (name: 'SELECT' | 'EXAMINE'): Parser =>
+  (c) => {
+    c.space();
+    const m = mailbox(c);
+    let condstore = false;
+    let qresync: QresyncParams | null = null;
+    if (c.trySpace()) {
+      c.char('(', 'a list of SELECT parameters');
+      while (!c.tryChar(')')) {
+        if (condstore || qresync) c.space();
+        const word = c.atom('a SELECT parameter').toUpperCase();
+        if (word === 'CONDSTORE' && !condstore) condstore = true;
+        else if (word === 'QRESYNC' && !qresync) qresync = qresyncParams(c);
+        else throw bad(`Unexpected modifier ${word.slice(0, 30)}`);
+      }
+      if (!condstore && !qresync) throw bad('Empty modifier list');
+    }
+    c.end();
+    return { name, mailbox: m, condstore, qresync };
+  };
+
+/** ` (uidvalidity modseq [known-uids [(seq-set uid-set)]])` after QRESYNC. */
+function qresyncParams(c: Cursor): QresyncParams {
+  c.space();
+  c.char('(', 'QRESYNC parameters');
+  const uidValidity = c.nzNumber('a UIDVALIDITY');
+  c.space();
+  const modseq = parseModseq(c.atom('a mod-sequence'));
+  if (modseq === 0) throw bad('The mod-sequence must be above 0');
+  let knownUids: SequenceSet | null = null;
+  if (c.trySpace()) {
+    if (c.peek() !== 0x28) knownUids = sequenceSet(c);
+    if (knownUids === null || c.trySpace()) {
+      c.char('(', 'sequence match data');
+      sequenceSet(c);
+      c.space();
+      sequenceSet(c);
+      c.char(')');
+    }
+  }
+  c.char(')');
+  return { uidValidity, modseq, knownUids };
+}
+
+/**
+ * RFC 4466 modifiers: ` (NAME [value] ...)`, here the CONDSTORE ones (RFC 7162): CONDSTORE has no value,
+ * CHANGEDSINCE and UNCHANGEDSINCE a mod-sequence (0 allowed). Absent: an empty map. `atStart`: the list
+ * comes right at the cursor (STORE's, before the flags) rather than after a space.
+ */
+function modifiers(c: Cursor, allowed: readonly string[], atStart = false): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  if (!atStart) {
+    const start = c.pos;
+    if (!c.trySpace() || c.peek() !== 0x28) {
+      c.pos = start;
+      return out;
+    }
+  }
+  c.char('(');
+  while (!c.tryChar(')')) {
+    if (out.size > 0) c.space();
+    const name = c.atom('a modifier').toUpperCase();
+    if (!allowed.includes(name) || out.has(name)) throw bad(`Unexpected modifier ${name.slice(0, 30)}`);
+    if (name === 'CONDSTORE' || name === 'VANISHED') out.set(name, null);
+    else {
+      c.space();
+      out.set(name, parseModseq(c.atom('a mod-sequence')));
+    }
+  }
+  if (out.size === 0) throw bad('Empty modifier list');
+  return out;
+}
 
 function status(c: Cursor): Command {
   c.space();
@@ -111,6 +197,8 @@ function store(c: Cursor, uid: boolean): Command {
   c.space();
   const set = sequenceSet(c);
   c.space();
+  const unchangedSince = c.peek() === 0x28 ? (modifiers(c, ['UNCHANGEDSINCE'], true).get('UNCHANGEDSINCE') ?? null) : null;
+  if (unchangedSince !== null) c.space();
   const what = c.atom('+FLAGS, -FLAGS or FLAGS').toUpperCase();
   const m = /^([+-]?)FLAGS(\.SILENT)?$/.exec(what);
   if (!m) throw bad('Expected FLAGS, +FLAGS or -FLAGS');
@@ -123,7 +211,7 @@ function store(c: Cursor, uid: boolean): Command {
   }
   c.end();
   const op = m[1] === '+' ? 'add' : m[1] === '-' ? 'remove' : 'replace';
-  return { name: 'STORE', uid, set, op, silent: m[2] !== undefined, flags };
+  return { name: 'STORE', uid, set, op, silent: m[2] !== undefined, flags, unchangedSince };
 }
 
 function id(c: Cursor): Command {
@@ -171,8 +259,8 @@ const PARSERS: Record<string, Parser> = {
     c.end();
     return { name: 'AUTHENTICATE', mechanism, initial };
   },
-  SELECT: oneMailbox('SELECT'),
-  EXAMINE: oneMailbox('EXAMINE'),
+  SELECT: selectMailbox('SELECT'),
+  EXAMINE: selectMailbox('EXAMINE'),
   CREATE: create,
   DELETE: oneMailbox('DELETE'),
   SUBSCRIBE: oneMailbox('SUBSCRIBE'),
@@ -204,13 +292,19 @@ const PARSERS: Record<string, Parser> = {
     const returns = parseSearchReturn(c);
     return { name: 'SEARCH', uid, returns, ...parseSearch(c) };
   },
+  SORT: (c, uid) => ({ name: 'SORT', uid, ...parseSort(c) }),
+  THREAD: (c, uid) => ({ name: 'THREAD', uid, ...parseThread(c) }),
   FETCH(c, uid) {
     c.space();
     const set = sequenceSet(c);
     c.space();
     const items = parseFetchItems(c);
+    const mods = modifiers(c, uid ? ['CHANGEDSINCE', 'VANISHED'] : ['CHANGEDSINCE']);
+    const changedSince = mods.get('CHANGEDSINCE') ?? null;
+    // RFC 7162 3.2.6: VANISHED only with CHANGEDSINCE.
+    if (mods.has('VANISHED') && changedSince === null) throw bad('VANISHED needs CHANGEDSINCE');
     c.end();
-    return { name: 'FETCH', uid, set, items };
+    return { name: 'FETCH', uid, set, items, changedSince, vanished: mods.has('VANISHED') };
   },
   STORE: store,
   COPY: (c, uid) => copyOrMove(c, uid, 'COPY'),
@@ -240,7 +334,7 @@ const PARSERS: Record<string, Parser> = {
   },
 };
 
-const UID_COMMANDS = new Set(['COPY', 'MOVE', 'FETCH', 'SEARCH', 'STORE', 'EXPUNGE']);
+const UID_COMMANDS = new Set(['COPY', 'MOVE', 'FETCH', 'SEARCH', 'STORE', 'EXPUNGE', 'SORT', 'THREAD']);
 
 /** LSUB takes no RFC 5258 options. */
 function list(c: Cursor, name: 'LSUB'): Command {

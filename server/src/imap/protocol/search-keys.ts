@@ -2,6 +2,7 @@
 import { bad } from '../errors.ts';
 import type { Cursor } from './cursor.ts';
 import { parseSearchDate, type Day } from './date-time.ts';
+import { parseModseq } from './modseq.ts';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.ts';
 
 export type SearchKey =
@@ -15,7 +16,9 @@ export type SearchKey =
   | { kind: 'not'; key: SearchKey }
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] }
-  | { kind: 'seq' | 'uid'; set: SequenceSet };
+  | { kind: 'seq' | 'uid'; set: SequenceSet }
+  /** CONDSTORE (RFC 7162 3.1.5): a mod-sequence at least this (wire value); the entry name is not kept. */
+  | { kind: 'modseq'; modseq: number };
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {
   ANSWERED: ['\\Answered', true],
@@ -98,6 +101,18 @@ function key(c: Cursor, depth: number): SearchKey {
     const a = key(c, depth + 1);
     c.space();
     return { kind: 'or', a, b: key(c, depth + 1) };
+  }
+  if (word === 'MODSEQ') {
+    c.space();
+    // [entry-name entry-type-req]: per-flag mod-sequences are not kept apart, so the message's own is used.
+    if (c.peek() === 0x22) {
+      c.quoted();
+      c.space();
+      const type = c.atom('priv, shared or all').toLowerCase();
+      if (!['priv', 'shared', 'all'].includes(type)) throw bad('Expected priv, shared or all');
+      c.space();
+    }
+    return { kind: 'modseq', modseq: parseModseq(c.atom('a mod-sequence')) };
   }
   if (word === 'UID') {
     c.space();

@@ -7,6 +7,7 @@ import { fieldValue } from '../mime/header.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { dayOf, headerDay, type Day } from '../protocol/date-time.ts';
 import type { SearchKey } from '../protocol/search-keys.ts';
+import { wireModseq } from '../protocol/modseq.ts';
 import { matcher } from '../protocol/sequence-set.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 
@@ -61,6 +62,8 @@ async function matches(key: SearchKey, c: Candidate, scope: SearchScope): Promis
       const all = selected.all();
       return matcher(key.set, all.length > 0 ? all[all.length - 1]! : 0)(uid);
     }
+    case 'modseq':
+      return wireModseq(c.mail.modseq) >= key.modseq;
     case 'not':
       return !(await matches(key.key, c, scope));
     case 'or':

@@ -60,6 +60,8 @@ export const COPY_PLAN: readonly CopiedTable[] = [
   },
   {
     table: 'mail',
+    // modseq is not copied: the target's trigger stamps each message as it goes in, moving its mailbox's
+    // modseq past every value a CONDSTORE client has seen, so clients resynchronise rather than miss a change.
     columns: ['id', 'mailbox_id', 'uid', 'flags', 'internal_date', 'size', 'queue_id', 'content'],
     select: 'SELECT id, mailbox_id, uid, flags, internal_date, size, queue_id, content FROM mail ORDER BY id',
     count: 'SELECT COUNT(*) FROM mail',

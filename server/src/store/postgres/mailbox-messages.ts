@@ -3,14 +3,14 @@
 // handed out by an UPDATE of uid_next, whose row lock makes concurrent writers (other sessions, other
 // nodes) take turns for the same mailbox.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
 import type { StoredMail } from '../types.ts';
 import { applyFlags, checkKeywordLimit } from '../flag-changes.ts';
 import { bumpModseq } from './mailbox-folders.ts';
 import type { Queryable } from './pool.ts';
 
 type MailRow = Omit<StoredMail, 'flags'> & { flags: string };
-const SELECT_MAIL = 'SELECT id, mailbox_id AS "mailboxId", uid, flags, internal_date AS "internalDate", size FROM mail';
+const SELECT_MAIL = 'SELECT id, mailbox_id AS "mailboxId", uid, flags, internal_date AS "internalDate", size, modseq FROM mail';
 const toMail = (r: MailRow): StoredMail => ({ ...r, flags: r.flags === '' ? [] : r.flags.split(' ') });
 /** Rows whose space-separated flags contain the flag, in any case (flags never contain spaces). */
 const hasFlag = (flag: string) => `position(' ${flag.toLowerCase()} ' in lower(' ' || flags || ' ')) > 0`;
@@ -78,22 +78,33 @@ export async function append(c: pg.PoolClient, mailboxId: number, content: Buffe
   return { uid: taken.first, uidValidity: taken.uidValidity };
 }
 
-export async function setFlags(c: pg.PoolClient, mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
+export async function setFlags(c: pg.PoolClient, mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince = Infinity): Promise<FlagUpdate> {
   const { rows } = await c.query<MailRow>(`${SELECT_MAIL} WHERE mailbox_id = $1 AND uid = ANY($2::bigint[]) ORDER BY uid FOR UPDATE`, [mailboxId, uids]);
   const changed: StoredMail[] = [];
+  const modified = new Set<number>();
   for (const row of rows) {
+    if (row.modseq > unchangedSince) {
+      modified.add(row.uid);
+      continue;
+    }
     const mail = toMail(row);
     const next = applyFlags(mail.flags, op, flags);
     checkKeywordLimit(mail.flags, next); // throws before anything is written: the transaction rolls back
     if (next.join(' ') === row.flags) continue;
     changed.push({ ...mail, flags: next });
   }
-  if (changed.length === 0) return changed;
-  await c.query('UPDATE mail SET flags = t.flags FROM unnest($1::bigint[], $2::text[]) AS t(id, flags) WHERE mail.id = t.id', [changed.map((m) => m.id), changed.map((m) => m.flags.join(' '))]);
-  await bumpModseq(c, mailboxId);
   // In the order the caller named the UIDs, as the SQLite store reports them.
+  const inOrder = { changed: [] as StoredMail[], modified: uids.filter((uid) => modified.has(uid)) };
+  if (changed.length === 0) return inOrder;
+  // The trigger mail_modseq moves the mailbox's modseq and stamps each row.
+  const stamped = await c.query<{ id: number; modseq: number }>(
+    'UPDATE mail SET flags = t.flags FROM unnest($1::bigint[], $2::text[]) AS t(id, flags) WHERE mail.id = t.id RETURNING mail.id, mail.modseq',
+    [changed.map((m) => m.id), changed.map((m) => m.flags.join(' '))],
+  );
+  const modseqs = new Map(stamped.rows.map((r) => [Number(r.id), Number(r.modseq)]));
   const order = new Map(uids.map((uid, i) => [uid, i]));
-  return changed.sort((a, b) => order.get(a.uid)! - order.get(b.uid)!);
+  inOrder.changed = changed.map((m) => ({ ...m, modseq: modseqs.get(Number(m.id)) ?? m.modseq })).sort((a, b) => order.get(a.uid)! - order.get(b.uid)!);
+  return inOrder;
 }
 
 export async function copy(c: pg.PoolClient, fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {

@@ -2,7 +2,7 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
@@ -97,7 +97,11 @@ export class PgMailboxes implements MailboxStore {
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
-    return this.tx((c) => messages.setFlags(c, mailboxId, uids, op, flags));
+    return (await this.tx((c) => messages.setFlags(c, mailboxId, uids, op, flags))).changed;
+  }
+
+  async setFlagsUnchangedSince(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince: number): Promise<FlagUpdate> {
+    return this.tx((c) => messages.setFlags(c, mailboxId, uids, op, flags, unchangedSince));
   }
 
   async copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {

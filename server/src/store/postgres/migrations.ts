@@ -306,4 +306,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER queue_message_history_finished AFTER DELETE ON queue_messages
     FOR EACH ROW EXECUTE FUNCTION queue_message_history_finished();
   `,
+  /* 9: per-message mod-sequences (CONDSTORE, RFC 7162), stamped by a trigger on mail */ `
+  -- Every insert into a mailbox (delivery, APPEND, COPY, MOVE) and every flag change moves the mailbox's
+  -- modseq and stamps the message with the new value, whatever the write path. Removals move the
+  -- mailbox's modseq in mailbox-messages.ts. Existing mail gets its mailbox's current value.
+  ALTER TABLE mail ADD COLUMN modseq BIGINT NOT NULL DEFAULT 0;
+  UPDATE mail m SET modseq = b.modseq FROM mailboxes b WHERE b.id = m.mailbox_id;
+  CREATE FUNCTION mail_modseq() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE mailboxes SET modseq = modseq + 1 WHERE id = NEW.mailbox_id RETURNING modseq INTO NEW.modseq;
+    RETURN NEW;
+  END
+  $$;
+  CREATE TRIGGER mail_modseq BEFORE INSERT OR UPDATE OF flags, mailbox_id ON mail FOR EACH ROW EXECUTE FUNCTION mail_modseq();
+  `,
 ];

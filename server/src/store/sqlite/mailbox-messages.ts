@@ -1,13 +1,13 @@
 // Message operations of the SQLite mailbox store. Every change that a session could have cached moves a
 // counter: new mail moves mailboxes.uid_next, flag changes and removals move mailbox_state.modseq.
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
 import type { StoredMail } from '../types.ts';
 import { applyFlags, checkKeywordLimit } from '../flag-changes.ts';
 import { bumpModseq } from './mailbox-folders.ts';
 import { stmt, type Db } from './open.ts';
 
 type MailRow = Omit<StoredMail, 'flags'> & { flags: string };
-const SELECT_MAIL = 'SELECT id, mailbox_id AS mailboxId, uid, flags, internal_date AS internalDate, size FROM mail';
+const SELECT_MAIL = 'SELECT id, mailbox_id AS mailboxId, uid, flags, internal_date AS internalDate, size, modseq FROM mail';
 const toMail = (r: MailRow): StoredMail => ({ ...r, flags: r.flags === '' ? [] : r.flags.split(' ') });
 /** Matches rows whose space-separated flags contain \Seen (flags never contain spaces). */
 const HAS_SEEN = `(' ' || flags || ' ') LIKE '% \\Seen %'`;
@@ -60,22 +60,28 @@ export function append(db: Db, mailboxId: number, content: Buffer, flags: readon
   return { uid: box.uid_next, uidValidity: box.uid_validity };
 }
 
-export function setFlags(db: Db, mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): StoredMail[] {
+export function setFlags(db: Db, mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince = Infinity): FlagUpdate {
   const get = stmt(db, `${SELECT_MAIL} WHERE mailbox_id = ? AND uid = ?`);
+  // The trigger mail_modseq_update moves the mailbox's modseq and stamps the row.
   const update = stmt(db, 'UPDATE mail SET flags = ? WHERE id = ?');
+  const modseqOf = stmt(db, 'SELECT modseq FROM mail WHERE id = ?').pluck();
   const changed: StoredMail[] = [];
+  const modified: number[] = [];
   for (const uid of uids) {
     const row = get.get(mailboxId, uid) as MailRow | undefined;
     if (!row) continue;
+    if (row.modseq > unchangedSince) {
+      modified.push(uid);
+      continue;
+    }
     const mail = toMail(row);
     const next = applyFlags(mail.flags, op, flags);
     checkKeywordLimit(mail.flags, next);
     if (next.join(' ') === row.flags) continue;
     update.run(next.join(' '), row.id);
-    changed.push({ ...mail, flags: next });
+    changed.push({ ...mail, flags: next, modseq: modseqOf.get(row.id) as number });
   }
-  if (changed.length > 0) bumpModseq(db, mailboxId);
-  return changed;
+  return { changed, modified };
 }
 
 export function copy(db: Db, fromMailboxId: number, uids: readonly number[], toMailboxId: number): CopyResult {

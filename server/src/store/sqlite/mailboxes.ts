@@ -1,7 +1,7 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import type { CopyResult, FlagOperation, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
@@ -92,7 +92,11 @@ export class SqliteMailboxes implements MailboxStore {
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
-    return this.tx(() => messages.setFlags(this.db, mailboxId, uids, op, flags));
+    return this.tx(() => messages.setFlags(this.db, mailboxId, uids, op, flags).changed);
+  }
+
+  async setFlagsUnchangedSince(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince: number): Promise<FlagUpdate> {
+    return this.tx(() => messages.setFlags(this.db, mailboxId, uids, op, flags, unchangedSince));
   }
 
   async copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {

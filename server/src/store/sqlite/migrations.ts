@@ -4,6 +4,7 @@
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { HISTORY_MIGRATION } from './migrations-history.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
+import { MODSEQ_MIGRATION } from './migrations-modseq.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { QUEUE_SEARCH_MIGRATION } from './migrations-queue-search.ts';
 import { QUOTA_MIGRATION } from './migrations-quota.ts';
@@ -131,4 +132,5 @@ export const MIGRATIONS: readonly string[] = [
   `,
   /* 10: queue search: a trigram index of queue id, sender and address per recipient */ QUEUE_SEARCH_MIGRATION,
   /* 11: message history for the trace (history-store.ts) */ HISTORY_MIGRATION,
+  /* 12: per-message mod-sequences (CONDSTORE), stamped by triggers on mail */ MODSEQ_MIGRATION,
 ];

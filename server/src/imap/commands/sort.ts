@@ -1,0 +1,18 @@
+// SORT and UID SORT (RFC 5256): the matching messages ordered by the criteria, as sequence numbers or UIDs.
+import { no } from '../errors.ts';
+import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
+import { matchingFacts } from '../search/matching-facts.ts';
+import { sortMessages } from '../search/sort.ts';
+import { SELECTED, type CommandOf, type Handler } from './types.ts';
+
+export const sort: Handler<CommandOf<'SORT'>> = {
+  states: SELECTED,
+  async run(session, command) {
+    if (!SEARCH_CHARSETS.includes(command.charset)) throw no(`Charset ${command.charset.slice(0, 30)} is not supported`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
+    const selected = session.selected!;
+    const facts = await matchingFacts(command.key, { selected, readMail: (id) => session.store.readMail(id) });
+    const numbers = sortMessages(facts, command.criteria).map((m) => (command.uid ? m.uid : m.seq));
+    await session.untagged(numbers.length > 0 ? `SORT ${numbers.join(' ')}` : 'SORT');
+    return { text: 'SORT completed' };
+  },
+};
