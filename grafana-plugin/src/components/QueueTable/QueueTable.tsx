@@ -1,12 +1,12 @@
 // One page of the delivery queue: sortable columns (the ones the server sorts by), a checkbox per row for
-// bulk actions, and the row actions Show, Send now, Hold/Release, Bounce, Remove.
+// bulk actions, and the row actions Show, Send now, Hold/Release, Bounce, Remove. Users who may not act
+// (Grafana Viewers) get neither checkboxes nor action buttons, only Show.
 import React from 'react';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Checkbox, Icon, IconButton, Tooltip, useStyles2 } from '@grafana/ui';
 import type { QueueItem, QueueSort } from '../../api/types';
 import { formatBytes, formatDateTime } from '../../services/format';
-import { NEEDS_EDITOR } from '../../services/permissions';
 import { sortDirection, type SortColumn } from '../../services/queueQuery';
 import { testIds } from '../../testIds';
 
@@ -20,7 +20,7 @@ interface Props {
   onSelect: (id: string, selected: boolean) => void;
   onSelectAll: (selected: boolean) => void;
   onAction: (action: RowAction, item: QueueItem) => void;
-  /** Whether the user's Grafana role may act (Editor or Admin); reads stay open to everyone. */
+  /** Whether the user may act (queue:write: Editor or Admin); without it only Show is offered. */
   mayAct: boolean;
 }
 
@@ -48,30 +48,26 @@ export function QueueTable({ items, sort, onSort, selected, onSelect, onSelectAl
     );
   };
 
-  const act = (action: RowAction, item: QueueItem, icon: Parameters<typeof IconButton>[0]['name'], label: string, needsRole = true) => (
-    <IconButton
-      name={icon}
-      tooltip={needsRole && !mayAct ? `${label} (${NEEDS_EDITOR.toLowerCase()})` : label}
-      aria-label={`${label} ${item.id}`}
-      disabled={needsRole && !mayAct}
-      onClick={() => onAction(action, item)}
-      data-testid={testIds.queue.rowAction(action, item.id)}
-    />
-  );
+  const act = (action: RowAction, item: QueueItem, icon: Parameters<typeof IconButton>[0]['name'], label: string, needsRole = true) =>
+    needsRole && !mayAct ? null : (
+      <IconButton name={icon} tooltip={label} aria-label={`${label} ${item.id}`} onClick={() => onAction(action, item)} data-testid={testIds.queue.rowAction(action, item.id)} />
+    );
 
   return (
     <table className={s.table} data-testid={testIds.queue.table}>
       <thead>
         <tr>
-          <th className={s.check}>
-            <Checkbox
-              value={allSelected}
-              indeterminate={someSelected && !allSelected}
-              onChange={(e) => onSelectAll(e.currentTarget.checked)}
-              aria-label="Select all on this page"
-              data-testid={testIds.queue.selectAll}
-            />
-          </th>
+          {mayAct && (
+            <th className={s.check}>
+              <Checkbox
+                value={allSelected}
+                indeterminate={someSelected && !allSelected}
+                onChange={(e) => onSelectAll(e.currentTarget.checked)}
+                aria-label="Select all on this page"
+                data-testid={testIds.queue.selectAll}
+              />
+            </th>
+          )}
           <th>Id</th>
           <th>From</th>
           <th>To</th>
@@ -86,9 +82,11 @@ export function QueueTable({ items, sort, onSort, selected, onSelect, onSelectAl
       <tbody>
         {items.map((item) => (
           <tr key={item.id} data-testid={testIds.queue.row(item.id)} className={cx(selected.has(item.id) && s.selectedRow)}>
-            <td className={s.check}>
-              <Checkbox value={selected.has(item.id)} onChange={(e) => onSelect(item.id, e.currentTarget.checked)} aria-label={`Select ${item.id}`} data-testid={testIds.queue.select(item.id)} />
-            </td>
+            {mayAct && (
+              <td className={s.check}>
+                <Checkbox value={selected.has(item.id)} onChange={(e) => onSelect(item.id, e.currentTarget.checked)} aria-label={`Select ${item.id}`} data-testid={testIds.queue.select(item.id)} />
+              </td>
+            )}
             <td className={s.mono}>
               <button type="button" className={s.linkButton} onClick={() => onAction('show', item)}>
                 {item.id}
