@@ -172,7 +172,7 @@ function Queue() {
       <div data-testid={testIds.queue.container}>
         <div className={s.toolbar}>
           <div className={s.search}>
-            <FilterInput width={44} value={searchInput} onChange={setSearchInput} escapeRegex={false} placeholder="Search id, sender, recipient, error" data-testid={testIds.queue.search} />
+            <FilterInput value={searchInput} onChange={setSearchInput} escapeRegex={false} placeholder="Search id, sender, recipient, error" data-testid={testIds.queue.search} />
           </div>
           <div data-testid={testIds.queue.state}>
             <RadioButtonGroup<QueueState | 'all'>
@@ -261,15 +261,17 @@ function Queue() {
               <div data-testid={testIds.queue.pagination}>
                 <Pagination currentPage={view.page} numberOfPages={pageCount(total, view.pageSize)} onNavigate={(p) => setView((v) => ({ ...v, page: p }))} hideWhenSinglePage />
               </div>
-              <div data-testid={testIds.queue.pageSize}>
-                <RadioButtonGroup
-                  size="sm"
-                  aria-label="Page size"
-                  options={PAGE_SIZES.map((n) => ({ label: `${n} / page`, value: n }))}
-                  value={view.pageSize}
-                  onChange={(n) => setView((v) => ({ ...v, pageSize: n, page: 1 }))}
-                />
-              </div>
+              {total > 0 && (
+                <div data-testid={testIds.queue.pageSize}>
+                  <RadioButtonGroup
+                    size="sm"
+                    aria-label="Page size"
+                    options={PAGE_SIZES.map((n) => ({ label: `${n} / page`, value: n }))}
+                    value={view.pageSize}
+                    onChange={(n) => setView((v) => ({ ...v, pageSize: n, page: 1 }))}
+                  />
+                </div>
+              )}
             </div>
           </>
         )}
@@ -299,8 +301,9 @@ function toggled(sel: ReadonlySet<string>, ids: readonly string[], on: boolean):
 export default Queue;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  toolbar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(2) }),
-  search: css({ flex: 'none' }),
+  // One line at 1280 px: the search shrinks before anything wraps.
+  toolbar: css({ display: 'flex', flexWrap: 'nowrap', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(2), '& > *': { flexShrink: 0 } }),
+  search: css({ flex: '0 1 352px', minWidth: 160, '&&': { flexShrink: 1 } }),
   spacer: css({ flex: 1 }),
   bulk: css({
     display: 'flex',

@@ -54,80 +54,84 @@ export function QueueTable({ items, sort, onSort, selected, onSelect, onSelectAl
     );
 
   return (
-    <table className={s.table} data-testid={testIds.queue.table}>
-      <thead>
-        <tr>
-          {mayAct && (
-            <th className={s.check}>
-              <Checkbox
-                value={allSelected}
-                indeterminate={someSelected && !allSelected}
-                onChange={(e) => onSelectAll(e.currentTarget.checked)}
-                aria-label="Select all on this page"
-                data-testid={testIds.queue.selectAll}
-              />
-            </th>
-          )}
-          <th>Id</th>
-          <th>From</th>
-          <th>To</th>
-          {sortable('size', 'Size')}
-          {sortable('created', 'Created')}
-          {sortable('attempts', 'Attempts')}
-          {sortable('nextAttempt', 'Next attempt')}
-          <th>Last error</th>
-          <th className={s.actions}>Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((item) => (
-          <tr key={item.id} data-testid={testIds.queue.row(item.id)} className={cx(selected.has(item.id) && s.selectedRow)}>
+    // The table scrolls inside its own box, never the page; Actions stays pinned at the right edge.
+    <div className={s.scroller}>
+      <table className={s.table} data-testid={testIds.queue.table}>
+        <thead>
+          <tr>
             {mayAct && (
-              <td className={s.check}>
-                <Checkbox value={selected.has(item.id)} onChange={(e) => onSelect(item.id, e.currentTarget.checked)} aria-label={`Select ${item.id}`} data-testid={testIds.queue.select(item.id)} />
-              </td>
+              <th className={s.check}>
+                <Checkbox
+                  value={allSelected}
+                  indeterminate={someSelected && !allSelected}
+                  onChange={(e) => onSelectAll(e.currentTarget.checked)}
+                  aria-label="Select all on this page"
+                  data-testid={testIds.queue.selectAll}
+                />
+              </th>
             )}
-            <td className={s.mono}>
-              <button type="button" className={s.linkButton} onClick={() => onAction('show', item)}>
-                {item.id}
-              </button>
-              <div>
-                <Badge color={STATE_COLORS[item.held ? 'held' : item.state] ?? 'darkgrey'} text={item.held ? 'held' : item.state.replace('_', ' ')} />
-              </div>
-            </td>
-            <td className={s.address}>{item.from || '<>'}</td>
-            <td className={s.address}>
-              {item.to.slice(0, 3).join(', ')}
-              {item.to.length > 3 && ` +${item.to.length - 3} more`}
-            </td>
-            <td className={s.nowrap}>{formatBytes(item.size)}</td>
-            <td className={s.nowrap}>{formatDateTime(item.createdAt)}</td>
-            <td>{item.attempts}</td>
-            <td className={s.nowrap}>{item.held ? 'held' : formatDateTime(item.nextAttemptAt)}</td>
-            <td className={s.error}>
-              {item.lastError ? (
-                <Tooltip content={item.lastError}>
-                  <span>{item.lastError}</span>
-                </Tooltip>
-              ) : (
-                '-'
-              )}
-            </td>
-            <td className={s.actions}>
-              {act('show', item, 'eye', 'Show', false)}
-              {act('send-now', item, 'message', 'Send now')}
-              {item.held ? act('release', item, 'play', 'Release') : act('hold', item, 'pause', 'Hold')}
-              {act('bounce', item, 'corner-up-left', 'Bounce')}
-              {act('remove', item, 'trash-alt', 'Remove')}
-            </td>
+            <th>Id</th>
+            <th>From</th>
+            <th>To</th>
+            {sortable('size', 'Size')}
+            {sortable('created', 'Created')}
+            {sortable('attempts', 'Attempts')}
+            {sortable('nextAttempt', 'Next attempt')}
+            <th>Last error</th>
+            <th className={s.actions}>Actions</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.id} data-testid={testIds.queue.row(item.id)} className={cx(selected.has(item.id) && s.selectedRow)}>
+              {mayAct && (
+                <td className={s.check}>
+                  <Checkbox value={selected.has(item.id)} onChange={(e) => onSelect(item.id, e.currentTarget.checked)} aria-label={`Select ${item.id}`} data-testid={testIds.queue.select(item.id)} />
+                </td>
+              )}
+              <td className={s.mono}>
+                <button type="button" className={s.linkButton} onClick={() => onAction('show', item)}>
+                  {item.id}
+                </button>
+                <div>
+                  <Badge color={STATE_COLORS[item.held ? 'held' : item.state] ?? 'darkgrey'} text={item.held ? 'held' : item.state.replace('_', ' ')} />
+                </div>
+              </td>
+              <td className={s.address}>{item.from || '<>'}</td>
+              <td className={s.address}>
+                {item.to.slice(0, 3).join(', ')}
+                {item.to.length > 3 && ` +${item.to.length - 3} more`}
+              </td>
+              <td className={s.nowrap}>{formatBytes(item.size)}</td>
+              <td className={s.nowrap}>{formatDateTime(item.createdAt)}</td>
+              <td>{item.attempts}</td>
+              <td className={s.nowrap}>{item.held ? 'held' : formatDateTime(item.nextAttemptAt)}</td>
+              <td className={s.error}>
+                {item.lastError ? (
+                  <Tooltip content={item.lastError}>
+                    <span>{item.lastError}</span>
+                  </Tooltip>
+                ) : (
+                  '-'
+                )}
+              </td>
+              <td className={s.actions}>
+                {act('show', item, 'eye', 'Show', false)}
+                {act('send-now', item, 'message', 'Send now')}
+                {item.held ? act('release', item, 'play', 'Release') : act('hold', item, 'pause', 'Hold')}
+                {act('bounce', item, 'corner-up-left', 'Bounce')}
+                {act('remove', item, 'trash-alt', 'Remove')}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  scroller: css({ overflowX: 'auto', maxWidth: '100%' }),
   table: css({
     width: '100%',
     borderCollapse: 'collapse',
@@ -147,8 +151,15 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   linkButton: css({ all: 'unset', cursor: 'pointer', color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
-  address: css({ maxWidth: 240, overflowWrap: 'break-word' }),
+  address: css({ maxWidth: 200, overflowWrap: 'anywhere' }),
   nowrap: css({ whiteSpace: 'nowrap' }),
-  error: css({ maxWidth: 280, color: theme.colors.text.secondary, span: { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } }),
-  actions: css({ whiteSpace: 'nowrap', textAlign: 'right', 'button + button': { marginLeft: theme.spacing(0.5) } }),
+  error: css({ maxWidth: 220, color: theme.colors.text.secondary, span: { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } }),
+  actions: css({
+    whiteSpace: 'nowrap',
+    textAlign: 'right',
+    position: 'sticky',
+    right: 0,
+    background: theme.colors.background.primary,
+    'button + button': { marginLeft: theme.spacing(0.5) },
+  }),
 });
