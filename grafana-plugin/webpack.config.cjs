@@ -49,6 +49,7 @@ module.exports = (_env = {}, argv = {}) => {
           { from: 'src/plugin.json', to: '.' },
           { from: 'src/img', to: 'img', globOptions: { ignore: ['**/README.md'] } },
           { from: 'README.md', to: '.' },
+          { from: 'CHANGELOG.md', to: '.' },
         ],
       }),
     ],

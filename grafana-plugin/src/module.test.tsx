@@ -28,11 +28,13 @@ describe('module', () => {
     expect(pluginJson.includes.find((i) => i.path === `/plugins/${PLUGIN_ID}`)).toMatchObject({ role: 'Admin' });
   });
 
-  it('plugin.json routes: reads with the viewer token (Viewer), actions with the operator token (Editor), logging with the admin token (Admin)', () => {
+  it('plugin.json routes: reads with the viewer token (Viewer) but content (Editor, operator token), actions with the operator token (Editor), logging with the admin token (Admin)', () => {
     for (const r of pluginJson.routes) {
       expect(r.url.startsWith('{{ .JsonData.apiUrl }}/api/v1')).toBe(true);
       const token = r.headers[0]!.content;
-      if (r.method === 'GET') expect([r.reqRole, token]).toEqual(['Viewer', 'Bearer {{ .SecureJsonData.viewerToken }}']);
+      // Message content is the one read that needs Editor and the operator token (not for Viewers).
+      if (r.method === 'GET' && r.path === 'api/v1/queue-content/*') expect([r.reqRole, token]).toEqual(['Editor', 'Bearer {{ .SecureJsonData.operatorToken }}']);
+      else if (r.method === 'GET') expect([r.reqRole, token]).toEqual(['Viewer', 'Bearer {{ .SecureJsonData.viewerToken }}']);
       else if (r.method === 'PUT') expect([r.path, r.reqRole, token]).toEqual(['api/v1/logging', 'Admin', 'Bearer {{ .SecureJsonData.adminToken }}']);
       else expect([r.reqRole, token]).toEqual(['Editor', 'Bearer {{ .SecureJsonData.operatorToken }}']);
     }

@@ -125,17 +125,50 @@ describe('happy paths', () => {
     const page = await (await call('/api/v1/queue?limit=10', VIEWER)).json();
     expect(page.total).toBe(1);
     expect(page.items[0]).toMatchObject({ id, from: 'ops@remote.test', to: ['erin@example.test'], state: 'queued', attempts: 0 });
-    const raw = await call(`/api/v1/queue/${id}/content`, VIEWER);
+    // Content is private: a viewer sees the envelope above, an operator the message.
+    await expectError(await call(`/api/v1/queue/${id}/content`, VIEWER), 403, 'forbidden');
+    await expectError(await call(`/api/v1/queue/${id}/content?format=parsed`, VIEWER), 403, 'forbidden');
+    const raw = await call(`/api/v1/queue/${id}/content`, OPERATOR);
     // Exactly message/rfc822, and a browser must not sniff the HTML inside into a page of this origin.
     expect(raw.headers.get('content-type')).toBe('message/rfc822');
     expect(raw.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await raw.text()).toContain('Subject: injected\r\n');
-    const parsed = await (await call(`/api/v1/queue/${id}/content?format=parsed`, VIEWER)).json();
+    const parsed = await (await call(`/api/v1/queue/${id}/content?format=parsed`, OPERATOR)).json();
     expect(parsed.subject).toBe('injected');
     expect(parsed.html).toContain('<b>there</b>');
     expect(parsed.html).not.toContain('script');
     expect(parsed.html).not.toContain('onclick');
     expect((await (await call('/api/v1/status', VIEWER)).json()).processedMessages).toBe(1);
+    await call('/api/v1/server/start', OPERATOR, 'POST');
+  });
+
+  it('acts on selected messages in one bulk request, listing the ones it could not act on', async () => {
+    await call('/api/v1/server/stop', OPERATOR, 'POST');
+    const made: string[] = [];
+    for (const n of [1, 2]) {
+      const res = await call('/api/v1/messages', ADMIN, 'POST', { from: 'ops@remote.test', to: ['erin@example.test'], raw: `Subject: bulk ${n}\n\nhi\n` });
+      made.push(((await res.json()) as { id: string }).id);
+    }
+    await expectError(await call('/api/v1/queue/bulk', VIEWER, 'POST', { action: 'hold', ids: made }), 403, 'forbidden');
+    const held = await call('/api/v1/queue/bulk', OPERATOR, 'POST', { action: 'hold', ids: [...made, '0000000000NOSUCHID', 'not an id'] });
+    expect(held.status).toBe(200);
+    expect(await held.json()).toEqual({
+      action: 'hold',
+      done: 2,
+      failed: [
+        { id: '0000000000NOSUCHID', message: 'no such queued message' },
+        { id: 'not an id', message: 'no such queued message' },
+      ],
+    });
+    for (const id of made) expect((await (await call(`/api/v1/queue/${id}`, VIEWER)).json()).held).toBe(true);
+    // send-now refuses a held message, and says so for that message only.
+    const sent = await (await call('/api/v1/queue/bulk', OPERATOR, 'POST', { action: 'send-now', ids: [made[0]] })).json();
+    expect(sent).toMatchObject({ done: 0, failed: [{ id: made[0], message: expect.stringContaining('is held') }] });
+    const removed = await (await call('/api/v1/queue/bulk', OPERATOR, 'POST', { action: 'remove', ids: made })).json();
+    expect(removed).toMatchObject({ done: 2, failed: [] });
+    for (const id of made) expect((await call(`/api/v1/queue/${id}`, VIEWER)).status).toBe(404);
+    await expectError(await call('/api/v1/queue/bulk', OPERATOR, 'POST', { action: 'explode', ids: made }), 422, 'invalid_body');
+    await expectError(await call('/api/v1/queue/bulk', OPERATOR, 'POST', { action: 'hold', ids: [] }), 422, 'invalid_body');
     await call('/api/v1/server/start', OPERATOR, 'POST');
   });
 
@@ -155,7 +188,7 @@ describe('bad input', () => {
     await expectError(await call('/api/v1/queue?limit=abc', VIEWER), 400, 'invalid_parameters');
     await expectError(await call('/api/v1/queue?state=bogus', VIEWER), 400, 'invalid_parameters');
     await expectError(await call('/api/v1/queue?sort=sideways', VIEWER), 400, 'invalid_parameters');
-    await expectError(await call('/api/v1/queue/0000000000NOSUCHID/content?format=pdf', VIEWER), 400, 'invalid_parameters');
+    await expectError(await call('/api/v1/queue/0000000000NOSUCHID/content?format=pdf', OPERATOR), 400, 'invalid_parameters');
   });
 
   it('answers 400 for malformed JSON and 415 for a body that is not JSON', async () => {
@@ -207,9 +240,11 @@ describe('response shapes', () => {
     const page: { items: unknown[] } = await expectAnswer(api.queuePageSchema, '/api/v1/queue', 'get', '/api/v1/queue?limit=10', VIEWER);
     expect(page.items.length).toBeGreaterThan(0);
     await expectAnswer(api.queueItemSchema, '/api/v1/queue/{id}', 'get', `/api/v1/queue/${id}`, VIEWER);
-    await expectAnswer(api.parsedMessageSchema, '/api/v1/queue/{id}/content', 'get', `/api/v1/queue/${id}/content?format=parsed`, VIEWER);
+    await expectAnswer(api.parsedMessageSchema, '/api/v1/queue/{id}/content', 'get', `/api/v1/queue/${id}/content?format=parsed`, OPERATOR);
     for (const action of ['hold', 'release', 'send-now']) await expectAnswer(api.queueActionResultSchema, `/api/v1/queue/{id}/${action}`, 'post', `/api/v1/queue/${id}/${action}`, OPERATOR);
     await expectAnswer(api.messageCountSchema, '/api/v1/queue/send-now', 'post', '/api/v1/queue/send-now?state=queued', OPERATOR);
+    await expectAnswer(api.queueBulkResultSchema, '/api/v1/queue/bulk', 'post', '/api/v1/queue/bulk', OPERATOR, { action: 'hold', ids: [id] });
+    await call('/api/v1/queue/bulk', OPERATOR, 'POST', { action: 'release', ids: [id] });
     await expectAnswer(api.loggingSettingsSchema, '/api/v1/logging', 'get', '/api/v1/logging', VIEWER);
     await expectAnswer(api.loggingSettingsSchema, '/api/v1/logging', 'put', '/api/v1/logging', ADMIN, { categories: { debug: false } });
     await expectAnswer(api.removedCountSchema, '/api/v1/queue', 'delete', '/api/v1/queue', OPERATOR);
@@ -219,6 +254,6 @@ describe('response shapes', () => {
     expect(nodes).toHaveLength(1);
     expect(nodes[0]).toMatchObject({ up: true, running: true });
     await expectAnswer(api.nodeListSchema.shape.nodes.element, '/api/v1/nodes/{name}/start', 'post', `/api/v1/nodes/${encodeURIComponent(nodes[0]!.name)}/start`, OPERATOR);
-    expect(checked).toHaveLength(18);
+    expect(checked).toHaveLength(19);
   });
 });

@@ -34,6 +34,7 @@ describe('mailroomApi', () => {
     await mailroomApi.clearQueue({});
     await mailroomApi.clearQueue({ search: 'x', state: 'deferred' });
     await mailroomApi.sendNowMatching({ state: 'held' });
+    await mailroomApi.bulkAction('hold', [id]);
     await mailroomApi.logging();
     await mailroomApi.setLogging({ categories: { smtp: true } as never });
     expect(backend.calls.every((c) => c.url.startsWith(`${PROXY_BASE}/api/v1/`))).toBe(true);
@@ -46,8 +47,8 @@ describe('mailroomApi', () => {
       ['POST', '/api/v1/warnings/recheck', null],
       ['GET', '/api/v1/queue', { offset: 50, limit: 25, sort: '-size', search: 'bob', state: 'held' }],
       ['GET', `/api/v1/queue/${id}`, null],
-      ['GET', `/api/v1/queue/${id}/content`, { format: 'parsed' }],
-      ['GET', `/api/v1/queue/${id}/content`, null],
+      ['GET', `/api/v1/queue-content/${id}/content`, { format: 'parsed' }],
+      ['GET', `/api/v1/queue-content/${id}/content`, null],
       ['POST', `/api/v1/queue/${id}/send-now`, null],
       ['POST', `/api/v1/queue/${id}/hold`, null],
       ['POST', `/api/v1/queue/${id}/release`, null],
@@ -56,6 +57,7 @@ describe('mailroomApi', () => {
       ['DELETE', '/api/v1/queue', null],
       ['DELETE', '/api/v1/queue', { search: 'x', state: 'deferred' }],
       ['POST', '/api/v1/queue/send-now', { state: 'held' }],
+      ['POST', '/api/v1/queue/bulk', null],
       ['GET', '/api/v1/logging', null],
       ['PUT', '/api/v1/logging', null],
     ]);

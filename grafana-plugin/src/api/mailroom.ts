@@ -8,6 +8,10 @@ import type { Answer, Body } from './routes';
 import type { QueueAction, QueueFilter, QueueListQuery } from './types';
 
 const queueId = (id: string) => `/api/v1/queue/${encodeURIComponent(id)}`;
+// Message content has its own proxy route (plugin.json `api/v1/queue-content/*`): Editor and the operator
+// token, since a message's text is private. Grafana appends only what the route's `*` matched, so the path
+// after the prefix is the admin API's path under /api/v1/queue. Through the Viewer route Mailroom refuses it.
+const contentPath = (id: string) => `/api/v1/queue-content/${encodeURIComponent(id)}/content`;
 const filterParams = (f: QueueFilter) => ({ search: f.search?.trim() || undefined, state: f.state });
 
 export const mailroomApi = {
@@ -25,14 +29,16 @@ export const mailroomApi = {
 
   listQueue: (q: QueueListQuery) => call<Answer<'/api/v1/queue', 'get'>>('GET', '/api/v1/queue', { params: { offset: q.offset, limit: q.limit, sort: q.sort, ...filterParams(q) } }),
   queueItem: (id: string) => call<Answer<'/api/v1/queue/{id}', 'get'>>('GET', queueId(id)),
-  parsedContent: (id: string) => call<Answer<'/api/v1/queue/{id}/content', 'get'>>('GET', `${queueId(id)}/content`, { params: { format: 'parsed' } }),
+  parsedContent: (id: string) => call<Answer<'/api/v1/queue/{id}/content', 'get'>>('GET', contentPath(id), { params: { format: 'parsed' } }),
   /** The raw message/rfc822 source, as text (the document lists no JSON for it without ?format=parsed). */
-  rawContent: (id: string) => call<string>('GET', `${queueId(id)}/content`, { responseType: 'text' }),
+  rawContent: (id: string) => call<string>('GET', contentPath(id), { responseType: 'text' }),
   queueAction: (id: string, action: QueueAction) => call<Answer<'/api/v1/queue/{id}/hold', 'post'>>('POST', `${queueId(id)}/${action}`),
   /** 204: nothing comes back. */
   removeFromQueue: (id: string) => call<unknown>('DELETE', queueId(id)),
   /** Removes everything, or only what the filter matches when one is given. */
   clearQueue: (filter: QueueFilter) => call<Answer<'/api/v1/queue', 'delete'>>('DELETE', '/api/v1/queue', { params: filterParams(filter) }),
+  /** One request for an action on the selected messages; the answer lists the ones it could not act on. */
+  bulkAction: (action: Body<'/api/v1/queue/bulk', 'post'>['action'], ids: string[]) => call<Answer<'/api/v1/queue/bulk', 'post'>>('POST', '/api/v1/queue/bulk', { data: { action, ids } }),
   sendNowMatching: (filter: QueueFilter) => call<Answer<'/api/v1/queue/send-now', 'post'>>('POST', '/api/v1/queue/send-now', { params: filterParams(filter) }),
 
   logging: () => call<Answer<'/api/v1/logging', 'get'>>('GET', '/api/v1/logging'),

@@ -784,6 +784,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queue/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One action (send-now, hold, release, bounce, remove) on up to 1000 selected messages in one request: {action, done, failed: [{id, message}]}; a message that cannot be acted on (gone, held for send-now) is listed in failed, the others are done. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "send-now" | "hold" | "release" | "bounce" | "remove";
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueBulkResult"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenOperator"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue/{id}": {
         parameters: {
             query?: never;
@@ -857,7 +906,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made. */
+        /** The message (operator: content is private; viewers see the envelope from GET /api/v1/queue/{id}): raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made. */
         get: {
             parameters: {
                 query?: {
@@ -883,7 +932,7 @@ export interface paths {
                 };
                 400: components["responses"]["BadParameters"];
                 401: components["responses"]["Unauthorized"];
-                403: components["responses"]["ForbiddenViewer"];
+                403: components["responses"]["ForbiddenOperator"];
                 404: components["responses"]["NotFound"];
                 421: components["responses"]["MisdirectedRequest"];
             };
@@ -2419,6 +2468,14 @@ export interface components {
         };
         RemovedCount: {
             removed: number;
+        };
+        QueueBulkResult: {
+            action: string;
+            done: number;
+            failed: {
+                id: string;
+                message: string;
+            }[];
         };
         MessageCount: {
             messages: number;

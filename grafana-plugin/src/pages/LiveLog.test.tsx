@@ -61,11 +61,20 @@ describe('Live log page', () => {
     await waitFor(() => expect(isDisabled(screen.getByTestId(testIds.liveLog.applyCategories))).toBe(true));
   });
 
-  it('Apply is for Grafana Admins only', async () => {
+  it('Apply is for Grafana Admins only; Explore for those who may use it (not Viewers)', async () => {
     setOrgRole('Editor');
     renderLiveLog();
     await userEvent.click(await screen.findByTestId(testIds.liveLog.category('debug')));
-    expect(isDisabled(screen.getByTestId(testIds.liveLog.applyCategories))).toBe(true);
+    expect(screen.queryByTestId(testIds.liveLog.applyCategories)).not.toBeInTheDocument();
+    expect(screen.getByTestId(testIds.liveLog.explore)).toBeInTheDocument();
+  });
+
+  it('a Viewer sees neither Apply nor the Explore link', async () => {
+    setOrgRole('Viewer');
+    renderLiveLog();
+    await screen.findByTestId(testIds.liveLog.category('debug'));
+    expect(screen.queryByTestId(testIds.liveLog.applyCategories)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.liveLog.explore)).not.toBeInTheDocument();
   });
 
   it('Start opens an EventSource on the plugin proxy, shows log events, Stop closes it', async () => {
@@ -116,7 +125,7 @@ describe('Live log page', () => {
     const panes = JSON.parse(href.searchParams.get('panes')!);
     const query = Object.values(panes as Record<string, { datasource: string; queries: Array<{ expr: string }> }>)[0]!;
     expect(query.datasource).toBe('loki-uid');
-    expect(query.queries[0]!.expr).toBe('{service_name="mailroom", category=~"delivery"} | json | session_id="S9"');
+    expect(query.queries[0]!.expr).toBe('{service_name="mailroom", category=~"delivery"} |= "S9" | json | session="S9"');
   });
 
   it('counts lines the server dropped', async () => {

@@ -11,13 +11,12 @@ import { LOG_CATEGORIES, type LogCategory, type LoggingSettings } from '../api/t
 import { ErrorState } from '../components/ErrorState/ErrorState';
 import { LogView } from '../components/LogView/LogView';
 import { useApi } from '../hooks/useApi';
-import { useOrgRole } from '../hooks/useOrgRole';
+import { useAccess } from '../hooks/useOrgRole';
 import { toMailroomError, type MailroomError } from '../api/errors';
 import { DEFAULT_LOG_CAPACITY, LogBuffer } from '../services/logBuffer';
 import { matchesFilter, type LogEntry } from '../services/logLine';
 import { buildLogQL, exploreUrl } from '../services/logql';
 import { LogStream, type StreamState } from '../services/logStream';
-import { canAdminister, NEEDS_ADMIN } from '../services/permissions';
 import type { AppJsonData } from '../services/settings';
 import { streamParams } from '../services/streamParams';
 import { testIds } from '../testIds';
@@ -37,7 +36,7 @@ const enabledIn = (settings: LoggingSettings | undefined): Set<LogCategory> => n
 
 function LiveLog() {
   const s = useStyles2(getStyles);
-  const isAdmin = canAdminister(useOrgRole());
+  const access = useAccess();
   const lokiUid = usePluginContext<AppJsonData>()?.meta.jsonData?.lokiDatasourceUid;
   const logging = useApi(() => mailroomApi.logging(), []);
   const [chosen, setChosen] = useState<ReadonlySet<LogCategory>>(() => new Set(LOG_CATEGORIES));
@@ -156,16 +155,18 @@ function LiveLog() {
               data-testid={testIds.liveLog.category(c)}
             />
           ))}
-          <Button
-            size="sm"
-            variant="secondary"
-            onClick={() => void apply()}
-            disabled={!isAdmin || !changed || applying || !logging.data}
-            tooltip={isAdmin ? 'Make Mailroom log exactly these categories' : NEEDS_ADMIN}
-            data-testid={testIds.liveLog.applyCategories}
-          >
-            {applying ? 'Applying…' : 'Apply to server'}
-          </Button>
+          {access.administer && (
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={() => void apply()}
+              disabled={!changed || applying || !logging.data}
+              tooltip="Make Mailroom log exactly these categories"
+              data-testid={testIds.liveLog.applyCategories}
+            >
+              {applying ? 'Applying…' : 'Apply to server'}
+            </Button>
+          )}
         </section>
         {logging.error && <ErrorState error={logging.error} action="Could not read the logging categories" onRetry={() => void logging.reload()} />}
         {applyError && <ErrorState error={applyError} action="Could not change the logging categories" onDismiss={() => setApplyError(null)} />}
@@ -198,9 +199,11 @@ function LiveLog() {
             <Badge color={badge.color} text={badge.text} />
           </span>
           <div className={s.spacer} />
-          <LinkButton variant="secondary" icon="compass" href={explore} target="_blank" rel="noopener noreferrer" data-testid={testIds.liveLog.explore}>
-            Open in Explore
-          </LinkButton>
+          {access.explore && (
+            <LinkButton variant="secondary" icon="compass" href={explore} target="_blank" rel="noopener noreferrer" data-testid={testIds.liveLog.explore}>
+              Open in Explore
+            </LinkButton>
+          )}
         </div>
 
         {diagnosis && <ErrorState error={diagnosis} action="The live log stream failed" onRetry={start} />}

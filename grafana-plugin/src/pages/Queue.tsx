@@ -1,6 +1,8 @@
 // Status > Delivery queue: a server-side paged, sorted and filtered view of the queue with row and bulk
 // actions, Clear (all, or just what the filter matches), Send now for the whole filtered set, and a choice
-// of auto-refresh. Destructive actions (bounce, remove, clear) ask first and say how many messages.
+// of auto-refresh. Actions on more than one message (bulk, clear, send all) and destructive ones (bounce,
+// remove) ask first and say how many messages. Bulk actions are one request (POST /api/v1/queue/bulk).
+// Users who may not act see no action controls at all; message content needs content:read.
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import { rangeUtil, type GrafanaTheme2 } from '@grafana/data';
@@ -13,10 +15,9 @@ import { MessageDrawer } from '../components/MessageDrawer/MessageDrawer';
 import { QueueTable, type RowAction } from '../components/QueueTable/QueueTable';
 import { useApi } from '../hooks/useApi';
 import { useInterval } from '../hooks/useInterval';
-import { useOrgRole } from '../hooks/useOrgRole';
+import { useAccess } from '../hooks/useOrgRole';
 import { toMailroomError, type MailroomError } from '../api/errors';
-import { canOperate, NEEDS_EDITOR } from '../services/permissions';
-import { bulkSummary, type BulkAction, type BulkResult } from '../services/bulk';
+import { bulkSummary, type BulkAction } from '../services/bulk';
 import { clampPage, DEFAULT_VIEW, describeSet, filterOf, isFiltered, nextSort, PAGE_SIZES, pageCount, toQuery, type QueueView } from '../services/queueQuery';
 import { testIds } from '../testIds';
 
@@ -39,7 +40,8 @@ interface Confirmation {
 
 function Queue() {
   const s = useStyles2(getStyles);
-  const mayAct = canOperate(useOrgRole());
+  const access = useAccess();
+  const mayAct = access.operate;
   const [view, setView] = useState<QueueView>(DEFAULT_VIEW);
   const [searchInput, setSearchInput] = useState('');
   const [refresh, setRefresh] = useState('');
@@ -121,19 +123,8 @@ function Queue() {
     const ids = Array.from(selected);
     const run = () =>
       perform(`${action.replace('-', ' ')} the selected messages`, async () => {
-        const result: BulkResult = { done: 0, failed: [] };
-        let firstError: MailroomError | undefined;
-        for (const id of ids) {
-          try {
-            await (action === 'remove' ? mailroomApi.removeFromQueue(id) : mailroomApi.queueAction(id, action));
-            result.done++;
-          } catch (err) {
-            firstError ??= toMailroomError(err);
-            result.failed.push({ id, message: toMailroomError(err).message });
-          }
-        }
+        const result = await mailroomApi.bulkAction(action, ids);
         setSelected(new Set());
-        if (result.done === 0 && firstError) throw firstError;
         return bulkSummary(action, result);
       });
     if (action === 'remove' || action === 'bounce') {
@@ -165,19 +156,25 @@ function Queue() {
     });
 
   const sendAllNow = () =>
-    void perform('send the messages now', async () => {
-      const { messages } = await mailroomApi.sendNowMatching(filterOf(view));
-      return `${messages} ${messages === 1 ? 'message is' : 'messages are'} due now.`;
+    setConfirm({
+      title: filtered ? 'Send the filtered messages now?' : 'Send every queued message now?',
+      body: `Mailroom tries ${describeSet(total, view)} at once instead of waiting for the retry schedule. Held messages stay held.`,
+      confirmText: `Send ${total} now`,
+      run: () =>
+        perform('send the messages now', async () => {
+          const { messages } = await mailroomApi.sendNowMatching(filterOf(view));
+          return `${messages} ${messages === 1 ? 'message is' : 'messages are'} due now.`;
+        }),
     });
 
-  const actionProps = (disabled: boolean) => ({ disabled: !mayAct || disabled || busy, tooltip: mayAct ? undefined : NEEDS_EDITOR });
+  const actionProps = (disabled: boolean) => ({ disabled: disabled || busy });
 
   return (
     <PluginPage>
       <div data-testid={testIds.queue.container}>
         <div className={s.toolbar}>
           <div className={s.search}>
-            <FilterInput width={44} value={searchInput} onChange={setSearchInput} escapeRegex={false} placeholder="Search id, sender, recipient, error" data-testid={testIds.queue.search} />
+            <FilterInput value={searchInput} onChange={setSearchInput} escapeRegex={false} placeholder="Search id, sender, recipient, error" data-testid={testIds.queue.search} />
           </div>
           <div data-testid={testIds.queue.state}>
             <RadioButtonGroup<QueueState | 'all'>
@@ -191,12 +188,16 @@ function Queue() {
           <div data-testid={testIds.queue.autoRefresh}>
             <RefreshPicker onRefresh={() => void page.reload()} onIntervalChanged={setRefresh} value={refresh} intervals={AUTO_REFRESH_INTERVALS} isLoading={page.loading} text="Refresh" />
           </div>
-          <Button variant="secondary" icon="message" onClick={sendAllNow} {...actionProps(total === 0 || !settled)} data-testid={testIds.queue.sendAll}>
-            {filtered ? 'Send matching now' : 'Send all now'}
-          </Button>
-          <Button variant="destructive" icon="trash-alt" onClick={clearQueue} {...actionProps(total === 0 || !settled)} data-testid={testIds.queue.clear}>
-            {filtered ? 'Remove matching' : 'Clear queue'}
-          </Button>
+          {mayAct && (
+            <>
+              <Button variant="secondary" icon="message" onClick={sendAllNow} {...actionProps(total === 0 || !settled)} data-testid={testIds.queue.sendAll}>
+                {filtered ? 'Send matching now' : 'Send all now'}
+              </Button>
+              <Button variant="destructive" icon="trash-alt" onClick={clearQueue} {...actionProps(total === 0 || !settled)} data-testid={testIds.queue.clear}>
+                {filtered ? 'Remove matching' : 'Clear queue'}
+              </Button>
+            </>
+          )}
         </div>
 
         {notice && (
@@ -206,7 +207,7 @@ function Queue() {
         )}
         {actionError && <ErrorState error={actionError.error} action={actionError.action} onDismiss={() => setActionError(null)} />}
 
-        {selected.size > 0 && (
+        {mayAct && selected.size > 0 && (
           <div className={s.bulk} data-testid={testIds.queue.bulkBar}>
             <span>{selected.size} selected</span>
             <Button size="sm" variant="secondary" onClick={() => bulk('send-now')} {...actionProps(false)} data-testid={testIds.queue.bulkAction('send-now')}>
@@ -262,20 +263,22 @@ function Queue() {
               <div data-testid={testIds.queue.pagination}>
                 <Pagination currentPage={view.page} numberOfPages={pageCount(total, view.pageSize)} onNavigate={(p) => setView((v) => ({ ...v, page: p }))} hideWhenSinglePage />
               </div>
-              <div data-testid={testIds.queue.pageSize}>
-                <RadioButtonGroup
-                  size="sm"
-                  aria-label="Page size"
-                  options={PAGE_SIZES.map((n) => ({ label: `${n} / page`, value: n }))}
-                  value={view.pageSize}
-                  onChange={(n) => setView((v) => ({ ...v, pageSize: n, page: 1 }))}
-                />
-              </div>
+              {total > 0 && (
+                <div data-testid={testIds.queue.pageSize}>
+                  <RadioButtonGroup
+                    size="sm"
+                    aria-label="Page size"
+                    options={PAGE_SIZES.map((n) => ({ label: `${n} / page`, value: n }))}
+                    value={view.pageSize}
+                    onChange={(n) => setView((v) => ({ ...v, pageSize: n, page: 1 }))}
+                  />
+                </div>
+              )}
             </div>
           </>
         )}
       </div>
-      {showId && <MessageDrawer id={showId} onClose={() => setShowId(null)} />}
+      {showId && <MessageDrawer id={showId} mayReadContent={access.readContent} onClose={() => setShowId(null)} />}
       <ConfirmModal
         isOpen={confirm !== null}
         title={confirm?.title ?? ''}
@@ -300,8 +303,9 @@ function toggled(sel: ReadonlySet<string>, ids: readonly string[], on: boolean):
 export default Queue;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  toolbar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(2) }),
-  search: css({ flex: 'none' }),
+  // One line at 1280 px: the search shrinks before anything wraps.
+  toolbar: css({ display: 'flex', flexWrap: 'nowrap', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(2), '& > *': { flexShrink: 0 } }),
+  search: css({ flex: '0 1 352px', minWidth: 160, '&&': { flexShrink: 1 } }),
   spacer: css({ flex: 1 }),
   bulk: css({
     display: 'flex',

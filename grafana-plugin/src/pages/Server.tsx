@@ -11,10 +11,9 @@ import { ErrorState } from '../components/ErrorState/ErrorState';
 import { NodesTable } from '../components/NodesTable/NodesTable';
 import { useApi } from '../hooks/useApi';
 import { useInterval, useNow } from '../hooks/useInterval';
-import { useOrgRole } from '../hooks/useOrgRole';
+import { useAccess } from '../hooks/useOrgRole';
 import { toMailroomError, type MailroomError } from '../api/errors';
 import { formatCount, formatDateTime, formatDuration, secondsSince } from '../services/format';
-import { canOperate, NEEDS_EDITOR } from '../services/permissions';
 import { readScanners } from '../services/scanners';
 import { testIds } from '../testIds';
 
@@ -35,8 +34,7 @@ async function loadOverview(): Promise<Overview> {
 
 function Server() {
   const s = useStyles2(getStyles);
-  const role = useOrgRole();
-  const mayAct = canOperate(role);
+  const mayAct = useAccess().operate;
   const now = useNow(1000);
   const overview = useApi(loadOverview, []);
   const [confirmStop, setConfirmStop] = useState(false);
@@ -64,19 +62,16 @@ function Server() {
       <Button variant="secondary" icon="sync" onClick={() => void overview.reload()} data-testid={testIds.server.refresh}>
         Refresh
       </Button>
-      <Button icon="play" disabled={!mayAct || running !== false || busy !== null} tooltip={mayAct ? undefined : NEEDS_EDITOR} onClick={() => void act('start')} data-testid={testIds.server.start}>
-        {busy === 'start' ? 'Starting…' : 'Start'}
-      </Button>
-      <Button
-        variant="destructive"
-        icon="square-shape"
-        disabled={!mayAct || running !== true || busy !== null}
-        tooltip={mayAct ? undefined : NEEDS_EDITOR}
-        onClick={() => setConfirmStop(true)}
-        data-testid={testIds.server.stop}
-      >
-        {busy === 'stop' ? 'Stopping…' : 'Stop'}
-      </Button>
+      {mayAct && (
+        <>
+          <Button icon="play" disabled={running !== false || busy !== null} onClick={() => void act('start')} data-testid={testIds.server.start}>
+            {busy === 'start' ? 'Starting…' : 'Start'}
+          </Button>
+          <Button variant="destructive" icon="square-shape" disabled={running !== true || busy !== null} onClick={() => setConfirmStop(true)} data-testid={testIds.server.stop}>
+            {busy === 'stop' ? 'Stopping…' : 'Stop'}
+          </Button>
+        </>
+      )}
     </>
   );
 

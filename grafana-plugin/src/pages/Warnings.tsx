@@ -9,10 +9,9 @@ import { mailroomApi } from '../api/mailroom';
 import type { Severity, Warning } from '../api/types';
 import { ErrorState } from '../components/ErrorState/ErrorState';
 import { useApi } from '../hooks/useApi';
-import { useOrgRole } from '../hooks/useOrgRole';
+import { useAccess } from '../hooks/useOrgRole';
 import { toMailroomError, type MailroomError } from '../api/errors';
 import { formatDateTime } from '../services/format';
-import { canOperate, NEEDS_EDITOR } from '../services/permissions';
 import { groupBySeverity, warningsTitle } from '../services/warnings';
 import { testIds } from '../testIds';
 
@@ -21,7 +20,7 @@ const HEADINGS: Record<Severity, string> = { critical: 'Critical', high: 'High',
 
 function Warnings() {
   const s = useStyles2(getStyles);
-  const mayAct = canOperate(useOrgRole());
+  const mayAct = useAccess().operate;
   const list = useApi(() => mailroomApi.warnings(), []);
   const [rechecking, setRechecking] = useState(false);
   const [recheckError, setRecheckError] = useState<MailroomError | null>(null);
@@ -39,11 +38,11 @@ function Warnings() {
   };
 
   const data = list.data;
-  const actions = (
-    <Button icon="sync" onClick={() => void recheck()} disabled={!mayAct || rechecking} tooltip={mayAct ? undefined : NEEDS_EDITOR} data-testid={testIds.warnings.recheck}>
+  const actions = mayAct ? (
+    <Button icon="sync" onClick={() => void recheck()} disabled={rechecking} data-testid={testIds.warnings.recheck}>
       {rechecking ? 'Checking…' : 'Recheck'}
     </Button>
-  );
+  ) : undefined;
 
   return (
     <PluginPage pageNav={{ text: warningsTitle(data?.items.length) }} actions={actions}>

@@ -1,4 +1,5 @@
-// Bulk actions on selected queue messages run one message at a time; this sums up what happened.
+// Bulk actions on selected queue messages go to Mailroom in one request (POST /api/v1/queue/bulk), which
+// acts on each message alone and lists the ones it could not act on; this sums up the answer.
 
 export type BulkAction = 'send-now' | 'hold' | 'release' | 'bounce' | 'remove';
 

@@ -7,12 +7,12 @@ describe('buildLogQL', () => {
     expect(buildLogQL([], '')).toBe('{service_name="mailroom"}');
   });
 
-  it('narrows to a session through its structured metadata', () => {
-    expect(buildLogQL(['smtp'], ' 3kq9 ')).toBe('{service_name="mailroom", category=~"smtp"} | json | session_id="3kq9"');
+  it("narrows to a session by the line's own `session` field, which exists without structured metadata", () => {
+    expect(buildLogQL(['smtp'], ' 3kq9 ')).toBe('{service_name="mailroom", category=~"smtp"} |= "3kq9" | json | session="3kq9"');
   });
 
   it('escapes quotes and backslashes', () => {
-    expect(buildLogQL(['smtp'], 'a"b\\c')).toBe('{service_name="mailroom", category=~"smtp"} | json | session_id="a\\"b\\\\c"');
+    expect(buildLogQL(['smtp'], 'a"b\\c')).toBe('{service_name="mailroom", category=~"smtp"} |= "a\\"b\\\\c" | json | session="a\\"b\\\\c"');
   });
 });
 

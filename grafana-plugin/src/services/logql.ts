@@ -1,6 +1,9 @@
 // The live log's lines as a Loki query, and the Explore link that runs it. Mailroom ships logs to Loki with
-// the stream labels service_name, instance and category, and the session id as structured metadata
-// `session_id` (server/src/telemetry/loki).
+// the stream labels service_name, instance and category; each line is Mailroom's JSON log line, whose
+// `session` field holds the session id (server/src/telemetry/log.ts). The session id is structured metadata
+// (`session_id`) only when loki.structured_metadata is on (off by default), so the query filters on the
+// line's own field, which exists with every setting: a line filter first (cheap, Loki skips chunks without
+// the text), then `| json` and an exact match on `session`.
 
 export const LOKI_SERVICE_NAME = 'mailroom';
 
@@ -15,7 +18,7 @@ export function buildLogQL(categories: readonly string[], session: string): stri
   }
   let q = `{${selectors.join(', ')}}`;
   const s = session.trim();
-  if (s) q += ` | json | session_id="${escapeString(s)}"`;
+  if (s) q += ` |= "${escapeString(s)}" | json | session="${escapeString(s)}"`;
   return q;
 }
 

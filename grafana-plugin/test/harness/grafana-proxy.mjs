@@ -6,7 +6,9 @@
 //     then the path must match the route's pattern as Grafana's router tree matches it (static segments,
 //     :params, and a trailing "*" that takes the rest, which is what gets appended to the route URL; a
 //     route without "*" matches its exact path only and appends nothing);
-//   - the first route that matches decides: if the user's org role is below its reqRole the answer is
+//   - the first route that matches decides: with a reqAction (Grafana 11.6+, RBAC), the user must hold that
+//     action, which the plugin's `roles` grant to basic roles; otherwise the user's org role must include
+//     its reqRole; if not the answer is
 //     403 {"message":"plugin proxy route access denied"} (no later route is tried); no route: 404
 //     {"message":"plugin route match not found"};
 //   - the route URL and header values are Go templates over .JsonData and .SecureJsonData;
@@ -17,6 +19,24 @@ import http from 'node:http';
 import https from 'node:https';
 
 const ROLE_RANK = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
+
+/**
+ * The RBAC actions a basic role holds from the plugin's `roles` (Grafana also lets Admins hold what is
+ * granted to Editors and Viewers: basic roles inherit).
+ */
+export function actionsOf(pluginJson, orgRole) {
+  const held = new Set();
+  for (const r of pluginJson?.roles ?? []) {
+    if ((r.grants ?? []).some((g) => roleIncludes(orgRole, g))) for (const p of r.role?.permissions ?? []) held.add(p.action);
+  }
+  return held;
+}
+
+/** Grafana 12's hasAccessToRoute: reqAction by RBAC when the route has one, reqRole otherwise. */
+export function routeAllowed(pluginJson, route, orgRole) {
+  if (route.reqAction) return actionsOf(pluginJson, orgRole).has(route.reqAction);
+  return roleIncludes(orgRole, route.reqRole);
+}
 
 /** Grafana's RoleType.Includes: Admin includes Editor includes Viewer. */
 export function roleIncludes(userRole, reqRole) {
@@ -221,7 +241,7 @@ export function proxyPluginRequest(req, res, { pluginJson, settings, user }) {
 
   const { route, rest } = findRoute(pluginJson.routes, req.method, proxyPath);
   if (!route) return sendJson(res, 404, { message: 'plugin route match not found' });
-  if (!roleIncludes(user?.orgRole, route.reqRole)) return sendJson(res, 403, { message: 'plugin proxy route access denied' });
+  if (!routeAllowed(pluginJson, route, user?.orgRole)) return sendJson(res, 403, { message: 'plugin proxy route access denied' });
 
   const data = { JsonData: settings.jsonData ?? {}, SecureJsonData: settings.secureJsonData ?? {} };
   let target;

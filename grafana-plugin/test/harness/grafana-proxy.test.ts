@@ -3,7 +3,7 @@
 // what our plugin.json lets each Grafana role do, and the proxying itself against a real HTTP upstream.
 import { describe, expect, it } from 'vitest';
 import pluginJson from '../../src/plugin.json';
-import { findRoute, interpolate, joinURLFragments, matchPattern, roleIncludes } from './grafana-proxy.mjs';
+import { findRoute, interpolate, joinURLFragments, matchPattern, roleIncludes, routeAllowed } from './grafana-proxy.mjs';
 
 describe('route matching (Grafana pluginproxy TestPluginProxyRoutes)', () => {
   const routes = [
@@ -88,7 +88,10 @@ describe("our plugin.json through Grafana's rules", () => {
   const decide = (method: string, proxyPath: string, role: string) => {
     const { route, rest } = findRoute(pluginJson.routes, method, proxyPath);
     if (!route) return '404';
-    if (!roleIncludes(role, route.reqRole)) return '403';
+    // Old Grafana checks reqRole, 11.6+ reqAction: both must say the same.
+    const byRole = roleIncludes(role, route.reqRole);
+    expect(routeAllowed(pluginJson, route, role), `reqAction of ${method} ${route.path}`).toBe(byRole);
+    if (!byRole) return '403';
     const data = { JsonData: { apiUrl: 'http://mailroom:9425' }, SecureJsonData: { viewerToken: 'V', operatorToken: 'O', adminToken: 'A' } };
     const url = new URL(interpolate(route.url!, data));
     return `${joinURLFragments(url.pathname, rest)} ${interpolate(route.headers![0]!.content, data)}`;
@@ -99,9 +102,25 @@ describe("our plugin.json through Grafana's rules", () => {
     expect(decide('GET', 'api/v1/status', 'Viewer')).toBe('/api/v1/status Bearer V');
     expect(decide('GET', 'api/v1/warnings', 'Viewer')).toBe('/api/v1/warnings Bearer V');
     expect(decide('GET', 'api/v1/queue', 'Viewer')).toBe('/api/v1/queue Bearer V');
+    // The envelope route carries the viewer token, which Mailroom refuses content to (403).
     expect(decide('GET', 'api/v1/queue/01ABCDEFGHJK/content', 'Viewer')).toBe('/api/v1/queue/01ABCDEFGHJK/content Bearer V');
+    expect(decide('GET', 'api/v1/queue/01ABCDEFGHJK', 'Viewer')).toBe('/api/v1/queue/01ABCDEFGHJK Bearer V');
     expect(decide('GET', 'api/v1/logging', 'Viewer')).toBe('/api/v1/logging Bearer V');
     expect(decide('GET', 'api/v1/log/stream', 'Viewer')).toBe('/api/v1/log/stream Bearer V');
+  });
+
+  it('message content needs Editor and goes with the operator token', () => {
+    expect(decide('GET', 'api/v1/queue-content/01ABCDEFGHJK/content', 'Viewer')).toBe('403');
+    expect(decide('GET', 'api/v1/queue-content/01ABCDEFGHJK/content', 'Editor')).toBe('/api/v1/queue/01ABCDEFGHJK/content Bearer O');
+    expect(decide('POST', 'api/v1/queue/bulk', 'Editor')).toBe('/api/v1/queue/bulk Bearer O');
+    expect(decide('POST', 'api/v1/queue/bulk', 'Viewer')).toBe('403');
+  });
+
+  it('every route has a reqAction that plugin.json declares, and every page an action', () => {
+    const declared = new Set(pluginJson.roles.flatMap((r: { role: { permissions: Array<{ action: string }> } }) => r.role.permissions.map((p) => p.action)));
+    for (const route of pluginJson.routes) expect(declared.has(route.reqAction ?? ''), `${route.method} ${route.path}`).toBe(true);
+    for (const page of pluginJson.includes.filter((i: { type: string; path?: string }) => i.type === 'page' && i.path?.startsWith('/a/')))
+      expect(declared.has(page.action ?? ''), page.name).toBe(true);
   });
 
   it('a Viewer cannot act: every POST, DELETE and PUT is refused by Grafana', () => {

@@ -8,7 +8,7 @@ import { banCreateSchema } from './routes/bans.ts';
 import { dkimKeyCreateSchema } from './routes/dkim-keys.ts';
 import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
 import { quarantineListSchema } from './routes/quarantine.ts';
-import { contentQuerySchema } from './routes/queue.ts';
+import { contentQuerySchema, queueBulkSchema } from './routes/queue.ts';
 import { auditQuerySchema } from './routes/audit.ts';
 import { queueFilterSchema, queueListSchema } from './routes/queue-filter.ts';
 import { traceQuerySchema } from './routes/trace.ts';
@@ -74,6 +74,7 @@ const fetchAccountCreateBody = bodySchema(fetchAccountCreateSchema);
 const fetchAccountUpdateBody = bodySchema(fetchAccountUpdateSchema);
 const banCreateBody = bodySchema(banCreateSchema);
 const dkimKeyCreateBody = bodySchema(dkimKeyCreateSchema);
+const queueBulkBody = bodySchema(queueBulkSchema);
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
   '/healthz': { get: { summary: 'The service is up and its database answers: 200 {status: ok}, or 503 {status: unhealthy, database: why} (no token needed).', role: null } },
@@ -129,6 +130,15 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
       response: 'TraceTimeline',
     },
   },
+  '/api/v1/queue/bulk': {
+    post: {
+      summary:
+        'One action (send-now, hold, release, bounce, remove) on up to 1000 selected messages in one request: {action, done, failed: [{id, message}]}; a message that cannot be acted on (gone, held for send-now) is listed in failed, the others are done.',
+      role: 'operator',
+      body: queueBulkBody,
+      response: 'QueueBulkResult',
+    },
+  },
   '/api/v1/queue/{id}': {
     get: { summary: 'One queued message with its recipients.', role: 'viewer', response: 'QueueItem' },
     delete: { summary: 'Remove a message from the queue.', role: 'operator', ok: 204 },
@@ -136,8 +146,8 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
   '/api/v1/queue/{id}/content': {
     get: {
       summary:
-        'The message: raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.',
-      role: 'viewer',
+        'The message (operator: content is private; viewers see the envelope from GET /api/v1/queue/{id}): raw message/rfc822, or ?format=parsed for headers, text, sanitised HTML (the first 128 KiB; htmlTruncated) and attachments. A parsed view of more than 500 MIME parts or over 10 s of work is 422 too_complex; 503 busy while two views are being made.',
+      role: 'operator',
       query: contentQuerySchema,
       produces: 'message/rfc822',
       alsoProduces: { type: 'application/json', response: 'ParsedMessage' },

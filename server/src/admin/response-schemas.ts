@@ -137,6 +137,9 @@ export const queuePageSchema = z
 export const queueActionResultSchema = z.union([queueItemSchema, z.strictObject({ id: z.string(), removed: z.literal(true) })]).register(apiSchemas, { id: 'QueueActionResult' });
 
 export const removedCountSchema = z.strictObject({ removed: z.number().int() }).register(apiSchemas, { id: 'RemovedCount' });
+export const queueBulkResultSchema = z
+  .strictObject({ action: z.string(), done: z.number().int(), failed: z.array(z.strictObject({ id: z.string(), message: z.string() })) })
+  .register(apiSchemas, { id: 'QueueBulkResult' });
 export const messageCountSchema = z.strictObject({ messages: z.number().int() }).register(apiSchemas, { id: 'MessageCount' });
 
 export const parsedMessageSchema = z

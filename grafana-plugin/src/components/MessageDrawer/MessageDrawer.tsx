@@ -1,5 +1,7 @@
 // One queued message in a drawer: its headers, text (and the server-sanitised HTML in a sandboxed frame),
-// attachments, raw source (fetched when its tab opens) and the delivery state of each recipient.
+// attachments, raw source (fetched when its tab opens) and the delivery state of each recipient. Content is
+// private: without content:read (Grafana Editor; Mailroom's operator token) the drawer has only the
+// recipients tab (envelope, state and errors) and never asks for the content.
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
@@ -13,6 +15,7 @@ import { ErrorState } from '../ErrorState/ErrorState';
 import { MessageTrace } from '../MessageTrace/MessageTrace';
 
 type TabId = 'headers' | 'text' | 'attachments' | 'raw' | 'recipients' | 'trace';
+const CONTENT_TABS: ReadonlySet<TabId> = new Set(['headers', 'text', 'attachments', 'raw']);
 const TABS: Array<{ id: TabId; label: string }> = [
   { id: 'headers', label: 'Headers' },
   { id: 'text', label: 'Text' },
@@ -24,19 +27,23 @@ const TABS: Array<{ id: TabId; label: string }> = [
 
 interface Props {
   id: string;
+  /** content:read: headers, text, attachments and raw source. */
+  mayReadContent: boolean;
   onClose: () => void;
 }
 
-export function MessageDrawer({ id, onClose }: Props) {
+const NO_CONTENT = Promise.resolve(undefined);
+
+export function MessageDrawer({ id, mayReadContent, onClose }: Props) {
   const s = useStyles2(getStyles);
-  const [tab, setTab] = useState<TabId>('headers');
-  const parsed = useApi(() => mailroomApi.parsedContent(id), [id]);
+  const [tab, setTab] = useState<TabId>(mayReadContent ? 'headers' : 'recipients');
+  const parsed = useApi(() => (mayReadContent ? mailroomApi.parsedContent(id) : NO_CONTENT), [id, mayReadContent]);
   const item = useApi(() => mailroomApi.queueItem(id), [id]);
   const message = parsed.data;
 
   const tabs = (
     <TabsBar>
-      {TABS.map((t) => (
+      {TABS.filter((t) => mayReadContent || !CONTENT_TABS.has(t.id)).map((t) => (
         <Tab
           key={t.id}
           label={t.label}
@@ -50,7 +57,7 @@ export function MessageDrawer({ id, onClose }: Props) {
   );
 
   return (
-    <Drawer title={message?.subject || '(no subject)'} subtitle={<span className={s.mono}>{id}</span>} onClose={onClose} size="lg" tabs={tabs}>
+    <Drawer title={mayReadContent ? message?.subject || '(no subject)' : 'Queued message'} subtitle={<span className={s.mono}>{id}</span>} onClose={onClose} size="lg" tabs={tabs}>
       <div data-testid={testIds.message.drawer}>
         <TabContent>
           {tab === 'recipients' ? (

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { NodesTable } from './NodesTable';
 import { FakeBackend } from '../../test/fakeBackend';
 import { node } from '../../test/fixtures';
-import { isDisabled, renderWithGrafana } from '../../test/render';
+import { renderWithGrafana } from '../../test/render';
 import { testIds } from '../../testIds';
 
 let backend: FakeBackend;
@@ -49,8 +49,8 @@ describe('NodesTable', () => {
   it('a Viewer sees the nodes but no button that would act', async () => {
     renderWithGrafana(<NodesTable mayAct={false} />);
     const b = await screen.findByTestId(testIds.server.nodeRow('b'));
-    expect(isDisabled(within(b).getByRole('button', { name: 'Start node b' }))).toBe(true);
-    expect(isDisabled(within(screen.getByTestId(testIds.server.nodeRow('a'))).getByRole('button', { name: 'Stop node a' }))).toBe(true);
+    expect(within(b).queryByRole('button', { name: 'Start node b' })).not.toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.server.nodeRow('a'))).queryByRole('button', { name: 'Stop node a' })).not.toBeInTheDocument();
   });
 
   it('an API error shows one error box with a retry', async () => {

@@ -11,7 +11,6 @@ import type { NodeInfo } from '../../api/types';
 import { useApi } from '../../hooks/useApi';
 import { useInterval } from '../../hooks/useInterval';
 import { formatCount, formatDateTime } from '../../services/format';
-import { NEEDS_EDITOR } from '../../services/permissions';
 import { testIds } from '../../testIds';
 import { ErrorState } from '../ErrorState/ErrorState';
 
@@ -62,7 +61,7 @@ export function NodesTable({ mayAct }: { mayAct: boolean }) {
                     {p.toUpperCase()}
                   </th>
                 ))}
-                <th aria-label="Actions" />
+                {mayAct && <th aria-label="Actions" />}
               </tr>
             </thead>
             <tbody>
@@ -110,14 +109,16 @@ function NodeRow({ node: n, mayAct, busy, onStart, onStop, styles: s }: RowProps
           {formatCount(n.sessions[p])}
         </td>
       ))}
-      <td className={s.actions}>
-        <Button size="sm" icon="play" variant="secondary" disabled={!canAsk || n.running} tooltip={mayAct ? undefined : NEEDS_EDITOR} onClick={onStart} aria-label={`Start node ${n.name}`}>
-          Start
-        </Button>
-        <Button size="sm" icon="square-shape" variant="destructive" disabled={!canAsk || !n.running} tooltip={mayAct ? undefined : NEEDS_EDITOR} onClick={onStop} aria-label={`Stop node ${n.name}`}>
-          Stop
-        </Button>
-      </td>
+      {mayAct && (
+        <td className={s.actions}>
+          <Button size="sm" icon="play" variant="secondary" disabled={!canAsk || n.running} onClick={onStart} aria-label={`Start node ${n.name}`}>
+            Start
+          </Button>
+          <Button size="sm" icon="square-shape" variant="destructive" disabled={!canAsk || !n.running} onClick={onStop} aria-label={`Stop node ${n.name}`}>
+            Stop
+          </Button>
+        </td>
+      )}
     </tr>
   );
 }

@@ -66,10 +66,10 @@ describe('QueueTable', () => {
     expect(props.onAction).toHaveBeenCalledWith('show', items[0]);
   });
 
-  it('without the role, actions are disabled but Show is not', async () => {
+  it('without the role, actions and checkboxes are not shown, Show is', async () => {
     const props = setup({ mayAct: false });
-    await userEvent.click(screen.getByTestId(testIds.queue.rowAction('remove', ID1)));
-    expect(props.onAction).not.toHaveBeenCalled();
+    expect(screen.queryByTestId(testIds.queue.rowAction('remove', ID1))).not.toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.queue.select(ID1))).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId(testIds.queue.rowAction('show', ID1)));
     expect(props.onAction).toHaveBeenCalledWith('show', items[0]);
   });

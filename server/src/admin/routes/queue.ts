@@ -1,6 +1,7 @@
 // The delivery queue, as hMailServer's Status > Delivery queue offers it and more: a paged snapshot
-// with search, state filter and sort; show (raw or parsed); send now; hold and release; bounce;
-// remove; clear (everything or just what a filter matches); bulk send-now.
+// with search, state filter and sort; show (envelope for viewers, raw or parsed content for operators:
+// message bodies are private); send now; hold and release; bounce; remove; clear (everything or just what
+// a filter matches); bulk send-now by filter, and one action on a list of selected ids (`/bulk`).
 import Router from '@koa/router';
 import type { QueueMessage } from '../../store/types.ts';
 import { audit } from '../audit.ts';
@@ -8,7 +9,8 @@ import { requireRole } from '../auth.ts';
 import type { AdminDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { parsedViewInWorker } from '../message-view-thread.ts';
-import { parseQuery } from '../query.ts';
+import { readJson } from '../body.ts';
+import { parseBody, parseQuery } from '../query.ts';
 import type { QueueItemJson } from '../response-schemas.ts';
 import { sendRawMessage } from '../raw-message.ts';
 import { queueFilterSchema, queueListSchema } from './queue-filter.ts';
@@ -17,6 +19,12 @@ import { z } from 'zod';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 /** `?format=` of the content routes (queue and quarantine): the raw message, or the parsed view as JSON. */
 export const contentQuerySchema = z.object({ format: z.enum(['raw', 'parsed']).default('raw') });
+export const BULK_ACTIONS = ['send-now', 'hold', 'release', 'bounce', 'remove'] as const;
+/** `POST /api/v1/queue/bulk`: one action on the messages an operator selected, in one request. */
+export const queueBulkSchema = z.strictObject({
+  action: z.enum(BULK_ACTIONS),
+  ids: z.array(z.string()).min(1).max(1000),
+});
 
 export function queueItemJson(m: QueueMessage): QueueItemJson {
   return {
@@ -80,7 +88,7 @@ export function queueRoutes(deps: AdminDeps): Router {
     ctx.body = queueItemJson(m);
   });
 
-  router.get('/:id/content', requireRole('viewer'), async (ctx) => {
+  router.get('/:id/content', requireRole('operator'), async (ctx) => {
     const { format } = parseQuery(ctx, contentQuerySchema);
     const raw = await queue.content(loadId(ctx.params));
     if (!raw) throw notFound('queued message');
@@ -89,6 +97,38 @@ export function queueRoutes(deps: AdminDeps): Router {
     } else {
       sendRawMessage(ctx, raw, 'inline');
     }
+  });
+
+  // Each id is acted on alone (a held message refuses send-now, a removed one is gone), so the answer lists
+  // what failed and why instead of failing the whole request for one message.
+  const bulkRun: Record<(typeof BULK_ACTIONS)[number], (id: string) => Promise<boolean>> = {
+    'send-now': async (m) => {
+      const current = await queue.get(m);
+      if (current?.held) throw new ApiError(409, 'held', `queued message ${m} is held: release it first`);
+      return queue.sendNow(m);
+    },
+    hold: (m) => queue.hold(m),
+    release: (m) => queue.release(m),
+    bounce: (m) => queue.bounce(m),
+    remove: (m) => queue.remove(m),
+  };
+  router.post('/bulk', requireRole('operator'), async (ctx) => {
+    const body = parseBody(await readJson(ctx), queueBulkSchema);
+    const ids = [...new Set(body.ids)];
+    const failed: Array<{ id: string; message: string }> = [];
+    let done = 0;
+    for (const messageId of ids) {
+      const valid = id.safeParse({ id: messageId });
+      try {
+        if (!valid.success || !(await bulkRun[body.action](messageId))) failed.push({ id: messageId, message: 'no such queued message' });
+        else done++;
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        failed.push({ id: messageId, message: err.message });
+      }
+    }
+    audit(ctx, `queue.bulk.${body.action}`, { queueIds: ids, messages: done });
+    ctx.body = { action: body.action, done, failed };
   });
 
   const action = (name: string, run: (id: string) => Promise<boolean>) =>
