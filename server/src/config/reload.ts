@@ -20,6 +20,10 @@ export const RELOADABLE: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'delivery.poll_interval_ms',
   'delivery.connect_timeout_seconds',
   'delivery.smtp_timeout_seconds',
+  'relay',
+  'relay_security',
+  'relay_username',
+  'relay_password',
   // smtp/listener.ts, at each RCPT or message
   'smtp.max_recipients',
   'smtp.max_unknown_recipients',

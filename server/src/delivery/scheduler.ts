@@ -14,6 +14,7 @@ import { overQuotaRecipients } from './local-quota.ts';
 import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
 import { deliverRemote, type RecipientResult } from './remote.ts';
+import { nextHopFor } from './next-hop.ts';
 
 export class DeliveryScheduler {
   private running = false;
@@ -182,7 +183,8 @@ export class DeliveryScheduler {
       }
       return;
     }
-    const results = await this.remote(job, content, this.config);
+    const route = await nextHopFor(job.domain, this.store, this.config);
+    const results = await this.remote(job, content, this.config, route);
     await this.settle(job, results, content, started, log);
   }
 
