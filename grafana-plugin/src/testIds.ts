@@ -34,6 +34,8 @@ export const testIds = {
     refresh: 'mailroom-server-refresh',
     nodes: 'mailroom-server-nodes',
     nodeRow: (name: string) => `mailroom-server-node-${name}`,
+    routes: 'mailroom-server-routes',
+    routeRow: (domain: string) => `mailroom-server-route-${domain}`,
   },
   warnings: {
     container: 'mailroom-warnings',

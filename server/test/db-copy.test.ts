@@ -130,7 +130,7 @@ describe.runIf(postgresAvailable())('mailroom db copy --to postgres://', () => {
     expect(copy.stderr).toMatch(/db copy \[[#-]{30}\] +\d+% mail /);
     expect(copy.stdout).toContain('count check: domains 1, accounts 1, aliases 1, mailboxes 6, mailbox_subscriptions 6, mail 3,');
     expect(copy.stdout).toContain(
-      'queue_messages 1, queue_content 1, queue_recipients 1, quarantine 0, fetch_accounts 1, fetch_uidls 0, bans 1, dkim_keys 0, greylist 0, message_history 4, message_history_attempts 4: every table as in the source',
+      'queue_messages 1, queue_content 1, queue_recipients 1, quarantine 0, fetch_accounts 1, fetch_uidls 0, bans 1, dkim_keys 0, routes 0, lists 0, list_members 0, greylist 0, message_history 4, message_history_attempts 4: every table as in the source',
     );
     expect(copy.stdout + copy.stderr).not.toContain('not-shown');
     expect(copy.stdout).toContain('postgres://postgres:***@');

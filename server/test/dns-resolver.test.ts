@@ -140,27 +140,28 @@ describe('failures, permanent or temporary', () => {
 
 describe('MX routing on the resolver', () => {
   it('orders MX hosts by preference', async () => {
-    expect(await resolveHops('example.test', undefined, resolver)).toEqual([
-      { host: 'mx1.example.test', port: 25 },
-      { host: 'mx2.example.test', port: 25 },
+    expect(await resolveHops('example.test', null, resolver)).toEqual([
+      { host: 'mx1.example.test', port: 25, security: 'opportunistic', credentials: null },
+      { host: 'mx2.example.test', port: 25, security: 'opportunistic', credentials: null },
     ]);
   });
 
   it('falls back to the domain itself without MX (NODATA), bounces a missing domain and a null MX', async () => {
-    expect(await resolveHops('nomx.example.test', undefined, resolver)).toEqual([{ host: 'nomx.example.test', port: 25 }]);
-    await expect(resolveHops('nowhere.example.test', undefined, resolver)).rejects.toBeInstanceOf(PermanentRoutingError);
-    await expect(resolveHops('nullmx.example.test', undefined, resolver)).rejects.toThrow(/null MX/);
+    expect(await resolveHops('nomx.example.test', null, resolver)).toEqual([{ host: 'nomx.example.test', port: 25, security: 'opportunistic', credentials: null }]);
+    await expect(resolveHops('nowhere.example.test', null, resolver)).rejects.toBeInstanceOf(PermanentRoutingError);
+    await expect(resolveHops('nullmx.example.test', null, resolver)).rejects.toThrow(/null MX/);
   });
 
   it('defers (a temporary error, not a bounce) when the DNS server fails', async () => {
-    const err = await resolveHops('broken.example.test', undefined, resolver).catch((e: unknown) => e);
+    const err = await resolveHops('broken.example.test', null, resolver).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DnsError);
     expect(err).not.toBeInstanceOf(PermanentRoutingError);
   });
 
-  it('uses the relay without asking DNS', async () => {
+  it('uses the route (or relay) without asking DNS', async () => {
     const before = dns.queries.length;
-    expect(await resolveHops('example.test', '127.0.0.1:2525', resolver)).toEqual([{ host: '127.0.0.1', port: 2525 }]);
+    const route = { host: '127.0.0.1', port: 2525, security: 'starttls' as const, credentials: null, source: 'relay' };
+    expect(await resolveHops('example.test', route, resolver)).toEqual([route]);
     expect(dns.queries.length).toBe(before);
   });
 });

@@ -24,6 +24,9 @@ export const mailroomApi = {
   /** Asks that node to start or stop its server; it applies the wish within a second. */
   nodeAction: (name: string, action: 'start' | 'stop') => call<Answer<'/api/v1/nodes/{name}/start', 'post'>>('POST', `/api/v1/nodes/${encodeURIComponent(name)}/${action}`),
 
+  /** Routes and the relay setting; passwords come masked. */
+  routes: () => call<Answer<'/api/v1/routes', 'get'>>('GET', '/api/v1/routes'),
+
   warnings: () => call<Answer<'/api/v1/warnings', 'get'>>('GET', '/api/v1/warnings'),
   recheckWarnings: () => call<Answer<'/api/v1/warnings/recheck', 'post'>>('POST', '/api/v1/warnings/recheck'),
 

@@ -2307,6 +2307,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routes, '*' (the default smarthost) first, and the relay setting they fall back to; passwords masked as ********, never returned. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RouteList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        /** Add or replace the route of a domain ({domain, nextHop host:port, security? opportunistic|starttls|tls, username?, password?}); credentials need starttls or tls. 201 with the route (password masked). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a destination domain, or '*' for every remote domain without a route of its own */
+                        domain: string;
+                        /** @description host:port, [v6]:port */
+                        nextHop: string;
+                        /**
+                         * @description default starttls with credentials, else opportunistic
+                         * @enum {string}
+                         */
+                        security?: "opportunistic" | "starttls" | "tls";
+                        username?: string;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Route"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routes/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a domain's route ('*' for the default); its mail goes by the default route, the relay setting or MX again. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    domain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2614,6 +2734,30 @@ export interface components {
             events: components["schemas"]["TraceEvent"][];
             /** @description attempts beyond the 100 kept per message */
             omittedAttempts: number;
+        };
+        /** @enum {string} */
+        RouteSecurity: "opportunistic" | "starttls" | "tls";
+        Route: {
+            /** @description a destination domain, or '*': every remote domain without a route of its own */
+            domain: string;
+            host: string;
+            port: number;
+            security: components["schemas"]["RouteSecurity"];
+            username: string | null;
+            /** @description masked: set or not, never the value */
+            password: "********" | null;
+            createdAt: string;
+        };
+        RouteList: {
+            items: components["schemas"]["Route"][];
+            /** @description the relay setting: where mail goes when no route matches (null: MX) */
+            relay: {
+                host: string;
+                port: number;
+                security: components["schemas"]["RouteSecurity"];
+                username: string | null;
+                password: "********" | null;
+            } | null;
         };
     };
     responses: {

@@ -9,6 +9,7 @@ import { mailroomApi } from '../api/mailroom';
 import type { ServerInfo, StatusInfo } from '../api/types';
 import { ErrorState } from '../components/ErrorState/ErrorState';
 import { NodesTable } from '../components/NodesTable/NodesTable';
+import { RoutesTable } from '../components/RoutesTable/RoutesTable';
 import { useApi } from '../hooks/useApi';
 import { useInterval, useNow } from '../hooks/useInterval';
 import { useAccess } from '../hooks/useOrgRole';
@@ -85,6 +86,7 @@ function Server() {
         {overview.data && (
           <div className={s.grid}>
             <NodesTable mayAct={mayAct} />
+            <RoutesTable />
           </div>
         )}
       </div>

@@ -13,6 +13,7 @@ import { openApiDocument } from './openapi.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { banRoutes } from './routes/bans.ts';
 import { dkimKeyRoutes } from './routes/dkim-keys.ts';
+import { mailRouteRoutes } from './routes/mail-routes.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { fetchAccountRoutes } from './routes/fetch-accounts.ts';
 import { loggingRoutes } from './routes/logging.ts';
@@ -66,6 +67,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
     fetchAccountRoutes(deps),
     banRoutes(deps),
     dkimKeyRoutes(deps),
+    mailRouteRoutes(deps),
     warningRoutes(deps),
     loggingRoutes(deps),
     auditRoutes(deps),

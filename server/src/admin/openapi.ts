@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { apiSchemas } from './response-schemas.ts';
 import { banCreateSchema } from './routes/bans.ts';
 import { dkimKeyCreateSchema } from './routes/dkim-keys.ts';
+import { routeCreateSchema } from './routes/mail-routes.ts';
 import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
 import { quarantineListSchema } from './routes/quarantine.ts';
 import { contentQuerySchema, queueBulkSchema } from './routes/queue.ts';
@@ -75,6 +76,7 @@ const fetchAccountUpdateBody = bodySchema(fetchAccountUpdateSchema);
 const banCreateBody = bodySchema(banCreateSchema);
 const dkimKeyCreateBody = bodySchema(dkimKeyCreateSchema);
 const queueBulkBody = bodySchema(queueBulkSchema);
+const routeCreateBody = bodySchema(routeCreateSchema);
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
   '/healthz': { get: { summary: 'The service is up and its database answers: 200 {status: ok}, or 503 {status: unhealthy, database: why} (no token needed).', role: null } },
@@ -279,6 +281,22 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     },
   },
   '/api/v1/dkim-keys/{domain}/{selector}': { delete: { summary: 'Remove a key; the newest remaining key of the domain becomes active.', role: 'admin', ok: 204 } },
+  '/api/v1/routes': {
+    get: {
+      summary: "Routes, '*' (the default smarthost) first, and the relay setting they fall back to; passwords masked as ********, never returned.",
+      role: 'viewer',
+      response: 'RouteList',
+    },
+    post: {
+      summary:
+        'Add or replace the route of a domain ({domain, nextHop host:port, security? opportunistic|starttls|tls, username?, password?}); credentials need starttls or tls. 201 with the route (password masked).',
+      role: 'admin',
+      ok: 201,
+      body: routeCreateBody,
+      response: 'Route',
+    },
+  },
+  '/api/v1/routes/{domain}': { delete: { summary: "Remove a domain's route ('*' for the default); its mail goes by the default route, the relay setting or MX again.", role: 'admin', ok: 204 } },
 };
 
 function queryParameters(schema: z.ZodObject): unknown[] {

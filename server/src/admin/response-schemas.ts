@@ -228,6 +228,27 @@ export const traceTimelineSchema = z
     omittedAttempts: z.number().int().describe('attempts beyond the 100 kept per message'),
   })
   .register(apiSchemas, { id: 'TraceTimeline' });
+const routeSecuritySchema = z.enum(['opportunistic', 'starttls', 'tls']).register(apiSchemas, { id: 'RouteSecurity' });
+export const routeSchema = z
+  .strictObject({
+    domain: z.string().describe("a destination domain, or '*': every remote domain without a route of its own"),
+    host: z.string(),
+    port: z.number().int(),
+    security: routeSecuritySchema,
+    username: z.string().nullable(),
+    password: z.literal('********').nullable().describe('masked: set or not, never the value'),
+    createdAt: z.string(),
+  })
+  .register(apiSchemas, { id: 'Route' });
+export const routeListSchema = z
+  .strictObject({
+    items: z.array(routeSchema),
+    relay: z
+      .strictObject({ host: z.string(), port: z.number().int(), security: routeSecuritySchema, username: z.string().nullable(), password: z.literal('********').nullable() })
+      .nullable()
+      .describe('the relay setting: where mail goes when no route matches (null: MX)'),
+  })
+  .register(apiSchemas, { id: 'RouteList' });
 
 export type ScannerHealthJson = z.output<typeof scannerHealthSchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
@@ -240,3 +261,4 @@ export type TracePage = z.output<typeof tracePageSchema>;
 export type TraceTimeline = z.output<typeof traceTimelineSchema>;
 export type ParsedMessageJson = z.output<typeof parsedMessageSchema>;
 export type LoggingSettings = z.output<typeof loggingSettingsSchema>;
+export type RouteList = z.output<typeof routeListSchema>;

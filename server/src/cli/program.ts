@@ -11,6 +11,7 @@ import { registerDbCommands } from './db-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { registerQuotaCommands } from './quota-commands.ts';
+import { registerRouteCommands } from './route-commands.ts';
 import { serve } from './serve.ts';
 import { registerTokenCommands } from './token-commands.ts';
 import { auditCliChange } from './audit-cli.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerFetchCommands(program, config);
   registerBanCommands(program, config);
   registerDkimCommands(program, config);
+  registerRouteCommands(program, config);
   registerTokenCommands(program, config);
   registerBackupCommands(program, config);
   registerDbCommands(program, config);

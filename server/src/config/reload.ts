@@ -22,6 +22,10 @@ export const RELOADABLE: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'delivery.smtp_timeout_seconds',
   // delivery/history-pruner.ts, at each hourly run
   'delivery.history_days',
+  'relay',
+  'relay_security',
+  'relay_username',
+  'relay_password',
   // smtp/listener.ts, at each RCPT or message
   'smtp.max_recipients',
   'smtp.max_unknown_recipients',

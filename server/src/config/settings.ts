@@ -140,7 +140,18 @@ export const SETTINGS = {
     'More admin API tokens, each `name:role:token` with role `viewer` (read), `operator` (also queue and server actions) or `admin`; comma-separated in the environment, a list in YAML. The name appears in audit logs, the token never.',
     { secret: true },
   ),
-  relay: setting(k.optionalHostPort, undefined, "Smarthost `host:port` for all remote mail (`[2001:db8::1]:25` for IPv6). Unset: deliver directly to the recipient domain's MX hosts."),
+  relay: setting(
+    k.optionalHostPort,
+    undefined,
+    "Smarthost `host:port` for all remote mail (`[2001:db8::1]:25` for IPv6). Unset: deliver directly to the recipient domain's MX hosts. Routes kept in the database (`mailroom route add`, docs/routes.md) come first: a domain's own route, then the route `*`, then this.",
+  ),
+  relay_security: setting(
+    z.enum(['opportunistic', 'starttls', 'tls'], { error: "expected 'opportunistic', 'starttls' or 'tls'" }),
+    'opportunistic',
+    'How `relay` is reached: `opportunistic` uses STARTTLS when offered, `starttls` requires it (a smarthost that does not offer it defers the mail), `tls` is implicit TLS from the first byte (port 465). Certificates are not checked (as MTAs do).',
+  ),
+  relay_username: setting(k.optionalText, undefined, 'User name for AUTH at `relay` (with relay_password). AUTH is sent only over TLS: set relay_security to `starttls` or `tls`.'),
+  relay_password: setting(k.optionalText, undefined, 'Password for AUTH at `relay`. Never logged, nor shown in configuration errors or by the admin API.', { secret: true }),
   trusted_networks: setting(
     k.cidrList,
     [],

@@ -1,6 +1,9 @@
 // Outbound SMTP for one job (one message, one destination domain) with nodemailer's SMTP client.
 // STARTTLS is used whenever the peer offers it, without certificate checks (opportunistic, as MTAs do);
-// a 4xx or a connection problem defers, a 5xx bounces, per recipient where the peer says per recipient.
+// a route (next-hop.ts) may require STARTTLS or implicit TLS and log in with AUTH, only ever over TLS.
+// A 4xx or a connection problem defers, a 5xx bounces, per recipient where the peer says per recipient;
+// a refused login defers whatever its code (the credentials are the operator's to fix, not the
+// recipient's fault: Postfix does the same), with the peer's reply, never the password, in the queue.
 // Host names are turned into addresses by our resolver (dns/), never by nodemailer's own lookups, so
 // dns.servers decides where every name comes from; the name still goes to the peer for SNI.
 import net from 'node:net';
@@ -13,6 +16,7 @@ import { countTlsHandshake } from '../telemetry/tls-handshakes.ts';
 import { dnsFor } from '../dns/resolver.ts';
 import { PermanentRoutingError, resolveHops, type Hop } from './mx.ts';
 import { replyCodeOf } from '../store/history-store.ts';
+import type { NextHop } from './next-hop.ts';
 
 /** Addresses tried in one attempt, over all MX hosts (Postfix's smtp_mx_address_limit is 5 too). */
 const MAX_ADDRESSES_PER_ATTEMPT = 5;
@@ -37,9 +41,11 @@ interface SmtpError extends Error {
   response?: string;
   recipient?: string;
   rejectedErrors?: SmtpError[];
+  /** Set on a failed or impossible login: defers, whatever the reply code. */
+  duringLogin?: boolean;
 }
 
-export async function deliverRemote(job: DeliveryJob, content: Buffer, config: Config): Promise<Map<number, RecipientResult>> {
+export async function deliverRemote(job: DeliveryJob, content: Buffer, config: Config, route: NextHop | null = null): Promise<Map<number, RecipientResult>> {
   const started = Date.now();
   let where: AttemptDetail = {};
   const all = (r: RecipientResult) =>
@@ -51,7 +57,7 @@ export async function deliverRemote(job: DeliveryJob, content: Buffer, config: C
     );
   let hops: Hop[];
   try {
-    hops = await resolveHops(job.domain, config.relay, dnsFor(config));
+    hops = await resolveHops(job.domain, route, dnsFor(config));
   } catch (err) {
     const message = (err as Error).message;
     return all(err instanceof PermanentRoutingError ? { result: 'bounced', error: message } : { result: 'deferred', error: `DNS: ${message}`, reason: 'dns' });
@@ -85,7 +91,7 @@ export async function deliverRemote(job: DeliveryJob, content: Buffer, config: C
         where.tls = facts.tls;
         const text = describe(hop, e);
         // A 5xx for the whole transaction is the receiver's final word: do not try the next MX.
-        if (e.responseCode !== undefined && e.responseCode >= 500) return all({ result: 'bounced', error: text, attempt: { replyCode: e.responseCode, replyText: reply(e) } });
+        if (e.responseCode !== undefined && e.responseCode >= 500 && !e.duringLogin) return all({ result: 'bounced', error: text, attempt: { replyCode: e.responseCode, replyText: reply(e) } });
         lastError = text;
         lastReason = facts.tlsFailed ? 'tls' : e.responseCode !== undefined ? 'remote_4xx' : 'connection';
         where = { ...where, replyCode: e.responseCode, replyText: reply(e) };
@@ -106,8 +112,9 @@ function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, c
       port: hop.port,
       servername: net.isIP(hop.host) ? undefined : hop.host,
       name: config.hostname,
-      secure: false,
-      opportunisticTLS: true,
+      secure: hop.security === 'tls',
+      requireTLS: hop.security === 'starttls',
+      opportunisticTLS: hop.security === 'opportunistic',
       tls: { rejectUnauthorized: false },
       connectionTimeout: config['delivery.connect_timeout_seconds'] * 1000,
       greetingTimeout: config['delivery.smtp_timeout_seconds'] * 1000,
@@ -130,7 +137,7 @@ function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, c
     // A peer that hangs up before its greeting ends the connection without an error; without this the
     // job would wait forever, holding its recipients in flight and a connection slot for the domain.
     connection.once('end', () => finish(Object.assign(new Error('connection closed by the peer'), { response: 'connection closed by the peer' })));
-    connection.connect(() => {
+    const send = () => {
       const envelope = { from: job.sender, to: job.recipients.map((r) => r.address) };
       connection.send(envelope, content, (err: SmtpError | null, info?: { rejectedErrors?: SmtpError[]; response?: string }) => {
         // "all recipients were rejected" carries the per-recipient replies; a failed DATA does not, but
@@ -154,6 +161,12 @@ function sendVia(hop: Hop, address: string, job: DeliveryJob, content: Buffer, c
         }
         finish(null, results);
       });
+    };
+    connection.connect(() => {
+      if (!hop.credentials) return send();
+      // Credentials never cross an unencrypted connection, whatever the route says.
+      if (!connection.secure) return finish(Object.assign(new Error('no TLS: the credentials were not sent'), { response: 'no TLS: the credentials were not sent', duringLogin: true }));
+      connection.login(hop.credentials, (err?: SmtpError) => (err ? finish(Object.assign(err, { duringLogin: true })) : send()));
     });
   });
 }

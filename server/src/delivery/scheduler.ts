@@ -16,6 +16,7 @@ import { prepareBounce, type BounceBuilder, type Original } from './bounce.ts';
 import type { FailedRecipient } from './dsn.ts';
 import { deliverRemote, type DeferralReason, type RecipientResult } from './remote.ts';
 import { HistoryPruner } from './history-pruner.ts';
+import { nextHopFor } from './next-hop.ts';
 
 export class DeliveryScheduler {
   private running = false;
@@ -195,7 +196,8 @@ export class DeliveryScheduler {
       }
       return;
     }
-    const results = await this.remote(job, content, this.config);
+    const route = await nextHopFor(job.domain, this.store, this.config);
+    const results = await this.remote(job, content, this.config, route);
     await this.settle(job, results, content, started, log);
   }
 

@@ -9,6 +9,8 @@ import type { FetchAccountStore } from './fetch-account-store.ts';
 import type { BanStore } from './ban-store.ts';
 import type { QuotaStore } from './quota-store.ts';
 import type { DkimKeyStore } from './dkim-key-store.ts';
+import type { RouteStore } from './route-store.ts';
+import type { ListStore } from './list-store.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { GreylistStore } from './greylist-store.ts';
 import type { MessageHistoryStore } from './history-store.ts';
@@ -107,7 +109,8 @@ export interface QueueAdminStore {
 
 export interface QueueStore extends DeliveryQueueStore, QueueAdminStore {}
 
-export interface Store extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, MessageHistoryStore, ChangeFeed {
+export interface Store
+  extends DirectoryStore, QueueStore, MailboxStore, QuarantineStore, FetchAccountStore, BanStore, GreylistStore, QuotaStore, DkimKeyStore, MessageHistoryStore, RouteStore, ListStore, ChangeFeed {
   readonly info: DatabaseInfo;
   /** The nodes sharing this database (on SQLite: this process alone). */
   readonly cluster: ClusterStore;

@@ -33,7 +33,12 @@ const bool = (name: string) => ({ name, kind: 'boolean' as const });
 
 export const COPY_PLAN: readonly CopiedTable[] = [
   // Domain names are lower-case in PostgreSQL (SQLite compares them without case).
-  { table: 'domains', columns: ['name', 'created_at'], select: 'SELECT lower(name) AS name, created_at FROM domains ORDER BY name', count: 'SELECT COUNT(*) FROM domains' },
+  {
+    table: 'domains',
+    columns: ['name', 'created_at', 'catch_all'],
+    select: 'SELECT lower(name) AS name, created_at, catch_all FROM domains ORDER BY name',
+    count: 'SELECT COUNT(*) FROM domains',
+  },
   {
     table: 'accounts',
     // used_bytes/used_messages are not copied: the quota triggers count the mail as it is copied.
@@ -137,6 +142,25 @@ export const COPY_PLAN: readonly CopiedTable[] = [
     columns: ['domain', 'selector', 'algorithm', 'public_key', 'private_key', 'created_at', bool('active')],
     select: 'SELECT lower(domain) AS domain, selector, algorithm, public_key, private_key, created_at, active FROM dkim_keys ORDER BY domain, selector',
     count: 'SELECT COUNT(*) FROM dkim_keys',
+  },
+  // Routes, with their passwords: the copy must deliver the same way.
+  {
+    table: 'routes',
+    columns: ['domain', 'host', 'port', 'security', 'username', 'password', 'created_at'],
+    select: 'SELECT domain, host, port, security, username, password, created_at FROM routes ORDER BY domain',
+    count: 'SELECT COUNT(*) FROM routes',
+  },
+  {
+    table: 'lists',
+    columns: ['address', 'domain', 'policy', 'created_at'],
+    select: 'SELECT lower(address) AS address, lower(domain) AS domain, policy, created_at FROM lists ORDER BY address',
+    count: 'SELECT COUNT(*) FROM lists',
+  },
+  {
+    table: 'list_members',
+    columns: ['list', 'member'],
+    select: 'SELECT lower(list) AS list, lower(member) AS member FROM list_members ORDER BY list, member',
+    count: 'SELECT COUNT(*) FROM list_members',
   },
   {
     table: 'greylist',

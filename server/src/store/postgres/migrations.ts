@@ -320,4 +320,28 @@ export const MIGRATIONS: readonly string[] = [
   $$;
   CREATE TRIGGER mail_modseq BEFORE INSERT OR UPDATE OF flags, mailbox_id ON mail FOR EACH ROW EXECUTE FUNCTION mail_modseq();
   `,
+  /* 10: routes (route-store.ts); distribution lists and per-domain catch-all (list-store.ts) */ `
+  CREATE TABLE routes (
+    domain TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    security TEXT NOT NULL CHECK (security IN ('opportunistic', 'starttls', 'tls')),
+    username TEXT,
+    -- In the clear on purpose: it must be sent to the next hop (route-store.ts).
+    password TEXT,
+    created_at BIGINT NOT NULL
+  );
+  ALTER TABLE domains ADD COLUMN catch_all TEXT;
+  CREATE TABLE lists (
+    address TEXT PRIMARY KEY,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    policy TEXT NOT NULL CHECK (policy IN ('anyone', 'members', 'authenticated')),
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE list_members (
+    list TEXT NOT NULL REFERENCES lists(address) ON DELETE CASCADE,
+    member TEXT NOT NULL,
+    PRIMARY KEY (list, member)
+  );
+  `,
 ];

@@ -10,6 +10,8 @@ import type { DatabaseInfo } from '../types.ts';
 import { PgAcceptWriter } from './accept-writer.ts';
 import { PgBans } from './bans.ts';
 import { PgDkimKeys } from './dkim-keys.ts';
+import { PgLists } from './lists.ts';
+import { PgRoutes } from './routes.ts';
 import { PgChangeFeed } from './change-feed.ts';
 import { PgDirectory } from './directory.ts';
 import { PgFetchAccounts } from './fetch-accounts.ts';
@@ -69,6 +71,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     new PgQuotas(pool),
     new PgDkimKeys(pool),
     new PgHistory(pool),
+    new PgRoutes(pool),
+    new PgLists(pool),
   ];
   let closed: Promise<void> | null = null;
   const close = () =>

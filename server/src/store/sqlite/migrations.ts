@@ -133,4 +133,28 @@ export const MIGRATIONS: readonly string[] = [
   /* 10: queue search: a trigram index of queue id, sender and address per recipient */ QUEUE_SEARCH_MIGRATION,
   /* 11: message history for the trace (history-store.ts) */ HISTORY_MIGRATION,
   /* 12: per-message mod-sequences (CONDSTORE), stamped by triggers on mail */ MODSEQ_MIGRATION,
+  /* 13: routes (route-store.ts); distribution lists and per-domain catch-all (list-store.ts) */ `
+  CREATE TABLE routes (
+    domain TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    security TEXT NOT NULL CHECK (security IN ('opportunistic', 'starttls', 'tls')),
+    username TEXT,
+    -- In the clear on purpose: it must be sent to the next hop (route-store.ts).
+    password TEXT,
+    created_at INTEGER NOT NULL
+  );
+  ALTER TABLE domains ADD COLUMN catch_all TEXT;
+  CREATE TABLE lists (
+    address TEXT PRIMARY KEY COLLATE NOCASE,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    policy TEXT NOT NULL CHECK (policy IN ('anyone', 'members', 'authenticated')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE list_members (
+    list TEXT NOT NULL REFERENCES lists(address) ON DELETE CASCADE,
+    member TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (list, member)
+  ) WITHOUT ROWID;
+  `,
 ];

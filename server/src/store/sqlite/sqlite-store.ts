@@ -14,6 +14,8 @@ import { SqliteQuarantine } from './quarantine.ts';
 import { SqliteFetchAccounts } from './fetch-accounts.ts';
 import { SqliteBans } from './bans.ts';
 import { SqliteDkimKeys } from './dkim-keys.ts';
+import { SqliteLists } from './lists.ts';
+import { SqliteRoutes } from './routes.ts';
 import { SqliteQueue } from './queue.ts';
 import { SqliteQueueAdmin } from './queue-admin.ts';
 import { DiskReserve } from './disk-reserve.ts';
@@ -49,6 +51,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     new SqliteQuotas(db),
     new SqliteDkimKeys(db),
     new SqliteHistory(db),
+    new SqliteRoutes(db),
+    new SqliteLists(db),
   ];
   const close = async () => {
     await writer?.close(); // answers the batches already sent before the connection goes
