@@ -16,6 +16,7 @@ beforeEach(() => {
     .ok('GET', '/api/v1/server', runningServer())
     .ok('GET', '/api/v1/status', status())
     .ok('GET', '/api/v1/nodes', { nodes: [node()] })
+    .ok('GET', '/api/v1/routes', { items: [], relay: null })
     .install();
 });
 
