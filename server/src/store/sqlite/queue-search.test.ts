@@ -22,4 +22,23 @@ describe('queue search through the trigram index', () => {
       await store.close();
     }
   });
+
+  it('clears the index with the whole queue at once, and indexes what comes after', async () => {
+    const store = openSqliteStore(':memory:');
+    try {
+      const enqueue = (id: string, address: string) => store.enqueue({ id, sender: 's@src.test', recipients: [{ address, destination: 'remote' }], content: Buffer.from('x'), source: 'smtp' });
+      await enqueue('OLD000001', 'gone@old.test');
+      await enqueue('OLD000002', 'gone2@old.test');
+      expect(await store.removeMessages({})).toBe(2);
+      await enqueue('NEW000001', 'here@new.test');
+      expect((await store.listQueue({ offset: 0, limit: 50, search: 'old.test' }, Date.now())).total).toBe(0);
+      expect((await store.listQueue({ offset: 0, limit: 50, search: 'new.test' }, Date.now())).items.map((m) => m.id)).toEqual(['NEW000001']);
+      // The flag is gone with the transaction: a later removal leaves the index one row at a time again.
+      await store.removeMessages({ id: 'NEW000001' });
+      await enqueue('NEW000002', 'again@new.test');
+      expect((await store.listQueue({ offset: 0, limit: 50, search: 'new.test' }, Date.now())).items.map((m) => m.id)).toEqual(['NEW000002']);
+    } finally {
+      await store.close();
+    }
+  });
 });
