@@ -12,7 +12,6 @@ import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { registerQuotaCommands } from './quota-commands.ts';
 import { registerRouteCommands } from './route-commands.ts';
-import { serve } from './serve.ts';
 import { registerTokenCommands } from './token-commands.ts';
 import { auditCliChange } from './audit-cli.ts';
 
@@ -29,7 +28,11 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('Run the service (admin port) and start the server (listeners and delivery).')
-    .action(async () => serve(config(), config));
+    .action(async () => {
+      // Loaded only for `serve`: the server's modules (protocols, scanners, DKIM) are most of a command's start time.
+      const { serve } = await import('./serve.ts');
+      await serve(config(), config);
+    });
 
   registerDirectoryCommands(program, config);
   registerQuotaCommands(program, config);
