@@ -29,9 +29,11 @@ export function buildProgram(): Command {
     .command('serve')
     .description('Run the service (admin port) and start the server (listeners and delivery).')
     .action(async () => {
-      // Loaded only for `serve`: the server's modules (protocols, scanners, DKIM) are most of a command's start time.
+      // A bad configuration is refused before the server's modules load; they load only for `serve`
+      // (protocols, scanners, DKIM: most of a command's start time).
+      const settings = config();
       const { serve } = await import('./serve.ts');
-      await serve(config(), config);
+      await serve(settings, config);
     });
 
   registerDirectoryCommands(program, config);
