@@ -66,6 +66,20 @@ describe.each(storeBackends('queue_admin'))('$name', (backend) => {
       expect(await ids({ offset: 0, limit: 50, search: 'nothing-like-this' })).toEqual([]);
     });
 
+    it('checks what the rarest part of a long search finds against the whole search, with and without a state', async () => {
+      // Every row has "common.test", two have "q77": the planner looks up a run around "q77", which FFF600
+      // has too ("q77.common.x"), and must drop it because the rest of the search differs there.
+      for (let i = 0; i < 12; i++) await enqueue(`ZZZ${i}`, 'bulk@common.test', [remote(`user${i}@common.test`)]);
+      await enqueue('EEE500', 'a@one.test', [remote('z@q77.common.test')]);
+      await enqueue('FFF600', 'q77.common.x@four.test', [remote('y@other.test')]);
+      expect(await ids({ offset: 0, limit: 50, search: 'q77.common.test' })).toEqual(['EEE500']);
+      expect(await ids({ offset: 0, limit: 50, search: 'Q77.COMMON.X' })).toEqual(['FFF600']);
+      await store.setHeld('FFF600', true);
+      expect(await ids({ offset: 0, limit: 50, search: 'q77.common.test', state: 'held' })).toEqual([]);
+      await store.setHeld('EEE500', true);
+      expect(await ids({ offset: 0, limit: 50, search: 'q77.common.test', state: 'held' })).toEqual(['EEE500']);
+    });
+
     it('treats % and _ in a search as plain characters', async () => {
       expect(await ids({ offset: 0, limit: 50, search: '_score%' })).toEqual(['DDD400']);
       expect(await ids({ offset: 0, limit: 50, search: '%' })).toEqual(['DDD400']);

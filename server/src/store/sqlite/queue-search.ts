@@ -8,6 +8,7 @@
 // search whose every trigram is very common is looked up whole: its matches are dense (`example`), and
 // the first ones fill the count at once.
 import type { QueueState } from '../types.ts';
+import { rarestTrigramRun, searchWindow, trigramsOf } from '../queue-search.ts';
 import { stmt, type Db } from './open.ts';
 
 /** Rows of a trigram read to count or estimate it (reading them costs about 0.5 ms). */
@@ -16,42 +17,21 @@ const SAMPLE_ROWS = 10_000;
 /** A run of trigrams each this common is no better a start than the whole phrase. */
 const COMMON_ROWS = 500_000;
 
-/** Trigrams looked up together: five characters, enough to be rare in any realistic queue. */
-const WINDOW = 3;
-
 /** FTS5's quoting of a phrase: double quotes inside are doubled. */
 const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
 /** LIKE's pattern for a substring: %, _ and \ in it are plain characters (ESCAPE '\'). */
 export const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** The lower-cased trigrams of a search, in order (the index folds case the same way). */
-function trigramsOf(search: string): string[] {
-  const chars = [...search.toLowerCase()];
-  const out: string[] = [];
-  for (let i = 0; i + 3 <= chars.length; i++) out.push(chars.slice(i, i + 3).join(''));
-  return out;
-}
-
 /**
  * Ids of messages with a recipient row matching the search (and the message in the state), at most
  * `max`, in no particular order. The search has at least three characters.
  */
 export function searchQueueIndex(db: Db, search: string, state: QueueState | undefined, max: number): string[] {
-  const trigrams = trigramsOf(search);
-  const rows = new Map<string, number>();
-  const estimate = rowEstimator(db);
-  for (const t of trigrams) if (!rows.has(t)) rows.set(t, estimate(t));
   const byState = state ? 'CROSS JOIN queue_message_summary s ON s.message_id = f.message_id AND s.state = ?' : '';
   const stateParam = state ? [state] : [];
-
-  let best = 0;
-  let bestRows = Infinity;
-  for (let i = 0; i + WINDOW <= trigrams.length; i++) {
-    const sum = trigrams.slice(i, i + WINDOW).reduce((n, t) => n + rows.get(t)!, 0);
-    if (sum < bestRows) [best, bestRows] = [i, sum];
-  }
-  if (trigrams.length <= WINDOW || trigrams.slice(best, best + WINDOW).every((t) => rows.get(t)! >= COMMON_ROWS)) {
+  const start = rarestTrigramRun(trigramsOf(search), rowEstimator(db), COMMON_ROWS);
+  if (start === null) {
     // Short enough to look up whole, or every part common (the matches are dense): the phrase is the answer.
     return distinct(
       stmt(db, `SELECT f.message_id FROM queue_search f ${byState} WHERE queue_search MATCH ?`)
@@ -60,11 +40,10 @@ export function searchQueueIndex(db: Db, search: string, state: QueueState | und
       max,
     );
   }
-  const window = [...search].slice(best, best + WINDOW + 2).join('');
   // (shown || '') keeps the LIKE out of FTS5, which would try to answer it itself.
   const matches = stmt(db, `SELECT f.message_id FROM queue_search f ${byState} WHERE queue_search MATCH ? AND (f.shown || '') LIKE ? ESCAPE '\\'`)
     .pluck()
-    .iterate(...stateParam, phrase(window), likePattern(search));
+    .iterate(...stateParam, phrase(searchWindow(search, start)), likePattern(search));
   return distinct(matches, max);
 }
 
