@@ -67,3 +67,13 @@ export function mailboxFromWire(raw: Buffer): string {
   if (decoded === null) throw no('Mailbox name is not valid modified UTF-7', 'CANNOT');
   return decoded;
 }
+
+/**
+ * A LIST or LSUB pattern (or reference) as the client sent it. Unlike a mailbox name, a pattern that is not
+ * modified UTF-7 is not an error: LIST answers OK with what matches (imaptest's atoms script lists
+ * `!#$&'+,-...%*`, which Dovecot accepts). Such a pattern is matched as the text it is.
+ */
+export function patternFromWire(raw: Buffer): string {
+  if (raw.some((b) => b >= 0x80)) return raw.toString('utf8');
+  return decodeMailboxName(raw.toString('latin1')) ?? raw.toString('latin1');
+}

@@ -2,7 +2,7 @@
 // compared as UTF-8 text, case-insensitively.
 import { no } from '../errors.ts';
 import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
-import { esearchResponse } from '../protocol/search-return.ts';
+import { esearchResponse, type SearchReturn } from '../protocol/search-return.ts';
 import { search as runSearch } from '../search/evaluate.ts';
 import type { SearchKey } from '../protocol/search-keys.ts';
 import { enableCondstore } from './fetch.ts';
@@ -16,6 +16,26 @@ function usesModseq(key: SearchKey): boolean {
   return false;
 }
 
+/**
+ * The MODSEQ a SEARCH with a MODSEQ criterion reports (RFC 7162 3.1.5, RFC 4731 3.2): the highest
+ * mod-sequence of the messages the answer names. With only MIN and/or MAX those are the one or two
+ * messages returned, not every match; plain SEARCH, ALL and COUNT name them all.
+ */
+function reportedModseq(uids: readonly number[], returns: readonly SearchReturn[] | null, modseqOf: (uid: number) => number): number | null {
+  if (uids.length === 0) return null;
+  let named: readonly number[] = uids;
+  if (returns && !returns.includes('ALL') && !returns.includes('COUNT')) {
+    let min = uids[0]!;
+    let max = uids[0]!;
+    for (const uid of uids) [min, max] = [Math.min(min, uid), Math.max(max, uid)];
+    named = [...(returns.includes('MIN') ? [min] : []), ...(returns.includes('MAX') ? [max] : [])];
+  }
+  // A loop, not Math.max(...): a match of some hundred thousand messages must not overflow the stack.
+  let highest = 0;
+  for (const uid of named) highest = Math.max(highest, modseqOf(uid));
+  return highest;
+}
+
 export const search: Handler<CommandOf<'SEARCH'>> = {
   states: SELECTED,
   async run(session, command, tag) {
@@ -23,10 +43,10 @@ export const search: Handler<CommandOf<'SEARCH'>> = {
     const selected = session.selected!;
     const uids = await runSearch(command.key, { selected, readMail: (id) => session.store.readMail(id) });
     const numbers = command.uid ? uids : uids.map((uid) => selected.seqOf(uid));
-    // A MODSEQ criterion turns CONDSTORE on, and the answer names the highest mod-sequence found (RFC 7162 3.1.5).
+    // A MODSEQ criterion turns CONDSTORE on, and the answer names a mod-sequence (RFC 7162 3.1.5).
     const byModseq = usesModseq(command.key);
-    if (byModseq) enableCondstore(session, selected);
-    const highest = byModseq && uids.length > 0 ? Math.max(...uids.map((uid) => selected.modseqOf(uid))) : null;
+    if (byModseq) await enableCondstore(session, selected);
+    const highest = byModseq ? reportedModseq(uids, command.returns, (uid) => selected.modseqOf(uid)) : null;
     if (command.returns) await session.untagged(esearchResponse(tag, command.uid, numbers, command.returns) + (highest !== null ? ` MODSEQ ${highest}` : ''));
     else await session.untagged(numbers.length > 0 ? `SEARCH ${numbers.join(' ')}${highest !== null ? ` (MODSEQ ${highest})` : ''}` : 'SEARCH');
     return { text: 'SEARCH completed' };
