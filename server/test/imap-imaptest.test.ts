@@ -155,4 +155,22 @@ for crit in ['CC', 'REVERSE CC', 'CC REVERSE ARRIVAL']:
     expect(out).toContain('REVERSE CC 2 3 4\n');
     expect(out).toContain('CC REVERSE ARRIVAL 4 3 2\n');
   });
+
+  it('ESORT: SORT RETURN answers ESEARCH ranked by the sort (RFC 5267 3.2, imaptest esort script)', async () => {
+    const out = await imap(`
+m.select('INBOX', readonly=True)
+print(raw('f1 UID SORT RETURN (MIN MAX ALL COUNT) (CC) US-ASCII UID 2:4'))
+print(raw('f2 SORT RETURN () (REVERSE ARRIVAL) US-ASCII ALL'))
+print(raw('f3 SORT RETURN (COUNT) (ARRIVAL) US-ASCII SUBJECT nothing-has-this'))
+print(raw('f4 SORT RETURN (PARTIAL 1:2) (ARRIVAL) US-ASCII ALL')[-1])
+`);
+    expect(out).toContain(`['* ESEARCH (TAG "f1") UID MIN 4 MAX 3 ALL 4,2:3 COUNT 3', 'f1 OK SORT completed']`);
+    expect(out).toContain(`['* ESEARCH (TAG "f2") ALL 4,3,2,1', 'f2 OK SORT completed']`);
+    expect(out).toContain(`['* ESEARCH (TAG "f3") COUNT 0', 'f3 OK SORT completed']`);
+    expect(out).toMatch(/f4 BAD/);
+  });
+
+  it('CAPABILITY names ESORT', async () => {
+    expect(await imap(`print(m.capabilities)`)).toContain("'ESORT'");
+  });
 });

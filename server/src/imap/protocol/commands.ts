@@ -34,7 +34,7 @@ export type Command =
   | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
   | { name: 'UID EXPUNGE'; set: SequenceSet }
   | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey; returns: SearchReturn[] | null }
-  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey }
+  | { name: 'SORT'; uid: boolean; returns: SearchReturn[] | null; criteria: SortCriterion[]; charset: string; key: SearchKey }
   | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
   | { name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[]; changedSince: number | null; vanished: boolean }
   | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[]; unchangedSince: number | null }
