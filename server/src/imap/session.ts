@@ -58,6 +58,7 @@ export class ImapSession implements ListenerSession, ImapContext {
   authFailures = 0;
   condstore = false;
   qresync = false;
+  imap4rev2 = false;
   private readonly connection: LineConnection;
   private readonly commands: CommandReader;
   /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */
@@ -298,7 +299,7 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   private async execute(data: Buffer): Promise<'OK' | 'NO' | 'BAD'> {
-    const parsed = parseCommand(data);
+    const parsed = parseCommand(data, this.imap4rev2);
     if ('error' in parsed) return this.fail(parsed.tag, parsed.error);
     const { tag, command } = parsed;
     // The table pairs each name with its handler; indexing by a union of names loses that pairing.

@@ -2,8 +2,9 @@
 import { bad } from '../errors.ts';
 import type { Cursor } from './cursor.ts';
 
-export type SearchReturn = 'MIN' | 'MAX' | 'ALL' | 'COUNT';
-const OPTIONS: readonly SearchReturn[] = ['MIN', 'MAX', 'ALL', 'COUNT'];
+/** SAVE is SEARCHRES's (RFC 5182): keep the result as "$" for later commands. */
+export type SearchReturn = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+const OPTIONS: readonly SearchReturn[] = ['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE'];
 
 /** `RETURN (MIN MAX ...) ` before the criteria, or null when absent. `RETURN ()` means ALL (RFC 4731 3.1). */
 export function parseSearchReturn(c: Cursor): SearchReturn[] | null {

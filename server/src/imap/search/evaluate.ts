@@ -8,7 +8,7 @@ import { parseMessage, type MimePart } from '../mime/part.ts';
 import { dayOf, headerDay, type Day } from '../protocol/date-time.ts';
 import type { SearchKey } from '../protocol/search-keys.ts';
 import { wireModseq } from '../protocol/modseq.ts';
-import { matcher } from '../protocol/sequence-set.ts';
+import { SAVED_RESULT, matcher } from '../protocol/sequence-set.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 
 export interface SearchScope {
@@ -57,8 +57,10 @@ async function matches(key: SearchKey, c: Candidate, scope: SearchScope): Promis
     case 'size':
       return key.op === 'larger' ? c.mail.size > key.octets : c.mail.size < key.octets;
     case 'seq':
+      if (key.set === SAVED_RESULT) return selected.savedResult.has(uid);
       return matcher(key.set, selected.count)(c.seq);
     case 'uid': {
+      if (key.set === SAVED_RESULT) return selected.savedResult.has(uid);
       const all = selected.all();
       return matcher(key.set, all.length > 0 ? all[all.length - 1]! : 0)(uid);
     }
