@@ -1,7 +1,8 @@
 // IMAP4rev2 (RFC 9051) beside IMAP4rev1, with raw commands over Python imaplib's socket (imaplib speaks rev1
 // only): what changes for a session once it sends ENABLE IMAP4rev2 (no \Recent, no RECENT or [UNSEEN], an
-// ESEARCH answer to every SEARCH, mailbox names in UTF-8), and what rev2 folds in for everyone: SEARCHRES
-// (RFC 5182: SEARCH RETURN (SAVE) and "$") and OK [CLOSED] when a SELECT closes the mailbox before it.
+// ESEARCH answer to every SEARCH, mailbox names in UTF-8), UTF8=ACCEPT (RFC 6855), and what rev2 folds in for
+// everyone: SEARCHRES (RFC 5182: SEARCH RETURN (SAVE) and "$") and OK [CLOSED] when a SELECT closes the
+// mailbox before it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailStack } from './helpers/mail-stack.ts';
 import { python } from './helpers/python.ts';
@@ -112,6 +113,23 @@ print('REV1', rev1.list('""', 'Entw*'))
     expect(out).toContain(`'* LIST (\\\\HasNoChildren) "/" {13}[Entwürfe/R&D]'`);
     expect(out).toContain(`'* STATUS {13}[Entwürfe/R&D] (MESSAGES 0)'`);
     expect(out).toContain(`b'(\\\\HasNoChildren) "/" Entw&APw-rfe/R&-D'`);
+  });
+
+  it('UTF8=ACCEPT (RFC 6855) without rev2: UTF-8 mailbox names, and APPEND takes UTF8 (~{n}) only', async () => {
+    const out = await imap(`
+print(raw('u1 ENABLE UTF8=ACCEPT'))
+raw('u2 CREATE "Grüße"')
+print(raw('u3 LIST "" "Gr*"'))
+msg = 'Subject: Grüße\\r\\n\\r\\nhallo\\r\\n'.encode()
+print(raw('u4 APPEND "Grüße" (\\\\Seen) UTF8 (~{%d+}\\r\\n'.encode() % len(msg) + msg + b')'))
+print(raw('u5 EXAMINE "Grüße"')[-1], raw('u6 FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])'))
+print(raw(b'u7 APPEND INBOX UTF8 ({3+}\\r\\nabc)'))
+`);
+    expect(out).toContain(`['* ENABLED UTF8=ACCEPT', 'u1 OK ENABLE completed']`);
+    expect(out).toContain(`'* LIST (\\\\HasNoChildren) "/" {7}[Grüße]'`);
+    expect(out).toMatch(/\['u4 OK \[APPENDUID \d+ 1\] APPEND completed'\]/);
+    expect(out).toMatch(/\* 1 FETCH \(FLAGS \(\\\\Seen \\\\Recent\) BODY\[HEADER.FIELDS \(SUBJECT\)\] \{\d+\}\[Subject: Grüße/);
+    expect(out).toMatch(/u7 BAD/);
   });
 
   it('SEARCHRES: RETURN (SAVE) keeps the result as "$" for FETCH, UID FETCH and SEARCH; a new SELECT empties it', async () => {

@@ -59,6 +59,11 @@ export class ImapSession implements ListenerSession, ImapContext {
   condstore = false;
   qresync = false;
   imap4rev2 = false;
+  utf8Accept = false;
+
+  get utf8Names(): boolean {
+    return this.imap4rev2 || this.utf8Accept;
+  }
   private readonly connection: LineConnection;
   private readonly commands: CommandReader;
   /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */
@@ -299,7 +304,7 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   private async execute(data: Buffer): Promise<'OK' | 'NO' | 'BAD'> {
-    const parsed = parseCommand(data, this.imap4rev2);
+    const parsed = parseCommand(data, this.utf8Names);
     if ('error' in parsed) return this.fail(parsed.tag, parsed.error);
     const { tag, command } = parsed;
     // The table pairs each name with its handler; indexing by a union of names loses that pairing.

@@ -12,7 +12,7 @@ export const getquotaroot: Handler<CommandOf<'GETQUOTAROOT'>> = {
     const box = await findMailbox(session, command.mailbox);
     const resources = await quotaResources(session);
     const roots = resources ? [text(' '), string(QUOTA_ROOT)] : [];
-    await session.untagged(Buffer.concat([text('QUOTAROOT '), astring(mailboxToWire(box.name, session.imap4rev2)), ...roots]));
+    await session.untagged(Buffer.concat([text('QUOTAROOT '), astring(mailboxToWire(box.name, session.utf8Names)), ...roots]));
     if (resources) await session.untagged(resources);
     return { text: 'GETQUOTAROOT completed' };
   },

@@ -41,7 +41,7 @@ export async function statusResponse(session: ImapContext, box: MailboxInfo, ite
     values['DELETED-STORAGE'] = Math.ceil(deletedBytes / 1024);
   }
   const list = items.map((item) => `${item} ${values[item]}`).join(' ');
-  return Buffer.concat([text('STATUS '), astring(mailboxToWire(box.name, session.imap4rev2)), text(` (${list})`)]);
+  return Buffer.concat([text('STATUS '), astring(mailboxToWire(box.name, session.utf8Names)), text(` (${list})`)]);
 }
 
 export const status: Handler<CommandOf<'STATUS'>> = {
