@@ -170,6 +170,29 @@ print(raw('f4 SORT RETURN (PARTIAL 1:2) (ARRIVAL) US-ASCII ALL')[-1])
     expect(out).toMatch(/f4 BAD/);
   });
 
+  it('SEARCH still matches a message another session expunged until this one is told (imaptest stress)', async () => {
+    const out = await imap(`
+raw('g0 CREATE gone')
+for n in range(3):
+    m.append('gone', None, None, ('Subject: gone %d\\r\\n\\r\\nbody\\r\\n' % n).encode())
+m.select('gone')
+other = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=10)
+other.login('ivy@example.test', 'ivy-pw')
+other.select('gone')
+other.store('2', '+FLAGS', '\\\\Deleted')
+other.expunge()
+print(raw('g1 SEARCH 2'))
+print(raw('g2 SEARCH OR SMALLER 1 2:3'))
+print(raw('g4 NOOP'))
+print(raw('g5 SEARCH ALL'))
+`);
+    // SEARCH may not announce the expunge (RFC 3501 7.4.1): number 2 is still the client's until NOOP.
+    expect(out).toContain(`['* SEARCH 2', 'g1 OK SEARCH completed']`);
+    expect(out).toContain(`['* SEARCH 2 3', 'g2 OK SEARCH completed']`);
+    expect(out).toContain(`['* 2 EXPUNGE', 'g4 OK NOOP completed']`);
+    expect(out).toContain(`['* SEARCH 1 2', 'g5 OK SEARCH completed']`);
+  });
+
   it('CAPABILITY names ESORT', async () => {
     expect(await imap(`print(m.capabilities)`)).toContain("'ESORT'");
   });
