@@ -193,6 +193,26 @@ print(raw('g5 SEARCH ALL'))
     expect(out).toContain(`['* SEARCH 1 2', 'g5 OK SEARCH completed']`);
   });
 
+  it('SORT and THREAD by sequence number send no EXPUNGE; their UID forms may (RFC 3501 7.4.1, RFC 5256)', async () => {
+    const out = await imap(`
+raw('h0 CREATE gone2')
+for n in range(3):
+    m.append('gone2', None, None, ('Subject: gone %d\\r\\n\\r\\nbody\\r\\n' % n).encode())
+m.select('gone2')
+other = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=10)
+other.login('ivy@example.test', 'ivy-pw')
+other.select('gone2')
+other.store('2', '+FLAGS', '\\\\Deleted')
+other.expunge()
+print(raw('h1 SORT (ARRIVAL) US-ASCII ALL'))
+print(raw('h2 THREAD ORDEREDSUBJECT US-ASCII ALL'))
+print(raw('h3 UID THREAD ORDEREDSUBJECT US-ASCII ALL'))
+`);
+    expect(out).toContain(`['* SORT 1 2 3', 'h1 OK SORT completed']`);
+    expect(out).toContain(`['* THREAD (1)(2)(3)', 'h2 OK THREAD completed']`);
+    expect(out).toMatch(/\['\* THREAD \(\d+\)\(\d+\)\(\d+\)', '\* 2 EXPUNGE', 'h3 OK THREAD completed'\]/);
+  });
+
   it('CAPABILITY names ESORT', async () => {
     expect(await imap(`print(m.capabilities)`)).toContain("'ESORT'");
   });

@@ -42,8 +42,11 @@ export interface ImapSessionDeps {
   log: Logger;
 }
 
-/** Commands during which EXPUNGE must not be sent (RFC 3501 section 7.4.1); their UID forms may. */
-const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
+/**
+ * Commands during which EXPUNGE must not be sent (RFC 3501 section 7.4.1; SORT and THREAD answer with
+ * sequence numbers as SEARCH does, RFC 5256); their UID forms may.
+ */
+const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH', 'SORT', 'THREAD']);
 /** Commands that leave or replace the selected mailbox: nothing to catch up on first. */
 const RESELECTING = new Set(['SELECT', 'EXAMINE', 'CLOSE', 'UNSELECT', 'LOGOUT']);
 const UNTAGGED = Buffer.from('* ');
