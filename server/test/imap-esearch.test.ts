@@ -35,7 +35,7 @@ def raw(line):
         l = m.readline().decode().rstrip('\\r\\n')
         out.append(l)
         if l.startswith(tag + ' '): return out
-for line in ['e1 SEARCH RETURN (MIN MAX COUNT ALL) SUBJECT even', 'e2 UID SEARCH RETURN () UNDELETED', 'e3 SEARCH RETURN (COUNT MIN) SUBJECT nothing', 'e4 SEARCH RETURN (SAVE) ALL', 'e5 SEARCH SUBJECT odd']:
+for line in ['e1 SEARCH RETURN (MIN MAX COUNT ALL) SUBJECT even', 'e2 UID SEARCH RETURN () UNDELETED', 'e3 SEARCH RETURN (COUNT MIN) SUBJECT nothing', 'e4 SEARCH RETURN (PARTIAL 1:5) ALL', 'e5 SEARCH SUBJECT odd']:
     for l in raw(line): print(l)
 `,
       { PORT: String(stack.ports.imap) },
@@ -44,7 +44,7 @@ for line in ['e1 SEARCH RETURN (MIN MAX COUNT ALL) SUBJECT even', 'e2 UID SEARCH
     expect(out).toContain('* ESEARCH (TAG "e1") MIN 2 MAX 6 ALL 2,4,6 COUNT 3\ne1 OK SEARCH completed');
     expect(out).toMatch(/^\* ESEARCH \(TAG "e2"\) UID ALL \d+:\d+$/m);
     expect(out).toContain('* ESEARCH (TAG "e3") COUNT 0\ne3 OK');
-    expect(out).toContain('e4 BAD Unknown SEARCH RETURN option SAVE');
+    expect(out).toContain('e4 BAD Unknown SEARCH RETURN option PARTIAL');
     expect(out).toContain('* SEARCH 1 3 5\ne5 OK');
   });
 });

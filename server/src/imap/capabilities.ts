@@ -11,8 +11,11 @@ export interface CapabilityContext {
   appendMaxBytes: number;
 }
 
+// IMAP4rev2 (RFC 9051) beside IMAP4rev1: a client that ENABLEs it gets rev2's behaviour (commands/context.ts);
+// SEARCHRES (RFC 5182), part of rev2, is offered to both.
 const ALWAYS = [
   'IMAP4rev1',
+  'IMAP4rev2',
   'LITERAL+',
   'SASL-IR',
   'ID',
@@ -25,7 +28,10 @@ const ALWAYS = [
   'CHILDREN',
   'UNSELECT',
   'ESEARCH',
+  'SEARCHRES',
+  'UTF8=ACCEPT',
   'SORT',
+  'ESORT',
   'THREAD=ORDEREDSUBJECT',
   'THREAD=REFERENCES',
   'CONDSTORE',

@@ -1,5 +1,6 @@
 // Mailbox names on the wire are modified UTF-7 (RFC 3501 section 5.1.3); the store keeps Unicode.
-// "Entwürfe" travels as "Entw&APw-rfe", a plain "&" as "&-".
+// "Entwürfe" travels as "Entw&APw-rfe", a plain "&" as "&-". A session that enabled IMAP4rev2 uses UTF-8
+// both ways instead (RFC 9051 5.1), where "&" is just "&".
 import { no } from './errors.ts';
 
 const PRINTABLE = /^[\x20-\x7e]$/;
@@ -57,8 +58,8 @@ export function decodeMailboxName(wire: string): string | null {
  * A mailbox argument as the client sent it. 8-bit bytes are read as UTF-8: clients that ignore
  * modified UTF-7 are common, and the name they mean is not in doubt.
  */
-export function mailboxFromWire(raw: Buffer): string {
-  if (raw.some((b) => b >= 0x80)) {
+export function mailboxFromWire(raw: Buffer, utf8 = false): string {
+  if (utf8 || raw.some((b) => b >= 0x80)) {
     const text = raw.toString('utf8');
     if (text.includes('\ufffd')) throw no('Mailbox name is neither modified UTF-7 nor UTF-8', 'CANNOT');
     return text;
@@ -66,4 +67,22 @@ export function mailboxFromWire(raw: Buffer): string {
   const decoded = decodeMailboxName(raw.toString('latin1'));
   if (decoded === null) throw no('Mailbox name is not valid modified UTF-7', 'CANNOT');
   return decoded;
+}
+
+/**
+ * A LIST or LSUB pattern (or reference) as the client sent it. Unlike a mailbox name, a pattern that is not
+ * modified UTF-7 is not an error: LIST answers OK with what matches (imaptest's atoms script lists
+ * `!#$&'+,-...%*`, which Dovecot accepts). Such a pattern is matched as the text it is.
+ */
+export function patternFromWire(raw: Buffer, utf8 = false): string {
+  if (utf8 || raw.some((b) => b >= 0x80)) return raw.toString('utf8');
+  return decodeMailboxName(raw.toString('latin1')) ?? raw.toString('latin1');
+}
+
+/**
+ * A stored name as the session writes it, one char per byte for response.ts: modified UTF-7, or its UTF-8
+ * bytes once the session enabled IMAP4rev2.
+ */
+export function mailboxToWire(name: string, utf8: boolean): string {
+  return utf8 ? Buffer.from(name, 'utf8').toString('latin1') : encodeMailboxName(name);
 }

@@ -8,7 +8,7 @@ import type { MailboxInfo, StoredMail } from '../store/types.ts';
 import { bad, no } from './errors.ts';
 import { wireModseq } from './protocol/modseq.ts';
 import { vanished } from './protocol/vanished.ts';
-import { highest, matcher, type SequenceSet } from './protocol/sequence-set.ts';
+import { SAVED_RESULT, highest, matcher, type SequenceSet } from './protocol/sequence-set.ts';
 
 export class MailboxGoneError extends Error {
   constructor() {
@@ -33,28 +33,33 @@ export class SelectedMailbox {
   condstore = false;
   /** QRESYNC is on: expunges are announced as one VANISHED line rather than EXPUNGE per message. */
   qresync = false;
+  /** SEARCHRES's "$" (RFC 5182): the UIDs the last SEARCH RETURN (SAVE) kept; empty for a new selection. */
+  savedResult: ReadonlySet<number> = new Set();
 
   private constructor(
     readonly info: MailboxInfo,
     readonly readOnly: boolean,
     private readonly store: Store,
+    /** IMAP4rev2 is enabled (RFC 9051): no \Recent flag, no RECENT and no [UNSEEN] responses. */
+    private readonly imap4rev2 = false,
   ) {}
 
   /** Opens the mailbox and returns the untagged SELECT/EXAMINE responses. */
-  static async open(store: Store, info: MailboxInfo, readOnly: boolean): Promise<{ selected: SelectedMailbox; lines: string[] }> {
-    const s = new SelectedMailbox(info, readOnly, store);
+  static async open(store: Store, info: MailboxInfo, readOnly: boolean, imap4rev2 = false): Promise<{ selected: SelectedMailbox; lines: string[] }> {
+    const s = new SelectedMailbox(info, readOnly, store, imap4rev2);
     const version = await store.mailboxVersion(info.id);
     if (!version) throw no('Mailbox does not exist', 'NONEXISTENT');
     s.version = version;
     // Claim before listing: whatever arrives in between is claimed by the next sync, never lost.
-    const firstRecent = readOnly ? await store.firstRecentUid(info.id) : await store.claimRecent(info.id);
+    // A rev2 session has no \Recent, so it leaves them to the IMAP4rev1 sessions to claim.
+    const firstRecent = imap4rev2 ? Infinity : readOnly ? await store.firstRecentUid(info.id) : await store.claimRecent(info.id);
     for (const m of await store.listMail(info.id)) s.add(m, m.uid >= firstRecent);
     const unseen = s.uids.findIndex((uid) => !s.hasFlag(uid, '\\Seen'));
     const lines = [
       ...s.flagsAnnouncement(),
       `${s.uids.length} EXISTS`,
-      `${s.recent.size} RECENT`,
-      ...(unseen >= 0 ? [`OK [UNSEEN ${unseen + 1}] First unseen message`] : []),
+      ...(imap4rev2 ? [] : [`${s.recent.size} RECENT`]),
+      ...(unseen >= 0 && !imap4rev2 ? [`OK [UNSEEN ${unseen + 1}] First unseen message`] : []),
       `OK [UIDVALIDITY ${info.uidValidity}] UIDs valid`,
       `OK [UIDNEXT ${version.uidNext}] Predicted next UID`,
       `OK [HIGHESTMODSEQ ${wireModseq(version.modseq)}] Highest`,
@@ -153,6 +158,8 @@ export class SelectedMailbox {
    * client is out of step); UIDs that do not exist are simply not there (RFC 3501 section 6.4.8).
    */
   resolve(set: SequenceSet, byUid: boolean): number[] {
+    // "$" names messages whether the command counts by UID or by sequence number (RFC 5182 2.1).
+    if (set === SAVED_RESULT) return this.uids.filter((uid) => this.savedResult.has(uid) && !(byUid && this.expunged.has(uid)));
     if (byUid) {
       const max = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
       const has = matcher(set, max);
@@ -225,14 +232,14 @@ export class SelectedMailbox {
           fetches.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS (${this.flagsOf(row.uid).join(' ')})${modseq})`);
         }
       }
-      const firstRecent = arrived.length > 0 && !this.readOnly ? await this.store.claimRecent(this.info.id) : Infinity;
+      const firstRecent = arrived.length > 0 && !this.readOnly && !this.imap4rev2 ? await this.store.claimRecent(this.info.id) : Infinity;
       for (const m of arrived) this.add(m, m.uid >= firstRecent);
       if (this.keywords.size !== keywordsBefore) lines.push(...this.flagsAnnouncement());
       lines.push(...fetches);
       this.version = v;
       if (allowExpunge) lines.push(...this.announceExpunges());
       if (arrived.length > 0) {
-        lines.push(`${this.uids.length} EXISTS`, `${this.recent.size} RECENT`);
+        lines.push(`${this.uids.length} EXISTS`, ...(this.imap4rev2 ? [] : [`${this.recent.size} RECENT`]));
       }
       return lines;
     }

@@ -42,8 +42,11 @@ export interface ImapSessionDeps {
   log: Logger;
 }
 
-/** Commands during which EXPUNGE must not be sent (RFC 3501 section 7.4.1); their UID forms may. */
-const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
+/**
+ * Commands during which EXPUNGE must not be sent (RFC 3501 section 7.4.1; SORT and THREAD answer with
+ * sequence numbers as SEARCH does, RFC 5256); their UID forms may.
+ */
+const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH', 'SORT', 'THREAD']);
 /** Commands that leave or replace the selected mailbox: nothing to catch up on first. */
 const RESELECTING = new Set(['SELECT', 'EXAMINE', 'CLOSE', 'UNSELECT', 'LOGOUT']);
 const UNTAGGED = Buffer.from('* ');
@@ -58,6 +61,12 @@ export class ImapSession implements ListenerSession, ImapContext {
   authFailures = 0;
   condstore = false;
   qresync = false;
+  imap4rev2 = false;
+  utf8Accept = false;
+
+  get utf8Names(): boolean {
+    return this.imap4rev2 || this.utf8Accept;
+  }
   private readonly connection: LineConnection;
   private readonly commands: CommandReader;
   /** Waiting for the client (between commands or in IDLE): a server stop may end the session at once. */
@@ -298,7 +307,7 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   private async execute(data: Buffer): Promise<'OK' | 'NO' | 'BAD'> {
-    const parsed = parseCommand(data);
+    const parsed = parseCommand(data, this.utf8Names);
     if ('error' in parsed) return this.fail(parsed.tag, parsed.error);
     const { tag, command } = parsed;
     // The table pairs each name with its handler; indexing by a union of names loses that pairing.

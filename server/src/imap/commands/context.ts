@@ -21,6 +21,12 @@ export interface ImapContext {
   condstore: boolean;
   /** QRESYNC is enabled (RFC 7162 3.2.3): expunges are reported as VANISHED. */
   qresync: boolean;
+  /** ENABLE IMAP4rev2 (RFC 9051): no \\Recent, no RECENT, ESEARCH for every SEARCH, mailbox names in UTF-8. */
+  imap4rev2: boolean;
+  /** ENABLE UTF8=ACCEPT (RFC 6855). */
+  utf8Accept: boolean;
+  /** Mailbox names are UTF-8 both ways, not modified UTF-7: IMAP4rev2 or UTF8=ACCEPT is enabled. */
+  readonly utf8Names: boolean;
   readonly selected: SelectedMailbox | null;
   readonly remoteAddress: string;
   readonly secure: boolean;

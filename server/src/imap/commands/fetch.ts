@@ -109,10 +109,16 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
   }
 }
 
-/** CONDSTORE on for the connection and the selected mailbox. */
-export function enableCondstore(session: ImapContext, selected: SelectedMailbox): void {
+/**
+ * CONDSTORE on for the connection and the selected mailbox. Turned on by a command while the mailbox is
+ * selected, the server must name the mailbox's HIGHESTMODSEQ before that command's tagged reply (RFC 7162
+ * 3.1): a client that never sent ENABLE or SELECT (CONDSTORE) learns where to resync from here.
+ */
+export async function enableCondstore(session: ImapContext, selected: SelectedMailbox): Promise<void> {
+  const first = !selected.condstore;
   session.condstore = true;
   selected.condstore = true;
+  if (first) await session.untagged(`OK [HIGHESTMODSEQ ${selected.highestModseq}] Highest`);
 }
 
 async function markSeen(session: ImapContext, selected: SelectedMailbox, uids: readonly number[]): Promise<Set<number>> {
@@ -130,7 +136,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
     let uids = selected.resolve(command.set, command.uid);
     let items = command.uid && !command.items.some((i) => i.kind === 'UID') ? [{ kind: 'UID' } as FetchItem, ...command.items] : command.items;
     // MODSEQ or CHANGEDSINCE turn CONDSTORE on (RFC 7162 3.1); CHANGEDSINCE implies MODSEQ (3.1.4.1).
-    if (command.changedSince !== null || items.some((i) => i.kind === 'MODSEQ')) enableCondstore(session, selected);
+    if (command.changedSince !== null || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(session, selected);
     if (command.changedSince !== null) {
       const since = command.changedSince;
       uids = uids.filter((uid) => selected.modseqOf(uid) > since);

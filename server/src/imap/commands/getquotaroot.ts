@@ -1,6 +1,6 @@
 // GETQUOTAROOT (RFC 9208 4.2.2): the quota roots of a mailbox and their resources. Every mailbox of an
 // account is under the one root "", when the account has a limit (imap/quota.ts).
-import { encodeMailboxName } from '../mailbox-name.ts';
+import { mailboxToWire } from '../mailbox-name.ts';
 import { QUOTA_ROOT, quotaResources } from '../quota.ts';
 import { astring, string, text } from '../protocol/response.ts';
 import { findMailbox } from './helpers.ts';
@@ -12,7 +12,7 @@ export const getquotaroot: Handler<CommandOf<'GETQUOTAROOT'>> = {
     const box = await findMailbox(session, command.mailbox);
     const resources = await quotaResources(session);
     const roots = resources ? [text(' '), string(QUOTA_ROOT)] : [];
-    await session.untagged(Buffer.concat([text('QUOTAROOT '), astring(encodeMailboxName(box.name)), ...roots]));
+    await session.untagged(Buffer.concat([text('QUOTAROOT '), astring(mailboxToWire(box.name, session.utf8Names)), ...roots]));
     if (resources) await session.untagged(resources);
     return { text: 'GETQUOTAROOT completed' };
   },

@@ -5,7 +5,7 @@
 import { MAILBOX_DELIMITER } from '../../store/mailbox-store.ts';
 import type { MailboxInfo } from '../../store/types.ts';
 import { patternMatcher } from '../list-pattern.ts';
-import { encodeMailboxName } from '../mailbox-name.ts';
+import { mailboxToWire } from '../mailbox-name.ts';
 import { astring, text } from '../protocol/response.ts';
 import type { ImapContext } from './context.ts';
 import { statusResponse } from './status.ts';
@@ -114,7 +114,7 @@ export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
       const status = command.returns.status;
       for (const entry of await extendedList(session, command as CommandOf<'LIST'>, boxes, matches)) {
         const extra = entry.childInfo ? text(' ("CHILDINFO" ("SUBSCRIBED"))') : text('');
-        await session.untagged(Buffer.concat([text(`LIST (${entry.attributes.join(' ')}) ${DELIMITER} `), astring(encodeMailboxName(entry.name)), extra]));
+        await session.untagged(Buffer.concat([text(`LIST (${entry.attributes.join(' ')}) ${DELIMITER} `), astring(mailboxToWire(entry.name, session.utf8Names)), extra]));
         // LIST-STATUS (RFC 5819): right after the mailbox's LIST response, for mailboxes that can be selected.
         if (status && entry.box) {
           const line = await statusResponse(session, entry.box, status);
@@ -135,7 +135,7 @@ export const list: Handler<CommandOf<'LIST' | 'LSUB'>> = {
         attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
         if (box.specialUse) attributes.push(box.specialUse);
       }
-      await session.untagged(Buffer.concat([text(`LSUB (${attributes.join(' ')}) ${DELIMITER} `), astring(encodeMailboxName(name))]));
+      await session.untagged(Buffer.concat([text(`LSUB (${attributes.join(' ')}) ${DELIMITER} `), astring(mailboxToWire(name, session.utf8Names))]));
     }
     return { text: 'LSUB completed' };
   },

@@ -11,12 +11,16 @@ import { LOGGED_IN, type CommandOf, type Handler } from './types.ts';
 export const select: Handler<CommandOf<'SELECT' | 'EXAMINE'>> = {
   states: LOGGED_IN,
   async run(session, command) {
+    // Selecting while a mailbox is selected closes it first, and says so before any response about the new
+    // one (RFC 9051 6.3.2, RFC 7162 3.2.11): the client knows which mailbox the responses that follow are about.
+    const wasSelected = session.selected !== null;
     session.select(null);
+    if (wasSelected) await session.untagged('OK [CLOSED] Previous mailbox closed');
     // RFC 7162 3.2.5: the QRESYNC parameter only once QRESYNC is enabled.
     if (command.qresync && !session.qresync) throw bad('QRESYNC is not enabled');
     const readOnly = command.name === 'EXAMINE';
     const box = await findMailbox(session, command.mailbox);
-    const { selected, lines } = await SelectedMailbox.open(session.store, box, readOnly);
+    const { selected, lines } = await SelectedMailbox.open(session.store, box, readOnly, session.imap4rev2);
     for (const line of lines) await session.untagged(line);
     // SELECT (CONDSTORE) turns CONDSTORE on for the connection (RFC 7162 3.1.8).
     if (command.condstore) session.condstore = true;

@@ -2,7 +2,7 @@
 // storage, in units of 1024 octets, an EXPUNGE would give back) and HIGHESTMODSEQ (CONDSTORE, RFC 7162 3.1.9). LIST-STATUS (list.ts) sends the same line.
 import type { MailboxInfo } from '../../store/types.ts';
 import { no } from '../errors.ts';
-import { encodeMailboxName } from '../mailbox-name.ts';
+import { mailboxToWire } from '../mailbox-name.ts';
 import type { StatusItem } from '../protocol/commands.ts';
 import { wireModseq } from '../protocol/modseq.ts';
 import { astring, text } from '../protocol/response.ts';
@@ -41,7 +41,7 @@ export async function statusResponse(session: ImapContext, box: MailboxInfo, ite
     values['DELETED-STORAGE'] = Math.ceil(deletedBytes / 1024);
   }
   const list = items.map((item) => `${item} ${values[item]}`).join(' ');
-  return Buffer.concat([text('STATUS '), astring(encodeMailboxName(box.name)), text(` (${list})`)]);
+  return Buffer.concat([text('STATUS '), astring(mailboxToWire(box.name, session.utf8Names)), text(` (${list})`)]);
 }
 
 export const status: Handler<CommandOf<'STATUS'>> = {

@@ -25,7 +25,7 @@ export const store: Handler<CommandOf<'STORE'>> = {
     // UNCHANGEDSINCE turns CONDSTORE on (RFC 7162 3.1.3): messages changed since are left alone and named
     // in [MODIFIED]; the check and the change are one store transaction.
     const since = command.unchangedSince;
-    if (since !== null) enableCondstore(session, selected);
+    if (since !== null) await enableCondstore(session, selected);
     const { changed, modified } = await mailboxCall(async () => {
       try {
         if (since === null) return { changed: await session.store.setFlags(selected.info.id, uids, command.op, flags), modified: [] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyText, decodeHeaderValue } from './decode.ts';
+import { bodyText, decodeHeaderValue, decodeQuotedPrintable } from './decode.ts';
 import { crlf } from './fixtures.ts';
 import { parseMessage } from './part.ts';
 
@@ -31,5 +31,13 @@ describe('decoding for SEARCH', () => {
     const text = bodyText(msg, parseMessage(msg));
     expect(text).toContain('Grüße aus Köln!');
     expect(text).not.toContain('secret');
+  });
+
+  it('undoes quoted-printable as RFC 2045 6.7 says: trailing white space dropped, "= " still a soft break', () => {
+    // The part of imaptest's fetch-binary-mime-qp script, line for line.
+    const qp = crlf('hello  ', 'bar=', '', 'foo\t=', 'bar', 'foo\t \t= ', '=62', 'foo = \t', 'bar', 'foo =', '=62', 'foo  ', 'bar=', '', 'foo_bar', '');
+    expect(decodeQuotedPrintable(qp).toString('latin1')).toBe('hello\r\nbar\r\nfoo\tbar\r\nfoo\t \tb\r\nfoo bar\r\nfoo b\r\nfoo\r\nbar\r\nfoo_bar\r\n');
+    expect(decodeQuotedPrintable(Buffer.from('a=3D=4\nb=ZZ=')).toString('latin1')).toBe('a==4\nb=ZZ');
+    expect(decodeQuotedPrintable(Buffer.from(' '.repeat(200_000) + 'x')).length).toBe(200_001);
   });
 });

@@ -34,12 +34,39 @@ export function decodeHeaderValue(value: string): string {
   return utf8.replace(ENCODED_WORD, (_, charset: string, enc: string, payload: string) => charsetDecode(enc.toUpperCase() === 'B' ? Buffer.from(payload, 'base64') : decodeQ(payload), charset));
 }
 
+const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+
+/**
+ * Quoted-printable undone line by line (RFC 2045 6.7): white space at the end of a line was added in
+ * transport and is deleted (rule 3), so "=" followed only by white space is still a soft line break
+ * (rule 5); hard line breaks keep the ending they had. One pass, no regular expression over the
+ * client's bytes (a long run of spaces must not cost quadratic time).
+ */
 export function decodeQuotedPrintable(body: Buffer): Buffer {
-  const text = body.toString('latin1').replace(/=\r?\n/g, '');
-  return Buffer.from(
-    text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-    'latin1',
-  );
+  const out = Buffer.allocUnsafe(body.length);
+  let n = 0;
+  for (let i = 0; i < body.length;) {
+    const lf = body.indexOf(0x0a, i);
+    const next = lf === -1 ? body.length : lf + 1;
+    const crlf = lf > i && body[lf - 1] === 0x0d;
+    let end = lf === -1 ? body.length : crlf ? lf - 1 : lf;
+    while (end > i && (body[end - 1] === 0x20 || body[end - 1] === 0x09)) end--;
+    const soft = end > i && body[end - 1] === 0x3d;
+    if (soft) end--;
+    for (let j = i; j < end; j++) {
+      const c = body[j]!;
+      if (c === 0x3d && j + 2 < end && isHex(body[j + 1]) && isHex(body[j + 2])) {
+        out[n++] = parseInt(body.toString('latin1', j + 1, j + 3), 16);
+        j += 2;
+      } else out[n++] = c;
+    }
+    if (!soft && lf !== -1) {
+      if (crlf) out[n++] = 0x0d;
+      out[n++] = 0x0a;
+    }
+    i = next;
+  }
+  return out.subarray(0, n);
 }
 
 /** The text of a leaf part, decoded. */

@@ -34,7 +34,7 @@ export type Command =
   | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
   | { name: 'UID EXPUNGE'; set: SequenceSet }
   | { name: 'SEARCH'; uid: boolean; charset: string; key: SearchKey; returns: SearchReturn[] | null }
-  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey }
+  | { name: 'SORT'; uid: boolean; returns: SearchReturn[] | null; criteria: SortCriterion[]; charset: string; key: SearchKey }
   | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
   | { name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[]; changedSince: number | null; vanished: boolean }
   | { name: 'STORE'; uid: boolean; set: SequenceSet; op: FlagOperation; silent: boolean; flags: string[]; unchangedSince: number | null }
@@ -56,7 +56,7 @@ export interface QresyncParams {
 
 export type Parsed = { tag: string; command: Command } | { tag: string; error: ImapError };
 
-const mailbox = (c: Cursor) => mailboxFromWire(c.astring('a mailbox name'));
+const mailbox = (c: Cursor) => mailboxFromWire(c.astring('a mailbox name'), c.utf8Names);
 const sequenceSet = (c: Cursor) => parseSequenceSet(c.token('a sequence set'));
 
 type Parser = (c: Cursor, uid: boolean) => Command;
@@ -352,10 +352,12 @@ function copyOrMove(c: Cursor, uid: boolean, name: 'COPY' | 'MOVE'): Command {
   return { name, uid, set, mailbox: m };
 }
 
-export function parseCommand(data: Buffer): Parsed {
+/** `utf8Names`: the session enabled IMAP4rev2, so mailbox names are UTF-8 (RFC 9051 5.1). */
+export function parseCommand(data: Buffer, utf8Names = false): Parsed {
   const tag = tagOf(data);
   if (tag === null) return { tag: '*', error: bad('Missing or invalid tag') };
   const c = new Cursor(data);
+  c.utf8Names = utf8Names;
   c.pos = tag.length + 1;
   try {
     let name = c.atom('a command name').toUpperCase();

@@ -14,6 +14,9 @@ const isListChar = (b: number) => isAtomChar(b) || b === 0x25 || b === 0x2a || b
 export class Cursor {
   pos = 0;
 
+  /** Mailbox names in this command are UTF-8, not modified UTF-7 (the session enabled IMAP4rev2). */
+  utf8Names = false;
+
   constructor(readonly data: Buffer) {}
 
   get done(): boolean {

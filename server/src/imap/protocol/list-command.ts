@@ -3,7 +3,7 @@
 // Unknown options are BAD: RFC 5258 lets a server refuse what it does not know, and silently ignoring a
 // selection option would list mailboxes the client did not ask for.
 import { bad } from '../errors.ts';
-import { mailboxFromWire } from '../mailbox-name.ts';
+import { patternFromWire } from '../mailbox-name.ts';
 import type { Cursor } from './cursor.ts';
 
 export type ListSelection = 'SUBSCRIBED' | 'REMOTE' | 'RECURSIVEMATCH' | 'SPECIAL-USE';
@@ -83,7 +83,7 @@ export function parseListArguments(c: Cursor, statusItems: readonly string[]): L
     }
     c.space();
   }
-  const reference = mailboxFromWire(c.astring('a reference name'));
+  const reference = patternFromWire(c.astring('a reference name'), c.utf8Names);
   c.space();
   const patterns: string[] = [];
   if (c.peek() === 0x28) {
@@ -91,12 +91,12 @@ export function parseListArguments(c: Cursor, statusItems: readonly string[]): L
     c.char('(');
     while (!c.tryChar(')')) {
       if (patterns.length > 0) c.space();
-      patterns.push(mailboxFromWire(c.listMailbox()));
+      patterns.push(patternFromWire(c.listMailbox(), c.utf8Names));
       if (patterns.length > 100) throw bad('Too many LIST patterns');
     }
     if (patterns.length === 0) throw bad('Empty LIST pattern list');
   } else {
-    patterns.push(mailboxFromWire(c.listMailbox()));
+    patterns.push(patternFromWire(c.listMailbox(), c.utf8Names));
   }
   let returns: ListReturn = { subscribed: false, children: false, specialUse: false, status: null };
   if (c.trySpace()) {

@@ -21,9 +21,14 @@ export function literal(value: string | Buffer): Wire {
   return Buffer.concat([Buffer.from(`{${b.length}}\r\n`), b]);
 }
 
-/** A literal as its header and its bytes, unjoined: a message body is sent without being copied. */
+/**
+ * A literal as its header and its bytes, unjoined: a message body is sent without being copied. A literal
+ * may not hold NUL (CHAR8, RFC 3501 section 9), which only a BINARY APPEND (literal8) can store: such a
+ * message goes out with each NUL as 0x80, as Dovecot sends it; BINARY[] still gives the bytes as stored.
+ */
 export function literalParts(value: Buffer): [Wire, Wire] {
-  return [Buffer.from(`{${value.length}}\r\n`), value];
+  const body = value.includes(0) ? Buffer.from(value.map((b) => (b === 0 ? 0x80 : b))) : value;
+  return [Buffer.from(`{${body.length}}\r\n`), body];
 }
 
 /** A string as a quoted string when it can be one, else as a literal. */

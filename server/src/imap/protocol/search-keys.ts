@@ -61,7 +61,7 @@ function key(c: Cursor, depth: number): SearchKey {
     return keys.length === 1 ? keys[0]! : { kind: 'and', keys };
   }
   const b = c.peek();
-  if ((b >= 0x30 && b <= 0x39) || b === 0x2a) return { kind: 'seq', set: parseSequenceSet(c.token('a sequence set')) };
+  if ((b >= 0x30 && b <= 0x39) || b === 0x2a || b === 0x24) return { kind: 'seq', set: parseSequenceSet(c.token('a sequence set')) };
   const word = c.atom('a search key').toUpperCase();
   const arg = () => {
     c.space();

@@ -6,6 +6,12 @@ import { bad } from '../errors.ts';
 export type SeqNumber = number | '*';
 export type SequenceSet = ReadonlyArray<readonly [SeqNumber, SeqNumber]>;
 
+/**
+ * "$" (SEARCHRES, RFC 5182): the UIDs the session's last SEARCH RETURN (SAVE) kept, wherever a sequence set
+ * may stand; compared by identity, resolved by the selected mailbox (selected-mailbox.ts).
+ */
+export const SAVED_RESULT: SequenceSet = Object.freeze([]);
+
 const MAX = 0xffffffff;
 
 function seqNumber(text: string): SeqNumber {
@@ -16,6 +22,7 @@ function seqNumber(text: string): SeqNumber {
 
 export function parseSequenceSet(text: string): SequenceSet {
   if (text === '') throw bad('Empty sequence set');
+  if (text === '$') return SAVED_RESULT;
   return text.split(',').map((part) => {
     const [a, b, extra] = part.split(':');
     if (extra !== undefined || a === undefined) throw bad('Invalid sequence set');

@@ -1,8 +1,9 @@
-// SORT and THREAD arguments (RFC 5256): `SORT (REVERSE DATE SUBJECT) UTF-8 <search keys>` and
+// SORT and THREAD arguments (RFC 5256): `SORT [RETURN (MIN COUNT)] (REVERSE DATE SUBJECT) UTF-8 <search keys>` and
 // `THREAD REFERENCES UTF-8 <search keys>`. The charset is required; the command checks it.
 import { bad } from '../errors.ts';
 import type { Cursor } from './cursor.ts';
 import { parseSearch, type SearchKey } from './search-keys.ts';
+import { parseSearchReturn, type SearchReturn } from './search-return.ts';
 
 export type SortKey = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO';
 export interface SortCriterion {
@@ -21,8 +22,10 @@ function charsetAndKeys(c: Cursor): { charset: string; key: SearchKey } {
   return { charset, key: parseSearch(c).key };
 }
 
-export function parseSort(c: Cursor): { criteria: SortCriterion[]; charset: string; key: SearchKey } {
+/** `SORT [RETURN (...)] (criteria) charset keys`: RETURN is ESORT's (RFC 5267 3.2), the options of ESEARCH. */
+export function parseSort(c: Cursor): { returns: SearchReturn[] | null; criteria: SortCriterion[]; charset: string; key: SearchKey } {
   c.space();
+  const returns = parseSearchReturn(c);
   c.char('(', 'a list of sort criteria');
   const criteria: SortCriterion[] = [];
   let reverse = false;
@@ -39,7 +42,7 @@ export function parseSort(c: Cursor): { criteria: SortCriterion[]; charset: stri
     reverse = false;
   }
   if (reverse || criteria.length === 0) throw bad('Expected a sort key');
-  return { criteria, ...charsetAndKeys(c) };
+  return { returns, criteria, ...charsetAndKeys(c) };
 }
 
 export function parseThread(c: Cursor): { algorithm: ThreadAlgorithm; charset: string; key: SearchKey } {

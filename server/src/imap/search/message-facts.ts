@@ -30,10 +30,14 @@ function sentDate(value: string | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** The addr-mailbox of the first address (RFC 5256 2.2: "the first From address"), '' if there is none. */
+/**
+ * The addr-mailbox of the first address (RFC 5256 2.2: "the first From address"), '' if there is none. The
+ * first address as ENVELOPE lists it: a group's start ("undisclosed: a@b;") is an address whose mailbox
+ * is the group's name, as Dovecot sorts it (imaptest's sort-addresses script).
+ */
 function firstMailbox(value: string | undefined): string {
   if (value === undefined) return '';
-  const first = parseAddressList(value).find((a) => a.mailbox !== null && a.host !== null);
+  const first = parseAddressList(value).find((a) => a.mailbox !== null);
   return first?.mailbox ?? '';
 }
 
