@@ -7,6 +7,7 @@ PACKAGES=(
   swaks libnet-ssleay-perl libio-socket-ssl-perl  # swaks with STARTTLS
   curl python3                                    # curl's smtp/pop3/imap and Python's smtplib/poplib/imaplib
   prometheus                                      # real Prometheus and promtool for the exporter tests
+  prometheus-alertmanager                         # real Alertmanager: the shipped rules reach a webhook (alerting-e2e)
   chromium                                        # real headless browser for the Grafana plugin test
   clamav-daemon                                   # real clamd for the scan tests (they write their own signatures)
   spamassassin spamd spamc                        # real spamd for the scan tests (rules ship with the package)

@@ -15,13 +15,19 @@ export class PrometheusProcess {
     private readonly dir: string,
   ) {}
 
-  static async start(targets: string[], extra: { bearerToken?: string } = {}): Promise<PrometheusProcess> {
+  /**
+   * @param extra.ruleFiles rule files to evaluate (every second, as the scrapes)
+   * @param extra.alertmanager host:port of an Alertmanager that firing alerts are sent to
+   */
+  static async start(targets: string[], extra: { bearerToken?: string; ruleFiles?: string[]; alertmanager?: string } = {}): Promise<PrometheusProcess> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-prom-'));
     const port = await freePort();
     const auth = extra.bearerToken ? `\n    authorization:\n      credentials: ${extra.bearerToken}` : '';
+    const rules = extra.ruleFiles?.length ? `rule_files:\n${extra.ruleFiles.map((f) => `  - '${f}'\n`).join('')}` : '';
+    const alerting = extra.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['${extra.alertmanager}']\n` : '';
     fs.writeFileSync(
       path.join(dir, 'prometheus.yml'),
-      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: mailroom\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]${auth}\n`,
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n${rules}${alerting}scrape_configs:\n  - job_name: mailroom\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]${auth}\n`,
     );
     const p = new PrometheusProcess(port, dir);
     p.child = spawn('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
