@@ -33,7 +33,7 @@ beforeAll(async () => {
   await mr.cli('domain', 'add', 'example.test');
   await mr.cli('account', 'add', 'erin@example.test', '--password', 'erin-password');
   await mr.start();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await mr?.stop();
@@ -101,7 +101,7 @@ describe('lists and catch-alls over the admin API', () => {
       expect(failed, args.join(' ')).not.toBeNull();
       expect(failed!.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
-  });
+  }, 180_000);
 
   it('every change, from the API or the CLI, is in the audit trail', async () => {
     const actions = (await call('/api/v1/audit?limit=500', ADMIN)).json.items.map((e) => e.action);

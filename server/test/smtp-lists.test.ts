@@ -92,7 +92,7 @@ describe('distribution lists and catch-alls', () => {
     await cli('catchall', 'set', 'other.test', 'carol@example.test');
     await cli('catchall', 'set', 'example.test', 'dave@example.test');
     await mr.start();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await mr?.stop();
