@@ -169,7 +169,7 @@ describe('mistakes exit non-zero with a clear message', () => {
     [['domain', 'remove', 'nowhere.test'], 'mailroom: no domain nowhere.test'],
     [['account', 'add', 'not-an-address', '-p', 'x'], 'mailroom: not a valid address: "not-an-address"'],
     [['account', 'add', 'dave@unknown.test', '-p', 'x'], 'mailroom: domain unknown.test is not a local domain; add it first'],
-    [['account', 'add', 'carol@local.test', '-p', 'x'], 'mailroom: carol@local.test already exists as an account or alias'],
+    [['account', 'add', 'carol@local.test', '-p', 'x'], 'mailroom: carol@local.test already exists as an account, alias or list'],
     [['account', 'add', 'dave@local.test', '-p', ''], 'mailroom: the password must not be empty'],
     [['account', 'add', 'dave@local.test'], 'mailroom: a password is required: --password <password> or --password-stdin'],
     [['account', 'add', 'dave@local.test', '-p', 'x', '--password-stdin'], 'mailroom: give either --password or --password-stdin, not both'],

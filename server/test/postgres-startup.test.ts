@@ -101,7 +101,7 @@ describe.runIf(postgresAvailable())('PostgreSQL at start', () => {
     expect((await mailroom(db.url, 'account', 'list')).stdout).toBe('ann@example.test\n');
     const r = await mailroom(db.url, 'account', 'add', 'ANN@example.test', '--password', 'pw');
     expect(r.code).toBe(1);
-    expect(oneLine(r, 'pw2')).toBe('mailroom: ANN@example.test already exists as an account or alias');
+    expect(oneLine(r, 'pw2')).toBe('mailroom: ANN@example.test already exists as an account, alias or list');
   });
 
   it('a schema newer than this build: refuses to start and says to upgrade', async () => {

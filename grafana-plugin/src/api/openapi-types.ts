@@ -1817,6 +1817,390 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Distribution lists with their policy and members. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DistributionListList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        /** Add a list in a local domain ({address, policy? anyone|members|authenticated, members?}). 201 with the list; 409 when the address is an account, alias or list; 422 for a domain that is not local. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address: string;
+                        /**
+                         * @description default anyone
+                         * @enum {string}
+                         */
+                        policy?: "anyone" | "members" | "authenticated";
+                        members?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DistributionList"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lists/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One list with its members. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DistributionList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a list with its members. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a list's policy ({policy}). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description who may send: anyone, members (by envelope sender) or authenticated clients
+                         * @enum {string}
+                         */
+                        policy: "anyone" | "members" | "authenticated";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DistributionList"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/lists/{address}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a member ({address}: local, remote or another list). 201 with the list, 200 when it was a member already. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DistributionList"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lists/{address}/members/{member}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catch-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Catch-alls: per local domain, the address that gets mail for its unknown local parts. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatchAllList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenViewer"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catch-all/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a local domain's catch-all ({target}); 404 for a domain that is not local. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    domain: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description local (account, alias or list) or remote */
+                        target: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatchAll"];
+                    };
+                };
+                400: components["responses"]["BadParameters"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+                422: components["responses"]["ValidationFailed"];
+            };
+        };
+        post?: never;
+        /** Remove a domain's catch-all; its unknown local parts are refused again. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    domain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["ForbiddenAdmin"];
+                404: components["responses"]["NotFound"];
+                421: components["responses"]["MisdirectedRequest"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fetch-accounts": {
         parameters: {
             query?: never;
@@ -2758,6 +3142,27 @@ export interface components {
                 username: string | null;
                 password: "********" | null;
             } | null;
+        };
+        DistributionList: {
+            address: string;
+            /**
+             * @description who may send: anyone, members (by envelope sender) or authenticated clients
+             * @enum {string}
+             */
+            policy: "anyone" | "members" | "authenticated";
+            /** @description lower-case, sorted; local or remote addresses, other lists too */
+            members: string[];
+            createdAt: string;
+        };
+        DistributionListList: {
+            items: components["schemas"]["DistributionList"][];
+        };
+        CatchAll: {
+            domain: string;
+            target: string;
+        };
+        CatchAllList: {
+            items: components["schemas"]["CatchAll"][];
         };
     };
     responses: {

@@ -15,6 +15,7 @@ import { banRoutes } from './routes/bans.ts';
 import { dkimKeyRoutes } from './routes/dkim-keys.ts';
 import { mailRouteRoutes } from './routes/mail-routes.ts';
 import { directoryRoutes } from './routes/directory.ts';
+import { listRoutes } from './routes/lists.ts';
 import { fetchAccountRoutes } from './routes/fetch-accounts.ts';
 import { loggingRoutes } from './routes/logging.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -64,6 +65,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
     quarantineRoutes(deps),
     messageRoutes(deps),
     directoryRoutes(deps),
+    listRoutes(deps),
     fetchAccountRoutes(deps),
     banRoutes(deps),
     dkimKeyRoutes(deps),

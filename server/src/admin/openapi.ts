@@ -7,6 +7,7 @@ import { apiSchemas } from './response-schemas.ts';
 import { banCreateSchema } from './routes/bans.ts';
 import { dkimKeyCreateSchema } from './routes/dkim-keys.ts';
 import { routeCreateSchema } from './routes/mail-routes.ts';
+import { catchAllSetSchema, listCreateSchema, listMemberSchema, listUpdateSchema } from './routes/lists.ts';
 import { fetchAccountCreateSchema, fetchAccountUpdateSchema } from './routes/fetch-accounts.ts';
 import { quarantineListSchema } from './routes/quarantine.ts';
 import { contentQuerySchema, queueBulkSchema } from './routes/queue.ts';
@@ -77,6 +78,10 @@ const banCreateBody = bodySchema(banCreateSchema);
 const dkimKeyCreateBody = bodySchema(dkimKeyCreateSchema);
 const queueBulkBody = bodySchema(queueBulkSchema);
 const routeCreateBody = bodySchema(routeCreateSchema);
+const listCreateBody = bodySchema(listCreateSchema);
+const listUpdateBody = bodySchema(listUpdateSchema);
+const listMemberBody = bodySchema(listMemberSchema);
+const catchAllSetBody = bodySchema(catchAllSetSchema);
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Op>>> = {
   '/healthz': { get: { summary: 'The service is up and its database answers: 200 {status: ok}, or 503 {status: unhealthy, database: why} (no token needed).', role: null } },
@@ -236,6 +241,37 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'del
     post: { summary: 'Add an alias.', role: 'admin', ok: 201, body: { type: 'object', required: ['address', 'target'], properties: { address: { type: 'string' }, target: { type: 'string' } } } },
   },
   '/api/v1/aliases/{address}': { delete: { summary: 'Remove an alias.', role: 'admin', ok: 204 } },
+  '/api/v1/lists': {
+    get: { summary: 'Distribution lists with their policy and members.', role: 'viewer', response: 'DistributionListList' },
+    post: {
+      summary:
+        'Add a list in a local domain ({address, policy? anyone|members|authenticated, members?}). 201 with the list; 409 when the address is an account, alias or list; 422 for a domain that is not local.',
+      role: 'admin',
+      ok: 201,
+      body: listCreateBody,
+      response: 'DistributionList',
+    },
+  },
+  '/api/v1/lists/{address}': {
+    get: { summary: 'One list with its members.', role: 'viewer', response: 'DistributionList' },
+    patch: { summary: "Change a list's policy ({policy}).", role: 'admin', body: listUpdateBody, response: 'DistributionList' },
+    delete: { summary: 'Remove a list with its members.', role: 'admin', ok: 204 },
+  },
+  '/api/v1/lists/{address}/members': {
+    post: {
+      summary: 'Add a member ({address}: local, remote or another list). 201 with the list, 200 when it was a member already.',
+      role: 'admin',
+      ok: 201,
+      body: listMemberBody,
+      response: 'DistributionList',
+    },
+  },
+  '/api/v1/lists/{address}/members/{member}': { delete: { summary: 'Remove a member.', role: 'admin', ok: 204 } },
+  '/api/v1/catch-all': { get: { summary: 'Catch-alls: per local domain, the address that gets mail for its unknown local parts.', role: 'viewer', response: 'CatchAllList' } },
+  '/api/v1/catch-all/{domain}': {
+    put: { summary: "Set a local domain's catch-all ({target}); 404 for a domain that is not local.", role: 'admin', body: catchAllSetBody, response: 'CatchAll' },
+    delete: { summary: "Remove a domain's catch-all; its unknown local parts are refused again.", role: 'admin', ok: 204 },
+  },
   '/api/v1/fetch-accounts': {
     get: { summary: 'External POP3 accounts collected into local accounts (never with their password), with the last run time, last error and messages fetched.', role: 'viewer' },
     post: {

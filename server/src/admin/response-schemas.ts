@@ -250,6 +250,18 @@ export const routeListSchema = z
   })
   .register(apiSchemas, { id: 'RouteList' });
 
+export const distributionListSchema = z
+  .strictObject({
+    address: z.string(),
+    policy: z.enum(['anyone', 'members', 'authenticated']).describe('who may send: anyone, members (by envelope sender) or authenticated clients'),
+    members: z.array(z.string()).describe('lower-case, sorted; local or remote addresses, other lists too'),
+    createdAt: z.string(),
+  })
+  .register(apiSchemas, { id: 'DistributionList' });
+export const distributionListListSchema = z.strictObject({ items: z.array(distributionListSchema) }).register(apiSchemas, { id: 'DistributionListList' });
+export const catchAllSchema = z.strictObject({ domain: z.string(), target: z.string() }).register(apiSchemas, { id: 'CatchAll' });
+export const catchAllListSchema = z.strictObject({ items: z.array(catchAllSchema) }).register(apiSchemas, { id: 'CatchAllList' });
+
 export type ScannerHealthJson = z.output<typeof scannerHealthSchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
 export type StatusInfo = z.output<typeof statusInfoSchema>;
@@ -262,3 +274,5 @@ export type TraceTimeline = z.output<typeof traceTimelineSchema>;
 export type ParsedMessageJson = z.output<typeof parsedMessageSchema>;
 export type LoggingSettings = z.output<typeof loggingSettingsSchema>;
 export type RouteList = z.output<typeof routeListSchema>;
+export type DistributionListJson = z.output<typeof distributionListSchema>;
+export type CatchAllList = z.output<typeof catchAllListSchema>;

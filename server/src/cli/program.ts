@@ -11,6 +11,7 @@ import { registerDbCommands } from './db-commands.ts';
 import { registerDirectoryCommands } from './directory-commands.ts';
 import { registerFetchCommands } from './fetch-commands.ts';
 import { registerQuotaCommands } from './quota-commands.ts';
+import { registerListCommands } from './list-commands.ts';
 import { registerRouteCommands } from './route-commands.ts';
 import { registerTokenCommands } from './token-commands.ts';
 import { auditCliChange } from './audit-cli.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerBanCommands(program, config);
   registerDkimCommands(program, config);
   registerRouteCommands(program, config);
+  registerListCommands(program, config);
   registerTokenCommands(program, config);
   registerBackupCommands(program, config);
   registerDbCommands(program, config);

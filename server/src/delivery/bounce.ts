@@ -9,6 +9,7 @@ import type { DirectoryStore } from '../store/store.ts';
 import type { DeliveryJob, NewMessage } from '../store/types.ts';
 import { newQueueId } from '../util/ids.ts';
 import { buildBounce, type FailedRecipient } from './dsn.ts';
+import type { ListLookup } from './list-expansion.ts';
 import { decideRecipient } from './recipient-policy.ts';
 
 export type Original = Pick<DeliveryJob, 'messageId' | 'sender' | 'createdAt'>;
@@ -22,7 +23,14 @@ const nowhere: BounceBuilder = () => null;
  * transaction; a bounce leaving for another server is signed with it (synchronously, inside the
  * transaction that records the failures), one for a local mailbox is not (it never leaves).
  */
-export async function prepareBounce(hostname: string, original: Original, content: Buffer, directory: DirectoryStore, log: Logger, signingKey: DkimKey | null = null): Promise<BounceBuilder> {
+export async function prepareBounce(
+  hostname: string,
+  original: Original,
+  content: Buffer,
+  directory: DirectoryStore & ListLookup,
+  log: Logger,
+  signingKey: DkimKey | null = null,
+): Promise<BounceBuilder> {
   // The null sender is what bounces use: a bounce never bounces again.
   if (original.sender === '') return nowhere;
   // A bounce may go wherever the original sender is (local account, alias or a remote address).
@@ -38,8 +46,8 @@ export async function prepareBounce(hostname: string, original: Original, conten
     return {
       id: newQueueId(),
       sender: '',
-      recipients: [decision.recipient],
-      content: decision.recipient.destination === 'remote' && signingKey ? signed(dsn, signingKey, log) : dsn,
+      recipients: decision.recipients,
+      content: decision.recipients.some((r) => r.destination === 'remote') && signingKey ? signed(dsn, signingKey, log) : dsn,
       source: 'bounce',
     };
   };

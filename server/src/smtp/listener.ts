@@ -63,6 +63,8 @@ export interface SmtpListenerDeps {
 
 interface Transaction {
   recipients: NewRecipient[];
+  /** RCPT commands accepted: smtp.max_recipients counts these, not the members a list expands to. */
+  rcptCount: number;
   log: Logger;
 }
 
@@ -328,7 +330,7 @@ export class SmtpListener {
 
   private async onMailFrom({ address: sender, args }: Address, session: SMTPServerSession): Promise<void> {
     const log = this.log.child({ session: session.id });
-    this.transactions.set(session, { recipients: [], log });
+    this.transactions.set(session, { recipients: [], rcptCount: 0, log });
     const unsupported = unsupportedParameter(args, MAIL_PARAMETERS);
     if (unsupported) throw this.reject(session, 'bad_parameter', 555, `5.5.4 MAIL FROM parameter ${unsupported} not supported`);
     if (sender !== '' && !parseAddress(sender)) {
@@ -357,7 +359,7 @@ export class SmtpListener {
     if (!tx) throw new SmtpReply(503, '5.5.1 Error: need MAIL command');
     const unsupported = unsupportedParameter(args, RCPT_PARAMETERS);
     if (unsupported) throw this.reject(session, 'bad_parameter', 555, `5.5.4 RCPT TO parameter ${unsupported} not supported`);
-    if (tx.recipients.length >= this.deps.config['smtp.max_recipients']) {
+    if (tx.rcptCount >= this.deps.config['smtp.max_recipients']) {
       throw this.reject(session, 'too_many_recipients', 452, '4.5.3 Error: too many recipients');
     }
     const listing = authenticatedUser(session) === undefined ? await this.listings.get(session) : null;
@@ -369,7 +371,7 @@ export class SmtpListener {
     let full: NewRecipient | null = null;
     try {
       decision = await this.decide(address, session);
-      if (decision.ok) full = await recipientOverQuota(this.deps.store, [decision.recipient], declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args));
+      if (decision.ok) full = await recipientOverQuota(this.deps.store, decision.recipients, declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args));
     } catch (err) {
       tx.log.error({ err: (err as Error).message }, 'recipient lookup failed');
       throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure looking up the recipient, try again later');
@@ -380,8 +382,9 @@ export class SmtpListener {
     }
     if (full) throw this.reject(session, 'over_quota', 552, mailboxFullMessage(full.address));
     await this.checkGreylist(address, session);
-    if (!tx.recipients.some((r) => r.address.toLowerCase() === decision.recipient.address.toLowerCase())) {
-      tx.recipients.push(decision.recipient);
+    tx.rcptCount++;
+    for (const recipient of decision.recipients) {
+      if (!tx.recipients.some((r) => r.address.toLowerCase() === recipient.address.toLowerCase())) tx.recipients.push(recipient);
     }
   }
 
@@ -424,7 +427,8 @@ export class SmtpListener {
     if (postmaster.kind === 'unconfigured') {
       return { ok: false, code: 550, message: `5.1.1 <${address}>: Recipient address rejected: User unknown`, reason: 'unknown_user' };
     }
-    const standing = { authenticated: authenticatedUser(session) !== undefined, trusted: this.isTrusted(session.remoteAddress) };
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
+    const standing = { authenticated: authenticatedUser(session) !== undefined, trusted: this.isTrusted(session.remoteAddress), sender };
     return decideRecipient(address, standing, store, subAddressingFrom(this.deps.config));
   }
 

@@ -52,6 +52,9 @@ describe.each(storeBackends('routes_lists'))('$name', (backend) => {
     await expect(store.addList('Alice@local.test', 'anyone', 1)).rejects.toBeInstanceOf(StoreError);
     await store.addList('Team@Local.test', 'members', 5);
     await expect(store.addList('team@local.test', 'anyone', 1)).rejects.toMatchObject({ code: 'conflict' });
+    // A list's address is taken for accounts and aliases too: one address, one meaning.
+    await expect(store.addAccount('TEAM@local.test', 'hash')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.addAlias('team@local.test', 'alice@local.test')).rejects.toMatchObject({ code: 'conflict' });
     expect(await store.addListMember('team@local.test', 'Bob@Remote.test')).toBe(true);
     expect(await store.addListMember('TEAM@local.test', 'alice@local.test')).toBe(true);
     expect(await store.addListMember('team@local.test', 'bob@remote.test')).toBe(false);

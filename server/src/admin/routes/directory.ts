@@ -41,7 +41,7 @@ function quotaView(q: AccountQuota) {
 }
 
 /** Store errors become API errors with the matching status. */
-async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
+export async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -36,7 +36,7 @@ export function messageRoutes(deps: AdminDeps): Router {
     for (const address of body.to) {
       const decision = await decideRecipient(address, { authenticated: true, trusted: true }, deps.store, subAddressingFrom(deps.config));
       if (!decision.ok) throw new ApiError(422, 'recipient_rejected', `${address}: ${decision.message}`);
-      recipients.push(decision.recipient);
+      recipients.push(...decision.recipients.filter((r) => !recipients.some((o) => o.address === r.address)));
     }
     const id = deps.intake.newId();
     const envelope: Envelope = { sender: body.from, recipients, source: 'api' };

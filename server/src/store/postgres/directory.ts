@@ -17,7 +17,7 @@ interface AccountRow {
 }
 const toAccount = (r: AccountRow): Account => ({ id: r.id, address: r.address, passwordHash: r.password_hash, createdAt: r.created_at });
 
-const taken = (address: string) => new StoreError('conflict', `${address} already exists as an account or alias`);
+const taken = (address: string) => new StoreError('conflict', `${address} already exists as an account, alias or list`);
 
 export class PgDirectory implements DirectoryStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -108,13 +108,16 @@ export class PgDirectory implements DirectoryStore {
     return (await this.pool.query<Alias>('SELECT address, target FROM aliases WHERE lower(address) = lower($1)', [address])).rows[0] ?? null;
   }
 
-  /** The domain must be local and the address free as an account and as an alias. */
+  /** The domain must be local and the address free as an account, an alias and a list. */
   private async checkFree(c: pg.PoolClient, address: string, domain: string): Promise<void> {
     // FOR KEY SHARE: the domain cannot be removed until this transaction ends.
     if ((await c.query('SELECT 1 FROM domains WHERE name = $1 FOR KEY SHARE', [domain])).rowCount === 0) {
       throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
     }
-    const used = await c.query('SELECT 1 FROM accounts WHERE lower(address) = lower($1) UNION ALL SELECT 1 FROM aliases WHERE lower(address) = lower($1)', [address]);
+    const used = await c.query(
+      'SELECT 1 FROM accounts WHERE lower(address) = lower($1) UNION ALL SELECT 1 FROM aliases WHERE lower(address) = lower($1) UNION ALL SELECT 1 FROM lists WHERE address = lower($1)',
+      [address],
+    );
     if ((used.rowCount ?? 0) > 0) throw taken(address);
   }
 }

@@ -45,8 +45,8 @@ export class SqliteDirectory implements DirectoryStore {
         if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
           throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
         }
-        if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
-          throw new StoreError('conflict', `${address} already exists as an account or alias`);
+        if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ? UNION SELECT 1 FROM lists WHERE address = lower(?)').get(address, address, address)) {
+          throw new StoreError('conflict', `${address} already exists as an account, alias or list`);
         }
         const now = Date.now();
         const id = Number(stmt(this.db, 'INSERT INTO accounts (address, domain, password_hash, created_at) VALUES (?, ?, ?, ?)').run(address, domain, passwordHash, now).lastInsertRowid);
@@ -82,8 +82,8 @@ export class SqliteDirectory implements DirectoryStore {
         if (!stmt(this.db, 'SELECT 1 FROM domains WHERE name = ?').get(domain)) {
           throw new StoreError('invalid', `domain ${domain} is not a local domain; add it first`);
         }
-        if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ?').get(address, address)) {
-          throw new StoreError('conflict', `${address} already exists as an account or alias`);
+        if (stmt(this.db, 'SELECT 1 FROM accounts WHERE address = ? UNION SELECT 1 FROM aliases WHERE address = ? UNION SELECT 1 FROM lists WHERE address = lower(?)').get(address, address, address)) {
+          throw new StoreError('conflict', `${address} already exists as an account, alias or list`);
         }
         stmt(this.db, 'INSERT INTO aliases (address, target, domain) VALUES (?, ?, ?)').run(address, target, domain);
       })
