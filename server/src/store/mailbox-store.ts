@@ -103,6 +103,13 @@ export interface MailboxStore {
   /** Mail in UID order; with fromUid, only UIDs at or above it. */
   listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]>;
   readMail(id: number): Promise<Buffer | null>;
+  /**
+   * The IMAP ENVELOPEs kept for these messages (imap/stored-facts.ts) that were computed by this facts
+   * version; messages without one, or with an older one, are absent.
+   */
+  readEnvelopes(ids: readonly number[], version: number): Promise<Map<number, Buffer>>;
+  /** Keeps computed ENVELOPEs with the facts version that made them; messages gone meanwhile are skipped. */
+  saveEnvelopes(envelopes: ReadonlyMap<number, Buffer>, version: number): Promise<void>;
   appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
   /** Several messages in one transaction (IMAP MULTIAPPEND): all are stored, with consecutive UIDs, or none. */
   appendMails(mailboxId: number, messages: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }>;

@@ -37,6 +37,30 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       expect((await store.findMailbox(account, 'Sent'))!.specialUse).toBe('\\Sent');
     });
 
+    it('keeps IMAP envelopes per message and facts version, survives MOVE, forgets them with the message', async () => {
+      const box = await inbox();
+      await store.appendMail(box.id, mail('a'), [], 1000);
+      await store.appendMail(box.id, mail('b'), [], 1000);
+      const [a, b] = await store.listMail(box.id);
+      expect((await store.readEnvelopes([a!.id, b!.id], 1)).size).toBe(0);
+      await store.saveEnvelopes(new Map([[a!.id, Buffer.from('("a" NIL)')]]), 1);
+      expect([...(await store.readEnvelopes([a!.id, b!.id], 1))]).toEqual([[a!.id, Buffer.from('("a" NIL)')]]);
+      // A newer facts version does not trust what an older parser rendered.
+      expect((await store.readEnvelopes([a!.id], 2)).size).toBe(0);
+      // Keeping a fact is no change a session must be told about.
+      const before = await store.mailboxVersion(box.id);
+      await store.saveEnvelopes(new Map([[b!.id, Buffer.from('("b" NIL)')]]), 1);
+      expect(await store.mailboxVersion(box.id)).toEqual(before);
+      expect((await store.listMail(box.id)).map((m) => m.modseq)).toEqual([a!.modseq, b!.modseq]);
+      await store.createMailbox(account, 'Kept');
+      const kept = (await store.findMailbox(account, 'Kept'))!;
+      await store.moveMail(box.id, [a!.uid], kept.id);
+      const moved = (await store.listMail(kept.id))[0]!;
+      expect((await store.readEnvelopes([moved.id], 1)).get(moved.id)?.toString()).toBe(moved.id === a!.id ? '("a" NIL)' : undefined);
+      await store.saveEnvelopes(new Map([[999_999, Buffer.from('x')]]), 1);
+      expect((await store.readEnvelopes([999_999], 1)).size).toBe(0);
+    });
+
     it('creates parents, refuses duplicates and invalid names', async () => {
       await store.createMailbox(account, 'Archive/2024/Q1');
       expect(await names()).toEqual(expect.arrayContaining(['Archive', 'Archive/2024', 'Archive/2024/Q1']));

@@ -6,10 +6,13 @@
 // Each step (reading a message, parsing it) first waits its turn of the event loop (util/event-loop-turns.ts),
 // so many such FETCHes at once never hold the loop for long; and the MIME structure is parsed only for
 // items that need it: BODY[], BODY.PEEK[], RFC822 and RFC822.SIZE are the stored bytes or their count.
+// ENVELOPE is kept in the store once computed (../stored-facts.ts): a FETCH whose only content item is
+// ENVELOPE reads the envelopes of a batch of messages in one query and no message content.
 import { bad } from '../errors.ts';
 import { bodyStructure } from '../mime/body-structure.ts';
 import { vanished } from '../protocol/vanished.ts';
 import { envelope } from '../mime/envelope.ts';
+import { envelopesOf } from '../stored-facts.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { sectionBytes } from '../mime/section.ts';
 import { binaryContent } from '../mime/binary.ts';
@@ -66,8 +69,11 @@ function binary(m: Content, path: readonly number[]): Buffer | null {
 /** Decoded content may hold NUL, which only a literal8 may carry (RFC 3516 4.2). */
 const binaryLiteral = (b: Buffer): Wire[] => (b.includes(0) ? [text(`~{${b.length}}\r\n`), b] : literalParts(b));
 
+/** Messages whose envelopes are read from the store at a time: one query each, and bounded memory. */
+const ENVELOPE_BATCH = 256;
+
 /** One FETCH data item as pieces to send one after the other. */
-function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null): Wire[] {
+function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null, stored: Buffer | undefined): Wire[] {
   const m = content!;
   switch (it.kind) {
     case 'UID':
@@ -81,7 +87,7 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
     case 'RFC822.SIZE':
       return [text(`RFC822.SIZE ${mail.size}`)];
     case 'ENVELOPE':
-      return [join([text('ENVELOPE'), envelope(m.root.fields)])];
+      return [join([text('ENVELOPE'), stored ?? envelope(m.root.fields)])];
     case 'BODYSTRUCTURE':
       return [join([text('BODYSTRUCTURE'), bodyStructure(m.buf, m.root, true)])];
     case 'BODY':
@@ -123,6 +129,15 @@ async function markSeen(session: ImapContext, selected: SelectedMailbox, uids: r
   return new Set(changed.map((m) => m.uid));
 }
 
+/** The envelopes of these UIDs' messages, by store id (one read; messages never fetched before are parsed once). */
+async function batchEnvelopes(session: ImapContext, selected: SelectedMailbox, uids: readonly number[]): Promise<Map<number, Buffer>> {
+  const ids = uids.flatMap((uid) => {
+    const mail = selected.get(uid);
+    return mail && !selected.isExpunged(uid) ? [mail.id] : [];
+  });
+  return envelopesOf(session.store, ids, () => session.closed);
+}
+
 export const fetch: Handler<CommandOf<'FETCH'>> = {
   states: SELECTED,
   async run(session, command) {
@@ -142,16 +157,20 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
       const line = vanished(selected.vanishedIn(command.set), true);
       if (line) await session.untagged(line);
     }
-    const readsContent = items.some(needsContent);
-    const needsParse = items.some(needsStructure);
+    // Whether the envelopes come from the store: when nothing else of this FETCH needs the content.
+    const storedEnvelopes = items.some((i) => i.kind === 'ENVELOPE') && !items.some((i) => i.kind !== 'ENVELOPE' && needsContent(i));
+    const readsContent = !storedEnvelopes && items.some(needsContent);
+    const needsParse = !storedEnvelopes && items.some(needsStructure);
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
     const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
     let missing = false;
-    for (const uid of uids) {
+    let envelopes = new Map<number, Buffer>();
+    for (const [index, uid] of uids.entries()) {
       // The client went away (or stopped reading and was closed): the rest would go nowhere.
       if (session.closed) break;
+      if (storedEnvelopes && index % ENVELOPE_BATCH === 0) envelopes = await batchEnvelopes(session, selected, uids.slice(index, index + ENVELOPE_BATCH));
       const mail = selected.get(uid);
-      if (!mail || selected.isExpunged(uid)) {
+      if (!mail || selected.isExpunged(uid) || (storedEnvelopes && !envelopes.has(mail.id))) {
         missing = true;
         continue;
       }
@@ -169,7 +188,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
       }
       const wanted = marked.has(uid) ? withFlags : items;
       const parts: Wire[] = [text(`${selected.seqOf(uid)} FETCH (`)];
-      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, content)));
+      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, content, envelopes.get(mail.id))));
       parts.push(text(')'));
       await session.untagged(parts);
     }

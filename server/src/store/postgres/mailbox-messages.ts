@@ -23,6 +23,21 @@ export async function readMail(db: Queryable, id: number): Promise<Buffer | null
   return (await db.query<{ content: Buffer }>('SELECT content FROM mail WHERE id = $1', [id])).rows[0]?.content ?? null;
 }
 
+export async function readEnvelopes(db: Queryable, ids: readonly number[], version: number): Promise<Map<number, Buffer>> {
+  const { rows } = await db.query<{ id: string | number; envelope: Buffer }>('SELECT id, imap_envelope AS envelope FROM mail WHERE id = ANY($1::bigint[]) AND imap_facts_version = $2', [ids, version]);
+  return new Map(rows.map((r) => [Number(r.id), r.envelope]));
+}
+
+/** One statement for the batch; an UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do). */
+export async function saveEnvelopes(db: Queryable, envelopes: ReadonlyMap<number, Buffer>, version: number): Promise<void> {
+  if (envelopes.size === 0) return;
+  await db.query(
+    `UPDATE mail SET imap_envelope = v.envelope, imap_facts_version = $3
+     FROM unnest($1::bigint[], $2::bytea[]) AS v(id, envelope) WHERE mail.id = v.id`,
+    [[...envelopes.keys()], [...envelopes.values()], version],
+  );
+}
+
 export async function versions(db: Queryable, mailboxIds: readonly number[]): Promise<Map<number, MailboxVersion>> {
   const { rows } = await db.query<MailboxVersion & { id: number }>('SELECT id, uid_next AS "uidNext", modseq FROM mailboxes WHERE id = ANY($1::bigint[])', [mailboxIds]);
   return new Map(rows.map((r) => [r.id, { uidNext: r.uidNext, modseq: r.modseq }]));

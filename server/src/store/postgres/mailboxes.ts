@@ -79,6 +79,14 @@ export class PgMailboxes implements MailboxStore {
     return messages.readMail(this.pool, id);
   }
 
+  async readEnvelopes(ids: readonly number[], version: number): Promise<Map<number, Buffer>> {
+    return messages.readEnvelopes(this.pool, ids, version);
+  }
+
+  async saveEnvelopes(envelopes: ReadonlyMap<number, Buffer>, version: number): Promise<void> {
+    await messages.saveEnvelopes(this.pool, envelopes, version);
+  }
+
   async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
     return this.tx(async (c) => {
       const uids: number[] = [];

@@ -344,4 +344,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (list, member)
   );
   `,
+  /* 11: IMAP facts kept per message (imap/stored-facts.ts): the rendered ENVELOPE, filled in on first FETCH */ `
+  ALTER TABLE mail ADD COLUMN imap_envelope BYTEA, ADD COLUMN imap_facts_version INTEGER;
+  `,
 ];

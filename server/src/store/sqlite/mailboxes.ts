@@ -80,6 +80,24 @@ export class SqliteMailboxes implements MailboxStore {
     return (stmt(this.db, 'SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
   }
 
+  async readEnvelopes(ids: readonly number[], version: number): Promise<Map<number, Buffer>> {
+    const read = stmt(this.db, 'SELECT imap_envelope AS envelope FROM mail WHERE id = ? AND imap_facts_version = ?').pluck();
+    const found = new Map<number, Buffer>();
+    for (const id of ids) {
+      const envelope = read.get(id, version) as Buffer | undefined;
+      if (envelope) found.set(id, envelope);
+    }
+    return found;
+  }
+
+  async saveEnvelopes(envelopes: ReadonlyMap<number, Buffer>, version: number): Promise<void> {
+    // An UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do).
+    const save = stmt(this.db, 'UPDATE mail SET imap_envelope = ?, imap_facts_version = ? WHERE id = ?');
+    this.tx(() => {
+      for (const [id, envelope] of envelopes) save.run(envelope, version, id);
+    });
+  }
+
   async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {
     return this.tx(() => {
       const added = mails.map((m) => messages.append(this.db, mailboxId, m.content, m.flags, m.internalDate));
