@@ -1,6 +1,6 @@
-// ENVELOPE kept in the store (src/imap/stored-facts.ts): a FETCH whose only content item is ENVELOPE
-// sends, byte for byte, what parsing the message sends, whether the envelope was just computed or read
-// back from the store; and the second FETCH takes it from the store, not from the message.
+// ENVELOPE, BODYSTRUCTURE and BODY kept in the store (src/imap/stored-facts.ts): a FETCH whose only content
+// items are these sends, byte for byte, what parsing the message sends, whether the facts were just
+// computed or read back from the store; and the second FETCH takes them from the store, not the message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACTS_VERSION } from '../src/imap/stored-facts.ts';
 import { crlf, nested } from '../src/imap/mime/fixtures.ts';
@@ -60,15 +60,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('ENVELOPE from the store', () => {
+describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
   it('is byte-identical to the parsed ENVELOPE when computed and when read back', async () => {
     // With a body section in the same FETCH the message is read and parsed, as before facts were kept.
-    const parsed = (await command('FETCH 1:* (ENVELOPE BODY.PEEK[HEADER.FIELDS (X-NONE)])')).split(NO_FIELDS).join('');
-    const computed = await command('FETCH 1:* (ENVELOPE)');
+    const parsed = (await command('FETCH 1:* (ENVELOPE BODYSTRUCTURE BODY BODY.PEEK[HEADER.FIELDS (X-NONE)])')).split(NO_FIELDS).join('');
+    const computed = await command('FETCH 1:* (ENVELOPE BODYSTRUCTURE BODY)');
     const inbox = (await stack.store.findMailbox((await stack.store.findAccount('fay@example.test'))!.id, 'INBOX'))!;
     const ids = (await stack.store.listMail(inbox.id)).map((m) => m.id);
-    expect((await stack.store.readEnvelopes(ids, FACTS_VERSION)).size).toBe(MESSAGES.length);
-    const stored = await command('FETCH 1:* (FLAGS ENVELOPE RFC822.SIZE)');
+    expect((await stack.store.readImapFacts(ids, FACTS_VERSION)).size).toBe(MESSAGES.length);
+    const stored = await command('FETCH 1:* (FLAGS ENVELOPE BODYSTRUCTURE BODY RFC822.SIZE)');
     expect(computed.match(/^\* \d+ FETCH/gm)).toHaveLength(MESSAGES.length);
     expect(computed).toBe(parsed);
     expect(stored.replace(/FLAGS \([^)]*\) /g, '').replace(/ RFC822\.SIZE \d+\)/g, ')')).toBe(parsed);
@@ -77,9 +77,10 @@ describe('ENVELOPE from the store', () => {
   it('takes a kept envelope from the store, and parses again what an older facts version kept', async () => {
     const inbox = (await stack.store.findMailbox((await stack.store.findAccount('fay@example.test'))!.id, 'INBOX'))!;
     const first = (await stack.store.listMail(inbox.id))[0]!;
-    await stack.store.saveEnvelopes(new Map([[first.id, Buffer.from('(NIL "kept" NIL NIL NIL NIL NIL NIL NIL NIL)')]]), FACTS_VERSION);
-    expect(await command('FETCH 1 (ENVELOPE)')).toContain('* 1 FETCH (ENVELOPE (NIL "kept" NIL NIL NIL NIL NIL NIL NIL NIL))');
-    await stack.store.saveEnvelopes(new Map([[first.id, Buffer.from('(NIL "old" NIL NIL NIL NIL NIL NIL NIL NIL)')]]), FACTS_VERSION - 1);
+    const kept = (s: string) => ({ envelope: Buffer.from(`(NIL "${s}")`), bodyStructure: Buffer.from(`("${s}")`), body: Buffer.from(`("${s} body")`) });
+    await stack.store.saveImapFacts(new Map([[first.id, kept('kept')]]), FACTS_VERSION);
+    expect(await command('FETCH 1 (ENVELOPE BODYSTRUCTURE BODY)')).toContain('* 1 FETCH (ENVELOPE (NIL "kept") BODYSTRUCTURE ("kept") BODY ("kept body"))');
+    await stack.store.saveImapFacts(new Map([[first.id, kept('old')]]), FACTS_VERSION - 1);
     expect(await command('FETCH 1 (ENVELOPE)')).toContain('* 1 FETCH (ENVELOPE (NIL "nested" ');
   });
 });

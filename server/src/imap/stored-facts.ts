@@ -1,40 +1,44 @@
 // What FETCH needs of a message that can be computed once and kept in the store instead of parsing the
-// message at every FETCH: today the rendered ENVELOPE. A FETCH asks the store for the envelopes of a batch
-// of messages in one read; those missing (mail stored before, or by an older FACTS_VERSION) are parsed
-// from the message once and kept, so the next FETCH reads no message content for them.
-import type { MailboxStore } from '../store/mailbox-store.ts';
+// message at every FETCH: the rendered ENVELOPE, BODYSTRUCTURE and BODY. A FETCH asks the store for the
+// facts of a batch of messages in one read; those missing (mail stored before, or by an older
+// FACTS_VERSION) are parsed from the message once and kept, so the next FETCH reads no message content.
+import type { ImapFacts, MailboxStore } from '../store/mailbox-store.ts';
+import { bodyStructure } from './mime/body-structure.ts';
 import { envelope } from './mime/envelope.ts';
 import { parseMessage } from './mime/part.ts';
 import { takeTurn } from '../util/event-loop-turns.ts';
 
 /**
- * Raise when a parser change would render a stored fact differently: every kept fact of an older version
+ * Raise when a parser change would render a stored fact differently: every fact kept by an older version
  * is then computed again on its next FETCH.
  */
 export const FACTS_VERSION = 1;
 
-/** The rendered ENVELOPE of a message, exactly what FETCH ENVELOPE sends after "ENVELOPE ". */
-export const renderEnvelope = (content: Buffer): Buffer => envelope(parseMessage(content).fields);
+/** Exactly what FETCH sends after "ENVELOPE ", "BODYSTRUCTURE " and "BODY " for this message. */
+export function renderFacts(content: Buffer): ImapFacts {
+  const root = parseMessage(content);
+  return { envelope: envelope(root.fields), bodyStructure: bodyStructure(content, root, true), body: bodyStructure(content, root, false) };
+}
 
-export type EnvelopeStore = Pick<MailboxStore, 'readEnvelopes' | 'saveEnvelopes' | 'readMail'>;
+export type FactsStore = Pick<MailboxStore, 'readImapFacts' | 'saveImapFacts' | 'readMail'>;
 
 /**
- * The ENVELOPEs of the given messages (by store id); a message gone meanwhile is absent. Each message
- * parsed here first waits its turn of the event loop, as FETCH's own reads do.
+ * The facts of the given messages (by store id); a message gone meanwhile is absent. Each message parsed
+ * here first waits its turn of the event loop, as FETCH's own reads do.
  */
-export async function envelopesOf(store: EnvelopeStore, ids: readonly number[], isClosed: () => boolean): Promise<Map<number, Buffer>> {
-  const found = await store.readEnvelopes(ids, FACTS_VERSION);
-  const computed = new Map<number, Buffer>();
+export async function factsOf(store: FactsStore, ids: readonly number[], isClosed: () => boolean): Promise<Map<number, ImapFacts>> {
+  const found = await store.readImapFacts(ids, FACTS_VERSION);
+  const computed = new Map<number, ImapFacts>();
   for (const id of ids) {
     if (found.has(id)) continue;
     await takeTurn();
     if (isClosed()) break;
     const content = await store.readMail(id);
     if (!content) continue;
-    const rendered = renderEnvelope(content);
-    computed.set(id, rendered);
-    found.set(id, rendered);
+    const facts = renderFacts(content);
+    computed.set(id, facts);
+    found.set(id, facts);
   }
-  await store.saveEnvelopes(computed, FACTS_VERSION);
+  await store.saveImapFacts(computed, FACTS_VERSION);
   return found;
 }

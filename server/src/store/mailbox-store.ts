@@ -66,6 +66,13 @@ export interface FlagUpdate {
   modified: number[];
 }
 
+/** What IMAP FETCH sends for these items, rendered once by imap/stored-facts.ts (opaque to the store). */
+export interface ImapFacts {
+  envelope: Buffer;
+  bodyStructure: Buffer;
+  body: Buffer;
+}
+
 export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;
   /** INBOX matches case-insensitively; every other name exactly. */
@@ -104,12 +111,12 @@ export interface MailboxStore {
   listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]>;
   readMail(id: number): Promise<Buffer | null>;
   /**
-   * The IMAP ENVELOPEs kept for these messages (imap/stored-facts.ts) that were computed by this facts
-   * version; messages without one, or with an older one, are absent.
+   * The IMAP facts kept for these messages (imap/stored-facts.ts) that were computed by this facts
+   * version; messages without them, or with an older version, are absent.
    */
-  readEnvelopes(ids: readonly number[], version: number): Promise<Map<number, Buffer>>;
-  /** Keeps computed ENVELOPEs with the facts version that made them; messages gone meanwhile are skipped. */
-  saveEnvelopes(envelopes: ReadonlyMap<number, Buffer>, version: number): Promise<void>;
+  readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>>;
+  /** Keeps computed facts with the facts version that made them; messages gone meanwhile are skipped. */
+  saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void>;
   appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
   /** Several messages in one transaction (IMAP MULTIAPPEND): all are stored, with consecutive UIDs, or none. */
   appendMails(mailboxId: number, messages: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }>;
