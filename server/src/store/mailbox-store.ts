@@ -66,6 +66,13 @@ export interface FlagUpdate {
   modified: number[];
 }
 
+/** What IMAP FETCH sends for these items, rendered once by imap/stored-facts.ts (opaque to the store). */
+export interface ImapFacts {
+  envelope: Buffer;
+  bodyStructure: Buffer;
+  body: Buffer;
+}
+
 export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;
   /** INBOX matches case-insensitively; every other name exactly. */
@@ -103,6 +110,13 @@ export interface MailboxStore {
   /** Mail in UID order; with fromUid, only UIDs at or above it. */
   listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]>;
   readMail(id: number): Promise<Buffer | null>;
+  /**
+   * The IMAP facts kept for these messages (imap/stored-facts.ts) that were computed by this facts
+   * version; messages without them, or with an older version, are absent.
+   */
+  readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>>;
+  /** Keeps computed facts with the facts version that made them; messages gone meanwhile are skipped. */
+  saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void>;
   appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
   /** Several messages in one transaction (IMAP MULTIAPPEND): all are stored, with consecutive UIDs, or none. */
   appendMails(mailboxId: number, messages: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }>;

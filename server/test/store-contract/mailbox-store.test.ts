@@ -37,6 +37,31 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       expect((await store.findMailbox(account, 'Sent'))!.specialUse).toBe('\\Sent');
     });
 
+    it('keeps IMAP facts per message and facts version, survives MOVE, no change for sessions', async () => {
+      const box = await inbox();
+      await store.appendMail(box.id, mail('a'), [], 1000);
+      await store.appendMail(box.id, mail('b'), [], 1000);
+      const [a, b] = await store.listMail(box.id);
+      const facts = (s: string) => ({ envelope: Buffer.from(`(env ${s})`), bodyStructure: Buffer.from(`(bs ${s})`), body: Buffer.from(`(b ${s})`) });
+      expect((await store.readImapFacts([a!.id, b!.id], 1)).size).toBe(0);
+      await store.saveImapFacts(new Map([[a!.id, facts('a')]]), 1);
+      expect([...(await store.readImapFacts([a!.id, b!.id], 1))]).toEqual([[a!.id, facts('a')]]);
+      // A newer facts version does not trust what an older parser rendered.
+      expect((await store.readImapFacts([a!.id], 2)).size).toBe(0);
+      // Keeping facts is no change a session must be told about.
+      const before = await store.mailboxVersion(box.id);
+      await store.saveImapFacts(new Map([[b!.id, facts('b')]]), 1);
+      expect(await store.mailboxVersion(box.id)).toEqual(before);
+      expect((await store.listMail(box.id)).map((m) => m.modseq)).toEqual([a!.modseq, b!.modseq]);
+      const kept = await store.createMailbox(account, 'Kept');
+      await store.moveMail(box.id, [a!.uid], kept.id);
+      const moved = (await store.listMail(kept.id))[0]!;
+      // MOVE keeps the row (and its facts) or makes a new one that starts without.
+      expect((await store.readImapFacts([moved.id], 1)).get(moved.id)).toEqual(moved.id === a!.id ? facts('a') : undefined);
+      await store.saveImapFacts(new Map([[999_999, facts('x')]]), 1);
+      expect((await store.readImapFacts([999_999], 1)).size).toBe(0);
+    });
+
     it('creates parents, refuses duplicates and invalid names', async () => {
       await store.createMailbox(account, 'Archive/2024/Q1');
       expect(await names()).toEqual(expect.arrayContaining(['Archive', 'Archive/2024', 'Archive/2024/Q1']));

@@ -6,10 +6,13 @@
 // Each step (reading a message, parsing it) first waits its turn of the event loop (util/event-loop-turns.ts),
 // so many such FETCHes at once never hold the loop for long; and the MIME structure is parsed only for
 // items that need it: BODY[], BODY.PEEK[], RFC822 and RFC822.SIZE are the stored bytes or their count.
+// ENVELOPE, BODYSTRUCTURE and BODY are kept in the store once computed (../stored-facts.ts): a FETCH whose
+// content items are only these reads them for a batch of messages in one query and no message content.
 import { bad } from '../errors.ts';
 import { bodyStructure } from '../mime/body-structure.ts';
 import { vanished } from '../protocol/vanished.ts';
 import { envelope } from '../mime/envelope.ts';
+import { factsOf } from '../stored-facts.ts';
 import { parseMessage, type MimePart } from '../mime/part.ts';
 import { sectionBytes } from '../mime/section.ts';
 import { binaryContent } from '../mime/binary.ts';
@@ -21,6 +24,7 @@ import { NIL, join, literalParts, text, type Wire } from '../protocol/response.t
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapContext } from './context.ts';
 import type { StoredMail } from '../../store/types.ts';
+import type { ImapFacts } from '../../store/mailbox-store.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
 const NEEDS_CONTENT = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'SECTION', 'BINARY']);
@@ -66,8 +70,14 @@ function binary(m: Content, path: readonly number[]): Buffer | null {
 /** Decoded content may hold NUL, which only a literal8 may carry (RFC 3516 4.2). */
 const binaryLiteral = (b: Buffer): Wire[] => (b.includes(0) ? [text(`~{${b.length}}\r\n`), b] : literalParts(b));
 
+/** Items the store keeps (../stored-facts.ts). */
+const STORED = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY']);
+
+/** Messages whose facts are read from the store at a time: one query each, and bounded memory. */
+const FACTS_BATCH = 256;
+
 /** One FETCH data item as pieces to send one after the other. */
-function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null): Wire[] {
+function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null, stored: ImapFacts | undefined): Wire[] {
   const m = content!;
   switch (it.kind) {
     case 'UID':
@@ -81,11 +91,11 @@ function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMa
     case 'RFC822.SIZE':
       return [text(`RFC822.SIZE ${mail.size}`)];
     case 'ENVELOPE':
-      return [join([text('ENVELOPE'), envelope(m.root.fields)])];
+      return [join([text('ENVELOPE'), stored?.envelope ?? envelope(m.root.fields)])];
     case 'BODYSTRUCTURE':
-      return [join([text('BODYSTRUCTURE'), bodyStructure(m.buf, m.root, true)])];
+      return [join([text('BODYSTRUCTURE'), stored?.bodyStructure ?? bodyStructure(m.buf, m.root, true)])];
     case 'BODY':
-      return [join([text('BODY'), bodyStructure(m.buf, m.root, false)])];
+      return [join([text('BODY'), stored?.body ?? bodyStructure(m.buf, m.root, false)])];
     case 'RFC822':
       return [text('RFC822 '), ...literalParts(m.buf)];
     case 'RFC822.HEADER':
@@ -129,6 +139,15 @@ async function markSeen(session: ImapContext, selected: SelectedMailbox, uids: r
   return new Set(changed.map((m) => m.uid));
 }
 
+/** The facts of these UIDs' messages, by store id (one read; messages never fetched before are parsed once). */
+async function batchFacts(session: ImapContext, selected: SelectedMailbox, uids: readonly number[]): Promise<Map<number, ImapFacts>> {
+  const ids = uids.flatMap((uid) => {
+    const mail = selected.get(uid);
+    return mail && !selected.isExpunged(uid) ? [mail.id] : [];
+  });
+  return factsOf(session.store, ids, () => session.closed);
+}
+
 export const fetch: Handler<CommandOf<'FETCH'>> = {
   states: SELECTED,
   async run(session, command) {
@@ -148,16 +167,20 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
       const line = vanished(selected.vanishedIn(command.set), true);
       if (line) await session.untagged(line);
     }
-    const readsContent = items.some(needsContent);
-    const needsParse = items.some(needsStructure);
+    // Whether the facts come from the store: when nothing else of this FETCH needs the content.
+    const storedFacts = items.some((i) => STORED.has(i.kind)) && !items.some((i) => !STORED.has(i.kind) && needsContent(i));
+    const readsContent = !storedFacts && items.some(needsContent);
+    const needsParse = !storedFacts && items.some(needsStructure);
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
     const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
     let missing = false;
-    for (const uid of uids) {
+    let facts = new Map<number, ImapFacts>();
+    for (const [index, uid] of uids.entries()) {
       // The client went away (or stopped reading and was closed): the rest would go nowhere.
       if (session.closed) break;
+      if (storedFacts && index % FACTS_BATCH === 0) facts = await batchFacts(session, selected, uids.slice(index, index + FACTS_BATCH));
       const mail = selected.get(uid);
-      if (!mail || selected.isExpunged(uid)) {
+      if (!mail || selected.isExpunged(uid) || (storedFacts && !facts.has(mail.id))) {
         missing = true;
         continue;
       }
@@ -175,7 +198,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
       }
       const wanted = marked.has(uid) ? withFlags : items;
       const parts: Wire[] = [text(`${selected.seqOf(uid)} FETCH (`)];
-      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, content)));
+      wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, content, facts.get(mail.id))));
       parts.push(text(')'));
       await session.untagged(parts);
     }

@@ -3,7 +3,7 @@
 // handed out by an UPDATE of uid_next, whose row lock makes concurrent writers (other sessions, other
 // nodes) take turns for the same mailbox.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, ImapFacts, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
 import type { StoredMail } from '../types.ts';
 import { applyFlags, checkKeywordLimit } from '../flag-changes.ts';
 import { bumpModseq } from './mailbox-folders.ts';
@@ -21,6 +21,25 @@ export async function listMail(db: Queryable, mailboxId: number, fromUid = 1): P
 
 export async function readMail(db: Queryable, id: number): Promise<Buffer | null> {
   return (await db.query<{ content: Buffer }>('SELECT content FROM mail WHERE id = $1', [id])).rows[0]?.content ?? null;
+}
+
+export async function readImapFacts(db: Queryable, ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
+  const { rows } = await db.query<ImapFacts & { id: string | number }>(
+    'SELECT id, imap_envelope AS envelope, imap_bodystructure AS "bodyStructure", imap_body AS body FROM mail WHERE id = ANY($1::bigint[]) AND imap_facts_version = $2',
+    [ids, version],
+  );
+  return new Map(rows.map(({ id, envelope, bodyStructure, body }) => [Number(id), { envelope, bodyStructure, body }]));
+}
+
+/** One statement for the batch; an UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do). */
+export async function saveImapFacts(db: Queryable, facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void> {
+  if (facts.size === 0) return;
+  const all = [...facts.values()];
+  await db.query(
+    `UPDATE mail SET imap_envelope = v.envelope, imap_bodystructure = v.bodystructure, imap_body = v.body, imap_facts_version = $5
+     FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[]) AS v(id, envelope, bodystructure, body) WHERE mail.id = v.id`,
+    [[...facts.keys()], all.map((f) => f.envelope), all.map((f) => f.bodyStructure), all.map((f) => f.body), version],
+  );
 }
 
 export async function versions(db: Queryable, mailboxIds: readonly number[]): Promise<Map<number, MailboxVersion>> {

@@ -2,7 +2,7 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion, ImapFacts } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
@@ -77,6 +77,14 @@ export class PgMailboxes implements MailboxStore {
 
   async readMail(id: number): Promise<Buffer | null> {
     return messages.readMail(this.pool, id);
+  }
+
+  async readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
+    return messages.readImapFacts(this.pool, ids, version);
+  }
+
+  async saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void> {
+    await messages.saveImapFacts(this.pool, facts, version);
   }
 
   async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {

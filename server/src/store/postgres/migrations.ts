@@ -344,4 +344,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (list, member)
   );
   `,
+  /* 11: IMAP facts kept per message (imap/stored-facts.ts): ENVELOPE, BODYSTRUCTURE and BODY as rendered, filled in on first FETCH */ `
+  ALTER TABLE mail ADD COLUMN imap_envelope BYTEA, ADD COLUMN imap_bodystructure BYTEA, ADD COLUMN imap_body BYTEA, ADD COLUMN imap_facts_version INTEGER;
+  `,
 ];

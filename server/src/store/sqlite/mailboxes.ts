@@ -1,7 +1,7 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, ImapFacts, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
@@ -78,6 +78,25 @@ export class SqliteMailboxes implements MailboxStore {
 
   async readMail(id: number): Promise<Buffer | null> {
     return (stmt(this.db, 'SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
+  }
+
+  async readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
+    // One indexed lookup per id with a prepared statement: in-process, no round trip to save.
+    const read = stmt(this.db, 'SELECT imap_envelope AS envelope, imap_bodystructure AS bodyStructure, imap_body AS body FROM mail WHERE id = ? AND imap_facts_version = ?');
+    const found = new Map<number, ImapFacts>();
+    for (const id of ids) {
+      const facts = read.get(id, version) as ImapFacts | undefined;
+      if (facts) found.set(id, facts);
+    }
+    return found;
+  }
+
+  async saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void> {
+    // An UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do).
+    const save = stmt(this.db, 'UPDATE mail SET imap_envelope = ?, imap_bodystructure = ?, imap_body = ?, imap_facts_version = ? WHERE id = ?');
+    this.tx(() => {
+      for (const [id, f] of facts) save.run(f.envelope, f.bodyStructure, f.body, version, id);
+    });
   }
 
   async appendMails(mailboxId: number, mails: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }> {

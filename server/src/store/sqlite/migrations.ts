@@ -157,4 +157,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (list, member)
   ) WITHOUT ROWID;
   `,
+  /* 14: IMAP facts kept per message (imap/stored-facts.ts): ENVELOPE, BODYSTRUCTURE and BODY as rendered, filled in on first FETCH */ `
+  ALTER TABLE mail ADD COLUMN imap_envelope BLOB;
+  ALTER TABLE mail ADD COLUMN imap_bodystructure BLOB;
+  ALTER TABLE mail ADD COLUMN imap_body BLOB;
+  ALTER TABLE mail ADD COLUMN imap_facts_version INTEGER;
+  `,
 ];

@@ -1,0 +1,44 @@
+// What FETCH needs of a message that can be computed once and kept in the store instead of parsing the
+// message at every FETCH: the rendered ENVELOPE, BODYSTRUCTURE and BODY. A FETCH asks the store for the
+// facts of a batch of messages in one read; those missing (mail stored before, or by an older
+// FACTS_VERSION) are parsed from the message once and kept, so the next FETCH reads no message content.
+import type { ImapFacts, MailboxStore } from '../store/mailbox-store.ts';
+import { bodyStructure } from './mime/body-structure.ts';
+import { envelope } from './mime/envelope.ts';
+import { parseMessage } from './mime/part.ts';
+import { takeTurn } from '../util/event-loop-turns.ts';
+
+/**
+ * Raise when a parser change would render a stored fact differently: every fact kept by an older version
+ * is then computed again on its next FETCH.
+ */
+export const FACTS_VERSION = 1;
+
+/** Exactly what FETCH sends after "ENVELOPE ", "BODYSTRUCTURE " and "BODY " for this message. */
+export function renderFacts(content: Buffer): ImapFacts {
+  const root = parseMessage(content);
+  return { envelope: envelope(root.fields), bodyStructure: bodyStructure(content, root, true), body: bodyStructure(content, root, false) };
+}
+
+export type FactsStore = Pick<MailboxStore, 'readImapFacts' | 'saveImapFacts' | 'readMail'>;
+
+/**
+ * The facts of the given messages (by store id); a message gone meanwhile is absent. Each message parsed
+ * here first waits its turn of the event loop, as FETCH's own reads do.
+ */
+export async function factsOf(store: FactsStore, ids: readonly number[], isClosed: () => boolean): Promise<Map<number, ImapFacts>> {
+  const found = await store.readImapFacts(ids, FACTS_VERSION);
+  const computed = new Map<number, ImapFacts>();
+  for (const id of ids) {
+    if (found.has(id)) continue;
+    await takeTurn();
+    if (isClosed()) break;
+    const content = await store.readMail(id);
+    if (!content) continue;
+    const facts = renderFacts(content);
+    computed.set(id, facts);
+    found.set(id, facts);
+  }
+  await store.saveImapFacts(computed, FACTS_VERSION);
+  return found;
+}
