@@ -21,6 +21,8 @@ const BCRYPT_COST = 10;
 
 export interface RunningDovecot {
   port: number;
+  /** LMTP on 127.0.0.1, for delivering the bench's messages. */
+  lmtpPort: number;
   dir: string;
   /** Every process of this instance (master and its children), for PSS sums. */
   pids(): number[];
@@ -33,7 +35,7 @@ export function dovecotVersion(): string {
 }
 
 export function dovecotInstalled(): boolean {
-  return fs.existsSync(DOVECOT) && fs.existsSync('/usr/lib/dovecot/imap') && fs.existsSync('/usr/lib/dovecot/imap-login');
+  return ['imap', 'imap-login', 'lmtp'].every((f) => fs.existsSync(`/usr/lib/dovecot/${f}`)) && fs.existsSync(DOVECOT);
 }
 
 function userIds(name: string): { uid: number; gid: number } {
@@ -47,13 +49,14 @@ function userIds(name: string): { uid: number; gid: number } {
 }
 
 /** The configuration: everything the run depends on is here, nothing from /etc/dovecot. */
-export function dovecotConf(o: { dir: string; port: number; maxSessions: number; asRoot: boolean }): string {
+export function dovecotConf(o: { dir: string; port: number; lmtpPort: number; maxSessions: number; asRoot: boolean }): string {
   const users = o.asRoot ? ['default_login_user = dovenull', 'default_internal_user = dovecot', 'first_valid_uid = 1'] : [];
   return [
     `base_dir = ${o.dir}/run`,
     `state_dir = ${o.dir}/state`,
     `log_path = ${o.dir}/dovecot.log`,
-    'protocols = imap',
+    // LMTP on loopback so smtp-source -L delivers the same generated messages Mailroom gets by SMTP.
+    'protocols = imap lmtp',
     'listen = 127.0.0.1',
     'ssl = no',
     // Plain-text LOGIN over loopback without TLS, as Mailroom's bench does.
@@ -84,12 +87,19 @@ export function dovecotConf(o: { dir: string; port: number; maxSessions: number;
     '  process_min_avail = 2',
     `  client_limit = ${o.maxSessions + 100}`,
     '}',
+    'service lmtp {',
+    `  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ${o.lmtpPort}\n  }`,
+    '}',
     'service imap {',
     // One imap process per session is Dovecot's default and how it is deployed; kept.
     `  process_limit = ${o.maxSessions + 100}`,
     '}',
+    // Sized for every protocol service at its process limit, as doveconf asks.
     'service anvil {',
-    `  client_limit = ${2 * o.maxSessions + 200}`,
+    `  client_limit = ${4 * o.maxSessions + 500}`,
+    '}',
+    'service auth {',
+    `  client_limit = ${4 * o.maxSessions + 500}`,
     '}',
     '',
   ].join('\n');
@@ -133,6 +143,7 @@ export function processTree(root: number): number[] {
 export async function startDovecot(users: Map<string, string>, maxSessions: number, fill?: (dir: string) => void): Promise<RunningDovecot> {
   const dir = makeTempDir('mailroom-bench-dovecot-');
   const port = await freePort();
+  const lmtpPort = await freePort();
   const asRoot = process.getuid?.() === 0;
   for (const sub of ['run', 'state', 'mail']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   // As root, mail belongs to the package's dovecot user (the passwd-file names its uid and gid).
@@ -141,7 +152,7 @@ export async function startDovecot(users: Map<string, string>, maxSessions: numb
   const lines = [...users].map(([user, hash]) => `${user}:${hash}${owner}:${dir}/mail/${user}::`);
   fs.writeFileSync(path.join(dir, 'users'), lines.join('\n') + '\n', { mode: 0o644 });
   const conf = path.join(dir, 'dovecot.conf');
-  fs.writeFileSync(conf, dovecotConf({ dir, port, maxSessions, asRoot }));
+  fs.writeFileSync(conf, dovecotConf({ dir, port, lmtpPort, maxSessions, asRoot }));
   for (const user of users.keys()) for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(dir, 'mail', user, sub), { recursive: true });
   fill?.(dir);
   if (ids) {
@@ -177,7 +188,7 @@ export async function startDovecot(users: Map<string, string>, maxSessions: numb
     throw new Error(`${(err as Error).message}\n${logTail()}`);
   }
   const root = await masterPid();
-  return { port, dir, pids: () => processTree(root), stop };
+  return { port, lmtpPort, dir, pids: () => processTree(root), stop };
 }
 
 /** Proportional set size of `pid` in bytes (shared pages split among their users), or null if gone. */
