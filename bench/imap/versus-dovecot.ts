@@ -13,10 +13,12 @@ import { makeTempDir, runMain, sleep } from '../smtp-throughput/proc.ts';
 import { count, loadAverage, mib, ms, table } from '../queue-api/markdown.ts';
 import { startMailroomServe } from '../queue-api/server.ts';
 import { buildServer } from '../build-server.ts';
+import { writeSection } from '../benchmarks-md.ts';
 import { defineOptions, readOptions, reproducibleArgs } from '../options.ts';
 import { ImapClient, quote } from './client.ts';
 import { dovecotInstalled, dovecotVersion, hashPassword, processTree, pssSum, startDovecot } from './dovecot.ts';
 
+const TITLE = '## IMAP beside Dovecot';
 const PASSWORD = 'bench password';
 /** Sessions logging in at once: each LOGIN is a deliberately slow password check on both servers. */
 const LOGIN_CONCURRENCY = 8;
@@ -29,7 +31,8 @@ const OPTIONS = defineOptions({
     runs: { type: 'integer', default: 5, quick: 2, help: 'timed runs of SELECT and of each FETCH' },
     sessions: { type: 'integer', default: 1000, quick: 50, help: 'sessions idling on the INBOX for the memory figure' },
     'login-seconds': { type: 'integer', default: 10, quick: 3, help: 'how long logins per second are counted' },
-    quick: { type: 'boolean', help: 'smoke test' },
+    'no-write': { type: 'boolean', quick: true, help: 'print only; leave BENCHMARKS.md as it is' },
+    quick: { type: 'boolean', help: 'smoke test; implies --no-write' },
   },
 });
 
@@ -201,6 +204,10 @@ async function main(): Promise<number> {
     [`logins/s (${LOGIN_CONCURRENCY} at once, LOGIN + LOGOUT)`, (f) => f.loginsPerSecond.toFixed(1)],
   ];
   const out = [
+    TITLE,
+    '',
+    'Mailroom and a private Dovecot (`bench/imap/versus-dovecot.ts`; how each is set up: `bench/imap/README.md`) on the same machine in one run, with the same mail from smtp-source (SMTP to Mailroom, LMTP to Dovecot). Memory is PSS summed over every process of each server.',
+    '',
     `Command: \`npm run bench:imap-dovecot${args ? ` -- ${args}` : ''}\`; started ${startedAt}, load average before ${loadBefore}; ${dovecotVersion()}.`,
     '',
     ...table(
@@ -209,7 +216,9 @@ async function main(): Promise<number> {
       rows.map(([label, f]) => [label, f(m), f(d)]),
     ),
   ];
-  process.stdout.write(`\n${out.join('\n')}\n`);
+  const section = out.join('\n') + '\n';
+  process.stdout.write(`\n${section}`);
+  if (!opts['no-write']) writeSection(TITLE, section, log);
   return 0;
 }
 
