@@ -168,8 +168,14 @@ async function main(): Promise<number> {
   const mailroom = await startMailroomServe({
     dataDir: makeTempDir('mailroom-bench-imap-dovecot-'),
     listeners: ['smtp', 'imap'],
-    // Login cache off: every LOGIN pays the hash, as in Dovecot with auth_cache_size = 0.
-    env: { MAILROOM_SMTP_GREETING_DELAY_MS: '0', MAILROOM_LIMITS_MAX_SESSIONS_PER_IP: String(opts.sessions + 50), MAILROOM_AUTH_CACHE_TTL_SECONDS: '0' },
+    // Login cache off: every LOGIN pays the hash, as in Dovecot with auth_cache_size = 0. Every idle session
+    // is the one account's: its per-user cap is raised as Dovecot's mail_max_userip_connections is.
+    env: {
+      MAILROOM_SMTP_GREETING_DELAY_MS: '0',
+      MAILROOM_LIMITS_MAX_SESSIONS_PER_IP: String(opts.sessions + 50),
+      MAILROOM_AUTH_CACHE_TTL_SECONDS: '0',
+      MAILROOM_IMAP_MAX_SESSIONS_PER_USER: String(opts.sessions + 50),
+    },
   });
   const domain = RECIPIENT.split('@')[1]!;
   for (const [path, body] of [
