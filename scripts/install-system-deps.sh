@@ -15,6 +15,7 @@ PACKAGES=(
   mutt                                            # Debian's mutt opens the mbox export in the backup test
   systemd openssl                                 # systemd-analyze verifies the shipped unit; openssl makes a test certificate
   python3-dkim python3-nacl                       # Debian's dkimpy verifies our DKIM signatures (nacl: ed25519)
+  dovecot-imapd dovecot-lmtpd                     # the private Dovecot bench/imap compares with (its test runs in CI; the service stays off)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

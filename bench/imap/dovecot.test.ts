@@ -1,7 +1,7 @@
 // The private Dovecot the IMAP bench runs beside Mailroom: it starts from its own configuration, takes a
 // LOGIN checked against a bcrypt passwd-file, serves a Maildir written before it started, and its memory
-// is summed over every process. Needs Debian's dovecot-imapd (scripts/install-bench-deps.sh, not part of
-// CI's install since only the benchmarks use it): without it this prints SKIPPED, in CI too.
+// is summed over every process. Needs Debian's dovecot-imapd and dovecot-lmtpd (scripts/install-system-deps.sh
+// installs them for CI): without them this prints SKIPPED locally and fails in CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,11 @@ import { ImapClient, quote } from './client.ts';
 import { dovecotInstalled, hashPassword, pssSum, startDovecot } from './dovecot.ts';
 
 const installed = dovecotInstalled();
-if (!installed) console.warn('SKIPPED: dovecot-imapd is not installed (scripts/install-bench-deps.sh)');
+if (!installed) {
+  const message = 'dovecot-imapd and dovecot-lmtpd are not installed (scripts/install-system-deps.sh)';
+  if (process.env.CI === 'true') throw new Error(`CI: ${message}`);
+  console.warn(`SKIPPED: ${message}`);
+}
 
 describe.skipIf(!installed)('private Dovecot for bench/imap', () => {
   afterAll(cleanupAll);
