@@ -8,9 +8,27 @@ import net from 'node:net';
 const PORT_RANGE = { from: 20_000, to: 32_000 };
 const handedOut = new Set<number>();
 
+/** Slices of the range, one per vitest worker, enough for any maxWorkers vitest.config.ts sets. */
+const WORKER_SLICES = 8;
+
+/**
+ * The part of the range this process picks from. Test files run three at a time in separate worker
+ * processes, which cannot see each other's handed-out ports: two of them probing the same port before
+ * either server binds it made one server fail to start. Each worker (VITEST_POOL_ID, 1 to maxWorkers)
+ * gets a slice of its own.
+ */
+function workerRange(): { from: number; to: number } {
+  const pool = Number(process.env.VITEST_POOL_ID);
+  if (!Number.isInteger(pool) || pool < 1) return PORT_RANGE;
+  const size = Math.floor((PORT_RANGE.to - PORT_RANGE.from) / WORKER_SLICES);
+  const from = PORT_RANGE.from + ((pool - 1) % WORKER_SLICES) * size;
+  return { from, to: from + size };
+}
+
 export async function freePort(): Promise<number> {
+  const range = workerRange();
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    const port = range.from + Math.floor(Math.random() * (range.to - range.from));
     if (handedOut.has(port)) continue;
     const ok = await new Promise<boolean>((resolve) => {
       const srv = net.createServer();
