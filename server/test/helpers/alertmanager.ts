@@ -94,16 +94,21 @@ export class AlertmanagerProcess {
   }
 
   /** Waits until the webhook has received a firing alert with this name, and returns it. */
-  async waitForFiring(alertname: string, timeoutMs = 60_000): Promise<WebhookAlert> {
+  waitForFiring(alertname: string, timeoutMs = 60_000): Promise<WebhookAlert> {
+    return this.waitForStatus(alertname, 'firing', timeoutMs);
+  }
+
+  /** Waits until the webhook has received this alert with this status (resolved needs send_resolved). */
+  async waitForStatus(alertname: string, status: WebhookAlert['status'], timeoutMs = 60_000): Promise<WebhookAlert> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (const n of this.notifications) {
-        const alert = n.alerts.find((a) => a.status === 'firing' && a.labels.alertname === alertname);
+        const alert = n.alerts.find((a) => a.status === status && a.labels.alertname === alertname);
         if (alert) return alert;
       }
       if (Date.now() > deadline) {
         const seen = this.notifications.flatMap((n) => n.alerts.map((a) => `${a.labels.alertname} ${a.status}`));
-        throw new Error(`${alertname} did not reach the webhook within ${timeoutMs} ms (seen: ${seen.join(', ') || 'nothing'})\n${this.output.slice(-2000)}`);
+        throw new Error(`${alertname} ${status} did not reach the webhook within ${timeoutMs} ms (seen: ${seen.join(', ') || 'nothing'})\n${this.output.slice(-2000)}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
