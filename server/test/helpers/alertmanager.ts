@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForHttpReady } from './http-ready.ts';
 import { freePort } from './ports.ts';
 
 export interface WebhookAlert {
@@ -76,16 +77,7 @@ export class AlertmanagerProcess {
     );
     am.child.stdout!.on('data', (c: Buffer) => (am.output += c.toString()));
     am.child.stderr!.on('data', (c: Buffer) => (am.output += c.toString()));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`alertmanager did not become ready:\n${am.output.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForHttpReady(`http://127.0.0.1:${port}/-/ready`, 'alertmanager', am.child, () => am.output);
     return am;
   }
 

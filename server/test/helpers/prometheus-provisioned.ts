@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { waitForHttpReady } from './http-ready.ts';
 import { PROMETHEUS_DIR } from './observability.ts';
 import { freePort } from './ports.ts';
 
@@ -67,17 +68,7 @@ export class ProvisionedPrometheus {
     };
     p.child.stdout!.on('data', collect);
     p.child.stderr!.on('data', collect);
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      if (p.child.exitCode !== null) throw new Error(`prometheus exited with ${p.child.exitCode}:\n${p.output.slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`prometheus did not become ready:\n${p.output.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForHttpReady(`http://127.0.0.1:${port}/-/ready`, 'prometheus', p.child, () => p.output);
     return p;
   }
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForHttpReady } from './http-ready.ts';
 import { freePort } from './ports.ts';
 
 export class PrometheusProcess {
@@ -35,16 +36,7 @@ export class PrometheusProcess {
     });
     p.child.stdout!.on('data', (c: Buffer) => (p.output += c.toString()));
     p.child.stderr!.on('data', (c: Buffer) => (p.output += c.toString()));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`prometheus did not become ready:\n${p.output.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForHttpReady(`http://127.0.0.1:${port}/-/ready`, 'prometheus', p.child, () => p.output);
     return p;
   }
 
