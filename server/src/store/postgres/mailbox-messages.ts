@@ -131,11 +131,12 @@ export async function copy(c: pg.PoolClient, fromMailboxId: number, uids: readon
   const taken = await takeUids(c, toMailboxId, present.length);
   if (!taken) throw new Error(`mailbox ${toMailboxId} does not exist`);
   const targetUids = present.map((_, i) => taken.first + i);
-  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content is copied by the database.
+  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content and its IMAP facts are
+  // copied by the database, so a copy is not parsed again.
   if (present.length > 0) {
     await c.query(
-      `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content)
-       SELECT $1, t.target, m.flags, m.internal_date, m.size, m.content FROM unnest($3::bigint[], $4::bigint[]) AS t(source, target)
+      `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content, imap_envelope, imap_bodystructure, imap_body, imap_facts_version)
+       SELECT $1, t.target, m.flags, m.internal_date, m.size, m.content, m.imap_envelope, m.imap_bodystructure, m.imap_body, m.imap_facts_version FROM unnest($3::bigint[], $4::bigint[]) AS t(source, target)
        JOIN mail m ON m.mailbox_id = $2 AND m.uid = t.source`,
       [toMailboxId, fromMailboxId, present, targetUids],
     );

@@ -347,4 +347,7 @@ export const MIGRATIONS: readonly string[] = [
   /* 11: IMAP facts kept per message (imap/stored-facts.ts): ENVELOPE, BODYSTRUCTURE and BODY as rendered, filled in on first FETCH */ `
   ALTER TABLE mail ADD COLUMN imap_envelope BYTEA, ADD COLUMN imap_bodystructure BYTEA, ADD COLUMN imap_body BYTEA, ADD COLUMN imap_facts_version INTEGER;
   `,
+  /* 12: the messages whose IMAP facts are still to be computed, for the background filler (imap/facts-filler.ts) */ `
+  CREATE INDEX mail_without_imap_facts ON mail (id) WHERE imap_facts_version IS NULL;
+  `,
 ];

@@ -88,11 +88,12 @@ export function copy(db: Db, fromMailboxId: number, uids: readonly number[], toM
   const target = stmt(db, 'SELECT uid_next, uid_validity FROM mailboxes WHERE id = ?').get(toMailboxId) as { uid_next: number; uid_validity: number } | undefined;
   if (!target) throw new Error(`mailbox ${toMailboxId} does not exist`);
   const exists = stmt(db, 'SELECT 1 FROM mail WHERE mailbox_id = ? AND uid = ?').pluck();
-  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content is copied by the database.
+  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content and its IMAP facts are
+  // copied by the database, so a copy is not parsed again.
   const insert = stmt(
     db,
-    `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content)
-     SELECT ?, ?, flags, internal_date, size, content FROM mail WHERE mailbox_id = ? AND uid = ?`,
+    `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content, imap_envelope, imap_bodystructure, imap_body, imap_facts_version)
+     SELECT ?, ?, flags, internal_date, size, content, imap_envelope, imap_bodystructure, imap_body, imap_facts_version FROM mail WHERE mailbox_id = ? AND uid = ?`,
   );
   const result: CopyResult = { uidValidity: target.uid_validity, sourceUids: [], targetUids: [] };
   let next = target.uid_next;

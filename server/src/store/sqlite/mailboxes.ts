@@ -91,6 +91,10 @@ export class SqliteMailboxes implements MailboxStore {
     return found;
   }
 
+  async listMailWithoutImapFacts(limit: number): Promise<number[]> {
+    return stmt(this.db, 'SELECT id FROM mail WHERE imap_facts_version IS NULL ORDER BY id DESC LIMIT ?').pluck().all(limit) as number[];
+  }
+
   async saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void> {
     // An UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do).
     const save = stmt(this.db, 'UPDATE mail SET imap_envelope = ?, imap_bodystructure = ?, imap_body = ?, imap_facts_version = ? WHERE id = ?');

@@ -163,4 +163,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE mail ADD COLUMN imap_body BLOB;
   ALTER TABLE mail ADD COLUMN imap_facts_version INTEGER;
   `,
+  /* 15: the messages whose IMAP facts are still to be computed, for the background filler (imap/facts-filler.ts) */ `
+  CREATE INDEX mail_without_imap_facts ON mail (id) WHERE imap_facts_version IS NULL;
+  `,
 ];
