@@ -92,14 +92,21 @@ export function copy(db: Db, fromMailboxId: number, uids: readonly number[], toM
   // copied by the database, so a copy is not parsed again.
   const insert = stmt(
     db,
-    `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content, imap_envelope, imap_bodystructure, imap_body, imap_facts_version)
-     SELECT ?, ?, flags, internal_date, size, content, imap_envelope, imap_bodystructure, imap_body, imap_facts_version FROM mail WHERE mailbox_id = ? AND uid = ?`,
+    `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content)
+     SELECT ?, ?, flags, internal_date, size, content FROM mail WHERE mailbox_id = ? AND uid = ?`,
   );
+  const copyFacts = stmt(
+    db,
+    `INSERT INTO mail_facts (mail_id, version, envelope, bodystructure, body)
+     SELECT ?, f.version, f.envelope, f.bodystructure, f.body FROM mail m JOIN mail_facts f ON f.mail_id = m.id WHERE m.mailbox_id = ? AND m.uid = ?`,
+  );
+  const parsed = stmt(db, 'DELETE FROM mail_facts_pending WHERE mail_id = ?');
   const result: CopyResult = { uidValidity: target.uid_validity, sourceUids: [], targetUids: [] };
   let next = target.uid_next;
   for (const uid of [...uids].sort((a, b) => a - b)) {
     if (!exists.get(fromMailboxId, uid)) continue;
-    insert.run(toMailboxId, next, fromMailboxId, uid);
+    const copyId = insert.run(toMailboxId, next, fromMailboxId, uid).lastInsertRowid;
+    if (copyFacts.run(copyId, fromMailboxId, uid).changes > 0) parsed.run(copyId);
     result.sourceUids.push(uid);
     result.targetUids.push(next++);
   }
