@@ -41,10 +41,11 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   }),
   header: css({
     position: 'static',
+    // Same font as the rows: the columns are sized in `ch`, which differs from font to font.
     color: theme.colors.text.secondary,
-    fontFamily: theme.typography.fontFamily,
     fontWeight: theme.typography.fontWeightMedium,
     borderBottom: 'none',
+    borderLeft: '1px solid transparent',
   }),
   time: css({ color: theme.colors.text.secondary, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }),
   level: css({ textTransform: 'uppercase', fontWeight: theme.typography.fontWeightMedium, whiteSpace: 'nowrap' }),
