@@ -401,6 +401,18 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
     }
   });
 
+  /** The live log with an SMTP session in it too (the smtp switch is on while the page is open). */
+  async function streamWithASession(): Promise<void> {
+    await streamSomeLines();
+    const { sendMail } = await import(/* @vite-ignore */ here('../../../server/test/helpers/send.ts'));
+    const port = (mr.ports as unknown as { smtp: number }).smtp;
+    await sendMail({ port, from: 'someone@elsewhere.test', to: ['alice@example.test'], content: 'Subject: hello\r\n\r\nhi\r\n', starttls: false });
+    await page
+      .locator(`${tid(testIds.liveLog.line)} button`)
+      .first()
+      .waitFor({ timeout: 15_000 });
+  }
+
   it('catalogue screenshots: every page at 1280x800 in the dark and the light theme', async () => {
     fs.mkdirSync(CATALOGUE_SHOTS, { recursive: true });
     // Something in the queue to show.
@@ -415,11 +427,13 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
       ['live-log', testIds.liveLog.container],
     ];
     await page.setViewportSize({ width: 1280, height: 800 });
+    // SMTP sessions in the live log, and its switch shown on; set back below.
+    expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: true } })).status).toBe(200);
     try {
       for (const theme of ['dark', 'light'] as const) {
         for (const [route, ready] of pages) {
           await openAs('Admin', route, ready, theme);
-          if (route === 'live-log') await streamSomeLines();
+          if (route === 'live-log') await streamWithASession();
           // Fonts and the theme's styles settle before the picture.
           await page.evaluate(() => document.fonts.ready);
           const file = path.join(CATALOGUE_SHOTS, `${route}-${theme}.png`);
@@ -430,6 +444,7 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
         }
       }
     } finally {
+      expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: false } })).status).toBe(200);
       await page.setViewportSize({ width: 1400, height: 900 });
     }
   });
