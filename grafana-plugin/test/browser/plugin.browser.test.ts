@@ -401,6 +401,47 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
     }
   });
 
+  it('Live log: a token wider than its column stays whole on one line and scrolls inside its row, not the page', async () => {
+    // 8 + 63 + 1 + 63 + 5 characters without a space: far wider than the message column at 1280 px.
+    const sender = `someone@${'a'.repeat(63)}.${'b'.repeat(63)}.test`;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: true } })).status).toBe(200);
+    try {
+      await openAs('Admin', 'live-log', testIds.liveLog.container);
+      await streamSomeLines();
+      const { sendMail } = await import(/* @vite-ignore */ here('../../../server/test/helpers/send.ts'));
+      const port = (mr.ports as unknown as { smtp: number }).smtp;
+      // Accepted or refused, the MAIL FROM command is logged with the address in it.
+      await sendMail({ port, from: sender, to: ['alice@example.test'], content: 'Subject: long\r\n\r\nhi\r\n', starttls: false }).catch(() => undefined);
+      await page.locator(tid(testIds.liveLog.message), { hasText: sender }).first().waitFor({ timeout: 15_000 });
+      const seen = await page.evaluate(
+        ([messageId, token]) => {
+          const cell = Array.from(document.querySelectorAll(`[data-testid="${messageId}"]`)).find((c) => c.textContent!.includes(token)) as HTMLElement;
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          let node: Node | null;
+          while ((node = walker.nextNode()) && !node.textContent!.includes(token));
+          const range = document.createRange();
+          const at = node!.textContent!.indexOf(token);
+          range.setStart(node!, at);
+          range.setEnd(node!, at + token.length);
+          return {
+            lines: new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size,
+            scrollsInside: cell.scrollWidth > cell.clientWidth,
+            pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          };
+        },
+        [testIds.liveLog.message, sender] as const,
+      );
+      expect(seen.lines, 'the address is on one line, not broken').toBe(1);
+      expect(seen.scrollsInside).toBe(true);
+      expect(seen.pageOverflow).toBeLessThanOrEqual(0);
+      await page.click(tid(testIds.liveLog.stop));
+    } finally {
+      expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: false } })).status).toBe(200);
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   /** The live log with an SMTP session in it too (the smtp switch is on while the page is open). */
   async function streamWithASession(): Promise<void> {
     await streamSomeLines();
