@@ -491,6 +491,49 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
   });
   // --- end of issue 17 block ---
 
+  // Trace page: where three messages went, from the history Mailroom keeps after they leave the queue.
+  it('Trace: the timeline of a delivered, a bounced and a deferred message', async () => {
+    sink.script('@bounce.test', { rcpt: { code: 550, message: '5.1.1 No such user' } });
+    const submit = async (to: string) => {
+      const res = await api('/api/v1/messages', 'POST', { from: 'alice@example.test', to: [to], raw: `From: alice@example.test\r\nTo: ${to}\r\nSubject: trace\r\n\r\nhi\r\n` });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const delivered = await submit('friend@ok.test');
+    const bounced = await submit('nobody@bounce.test');
+    const deferred = await submit('later@remote.test');
+    for (const [id, state] of [
+      [delivered, 'delivered'],
+      [bounced, 'bounced'],
+      [deferred, 'deferred'],
+    ] as const)
+      await until(
+        `${id} ${state}`,
+        () => getJson(`/api/v1/trace/${id}`),
+        (t) => t.recipients?.[0]?.state === state,
+      );
+    const timelineOf = async (id: string) => {
+      await open(`trace?search=${id}&id=${id}`, 'data-testid trace-timeline');
+      return (await page.locator(tid('data-testid trace-timeline')).innerText()).replace(/\s+/g, ' ');
+    };
+    const d = await timelineOf(delivered);
+    expect(d).toMatch(/Accepted/);
+    expect(d).toMatch(/Delivered: friend@ok\.test/);
+    expect(d).toMatch(/250/);
+    expect(d).toMatch(/Left the queue/);
+    await shot('trace-delivered');
+    const b = await timelineOf(bounced);
+    expect(b).toMatch(/Bounced: nobody@bounce\.test/);
+    expect(b).toMatch(/550 5\.1\.1 No such user/);
+    expect(b).toMatch(/Left the queue/);
+    const q = await timelineOf(deferred);
+    expect(q).toMatch(/Deferred: later@remote\.test/);
+    expect(q).toMatch(/451 4\.3\.0 Try again later/);
+    expect(q).not.toMatch(/Left the queue/);
+    // The list beside it finds the message by its id, and says it is still queued.
+    expect(await page.locator(tid(`data-testid trace-result-${deferred}`)).innerText()).toMatch(/queued/);
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });
