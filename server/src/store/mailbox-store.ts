@@ -71,6 +71,8 @@ export interface ImapFacts {
   envelope: Buffer;
   bodyStructure: Buffer;
   body: Buffer;
+  /** The message's header section as stored, with the blank line that ends it (BODY[HEADER], HEADER.FIELDS). */
+  header: Buffer;
 }
 
 export interface MailboxStore {

@@ -42,7 +42,7 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       await store.appendMail(box.id, mail('a'), [], 1000);
       await store.appendMail(box.id, mail('b'), [], 1000);
       const [a, b] = await store.listMail(box.id);
-      const facts = (s: string) => ({ envelope: Buffer.from(`(env ${s})`), bodyStructure: Buffer.from(`(bs ${s})`), body: Buffer.from(`(b ${s})`) });
+      const facts = (s: string) => ({ envelope: Buffer.from(`(env ${s})`), bodyStructure: Buffer.from(`(bs ${s})`), body: Buffer.from(`(b ${s})`), header: Buffer.from(`Subject: ${s}\r\n\r\n`) });
       expect((await store.readImapFacts([a!.id, b!.id], 1)).size).toBe(0);
       await store.saveImapFacts(new Map([[a!.id, facts('a')]]), 1);
       expect([...(await store.readImapFacts([a!.id, b!.id], 1))]).toEqual([[a!.id, facts('a')]]);
@@ -68,7 +68,7 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       const [a, b, c] = await store.listMail(box.id);
       expect(await store.listMailWithoutImapFacts(10)).toEqual([c!.id, b!.id, a!.id]);
       expect(await store.listMailWithoutImapFacts(2)).toEqual([c!.id, b!.id]);
-      const facts = { envelope: Buffer.from('(env)'), bodyStructure: Buffer.from('(bs)'), body: Buffer.from('(b)') };
+      const facts = { envelope: Buffer.from('(env)'), bodyStructure: Buffer.from('(bs)'), body: Buffer.from('(b)'), header: Buffer.from('Subject: b\r\n\r\n') };
       await store.saveImapFacts(new Map([[b!.id, facts]]), 1);
       expect(await store.listMailWithoutImapFacts(10)).toEqual([c!.id, a!.id]);
       const other = await store.createMailbox(account, 'Other');

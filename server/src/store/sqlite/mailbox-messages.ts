@@ -97,8 +97,8 @@ export function copy(db: Db, fromMailboxId: number, uids: readonly number[], toM
   );
   const copyFacts = stmt(
     db,
-    `INSERT INTO mail_facts (mail_id, version, envelope, bodystructure, body)
-     SELECT ?, f.version, f.envelope, f.bodystructure, f.body FROM mail m JOIN mail_facts f ON f.mail_id = m.id WHERE m.mailbox_id = ? AND m.uid = ?`,
+    `INSERT INTO mail_facts (mail_id, version, envelope, bodystructure, body, header)
+     SELECT ?, f.version, f.envelope, f.bodystructure, f.body, f.header FROM mail m JOIN mail_facts f ON f.mail_id = m.id WHERE m.mailbox_id = ? AND m.uid = ?`,
   );
   const parsed = stmt(db, 'DELETE FROM mail_facts_pending WHERE mail_id = ?');
   const result: CopyResult = { uidValidity: target.uid_validity, sourceUids: [], targetUids: [] };

@@ -7,22 +7,21 @@
 //   background filler (imap/facts-filler.ts) reads newest first and empties;
 // - `mail_listing` covers what SELECT reads of every message (flags, date, size, modseq), so opening a
 //   mailbox never touches message rows.
-// Facts kept by migration 14 are moved over; its columns stay in the mail table, unused, because dropping
-// a column rewrites every message.
+// Facts kept by migration 14 lack the header and are computed again in the background (every message is
+// pending); its columns stay in the mail table, unused, because dropping a column rewrites every message.
 export const MAIL_FACTS_MIGRATION = `
   CREATE TABLE mail_facts (
     mail_id INTEGER PRIMARY KEY REFERENCES mail(id) ON DELETE CASCADE,
     version INTEGER NOT NULL,
     envelope BLOB NOT NULL,
     bodystructure BLOB NOT NULL,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    header BLOB NOT NULL
   );
-  INSERT INTO mail_facts (mail_id, version, envelope, bodystructure, body)
-    SELECT id, imap_facts_version, imap_envelope, imap_bodystructure, imap_body FROM mail WHERE imap_facts_version IS NOT NULL;
   CREATE TABLE mail_facts_pending (
     mail_id INTEGER PRIMARY KEY REFERENCES mail(id) ON DELETE CASCADE
   );
-  INSERT INTO mail_facts_pending (mail_id) SELECT id FROM mail WHERE imap_facts_version IS NULL;
+  INSERT INTO mail_facts_pending (mail_id) SELECT id FROM mail;
   CREATE TRIGGER mail_facts_pending_insert AFTER INSERT ON mail BEGIN
     INSERT INTO mail_facts_pending (mail_id) VALUES (NEW.id);
   END;
