@@ -51,6 +51,8 @@ module.exports = (_env = {}, argv = {}) => {
           { from: 'src/img', to: 'img', globOptions: { ignore: ['**/README.md'] } },
           { from: 'README.md', to: '.' },
           { from: 'CHANGELOG.md', to: '.' },
+          // The repository's licence travels with the plugin: a catalogue checks for it in the archive.
+          { from: '../LICENSE', to: '.' },
           // The repository's dashboards, the one copy in git, shipped in the plugin too (plugin.json `includes`).
           { from: '../dashboards/*.json', to: 'dashboards/[name][ext]' },
         ],

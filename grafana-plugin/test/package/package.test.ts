@@ -65,6 +65,13 @@ describe('the built plugin', () => {
     expect(fs.existsSync(path.join(PLUGIN_DIR, 'src', 'dashboards'))).toBe(false);
   });
 
+  it("carries the repository's LICENSE, the Apache License 2.0 that package.json names", () => {
+    expect(inDist('LICENSE')).toBe(true);
+    expect(fs.readFileSync(path.join(dist, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    const pkg = JSON.parse(fs.readFileSync(path.join(PLUGIN_DIR, 'package.json'), 'utf8')) as { license?: string };
+    expect(pkg.license).toBe('Apache-2.0');
+  });
+
   it('every link in the README and the CHANGELOG is absolute or a file in the build', () => {
     for (const doc of ['README.md', 'CHANGELOG.md']) {
       expect(inDist(doc), doc).toBe(true);
