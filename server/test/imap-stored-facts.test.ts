@@ -96,4 +96,16 @@ describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
     await stack.store.saveImapFacts(new Map([[first.id, kept('old')]]), FACTS_VERSION - 1);
     expect(await command('FETCH 1 (ENVELOPE)')).toContain('* 1 FETCH (ENVELOPE (NIL "nested" ');
   });
+
+  it('sorts by the headers the store keeps, not by reading the messages', async () => {
+    expect(await command('SORT (SUBJECT) UTF-8 1:2')).toContain('* SORT 2 1');
+    const inbox = (await stack.store.findMailbox((await stack.store.findAccount('fay@example.test'))!.id, 'INBOX'))!;
+    const [first, second] = await stack.store.listMail(inbox.id);
+    const kept = await stack.store.readImapFacts([first!.id, second!.id], FACTS_VERSION);
+    const withSubject = (id: number, subject: string) => [id, { ...kept.get(id)!, header: Buffer.from(`Subject: ${subject}\r\n\r\n`) }] as const;
+    await stack.store.saveImapFacts(new Map([withSubject(first!.id, 'aaa'), withSubject(second!.id, 'bbb')]), FACTS_VERSION);
+    expect(await command('SORT (SUBJECT) UTF-8 1:2')).toContain('* SORT 1 2');
+    expect(await command('THREAD ORDEREDSUBJECT UTF-8 1:2')).toContain('* THREAD (1)(2)');
+  });
 });
+

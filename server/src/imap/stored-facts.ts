@@ -30,6 +30,11 @@ export function renderFacts(content: Buffer): ImapFacts {
 
 export type FactsStore = Pick<MailboxStore, 'readImapFacts' | 'saveImapFacts' | 'readMail'>;
 
+/** The header sections of the given messages (by store id), from their facts (computed where missing). */
+export async function headersOf(store: FactsStore, ids: readonly number[], isClosed: () => boolean): Promise<Map<number, Buffer>> {
+  return new Map([...(await factsOf(store, ids, isClosed))].map(([id, f]) => [id, f.header]));
+}
+
 /**
  * The facts of the given messages (by store id); a message gone meanwhile is absent. Each message parsed
  * here first waits its turn of the event loop, as FETCH's own reads do.
