@@ -97,7 +97,7 @@ describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
     expect(await command('FETCH 1 (ENVELOPE)')).toContain('* 1 FETCH (ENVELOPE (NIL "nested" ');
   });
 
-  it('sorts by the headers the store keeps, not by reading the messages', async () => {
+  it('sorts and searches header fields by the headers the store keeps, not by reading the messages', async () => {
     expect(await command('SORT (SUBJECT) UTF-8 1:2')).toContain('* SORT 2 1');
     const inbox = (await stack.store.findMailbox((await stack.store.findAccount('fay@example.test'))!.id, 'INBOX'))!;
     const [first, second] = await stack.store.listMail(inbox.id);
@@ -106,6 +106,11 @@ describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
     await stack.store.saveImapFacts(new Map([withSubject(first!.id, 'aaa'), withSubject(second!.id, 'bbb')]), FACTS_VERSION);
     expect(await command('SORT (SUBJECT) UTF-8 1:2')).toContain('* SORT 1 2');
     expect(await command('THREAD ORDEREDSUBJECT UTF-8 1:2')).toContain('* THREAD (1)(2)');
+    // SEARCH on header fields reads the kept header too; a body search still reads the message.
+    expect(await command('SEARCH SUBJECT aaa')).toContain('* SEARCH 1\r\n');
+    expect(await command('SEARCH HEADER Subject bbb')).toContain('* SEARCH 2\r\n');
+    // (TEXT reads the message itself, whose real header has no "aaa".)
+    expect(await command('SEARCH TEXT aaa')).toContain('* SEARCH\r\n');
   });
 });
 

@@ -30,6 +30,11 @@ export function renderFacts(content: Buffer): ImapFacts {
 
 export type FactsStore = Pick<MailboxStore, 'readImapFacts' | 'saveImapFacts' | 'readMail'>;
 
+/** One message's header section, from its facts (computed if missing); null when the message is gone. */
+export async function headerOf(store: FactsStore, id: number, isClosed: () => boolean): Promise<Buffer | null> {
+  return (await factsOf(store, [id], isClosed)).get(id)?.header ?? null;
+}
+
 /** The header sections of the given messages (by store id), from their facts (computed where missing). */
 export async function headersOf(store: FactsStore, ids: readonly number[], isClosed: () => boolean): Promise<Map<number, Buffer>> {
   return new Map([...(await factsOf(store, ids, isClosed))].map(([id, f]) => [id, f.header]));

@@ -14,10 +14,17 @@ import type { SelectedMailbox } from '../selected-mailbox.ts';
 export interface SearchScope {
   selected: SelectedMailbox;
   readMail(id: number): Promise<Buffer | null>;
+  /**
+   * The message's header section alone (the store keeps it with the IMAP facts), for the keys that look at
+   * header fields only (FROM, SUBJECT, HEADER, SENTBEFORE...): they then read no message body. Without it
+   * they parse the message.
+   */
+  readHeader?(id: number): Promise<Buffer | null>;
 }
 
 class Candidate {
   private parsed: { buf: Buffer; root: MimePart } | null | undefined;
+  private headerFields: MimePart['fields'] | null | undefined;
 
   constructor(
     readonly seq: number,
@@ -31,6 +38,17 @@ class Candidate {
       this.parsed = buf ? { buf, root: parseMessage(buf) } : null;
     }
     return this.parsed;
+  }
+
+  /** The message's header fields, from its kept header when there is one, else from the message. */
+  async fields(): Promise<MimePart['fields'] | null> {
+    if (this.headerFields === undefined) {
+      if (this.parsed === undefined && this.scope.readHeader) {
+        const header = await this.scope.readHeader(this.mail.id);
+        this.headerFields = header ? parseMessage(header).fields : null;
+      } else this.headerFields = (await this.message())?.root.fields ?? null;
+    }
+    return this.headerFields;
   }
 }
 
@@ -75,16 +93,16 @@ async function matches(key: SearchKey, c: Candidate, scope: SearchScope): Promis
       return true;
     case 'date': {
       if (key.of === 'internal') return compareDay(dayOf(c.mail.internalDate), key.op, key.day);
-      const m = await c.message();
-      const date = m ? fieldValue(m.root.fields, 'date') : undefined;
+      const fields = await c.fields();
+      const date = fields ? fieldValue(fields, 'date') : undefined;
       // Without a readable Date: header the arrival date stands in for the sending date.
       const day = (date !== undefined ? headerDay(date) : null) ?? dayOf(c.mail.internalDate);
       return compareDay(day, key.op, key.day);
     }
     case 'header': {
-      const m = await c.message();
-      if (!m) return false;
-      const values = m.root.fields.filter((f) => f.name === key.field);
+      const fields = await c.fields();
+      if (!fields) return false;
+      const values = fields.filter((f) => f.name === key.field);
       // RFC 3501: an empty string matches every message that has the field at all.
       if (key.value === '') return values.length > 0;
       const asText = ADDRESS_FIELDS.has(key.field) ? addressText : decodeHeaderValue;
