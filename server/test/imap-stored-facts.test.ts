@@ -113,4 +113,3 @@ describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
     expect(await command('SEARCH TEXT aaa')).toContain('* SEARCH\r\n');
   });
 });
-
