@@ -199,10 +199,7 @@ async function main(): Promise<number> {
   const dovecot = withDovecot ? await startDovecot(new Map([[RECIPIENT, await hashPassword(PASSWORD)]]), opts.sessions) : null;
 
   log(`delivering ${count(opts.messages)} messages of ${opts.size} bytes to each server...`);
-  await Promise.all([
-    withMailroom ? deliver(mailroom.ports.smtp!, false, opts.messages, opts.size) : null,
-    dovecot ? deliver(dovecot.lmtpPort, true, opts.messages, opts.size) : null,
-  ]);
+  await Promise.all([withMailroom ? deliver(mailroom.ports.smtp!, false, opts.messages, opts.size) : null, dovecot ? deliver(dovecot.lmtpPort, true, opts.messages, opts.size) : null]);
   await Promise.all([withMailroom ? waitForMessages(mailroom.ports.imap!, opts.messages) : null, dovecot ? waitForMessages(dovecot.port, opts.messages) : null]);
 
   const measureOpts = { messages: opts.messages, runs: opts.runs, sessions: opts.sessions, loginSeconds: opts['login-seconds'] };
