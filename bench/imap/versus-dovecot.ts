@@ -126,19 +126,24 @@ async function measure(peer: Peer, o: { messages: number; runs: number; sessions
 
   const pssBefore = await settledPss(peer);
   const clients: ImapClient[] = [];
+  // SELECTs while other sessions already have the INBOX open (Mailroom: its shared view is loaded).
+  const heldSelects: number[] = [];
   const queue = Array.from({ length: o.sessions }, (_, i) => i);
   await Promise.all(
     Array.from({ length: LOGIN_CONCURRENCY }, async () => {
       while (queue.shift() !== undefined) {
         const c = await login(peer.imapPort);
         clients.push(c);
+        const t = performance.now();
         await c.command('SELECT INBOX', 600_000);
+        heldSelects.push(performance.now() - t);
         await c.startIdle();
       }
     }),
   );
   const pssIdle = await settledPss(peer);
   log(`  ${peer.name}: PSS ${mib(pssBefore)} -> ${mib(pssIdle)} MiB with ${o.sessions} idle sessions`);
+  log(`  ${peer.name}: SELECT while other sessions have the INBOX open: median ${ms(median(heldSelects.slice(1)))} ms of ${heldSelects.length - 1}`);
   await Promise.all(clients.map((c) => c.logout().catch(() => c.destroy())));
 
   let logins = 0;
