@@ -24,6 +24,8 @@ export class MailboxViews {
     let entry = this.entries.get(mailboxId);
     // A deleted mailbox's view stays with its last holders; whoever comes next starts afresh.
     if (entry?.view.gone) {
+      // Its holders release it later; the watch goes now, or nobody would ever stop it.
+      entry.unwatch?.();
       this.entries.delete(mailboxId);
       entry = undefined;
     }
