@@ -31,6 +31,13 @@ const OPTIONS = defineOptions({
     runs: { type: 'integer', default: 5, quick: 2, help: 'timed runs of SELECT and of each FETCH' },
     sessions: { type: 'integer', default: 1000, quick: 50, help: 'sessions idling on the INBOX for the memory figure' },
     'login-seconds': { type: 'integer', default: 10, quick: 3, help: 'how long logins per second are counted' },
+    servers: {
+      type: 'strings',
+      choices: ['mailroom', 'dovecot'],
+      default: ['mailroom', 'dovecot'],
+      defaultText: 'both',
+      help: 'servers to measure; one alone (a before/after of Mailroom, say) implies --no-write, since the table has both columns',
+    },
     'no-write': { type: 'boolean', quick: true, help: 'print only; leave BENCHMARKS.md as it is' },
     quick: { type: 'boolean', help: 'smoke test; implies --no-write' },
   },
@@ -119,19 +126,24 @@ async function measure(peer: Peer, o: { messages: number; runs: number; sessions
 
   const pssBefore = await settledPss(peer);
   const clients: ImapClient[] = [];
+  // SELECTs while other sessions already have the INBOX open (Mailroom: its shared view is loaded).
+  const heldSelects: number[] = [];
   const queue = Array.from({ length: o.sessions }, (_, i) => i);
   await Promise.all(
     Array.from({ length: LOGIN_CONCURRENCY }, async () => {
       while (queue.shift() !== undefined) {
         const c = await login(peer.imapPort);
         clients.push(c);
+        const t = performance.now();
         await c.command('SELECT INBOX', 600_000);
+        heldSelects.push(performance.now() - t);
         await c.startIdle();
       }
     }),
   );
   const pssIdle = await settledPss(peer);
   log(`  ${peer.name}: PSS ${mib(pssBefore)} -> ${mib(pssIdle)} MiB with ${o.sessions} idle sessions`);
+  log(`  ${peer.name}: SELECT while other sessions have the INBOX open: median ${ms(median(heldSelects.slice(1)))} ms of ${heldSelects.length - 1}`);
   await Promise.all(clients.map((c) => c.logout().catch(() => c.destroy())));
 
   let logins = 0;
@@ -160,8 +172,12 @@ async function measure(peer: Peer, o: { messages: number; runs: number; sessions
   };
 }
 
+const NOT_RUN: Figures = { selectMs: NaN, headersPerSecond: NaN, bodiesPerSecond: NaN, bodyMiBPerSecond: NaN, pssBefore: NaN, pssIdle: NaN, loginsPerSecond: NaN };
+
 async function main(): Promise<number> {
-  if (!dovecotInstalled()) throw new Error('dovecot-imapd is not installed: run scripts/install-bench-deps.sh');
+  const withMailroom = opts.servers.includes('mailroom');
+  const withDovecot = opts.servers.includes('dovecot');
+  if (withDovecot && !dovecotInstalled()) throw new Error('dovecot-imapd is not installed: run scripts/install-bench-deps.sh');
   buildServer();
   const startedAt = new Date().toISOString();
   const loadBefore = loadAverage();
@@ -185,18 +201,18 @@ async function main(): Promise<number> {
     const res = await mailroom.admin(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
   }
-  const dovecot = await startDovecot(new Map([[RECIPIENT, await hashPassword(PASSWORD)]]), opts.sessions);
+  const dovecot = withDovecot ? await startDovecot(new Map([[RECIPIENT, await hashPassword(PASSWORD)]]), opts.sessions) : null;
 
   log(`delivering ${count(opts.messages)} messages of ${opts.size} bytes to each server...`);
-  await Promise.all([deliver(mailroom.ports.smtp!, false, opts.messages, opts.size), deliver(dovecot.lmtpPort, true, opts.messages, opts.size)]);
-  await Promise.all([waitForMessages(mailroom.ports.imap!, opts.messages), waitForMessages(dovecot.port, opts.messages)]);
+  await Promise.all([withMailroom ? deliver(mailroom.ports.smtp!, false, opts.messages, opts.size) : null, dovecot ? deliver(dovecot.lmtpPort, true, opts.messages, opts.size) : null]);
+  await Promise.all([withMailroom ? waitForMessages(mailroom.ports.imap!, opts.messages) : null, dovecot ? waitForMessages(dovecot.port, opts.messages) : null]);
 
   const measureOpts = { messages: opts.messages, runs: opts.runs, sessions: opts.sessions, loginSeconds: opts['login-seconds'] };
   // One server after the other (not at once), each on the otherwise same machine within minutes.
-  const m = await measure({ name: 'Mailroom', imapPort: mailroom.ports.imap!, pids: () => processTree(mailroom.pid!) }, measureOpts);
-  const d = await measure({ name: 'Dovecot', imapPort: dovecot.port, pids: dovecot.pids }, measureOpts);
+  const m = withMailroom ? await measure({ name: 'Mailroom', imapPort: mailroom.ports.imap!, pids: () => processTree(mailroom.pid!) }, measureOpts) : NOT_RUN;
+  const d = dovecot ? await measure({ name: 'Dovecot', imapPort: dovecot.port, pids: dovecot.pids }, measureOpts) : NOT_RUN;
   await mailroom.stop();
-  await dovecot.stop();
+  await dovecot?.stop();
 
   const perSession = (f: Figures) => ((f.pssIdle - f.pssBefore) / opts.sessions / 1024).toFixed(0);
   const args = reproducibleArgs(argv, []);
@@ -214,7 +230,7 @@ async function main(): Promise<number> {
     '',
     'Mailroom and a private Dovecot (`bench/imap/versus-dovecot.ts`; how each is set up: `bench/imap/README.md`) on the same machine in one run, with the same mail from smtp-source (SMTP to Mailroom, LMTP to Dovecot). Memory is PSS summed over every process of each server.',
     '',
-    `Command: \`npm run bench:imap-dovecot${args ? ` -- ${args}` : ''}\`; started ${startedAt}, load average before ${loadBefore}; ${dovecotVersion()}.`,
+    `Command: \`npm run bench:imap-dovecot${args ? ` -- ${args}` : ''}\`; started ${startedAt}, load average before ${loadBefore}; ${dovecot ? dovecotVersion() : 'Dovecot not run'}.`,
     '',
     ...table(
       ['', 'Mailroom', 'Dovecot'],
@@ -224,7 +240,7 @@ async function main(): Promise<number> {
   ];
   const section = out.join('\n') + '\n';
   process.stdout.write(`\n${section}`);
-  if (!opts['no-write']) writeSection(TITLE, section, log);
+  if (!opts['no-write'] && withMailroom && withDovecot) writeSection(TITLE, section, log);
   return 0;
 }
 

@@ -1,11 +1,15 @@
-// The selected mailbox as one session sees it: sequence numbers, flags, \Recent, and the changes other
-// sessions and local delivery made since it last looked. Sequence numbers may only shift when the client
-// is told (EXPUNGE), so mail removed elsewhere stays addressable until an EXPUNGE may be sent
-// (RFC 3501 section 7.4.1: never during FETCH, STORE or SEARCH).
+// The selected mailbox as one session sees it: a delta against the node's shared view of the mailbox
+// (mailbox-view.ts). Only what RFC 3501/9051 make per session lives here: the sequence numbers (the view's
+// UIDs below what this session announced with EXISTS, plus removals it has not announced yet), \Recent (a
+// few UID ranges), and how far it has reported flag changes (one modseq). Sequence numbers may only shift
+// when the client is told (EXPUNGE), so mail removed elsewhere stays addressable until an EXPUNGE may be
+// sent (RFC 3501 section 7.4.1: never during FETCH, STORE or SEARCH).
 import type { MailboxStore, MailboxVersion } from '../store/mailbox-store.ts';
 import { SYSTEM_FLAGS } from '../store/mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../store/types.ts';
 import { bad, no } from './errors.ts';
+import type { MailboxView, ViewMember } from './mailbox-view.ts';
+import type { MailboxViews } from './mailbox-views.ts';
 import { wireModseq } from './protocol/modseq.ts';
 import { vanished } from './protocol/vanished.ts';
 import { SAVED_RESULT, highest, matcher, type SequenceSet } from './protocol/sequence-set.ts';
@@ -16,19 +20,35 @@ export class MailboxGoneError extends Error {
   }
 }
 
-type Store = Pick<MailboxStore, 'mailboxVersion' | 'listMail' | 'claimRecent' | 'firstRecentUid'>;
+type Store = Pick<MailboxStore, 'claimRecent' | 'firstRecentUid'>;
 
-export class SelectedMailbox {
-  /** Sequence number - 1 to UID, ascending. */
-  private uids: number[] = [];
-  private readonly mail = new Map<number, StoredMail>();
-  private readonly recent = new Set<number>();
-  /** Gone from the store but not yet announced with EXPUNGE. */
-  private readonly expunged = new Set<number>();
-  private readonly keywords = new Set<string>();
+/** Binary search in an ascending list: how many entries are below uid. */
+function below(list: readonly number[], uid: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < uid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class SelectedMailbox implements ViewMember {
+  /** The view's UIDs below this are announced (EXISTS); above, they arrived since and wait for the next sync. */
+  private limit = 1;
+  /** Gone from the view but not yet announced with EXPUNGE: ascending UIDs, and what was known of each. */
+  private pendingUids: number[] = [];
+  private pending: StoredMail[] = [];
+  /** \Recent for this session: inclusive UID ranges [from, to, from, to, ...], ascending. */
+  private recentRanges: number[] = [];
+  /** The view's counters as of the last sync: flag changes with a higher modseq are not reported yet. */
   private version: MailboxVersion = { uidNext: 1, modseq: 0 };
-  /** A keyword appeared through this session's own STORE: the next sync repeats FLAGS. */
-  private keywordsGrew = false;
+  /** Keywords of the view announced in FLAGS (the view's list only grows). */
+  private keywordsAnnounced = 0;
+  /** This session's own flag changes since its last sync: reported by its command, not again by the sync. */
+  private own: Map<number, StoredMail> | null = null;
+  private released = false;
   /** CONDSTORE is on: flag changes reported by sync carry MODSEQ (RFC 7162 3.2.4). */
   condstore = false;
   /** QRESYNC is on: expunges are announced as one VANISHED line rather than EXPUNGE per message. */
@@ -40,35 +60,87 @@ export class SelectedMailbox {
     readonly info: MailboxInfo,
     readonly readOnly: boolean,
     private readonly store: Store,
+    private readonly views: MailboxViews,
+    private readonly view: MailboxView,
     /** IMAP4rev2 is enabled (RFC 9051): no \Recent flag, no RECENT and no [UNSEEN] responses. */
     private readonly imap4rev2 = false,
   ) {}
 
   /** Opens the mailbox and returns the untagged SELECT/EXAMINE responses. */
-  static async open(store: Store, info: MailboxInfo, readOnly: boolean, imap4rev2 = false): Promise<{ selected: SelectedMailbox; lines: string[] }> {
-    const s = new SelectedMailbox(info, readOnly, store, imap4rev2);
-    const version = await store.mailboxVersion(info.id);
-    if (!version) throw no('Mailbox does not exist', 'NONEXISTENT');
-    s.version = version;
-    // Claim before listing: whatever arrives in between is claimed by the next sync, never lost.
-    // A rev2 session has no \Recent, so it leaves them to the IMAP4rev1 sessions to claim.
-    const firstRecent = imap4rev2 ? Infinity : readOnly ? await store.firstRecentUid(info.id) : await store.claimRecent(info.id);
-    for (const m of await store.listMail(info.id)) s.add(m, m.uid >= firstRecent);
-    const unseen = s.uids.findIndex((uid) => !s.hasFlag(uid, '\\Seen'));
+  static async open(views: MailboxViews, store: Store, info: MailboxInfo, readOnly: boolean, imap4rev2 = false): Promise<{ selected: SelectedMailbox; lines: string[] }> {
+    const view = await views.acquire(info.id);
+    const s = new SelectedMailbox(info, readOnly, store, views, view, imap4rev2);
+    try {
+      if (view.gone) throw no('Mailbox does not exist', 'NONEXISTENT');
+      // A rev2 session has no \Recent, so it leaves them to the IMAP4rev1 sessions to claim. Reading
+      // before claiming spares the write when there is nothing to claim (the usual SELECT).
+      let firstRecent = imap4rev2 ? Infinity : await store.firstRecentUid(info.id);
+      if (!readOnly && firstRecent < view.version.uidNext) {
+        firstRecent = await store.claimRecent(info.id);
+        // What arrived before the claim is this session's \Recent: the view must hold it.
+        await view.refresh();
+      }
+      if (view.gone) throw no('Mailbox does not exist', 'NONEXISTENT');
+      view.join(s);
+      s.limit = view.version.uidNext;
+      s.version = view.version;
+      s.keywordsAnnounced = view.keywords.length;
+      if (firstRecent < s.limit) s.recentRanges = [firstRecent, s.limit - 1];
+    } catch (err) {
+      views.release(view);
+      throw err;
+    }
+    let unseen = -1;
+    for (let i = 0; i < s.count && unseen < 0; i++) if (!view.flagsAt(i).includes('\\Seen')) unseen = i;
     const lines = [
       ...s.flagsAnnouncement(),
-      `${s.uids.length} EXISTS`,
-      ...(imap4rev2 ? [] : [`${s.recent.size} RECENT`]),
+      `${s.count} EXISTS`,
+      ...(imap4rev2 ? [] : [`${s.recentCount()} RECENT`]),
       ...(unseen >= 0 && !imap4rev2 ? [`OK [UNSEEN ${unseen + 1}] First unseen message`] : []),
       `OK [UIDVALIDITY ${info.uidValidity}] UIDs valid`,
-      `OK [UIDNEXT ${version.uidNext}] Predicted next UID`,
-      `OK [HIGHESTMODSEQ ${wireModseq(version.modseq)}] Highest`,
+      `OK [UIDNEXT ${s.version.uidNext}] Predicted next UID`,
+      `OK [HIGHESTMODSEQ ${wireModseq(s.version.modseq)}] Highest`,
     ];
     return { selected: s, lines };
   }
 
+  /** Leaves the shared view (deselected or disconnected); the view is freed with its last session. */
+  close(): void {
+    if (this.released) return;
+    this.released = true;
+    this.view.leave(this);
+    this.views.release(this.view);
+  }
+
+  /** ViewMember: mail this session announced is kept until it may announce the removal. */
+  removed(mail: readonly StoredMail[]): void {
+    for (const m of mail) {
+      if (m.uid >= this.limit) continue;
+      const at = below(this.pendingUids, m.uid);
+      if (this.pendingUids[at] === m.uid) continue;
+      this.pendingUids.splice(at, 0, m.uid);
+      this.pending.splice(at, 0, this.own?.get(m.uid) ?? m);
+    }
+  }
+
+  /** Calls onChange whenever the shared view changed (IDLE); returns the unsubscribe. */
+  listen(onChange: () => void): () => void {
+    return this.views.listen(this.view, onChange);
+  }
+
+  /** The shared view changed since the last sync, or removals wait to be announced. */
+  get behind(): boolean {
+    const v = this.view.version;
+    return this.view.gone || v.modseq !== this.version.modseq || v.uidNext !== this.version.uidNext || this.pendingUids.length > 0;
+  }
+
+  /** Announced messages still in the view. */
+  private get visible(): number {
+    return this.view.lowerBound(this.limit);
+  }
+
   get count(): number {
-    return this.uids.length;
+    return this.visible + this.pendingUids.length;
   }
 
   /** HIGHESTMODSEQ as of the last sync, as the client sees it. */
@@ -78,7 +150,7 @@ export class SelectedMailbox {
 
   /** A message's mod-sequence as the client sees it. */
   modseqOf(uid: number): number {
-    return wireModseq(this.mail.get(uid)?.modseq ?? 0);
+    return wireModseq(this.get(uid)?.modseq ?? 0);
   }
 
   get uidNext(): number {
@@ -91,46 +163,59 @@ export class SelectedMailbox {
   }
 
   seqOf(uid: number): number {
-    let lo = 0;
-    let hi = this.uids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = this.uids[mid]!;
-      if (v === uid) return mid + 1;
-      if (v < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    if (uid >= this.limit) return 0;
+    const p = below(this.pendingUids, uid);
+    if (this.pendingUids[p] !== uid && this.view.indexOf(uid) < 0) return 0;
+    return this.view.lowerBound(uid) + p + 1;
   }
 
   get(uid: number): StoredMail | undefined {
-    return this.mail.get(uid);
+    const own = this.own?.get(uid);
+    if (own) return own;
+    if (uid >= this.limit) return undefined;
+    const i = this.view.indexOf(uid);
+    if (i >= 0) return this.view.mailAt(i);
+    const p = below(this.pendingUids, uid);
+    return this.pendingUids[p] === uid ? this.pending[p] : undefined;
+  }
+
+  private flagsOfMail(uid: number): readonly string[] {
+    const own = this.own?.get(uid);
+    if (own) return own.flags;
+    if (uid >= this.limit) return [];
+    const i = this.view.indexOf(uid);
+    if (i >= 0) return this.view.flagsAt(i);
+    const p = below(this.pendingUids, uid);
+    return this.pendingUids[p] === uid ? this.pending[p]!.flags : [];
   }
 
   isRecent(uid: number): boolean {
-    return this.recent.has(uid);
+    const r = this.recentRanges;
+    for (let i = 0; i < r.length; i += 2) if (uid >= r[i]! && uid <= r[i + 1]!) return true;
+    return false;
   }
 
   isExpunged(uid: number): boolean {
-    return this.expunged.has(uid);
+    return this.pendingUids[below(this.pendingUids, uid)] === uid;
   }
 
   /** Flags as FETCH reports them, \Recent included. */
   flagsOf(uid: number): string[] {
-    const flags = this.mail.get(uid)?.flags ?? [];
-    return this.recent.has(uid) ? [...flags, '\\Recent'] : flags;
+    const flags = this.flagsOfMail(uid);
+    return this.isRecent(uid) ? [...flags, '\\Recent'] : [...flags];
   }
 
   hasFlag(uid: number, flag: string): boolean {
-    if (flag.toLowerCase() === '\\recent') return this.recent.has(uid);
-    return (this.mail.get(uid)?.flags ?? []).some((f) => f.toLowerCase() === flag.toLowerCase());
+    if (flag.toLowerCase() === '\\recent') return this.isRecent(uid);
+    const wanted = flag.toLowerCase();
+    return this.flagsOfMail(uid).some((f) => f.toLowerCase() === wanted);
   }
 
-  /** How many distinct keywords the mailbox would have, as this session knows it, with these flags added. */
+  /** How many distinct keywords the mailbox would have, as this node knows it, with these flags added. */
   keywordsWith(flags: readonly string[]): number {
     const added = new Set<string>();
-    for (const f of flags) if (!f.startsWith('\\') && !this.keywords.has(f)) added.add(f);
-    return this.keywords.size + added.size;
+    for (const f of flags) if (!f.startsWith('\\') && !this.view.hasKeyword(f)) added.add(f);
+    return this.view.keywords.length + added.size;
   }
 
   /**
@@ -141,16 +226,32 @@ export class SelectedMailbox {
    */
   vanishedIn(set: SequenceSet): number[] {
     const last = this.version.uidNext - 1;
-    const present = new Set(this.uids);
+    const present = new Set(this.all());
     const out: number[] = [];
     const has = matcher(set, last);
     for (let uid = 1; uid <= last; uid++) if (!present.has(uid) && has(uid)) out.push(uid);
     return out;
   }
 
-  /** All UIDs in sequence order, the not yet announced expunged ones included. */
-  all(): readonly number[] {
-    return this.uids;
+  /** All UIDs in sequence order, the not yet announced expunged ones included (made on each call). */
+  all(): number[] {
+    const n = this.visible;
+    const out = new Array<number>(n + this.pendingUids.length);
+    let i = 0;
+    let p = 0;
+    for (let k = 0; k < out.length; k++) {
+      if (p < this.pendingUids.length && (i >= n || this.pendingUids[p]! < this.view.uidAt(i))) out[k] = this.pendingUids[p++]!;
+      else out[k] = this.view.uidAt(i++);
+    }
+    return out;
+  }
+
+  /** The highest UID in the client's view, 0 when empty. */
+  get lastUid(): number {
+    const n = this.visible;
+    const fromView = n > 0 ? this.view.uidAt(n - 1) : 0;
+    const fromPending = this.pendingUids.length > 0 ? this.pendingUids[this.pendingUids.length - 1]! : 0;
+    return Math.max(fromView, fromPending);
   }
 
   /**
@@ -158,129 +259,123 @@ export class SelectedMailbox {
    * client is out of step); UIDs that do not exist are simply not there (RFC 3501 section 6.4.8).
    */
   resolve(set: SequenceSet, byUid: boolean): number[] {
+    const uids = this.all();
     // "$" names messages whether the command counts by UID or by sequence number (RFC 5182 2.1).
-    if (set === SAVED_RESULT) return this.uids.filter((uid) => this.savedResult.has(uid) && !(byUid && this.expunged.has(uid)));
+    if (set === SAVED_RESULT) return uids.filter((uid) => this.savedResult.has(uid) && !(byUid && this.isExpunged(uid)));
     if (byUid) {
-      const max = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
-      const has = matcher(set, max);
-      return this.uids.filter((uid) => has(uid) && !this.expunged.has(uid));
+      const has = matcher(set, this.lastUid);
+      return uids.filter((uid) => has(uid) && !this.isExpunged(uid));
     }
-    if (this.uids.length === 0 || highest(set, this.uids.length) > this.uids.length) throw bad('Invalid message sequence number');
-    const has = matcher(set, this.uids.length);
-    return this.uids.filter((_, i) => has(i + 1));
+    if (uids.length === 0 || highest(set, uids.length) > uids.length) throw bad('Invalid message sequence number');
+    const has = matcher(set, uids.length);
+    return uids.filter((_, i) => has(i + 1));
   }
 
   /** Records flag changes this session made, so the next sync does not report them back. */
   applyChanges(changed: readonly StoredMail[]): void {
-    for (const m of changed) if (this.mail.has(m.uid)) this.mail.set(m.uid, m);
-    const before = this.keywords.size;
-    for (const m of changed) for (const f of m.flags) if (!f.startsWith('\\')) this.keywords.add(f);
-    if (this.keywords.size !== before) this.keywordsGrew = true;
+    for (const m of changed) {
+      if (this.seqOf(m.uid) === 0) continue;
+      (this.own ??= new Map()).set(m.uid, m);
+      this.view.addKeywords(m.flags);
+    }
   }
 
   /** FLAGS and PERMANENTFLAGS as SELECT sends them, and again whenever a keyword appears. */
   private flagsAnnouncement(): string[] {
-    return [
-      `FLAGS (${this.flagNames().join(' ')})`,
-      this.readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags in a read-only mailbox' : `OK [PERMANENTFLAGS (${[...SYSTEM_FLAGS, ...this.keywords].join(' ')} \\*)] Flags permitted`,
-    ];
+    this.keywordsAnnounced = this.view.keywords.length;
+    const names = [...SYSTEM_FLAGS, ...this.view.keywords];
+    return [`FLAGS (${names.join(' ')})`, this.readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags in a read-only mailbox' : `OK [PERMANENTFLAGS (${names.join(' ')} \\*)] Flags permitted`];
   }
 
   /**
-   * The FLAGS and PERMANENTFLAGS lines for keywords this session's own STORE added, once. They must reach
+   * The FLAGS and PERMANENTFLAGS lines when keywords appeared since the last ones, once. They must reach
    * the client before any FETCH that carries the new keyword (RFC 3501 7.2.6: FLAGS lists what the
    * client may see), so STORE sends them before its FETCH responses.
    */
   takeNewKeywords(): string[] {
-    if (!this.keywordsGrew) return [];
-    this.keywordsGrew = false;
-    return this.flagsAnnouncement();
+    return this.view.keywords.length > this.keywordsAnnounced ? this.flagsAnnouncement() : [];
   }
 
   /**
    * Catches up with the store and returns the untagged responses that tell the client: new keywords
    * (FLAGS), flag changes (FETCH), removals (EXPUNGE, only when allowed) and new mail (EXISTS, RECENT).
+   * With fresh false the shared view is taken as it is (IDLE: the view was just refreshed for everyone).
    */
-  async sync(allowExpunge: boolean): Promise<string[]> {
-    const v = await this.store.mailboxVersion(this.info.id);
-    if (!v) throw new MailboxGoneError();
-    const lines: string[] = [];
-    lines.push(...this.takeNewKeywords());
-    const flagsChanged = v.modseq !== this.version.modseq;
-    const newMail = v.uidNext !== this.version.uidNext;
-    if (flagsChanged || newMail) {
-      const rows = await this.store.listMail(this.info.id, flagsChanged ? 1 : this.version.uidNext);
-      const keywordsBefore = this.keywords.size;
-      const fetches: string[] = [];
-      if (flagsChanged) {
-        const present = new Set(rows.map((r) => r.uid));
-        for (const uid of this.uids) if (!present.has(uid)) this.expunged.add(uid);
+  async sync(allowExpunge: boolean, fresh = true): Promise<string[]> {
+    if (fresh) await this.view.refresh();
+    if (this.view.gone) throw new MailboxGoneError();
+    // Claim first: after the await the view may have moved on, and everything below reads it at once.
+    const arriving = this.view.version.uidNext > this.limit && this.view.lowerBound(this.limit) < this.view.count;
+    let firstRecent = arriving && !this.readOnly && !this.imap4rev2 ? await this.store.claimRecent(this.info.id) : Infinity;
+    if (this.view.gone) throw new MailboxGoneError();
+    const view = this.view;
+    const lines = this.takeNewKeywords();
+    const fetches: string[] = [];
+    const since = this.version.modseq;
+    if (view.version.modseq !== since) {
+      const end = view.lowerBound(this.limit);
+      for (let i = 0; i < end; i++) {
+        const modseq = view.modseqAt(i);
+        if (modseq <= since) continue;
+        const uid = view.uidAt(i);
+        // This session's own STORE already said so, unless someone changed the message again since.
+        if (this.own?.get(uid)?.modseq === modseq) continue;
+        const condstore = this.condstore ? ` MODSEQ (${wireModseq(modseq)})` : '';
+        fetches.push(`${this.seqOf(uid)} FETCH (UID ${uid} FLAGS (${this.flagsOfFresh(i, uid).join(' ')})${condstore})`);
       }
-      const maxKnown = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
-      const arrived: StoredMail[] = [];
-      for (const row of rows) {
-        const known = this.mail.get(row.uid);
-        if (!known) {
-          if (row.uid > maxKnown) arrived.push(row);
-          continue;
-        }
-        const flagsDiffer = known.flags.join(' ') !== row.flags.join(' ');
-        if (flagsDiffer || known.modseq !== row.modseq) this.mail.set(row.uid, row);
-        if (flagsDiffer || (this.condstore && known.modseq !== row.modseq)) {
-          for (const f of row.flags) if (!f.startsWith('\\')) this.keywords.add(f);
-          const modseq = this.condstore ? ` MODSEQ (${wireModseq(row.modseq)})` : '';
-          fetches.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS (${this.flagsOf(row.uid).join(' ')})${modseq})`);
-        }
-      }
-      const firstRecent = arrived.length > 0 && !this.readOnly && !this.imap4rev2 ? await this.store.claimRecent(this.info.id) : Infinity;
-      for (const m of arrived) this.add(m, m.uid >= firstRecent);
-      if (this.keywords.size !== keywordsBefore) lines.push(...this.flagsAnnouncement());
-      lines.push(...fetches);
-      this.version = v;
-      if (allowExpunge) lines.push(...this.announceExpunges());
-      if (arrived.length > 0) {
-        lines.push(`${this.uids.length} EXISTS`, ...(this.imap4rev2 ? [] : [`${this.recent.size} RECENT`]));
-      }
-      return lines;
+    }
+    this.own = null;
+    if (view.keywords.length > this.keywordsAnnounced) lines.push(...this.flagsAnnouncement());
+    lines.push(...fetches);
+    const before = this.limit;
+    this.limit = view.version.uidNext;
+    this.version = view.version;
+    const newMail = view.lowerBound(this.limit) > view.lowerBound(before);
+    if (newMail && firstRecent < this.limit) {
+      firstRecent = Math.max(firstRecent, before);
+      this.addRecent(firstRecent, this.limit - 1);
     }
     if (allowExpunge) lines.push(...this.announceExpunges());
+    if (newMail) lines.push(`${this.count} EXISTS`, ...(this.imap4rev2 ? [] : [`${this.recentCount()} RECENT`]));
     return lines;
+  }
+
+  private flagsOfFresh(i: number, uid: number): string[] {
+    const flags = this.view.flagsAt(i);
+    return this.isRecent(uid) ? [...flags, '\\Recent'] : [...flags];
+  }
+
+  private addRecent(from: number, to: number): void {
+    const r = this.recentRanges;
+    if (r.length > 0 && r[r.length - 1]! + 1 >= from) r[r.length - 1] = Math.max(r[r.length - 1]!, to);
+    else r.push(from, to);
+  }
+
+  /** \Recent messages in the client's view. */
+  private recentCount(): number {
+    let n = 0;
+    const r = this.recentRanges;
+    const visible = this.visible;
+    for (let i = 0; i < r.length; i += 2) {
+      const lo = r[i]!;
+      const hi = r[i + 1]! + 1;
+      n += Math.min(this.view.lowerBound(hi), visible) - Math.min(this.view.lowerBound(lo), visible);
+      n += below(this.pendingUids, hi) - below(this.pendingUids, lo);
+    }
+    return n;
   }
 
   /** Forgets expunged mail, highest sequence number first so each number is still right when sent. */
   private announceExpunges(): string[] {
-    if (this.expunged.size === 0) return [];
-    if (this.qresync) {
-      const gone = [...this.expunged];
-      this.uids = this.uids.filter((uid) => !this.expunged.has(uid));
-      for (const uid of gone) {
-        this.mail.delete(uid);
-        this.recent.delete(uid);
-      }
-      this.expunged.clear();
-      return [vanished(gone, false)!];
-    }
+    if (this.pendingUids.length === 0) return [];
+    const gone = this.pendingUids;
+    this.pendingUids = [];
+    this.pending = [];
+    // \Recent ranges may keep the UIDs: a UID is never used again, and recentCount counts only what is there.
+    if (this.qresync) return [vanished(gone, false)!];
+    // Each pending UID's number counts the view's messages below it and the pending ones below it.
     const lines: string[] = [];
-    for (let i = this.uids.length - 1; i >= 0; i--) {
-      const uid = this.uids[i]!;
-      if (!this.expunged.has(uid)) continue;
-      lines.push(`${i + 1} EXPUNGE`);
-      this.uids.splice(i, 1);
-      this.mail.delete(uid);
-      this.recent.delete(uid);
-      this.expunged.delete(uid);
-    }
+    for (let p = gone.length - 1; p >= 0; p--) lines.push(`${Math.min(this.view.lowerBound(gone[p]!), this.visible) + p + 1} EXPUNGE`);
     return lines;
-  }
-
-  private add(m: StoredMail, recent: boolean): void {
-    this.uids.push(m.uid);
-    this.mail.set(m.uid, m);
-    if (recent) this.recent.add(m.uid);
-    for (const f of m.flags) if (!f.startsWith('\\')) this.keywords.add(f);
-  }
-
-  private flagNames(): string[] {
-    return [...SYSTEM_FLAGS, ...this.keywords];
   }
 }

@@ -22,7 +22,7 @@ import type { Handler } from './commands/types.ts';
 import { diskFull, ImapError } from './errors.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { INPUT_BUFFER_MAX_BYTES, MAX_BAD_COMMANDS } from './limits.ts';
-import type { MailboxWatcher } from './mailbox-watcher.ts';
+import type { MailboxViews } from './mailbox-views.ts';
 import { CommandReader } from './protocol/command-reader.ts';
 import { parseCommand, type Command } from './protocol/commands.ts';
 import { MailboxGoneError, type SelectedMailbox } from './selected-mailbox.ts';
@@ -33,7 +33,8 @@ export type { Completion } from './commands/context.ts';
 
 export interface ImapSessionDeps {
   config: Config;
-  watcher: MailboxWatcher;
+  /** The node's shared mailbox views (one per selected mailbox, watched while a session idles on it). */
+  views: MailboxViews;
   store: ImapStore;
   sessions: SessionRegistry;
   tls: ServerCertificate;
@@ -143,6 +144,10 @@ export class ImapSession implements ListenerSession, ImapContext {
     return this.deps.store;
   }
 
+  get views(): MailboxViews {
+    return this.deps.views;
+  }
+
   /** The logged-in account (commands reach this only in the authenticated and selected states). */
   get user(): Account {
     if (!this.account) throw new Error('no account in an authenticated state');
@@ -176,6 +181,7 @@ export class ImapSession implements ListenerSession, ImapContext {
       this.log.warn({ err: (err as Error).message }, 'session failed');
     } finally {
       this.close();
+      this.selected?.close();
       this.deps.sessions.remove('imap', this.id);
       this.log.debug('disconnected');
     }
@@ -214,19 +220,22 @@ export class ImapSession implements ListenerSession, ImapContext {
   }
 
   select(mailbox: SelectedMailbox | null): void {
+    // Leaving a mailbox leaves its shared view, which is freed with its last session.
+    if (this.selected !== mailbox) this.selected?.close();
     this.selected = mailbox;
     this.state = mailbox ? 'selected' : 'authenticated';
   }
 
   /** Sends what changed in the selected mailbox since the client last heard. */
-  async syncSelected(allowExpunge: boolean): Promise<void> {
+  async syncSelected(allowExpunge: boolean, fresh = true): Promise<void> {
     if (!this.selected) return;
-    for (const line of await this.selected.sync(allowExpunge)) await this.untagged(line);
+    for (const line of await this.selected.sync(allowExpunge, fresh)) await this.untagged(line);
   }
 
   /**
-   * IDLE (RFC 2177): until the client sends a line, report changes as the mailbox watcher sees them
-   * (within IDLE_POLL_INTERVAL_MS). Returns the client's line, or null when the connection ended.
+   * IDLE (RFC 2177): until the client sends a line, report changes as the shared view sees them: at once
+   * for changes made through this node's sessions, within IDLE_POLL_INTERVAL_MS for others (the watcher).
+   * Returns the client's line, or null when the connection ended.
    */
   async idle(): Promise<string | null> {
     // Typed by assertion: the callbacks below assign it, which TypeScript's narrowing of a `null` start does not see.
@@ -237,7 +246,8 @@ export class ImapSession implements ListenerSession, ImapContext {
         again = true;
         return;
       }
-      syncing = this.syncSelected(true)
+      // The view was refreshed for every session on it: nothing to read again.
+      syncing = this.syncSelected(true, false)
         .catch((err: Error) => this.onSyncError(err))
         .finally(() => {
           syncing = null;
@@ -248,7 +258,9 @@ export class ImapSession implements ListenerSession, ImapContext {
         });
     };
     const selected = this.selected;
-    const unwatch = selected ? this.deps.watcher.watch(selected.info.id, selected.known, sync) : () => undefined;
+    const unwatch = selected ? selected.listen(sync) : () => undefined;
+    // The view may have moved on (another session's refresh) since this session's last sync.
+    if (selected?.behind) sync();
     this.waiting = true;
     try {
       if (this.stopping) {

@@ -10,6 +10,9 @@ import type { Intake } from '../delivery/intake.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { ImapListener } from '../imap/listener.ts';
 import { ImapFactsFiller } from '../imap/facts-filler.ts';
+import { IDLE_POLL_INTERVAL_MS } from '../imap/limits.ts';
+import { MailboxViews } from '../imap/mailbox-views.ts';
+import { MailboxWatcher } from '../imap/mailbox-watcher.ts';
 import { Pop3Listener } from '../pop3/listener.ts';
 import { SmtpListener } from '../smtp/listener.ts';
 import type { ServerCertificate } from '../net/server-certificate.ts';
@@ -105,13 +108,15 @@ export class MailServer {
     this.state = 'starting';
     const { config } = this.deps;
     const smtpDeps = { ...this.deps, greetingPasses: this.greetingPasses, senderRate: this.senderRate };
+    // One set of shared mailbox views for IMAP and IMAPS: a mailbox selected through both is held once.
+    const imapDeps = { ...this.deps, views: new MailboxViews(this.deps.store, new MailboxWatcher(this.deps.store, IDLE_POLL_INTERVAL_MS, logger('imap'))) };
     // Each listener off when its port is: the implicit TLS ones (RFC 8314) are off unless configured.
     const wanted: Array<[ListenerName, number | null, () => SmtpListener | ImapListener | Pop3Listener]> = [
       ['smtp', config['smtp.port'], () => new SmtpListener('smtp', smtpDeps)],
       ['submission', config['submission.port'], () => new SmtpListener('submission', smtpDeps)],
       ['submissions', config['submissions.port'], () => new SmtpListener('submission', smtpDeps, true)],
-      ['imap', config['imap.port'], () => new ImapListener(this.deps)],
-      ['imaps', config['imaps.port'], () => new ImapListener(this.deps, true)],
+      ['imap', config['imap.port'], () => new ImapListener(imapDeps)],
+      ['imaps', config['imaps.port'], () => new ImapListener(imapDeps, true)],
       ['pop3', config['pop3.port'], () => new Pop3Listener(this.deps)],
       ['pop3s', config['pop3s.port'], () => new Pop3Listener(this.deps, true)],
     ];

@@ -5,6 +5,7 @@ import type { Authenticator } from '../../auth/authenticator.ts';
 import type { Account } from '../../store/types.ts';
 import type { CommandLimit } from '../../telemetry/events.ts';
 import type { Log as Logger } from '../../telemetry/log.ts';
+import type { MailboxViews } from '../mailbox-views.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapStore } from '../store.ts';
 
@@ -42,6 +43,8 @@ export interface ImapContext {
   userHasRoom(user: string): boolean;
   readonly log: Logger;
   readonly store: ImapStore;
+  /** The node's shared mailbox views, which SELECT joins. */
+  readonly views: MailboxViews;
   readonly auth: Authenticator;
   /** The logged-in account (commands reach this only in the authenticated and selected states). */
   readonly user: Account;

@@ -20,7 +20,7 @@ export const select: Handler<CommandOf<'SELECT' | 'EXAMINE'>> = {
     if (command.qresync && !session.qresync) throw bad('QRESYNC is not enabled');
     const readOnly = command.name === 'EXAMINE';
     const box = await findMailbox(session, command.mailbox);
-    const { selected, lines } = await SelectedMailbox.open(session.store, box, readOnly, session.imap4rev2);
+    const { selected, lines } = await SelectedMailbox.open(session.views, session.store, box, readOnly, session.imap4rev2);
     for (const line of lines) await session.untagged(line);
     // SELECT (CONDSTORE) turns CONDSTORE on for the connection (RFC 7162 3.1.8).
     if (command.condstore) session.condstore = true;

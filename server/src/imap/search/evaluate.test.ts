@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailboxStore } from '../../store/mailbox-store.ts';
+import { logger } from '../../telemetry/log.ts';
+import { MailboxViews } from '../mailbox-views.ts';
+import { MailboxWatcher } from '../mailbox-watcher.ts';
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import type { Store } from '../../store/store.ts';
 import { Cursor } from '../protocol/cursor.ts';
@@ -13,6 +16,7 @@ import { search } from './evaluate.ts';
 
 let dir: string;
 let store: Store & MailboxStore;
+let views: MailboxViews;
 let selected: SelectedMailbox;
 
 const mail = (headers: string[], body: string) => Buffer.from([...headers, '', body].join('\r\n'));
@@ -20,13 +24,14 @@ const mail = (headers: string[], body: string) => Buffer.from([...headers, '', b
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-search-'));
   store = openSqliteStore(path.join(dir, 'db.sqlite')) as Store & MailboxStore;
+  views = new MailboxViews(store, new MailboxWatcher(store, 100, logger('imap')));
   await store.addDomain('example.test');
   const account = await store.addAccount('nina@example.test', 'x');
   const box = (await store.findMailbox(account.id, 'INBOX'))!;
   await store.appendMail(box.id, mail(['From: Bob <bob@remote.test>', 'Subject: =?UTF-8?B?R3LDvMOfZQ==?=', 'Date: Tue, 1 Jul 2003 10:52:37 +0200'], 'Hello there'), ['\\Seen'], Date.UTC(2024, 0, 10));
   await store.appendMail(box.id, mail(['From: carol@remote.test', 'Subject: invoice', 'X-Priority: 1'], 'Please pay'), ['\\Flagged', '$Work'], Date.UTC(2024, 1, 1));
   await store.appendMail(box.id, mail(['From: dave@other.test', 'Subject: re: invoice'], 'x'.repeat(500)), [], Date.UTC(2024, 2, 1));
-  selected = (await SelectedMailbox.open(store, box, true)).selected;
+  selected = (await SelectedMailbox.open(views, store, box, true)).selected;
 });
 
 afterAll(async () => {

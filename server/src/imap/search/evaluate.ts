@@ -79,8 +79,7 @@ async function matches(key: SearchKey, c: Candidate, scope: SearchScope): Promis
       return matcher(key.set, selected.count)(c.seq);
     case 'uid': {
       if (key.set === SAVED_RESULT) return selected.savedResult.has(uid);
-      const all = selected.all();
-      return matcher(key.set, all.length > 0 ? all[all.length - 1]! : 0)(uid);
+      return matcher(key.set, selected.lastUid)(uid);
     }
     case 'modseq':
       return wireModseq(c.mail.modseq) >= key.modseq;

@@ -1,0 +1,216 @@
+// One mailbox as this node knows it, shared by every session that has it selected (mailbox-views.ts
+// counts them): UIDs, flags, modseqs, sizes and dates in typed arrays, one slot per message, so 1,000
+// sessions on a 5,000-message INBOX hold one copy instead of 1,000. What RFC 3501/9051 make per session
+// (sequence numbers, \Recent, what was reported) is in selected-mailbox.ts, as a delta against this view.
+//
+// The view follows the store by its change counters (uid_next, modseq): a refresh reads them (one row)
+// and, when they moved, the mail list. Refreshes run one at a time, so every session sees the arrays
+// replaced at once, never half rebuilt.
+import type { MailboxStore, MailboxVersion } from '../store/mailbox-store.ts';
+import type { StoredMail } from '../store/types.ts';
+
+export type ViewStore = Pick<MailboxStore, 'mailboxVersion' | 'listMail'>;
+
+/** A session on the view: told synchronously of removals, so its sequence numbers never shift unannounced. */
+export interface ViewMember {
+  /** Mail gone from the store, with what was known of it (SEARCH still matches it until EXPUNGE is sent). */
+  removed(mail: readonly StoredMail[]): void;
+}
+
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_F64 = new Float64Array(0);
+
+export class MailboxView {
+  /** Ascending UIDs; slot i of every other array describes uids[i]. */
+  private uids: Uint32Array = EMPTY_U32;
+  private ids: Float64Array = EMPTY_F64;
+  private modseqs: Float64Array = EMPTY_F64;
+  private sizes: Float64Array = EMPTY_F64;
+  private dates: Float64Array = EMPTY_F64;
+  /** Index into flagLists: most messages share a handful of flag combinations. */
+  private flagIds: Uint32Array = EMPTY_U32;
+  private readonly flagLists: (readonly string[])[] = [];
+  private readonly flagListIndex = new Map<string, number>();
+  /** Every keyword seen in the mailbox, in the order first seen; only grows (FLAGS never shrinks either). */
+  readonly keywords: string[] = [];
+  private readonly keywordSet = new Set<string>();
+  version: MailboxVersion = { uidNext: 1, modseq: 0 };
+  /** The mailbox was deleted: every session on it is told at its next sync. */
+  gone = false;
+  /** Whether the first read has run: until then the view holds nothing. */
+  loaded = false;
+  private readonly members = new Set<ViewMember>();
+  private readonly listeners = new Set<() => void>();
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+
+  constructor(
+    readonly mailboxId: number,
+    private readonly store: ViewStore,
+  ) {}
+
+  get count(): number {
+    return this.uids.length;
+  }
+
+  uidAt(i: number): number {
+    return this.uids[i]!;
+  }
+
+  /** The slot of uid, or -1. */
+  indexOf(uid: number): number {
+    const i = this.lowerBound(uid);
+    return i < this.uids.length && this.uids[i] === uid ? i : -1;
+  }
+
+  /** How many UIDs are below uid. */
+  lowerBound(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.uids[mid]! < uid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  modseqAt(i: number): number {
+    return this.modseqs[i]!;
+  }
+
+  flagsAt(i: number): readonly string[] {
+    return this.flagLists[this.flagIds[i]!]!;
+  }
+
+  /** The message in slot i as the store's type; made on demand, the view keeps no objects per message. */
+  mailAt(i: number): StoredMail {
+    return {
+      id: this.ids[i]!,
+      mailboxId: this.mailboxId,
+      uid: this.uids[i]!,
+      flags: this.flagsAt(i) as string[],
+      internalDate: this.dates[i]!,
+      size: this.sizes[i]!,
+      modseq: this.modseqs[i]!,
+    };
+  }
+
+  /** Keywords a session's own STORE added: the view would learn them at its next refresh anyway. */
+  addKeywords(flags: readonly string[]): void {
+    for (const f of flags) {
+      if (f.startsWith('\\') || this.keywordSet.has(f)) continue;
+      this.keywordSet.add(f);
+      this.keywords.push(f);
+    }
+  }
+
+  hasKeyword(flag: string): boolean {
+    return this.keywordSet.has(flag);
+  }
+
+  join(member: ViewMember): void {
+    this.members.add(member);
+  }
+
+  leave(member: ViewMember): void {
+    this.members.delete(member);
+  }
+
+  /** Called after every refresh that found a change (IDLE sessions listen); returns the unsubscribe. */
+  listen(onChange: () => void): () => void {
+    this.listeners.add(onChange);
+    return () => this.listeners.delete(onChange);
+  }
+
+  get listening(): number {
+    return this.listeners.size;
+  }
+
+  /**
+   * Catches up with the store. A caller that arrives while a refresh runs waits for one that starts
+   * after it (that one may have read the counters before the caller's own write); callers arriving
+   * meanwhile share that next one.
+   */
+  refresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.read().finally(() => (this.running = null));
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.refresh();
+      });
+    return this.queued;
+  }
+
+  private async read(): Promise<void> {
+    if (this.gone) return;
+    const v = await this.store.mailboxVersion(this.mailboxId);
+    if (!v) {
+      this.gone = true;
+      this.notify();
+      return;
+    }
+    if (this.loaded && v.uidNext === this.version.uidNext && v.modseq === this.version.modseq) return;
+    // Any change but pure arrivals may have touched any message (flags, expunges): read the whole list.
+    // Arrivals alone move uid_next and modseq by as much as they add; telling them apart needs a store
+    // change log this store does not keep, so the whole list it is.
+    const rows = await this.store.listMail(this.mailboxId);
+    this.replace(rows, v);
+    this.notify();
+  }
+
+  private replace(rows: readonly StoredMail[], v: MailboxVersion): void {
+    const n = rows.length;
+    const uids = new Uint32Array(n);
+    const ids = new Float64Array(n);
+    const modseqs = new Float64Array(n);
+    const sizes = new Float64Array(n);
+    const dates = new Float64Array(n);
+    const flagIds = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const m = rows[i]!;
+      uids[i] = m.uid;
+      ids[i] = m.id;
+      modseqs[i] = m.modseq;
+      sizes[i] = m.size;
+      dates[i] = m.internalDate;
+      flagIds[i] = this.intern(m.flags);
+    }
+    const removed: StoredMail[] = [];
+    // Both lists ascend: one merge walk finds the UIDs that left.
+    for (let i = 0, j = 0; i < this.uids.length; i++) {
+      const uid = this.uids[i]!;
+      while (j < n && uids[j]! < uid) j++;
+      if (j >= n || uids[j] !== uid) removed.push(this.mailAt(i));
+    }
+    this.uids = uids;
+    this.ids = ids;
+    this.modseqs = modseqs;
+    this.sizes = sizes;
+    this.dates = dates;
+    this.flagIds = flagIds;
+    this.version = v;
+    this.loaded = true;
+    if (removed.length > 0) for (const m of this.members) m.removed(removed);
+  }
+
+  private intern(flags: readonly string[]): number {
+    const key = flags.join(' ');
+    let id = this.flagListIndex.get(key);
+    if (id === undefined) {
+      id = this.flagLists.length;
+      this.flagLists.push(Object.freeze([...flags]));
+      this.flagListIndex.set(key, id);
+      this.addKeywords(flags);
+    }
+    return id;
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+}
