@@ -53,6 +53,39 @@ afterEach(() => {
 });
 
 describe('OutputWriter', () => {
+  it('hands the responses written within one tick to the socket as one batch (cork until the next tick)', async () => {
+    /** net.Socket's cork: writes are held, and handed to the kernel as one writev at uncork. */
+    class CorkingSocket extends SlowSocket {
+      private corks = 0;
+      private held: Buffer[] = [];
+      readonly batches: Buffer[][] = [];
+      cork(): void {
+        this.corks++;
+      }
+      uncork(): void {
+        if (--this.corks === 0 && this.held.length > 0) {
+          this.batches.push(this.held);
+          this.held = [];
+        }
+      }
+      override write(chunk: Buffer): boolean {
+        if (this.corks > 0) this.held.push(chunk);
+        else this.batches.push([chunk]);
+        return super.write(chunk);
+      }
+    }
+    const socket = new CorkingSocket();
+    const writer = new OutputWriter(() => socket, { capBytes: CAP, timeoutMs: 60_000, onTimeout: () => undefined });
+    const sent = Array.from({ length: 100 }, (_, i) => writer.write(`* ${i + 1} FETCH (FLAGS ())\r\n`));
+    await Promise.all(sent);
+    await tick();
+    expect(socket.batches).toHaveLength(1);
+    expect(Buffer.concat(socket.batches[0]!).toString()).toBe(Array.from({ length: 100 }, (_, i) => `* ${i + 1} FETCH (FLAGS ())\r\n`).join(''));
+    await writer.write('a1 OK FETCH completed\r\n');
+    await tick();
+    expect(socket.batches).toHaveLength(2);
+  });
+
   it('never lets the socket hold more than the cap, and delivers every byte in order', async () => {
     const socket = new SlowSocket();
     const writer = new OutputWriter(() => socket, { capBytes: CAP, timeoutMs: 60_000, onTimeout: () => undefined });
