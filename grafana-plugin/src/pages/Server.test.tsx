@@ -159,7 +159,7 @@ describe('Server page', () => {
     expect(await screen.findByText('none: the queue is empty')).toBeInTheDocument();
   });
 
-  it('wraps the database path only after its separators and shows the whole path on hover', async () => {
+  it('wraps the database path only after its separators, the host name only after its dots, and shows each whole on hover', async () => {
     const location = '/var/lib/mailroom/a-very-long-directory-name-for-the-database/mailroom.db';
     backend.ok('GET', '/api/v1/server', { ...runningServer(), database: { driver: 'sqlite', version: '3.46.1', location } });
     renderWithGrafana(<Server />);

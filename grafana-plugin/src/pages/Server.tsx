@@ -108,7 +108,7 @@ function Server() {
         {!overview.data && overview.loading && <LoadingPlaceholder text="Loading server state…" />}
         {overview.data && <OverviewView overview={overview.data} queue={queue} now={now} styles={s} />}
         {overview.data && (
-          <div className={s.grid}>
+          <div className={s.stack}>
             <NodesTable mayAct={mayAct} />
             <RoutesTable />
           </div>
@@ -149,7 +149,9 @@ function OverviewView({ overview, queue, now, styles: s }: OverviewProps) {
             <dt>Version</dt>
             <dd data-testid={testIds.server.version}>{server.version}</dd>
             <dt>Host name</dt>
-            <dd data-testid={testIds.server.hostname}>{server.hostname}</dd>
+            <dd data-testid={testIds.server.hostname} className={s.unbroken} title={server.hostname}>
+              <BreakAfter text={server.hostname} separators="." />
+            </dd>
             <dt>Started</dt>
             <dd data-testid={testIds.server.startedAt}>{server.running ? formatDateTime(server.startedAt) : 'not running'}</dd>
             <dt>Uptime</dt>
@@ -167,8 +169,8 @@ function OverviewView({ overview, queue, now, styles: s }: OverviewProps) {
             <dt>Version</dt>
             <dd>{server.database.version}</dd>
             <dt>Location</dt>
-            <dd className={s.path} title={server.database.location}>
-              <PathText path={server.database.location} />
+            <dd className={`${s.unbroken} ${s.mono}`} title={server.database.location}>
+              <BreakAfter text={server.database.location} separators={'/\\:'} />
             </dd>
           </dl>
         </section>
@@ -272,9 +274,20 @@ function OverviewView({ overview, queue, now, styles: s }: OverviewProps) {
   );
 }
 
-/** A path or URL that wraps only after its separators (slash, backslash, colon), never inside a name. */
-function PathText({ path }: { path: string }) {
-  const parts = path.split(/(?<=[/\\:])/);
+/**
+ * Text that may wrap only after one of `separators` (a path after / or \\, a host name after its dots),
+ * never inside a name.
+ */
+function BreakAfter({ text, separators }: { text: string; separators: string }) {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (separators.includes(text[i]!)) {
+      parts.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) parts.push(text.slice(start));
   return (
     <>
       {parts.map((part, i) => (
@@ -325,13 +338,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
-  // Breaks only where PathText allows (after a separator); a single name longer than the card is cut
-  // with an ellipsis, and the title shows the whole path.
-  path: css({
-    fontFamily: theme.typography.fontFamilyMonospace,
+  // Breaks only where BreakAfter allows (after a separator); a single name longer than the card ends in an
+  // ellipsis, and the title shows the whole text.
+  unbroken: css({
     '&&': { overflowWrap: 'normal', wordBreak: 'normal' },
     overflow: 'hidden',
     textOverflow: 'ellipsis',
   }),
+  // The nodes and routes tables, one under the other, each as wide as the page.
+  stack: css({ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: theme.spacing(2) }),
   muted: css({ color: theme.colors.text.secondary, margin: 0 }),
 });
