@@ -173,6 +173,10 @@ describe('Server page', () => {
         .filter((n) => n.nodeType === Node.TEXT_NODE)
         .map((n) => n.textContent),
     ).toEqual(['/', 'var/', 'lib/', 'mailroom/', 'a-very-long-directory-name-for-the-database/', 'mailroom.db']);
+    const host = screen.getByTestId(testIds.server.hostname);
+    expect(host).toHaveAttribute('title', 'mx.example.test');
+    expect(host).toHaveTextContent('mx.example.test');
+    expect(host.querySelectorAll('wbr')).toHaveLength(2);
   });
 
   it('says where to pick a Prometheus data source for the trends when none is configured', async () => {
