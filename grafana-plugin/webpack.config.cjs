@@ -1,6 +1,7 @@
 // Builds the plugin the way Grafana loads it: dist/module.js as an AMD module (Grafana's SystemJS loads
 // it and hands in the shared modules listed in `externals`), lazy chunks beside it under the plugin's
-// public path, and plugin.json, img/ and README.md copied next to it.
+// public path, and plugin.json, img/ (logo, screenshots), README.md, CHANGELOG.md and the repository's
+// dashboards/ copied next to it.
 const path = require('node:path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const pluginJson = require('./src/plugin.json');
@@ -50,6 +51,8 @@ module.exports = (_env = {}, argv = {}) => {
           { from: 'src/img', to: 'img', globOptions: { ignore: ['**/README.md'] } },
           { from: 'README.md', to: '.' },
           { from: 'CHANGELOG.md', to: '.' },
+          // The repository's dashboards, the one copy in git, shipped in the plugin too (plugin.json `includes`).
+          { from: '../dashboards/*.json', to: 'dashboards/[name][ext]' },
         ],
       }),
     ],

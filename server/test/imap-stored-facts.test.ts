@@ -29,7 +29,9 @@ const MESSAGES: Buffer[] = [
   crlf('From: undisclosed-recipients:;', 'To: <@route,@other:x@example.test>', 'Subject:', '', ''),
 ];
 
-const NO_FIELDS = ' BODY[HEADER.FIELDS (X-NONE)] {2}\r\n\r\n';
+/** An item that makes a FETCH read the message itself, and what it adds to each response. */
+const FROM_MESSAGE = 'BODY.PEEK[TEXT]<1000000.1>';
+const FROM_MESSAGE_OUT = ' BODY[TEXT]<1000000> {0}\r\n';
 
 let stack: MailStack;
 let client: RawClient;
@@ -63,7 +65,7 @@ afterAll(async () => {
 describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
   it('is byte-identical to the parsed ENVELOPE when computed and when read back', async () => {
     // With a body section in the same FETCH the message is read and parsed, as before facts were kept.
-    const parsed = (await command('FETCH 1:* (ENVELOPE BODYSTRUCTURE BODY BODY.PEEK[HEADER.FIELDS (X-NONE)])')).split(NO_FIELDS).join('');
+    const parsed = (await command(`FETCH 1:* (ENVELOPE BODYSTRUCTURE BODY ${FROM_MESSAGE})`)).split(FROM_MESSAGE_OUT).join('');
     const computed = await command('FETCH 1:* (ENVELOPE BODYSTRUCTURE BODY)');
     const inbox = (await stack.store.findMailbox((await stack.store.findAccount('fay@example.test'))!.id, 'INBOX'))!;
     const ids = (await stack.store.listMail(inbox.id)).map((m) => m.id);
@@ -74,12 +76,23 @@ describe('ENVELOPE, BODYSTRUCTURE and BODY from the store', () => {
     expect(stored.replace(/FLAGS \([^)]*\) /g, '').replace(/ RFC822\.SIZE \d+\)/g, ')')).toBe(parsed);
   });
 
+  it('serves the header, whole, by fields and in part, byte for byte as the message has it', async () => {
+    const items = 'RFC822.HEADER BODY.PEEK[HEADER] BODY.PEEK[HEADER.FIELDS (From Subject X-None)] BODY.PEEK[HEADER.FIELDS.NOT (Subject)] BODY.PEEK[HEADER]<3.12>';
+    const parsed = (await command(`FETCH 1:* (${items} ${FROM_MESSAGE})`)).split(FROM_MESSAGE_OUT).join('');
+    const stored = await command(`FETCH 1:* (${items})`);
+    expect(stored.match(/^\* \d+ FETCH/gm)).toHaveLength(MESSAGES.length);
+    expect(stored).toContain('Subject: =?UTF-8?Q?gr=C3=BC=C3=9Fe?=');
+    expect(stored).toBe(parsed);
+  });
+
   it('takes a kept envelope from the store, and parses again what an older facts version kept', async () => {
     const inbox = (await stack.store.findMailbox((await stack.store.findAccount('fay@example.test'))!.id, 'INBOX'))!;
     const first = (await stack.store.listMail(inbox.id))[0]!;
-    const kept = (s: string) => ({ envelope: Buffer.from(`(NIL "${s}")`), bodyStructure: Buffer.from(`("${s}")`), body: Buffer.from(`("${s} body")`) });
+    const kept = (s: string) => ({ envelope: Buffer.from(`(NIL "${s}")`), bodyStructure: Buffer.from(`("${s}")`), body: Buffer.from(`("${s} body")`), header: Buffer.from(`X-Kept: ${s}\r\n\r\n`) });
     await stack.store.saveImapFacts(new Map([[first.id, kept('kept')]]), FACTS_VERSION);
     expect(await command('FETCH 1 (ENVELOPE BODYSTRUCTURE BODY)')).toContain('* 1 FETCH (ENVELOPE (NIL "kept") BODYSTRUCTURE ("kept") BODY ("kept body"))');
+    // The header comes from the store too: the kept one, not the message's.
+    expect(await command('FETCH 1 (BODY.PEEK[HEADER.FIELDS (X-Kept)])')).toContain('* 1 FETCH (BODY[HEADER.FIELDS (X-Kept)] {16}\r\nX-Kept: kept\r\n\r\n)');
     await stack.store.saveImapFacts(new Map([[first.id, kept('old')]]), FACTS_VERSION - 1);
     expect(await command('FETCH 1 (ENVELOPE)')).toContain('* 1 FETCH (ENVELOPE (NIL "nested" ');
   });

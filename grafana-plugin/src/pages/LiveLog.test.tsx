@@ -61,10 +61,12 @@ describe('Live log page', () => {
     await waitFor(() => expect(isDisabled(screen.getByTestId(testIds.liveLog.applyCategories))).toBe(true));
   });
 
-  it('Apply is for Grafana Admins only; Explore for those who may use it (not Viewers)', async () => {
+  it('the logging switches change only for Grafana Admins; Explore for those who may use it (not Viewers)', async () => {
     setOrgRole('Editor');
     renderLiveLog();
-    await userEvent.click(await screen.findByTestId(testIds.liveLog.category('debug')));
+    await waitFor(() => expect(screen.getByTestId(testIds.liveLog.category('smtp'))).toBeChecked());
+    expect(isDisabled(screen.getByTestId(testIds.liveLog.category('debug')))).toBe(true);
+    expect(screen.getByTestId(testIds.liveLog.serverLogging)).toHaveTextContent('Only Grafana Admins can change them');
     expect(screen.queryByTestId(testIds.liveLog.applyCategories)).not.toBeInTheDocument();
     expect(screen.getByTestId(testIds.liveLog.explore)).toBeInTheDocument();
   });
@@ -79,7 +81,7 @@ describe('Live log page', () => {
 
   it('Start opens an EventSource on the plugin proxy, shows log events, Stop closes it', async () => {
     const es = await startStreaming();
-    expect(es.url).toBe(`${PROXY_BASE}/api/v1/log/stream?category=smtp%2Csubmission%2Cpop3%2Cimap%2Ctcpip%2Cdelivery%2Capplication`);
+    expect(es.url).toBe(`${PROXY_BASE}/api/v1/log/stream`);
     expect(screen.getByTestId(testIds.liveLog.status)).toHaveTextContent('Streaming');
     act(() => {
       es.emit('log', line({ session: 'S1', msg: 'connected', remote: '127.0.0.1' }));
@@ -87,8 +89,8 @@ describe('Live log page', () => {
     });
     await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2));
     const [first, second] = screen.getAllByTestId(testIds.liveLog.line);
-    expect(first).toHaveTextContent('infosmtpS1connectedremote=127.0.0.1');
-    expect(second).toHaveTextContent('errordeliveryQ1delivery failederr="connection refused"');
+    expect(first).toHaveTextContent('infosmtpS1connected remote=127.0.0.1');
+    expect(second).toHaveTextContent('errordeliveryQ1 delivery failed err="connection refused"');
     await userEvent.click(screen.getByTestId(testIds.liveLog.stop));
     expect(es.closed).toBe(true);
     expect(screen.getByTestId(testIds.liveLog.status)).toHaveTextContent('Stopped');
@@ -109,23 +111,61 @@ describe('Live log page', () => {
     expect(screen.getAllByTestId(testIds.liveLog.line).map((l) => l.textContent)).toEqual([expect.stringContaining('two')]);
   });
 
-  it('hides lines of unticked categories and links to Explore with the same lines', async () => {
+  it('the view filter and the logging switches are separate sections, each with a heading that says which is which', async () => {
+    renderLiveLog();
+    const server = await screen.findByRole('region', { name: /server logging switches/i });
+    const view = screen.getByRole('region', { name: /view filter/i });
+    expect(server).toHaveTextContent('What Mailroom writes to its log, for everyone');
+    expect(view).toHaveTextContent('It changes nothing on the server');
+    expect(server).toContainElement(screen.getByTestId(testIds.liveLog.category('smtp')));
+    expect(view).toContainElement(screen.getByTestId(testIds.liveLog.text));
+    expect(view).not.toContainElement(screen.getByTestId(testIds.liveLog.category('smtp')));
+  });
+
+  it('the view filter hides lines by level and text, never calls the logging API, and Explore gets the same filter', async () => {
     const es = await startStreaming();
     act(() => {
-      es.emit('log', line({ category: 'smtp', msg: 'a smtp line' }));
-      es.emit('log', line({ category: 'delivery', msg: 'a delivery line' }));
+      es.emit('log', line({ level: 30, msg: 'Connection from 10.0.0.7' }));
+      es.emit('log', line({ level: 40, msg: 'greylisted "x" a.*b' }));
+      es.emit('log', line({ level: 50, msg: 'TLS handshake failed' }));
     });
-    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2));
-    for (const c of ['submission', 'pop3', 'imap', 'tcpip', 'application', 'smtp']) await userEvent.click(screen.getByTestId(testIds.liveLog.category(c)));
-    expect(screen.getAllByTestId(testIds.liveLog.line).map((l) => l.textContent)).toEqual([expect.stringContaining('a delivery line')]);
-    await userEvent.type(screen.getByTestId(testIds.liveLog.session), 'S9');
-    await waitFor(() => expect(FakeEventSource.last.url).toContain('category=delivery&session=S9'));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(3));
+    const messages = () => screen.getAllByTestId(testIds.liveLog.message).map((m) => m.textContent);
+
+    await userEvent.click(screen.getByRole('radio', { name: 'Warn+' }));
+    await waitFor(() => expect(messages()).toEqual(['greylisted "x" a.*b', 'TLS handshake failed']));
+    await userEvent.type(screen.getByTestId(testIds.liveLog.text), 'A.*B');
+    await waitFor(() => expect(messages()).toEqual(['greylisted "x" a.*b']));
+    expect(screen.getByTestId(testIds.liveLog.count)).toHaveTextContent('1 of 3 lines shown');
+
+    // What the server logs is untouched: one GET when the page opened, no PUT.
+    expect(backend.callsTo('PUT', '/api/v1/logging')).toHaveLength(0);
+    expect(backend.callsTo('GET', '/api/v1/logging')).toHaveLength(1);
+    // Level and text are the browser's business: the stream is not reopened for them.
+    expect(FakeEventSource.instances).toHaveLength(1);
+
     const href = new URL(screen.getByTestId(testIds.liveLog.explore).getAttribute('href')!, 'http://grafana.test');
     expect(href.pathname).toBe('/explore');
     const panes = JSON.parse(href.searchParams.get('panes')!);
     const query = Object.values(panes as Record<string, { datasource: string; queries: Array<{ expr: string }> }>)[0]!;
     expect(query.datasource).toBe('loki-uid');
-    expect(query.queries[0]!.expr).toBe('{service_name="mailroom", category=~"delivery"} |= "S9" | json | session="S9"');
+    expect(query.queries[0]!.expr).toBe('{service_name="mailroom"} |~ "(?i)A\\\\.\\\\*B" | json | level >= 40');
+  });
+
+  it('one alert when the logging read and the stream both fail for the same reason', async () => {
+    backend.fail('GET', '/api/v1/logging', 502, undefined, 'Bad Gateway');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('', { status: 502, statusText: 'Bad Gateway' })),
+    );
+    renderLiveLog();
+    expect(await screen.findByTestId(testIds.error.kind('unreachable'))).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId(testIds.liveLog.start));
+    act(() => FakeEventSource.last.fail(true));
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('and the live log stream failed'));
+    expect(screen.getAllByRole('alert')).toHaveLength(1);
+    expect(screen.getAllByTestId(testIds.error.container)).toHaveLength(1);
+    expect(screen.getByRole('alert')).toHaveTextContent('Could not read the logging switches and the live log stream failed: mailroom is unreachable');
   });
 
   it('counts lines the server dropped', async () => {
@@ -142,8 +182,12 @@ describe('Live log page', () => {
     act(() => {
       for (let i = 0; i < 2005; i++) es.emit('log', line({ msg: `line ${i}` }));
     });
-    await waitFor(() => expect(screen.getAllByTestId(testIds.liveLog.line)).toHaveLength(2000));
-    expect(screen.getAllByTestId(testIds.liveLog.line)[0]).toHaveTextContent('line 5');
+    await waitFor(() => expect(screen.getByTestId(testIds.liveLog.count)).toHaveTextContent('2000 lines'));
+    // A browser fires scroll when the view follows the newest line; jsdom does not.
+    fireEvent.scroll(screen.getByTestId(testIds.liveLog.lines));
+    // Only the rows in view are elements, and the view follows the newest line.
+    expect(screen.getAllByTestId(testIds.liveLog.line).length).toBeLessThan(200);
+    expect(screen.getAllByTestId(testIds.liveLog.message).map((m) => m.textContent)).toContain('line 2004');
     expect(screen.getByTestId(testIds.liveLog.dropped)).toHaveTextContent('5 older lines were dropped here');
     await userEvent.click(screen.getByTestId(testIds.liveLog.clear));
     expect(screen.queryAllByTestId(testIds.liveLog.line)).toHaveLength(0);
@@ -156,6 +200,10 @@ describe('Live log page', () => {
     const box = screen.getByTestId(testIds.liveLog.lines);
     Object.defineProperty(box, 'scrollHeight', { configurable: true, value: 1000 });
     Object.defineProperty(box, 'clientHeight', { configurable: true, value: 200 });
+    box.scrollTop = 800;
+    fireEvent.scroll(box);
+    expect(screen.queryByTestId(testIds.liveLog.paused)).not.toBeInTheDocument();
+    // The reader scrolls up from the bottom.
     box.scrollTop = 100;
     fireEvent.scroll(box);
     expect(screen.getByTestId(testIds.liveLog.paused)).toBeInTheDocument();

@@ -1,20 +1,26 @@
-// Live log: which categories Mailroom logs (PUT /api/v1/logging, Grafana Admins), and the log itself
-// streamed as Server-Sent Events through Grafana's plugin proxy, filtered to a session if wanted, kept to a
-// bounded buffer in the browser, pausing while the reader scrolls, with a link to the same lines in Loki.
+// Live log: the server's logging switches (which categories Mailroom logs, PUT /api/v1/logging, Grafana
+// Admins) and, apart from them, the view filter (what this browser shows: level, text, session); then the
+// log itself, streamed as Server-Sent Events through Grafana's plugin proxy, kept to a bounded buffer in the
+// browser, pausing while the reader scrolls, with a link to the same lines in Loki. A failure that hits
+// several calls at once (Mailroom down) is one error box.
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { css } from '@emotion/css';
 import { usePluginContext, type GrafanaTheme2 } from '@grafana/data';
 import { config, PluginPage } from '@grafana/runtime';
-import { Badge, Button, Checkbox, Input, LinkButton, useStyles2 } from '@grafana/ui';
+import { Badge, Button, LinkButton, useStyles2 } from '@grafana/ui';
 import { logStreamUrl, mailroomApi, probeLogStream } from '../api/mailroom';
-import { LOG_CATEGORIES, type LogCategory, type LoggingSettings } from '../api/types';
+import type { LoggingSettings } from '../api/types';
 import { ErrorState } from '../components/ErrorState/ErrorState';
+import { LoggingSwitches } from '../components/LoggingSwitches/LoggingSwitches';
 import { LogView } from '../components/LogView/LogView';
+import { ViewFilterBar, type ViewFilterInput } from '../components/ViewFilterBar/ViewFilterBar';
 import { useApi } from '../hooks/useApi';
 import { useAccess } from '../hooks/useOrgRole';
 import { toMailroomError, type MailroomError } from '../api/errors';
+import { groupFailures } from '../services/failureGroups';
 import { DEFAULT_LOG_CAPACITY, LogBuffer } from '../services/logBuffer';
-import { matchesFilter, type LogEntry } from '../services/logLine';
+import { matchesView, SHOW_ALL } from '../services/logFilter';
+import type { LogEntry } from '../services/logLine';
 import { buildLogQL, exploreUrl } from '../services/logql';
 import { LogStream, type StreamState } from '../services/logStream';
 import type { AppJsonData } from '../services/settings';
@@ -22,7 +28,8 @@ import { streamParams } from '../services/streamParams';
 import { testIds } from '../testIds';
 
 const RENDER_EVERY_MS = 100;
-const SESSION_DEBOUNCE_MS = 400;
+/** Typing in the text or session box filters once the typing pauses, not on every key. */
+const TYPING_DEBOUNCE_MS = 400;
 
 const STATE_BADGES: Record<StreamState, { text: string; color: 'green' | 'orange' | 'red' | 'darkgrey' | 'blue' }> = {
   idle: { text: 'Stopped', color: 'darkgrey' },
@@ -32,18 +39,15 @@ const STATE_BADGES: Record<StreamState, { text: string; color: 'green' | 'orange
   failed: { text: 'Failed', color: 'red' },
 };
 
-const enabledIn = (settings: LoggingSettings | undefined): Set<LogCategory> => new Set(settings ? LOG_CATEGORIES.filter((c) => settings.categories?.[c]) : LOG_CATEGORIES);
-
 function LiveLog() {
   const s = useStyles2(getStyles);
   const access = useAccess();
   const lokiUid = usePluginContext<AppJsonData>()?.meta.jsonData?.lokiDatasourceUid;
   const logging = useApi(() => mailroomApi.logging(), []);
-  const [chosen, setChosen] = useState<ReadonlySet<LogCategory>>(() => new Set(LOG_CATEGORIES));
-  const [applying, setApplying] = useState(false);
   const [applyError, setApplyError] = useState<MailroomError | null>(null);
-  const [sessionInput, setSessionInput] = useState('');
-  const [session, setSession] = useState('');
+  // What the boxes hold now, and the filter applied once typing pauses.
+  const [filterInput, setFilterInput] = useState<ViewFilterInput>(SHOW_ALL);
+  const [filter, setFilter] = useState<ViewFilterInput>(SHOW_ALL);
   const [lines, setLines] = useState<LogEntry[]>([]);
   const [state, setState] = useState<StreamState>('idle');
   const [serverDropped, setServerDropped] = useState(0);
@@ -54,15 +58,16 @@ function LiveLog() {
   const stream = useRef<LogStream | null>(null);
   const lastUrl = useRef('');
 
-  // The checkboxes start from what Mailroom logs now.
   useEffect(() => {
-    if (logging.data) setChosen(enabledIn(logging.data));
-  }, [logging.data]);
-
-  useEffect(() => {
-    const t = setTimeout(() => setSession(sessionInput.trim()), SESSION_DEBOUNCE_MS);
+    // The level applies at once; text and session when typing pauses.
+    const typed = filterInput.text !== filter.text || filterInput.session !== filter.session;
+    if (!typed) {
+      if (filterInput.minLevel !== filter.minLevel) setFilter(filterInput);
+      return;
+    }
+    const t = setTimeout(() => setFilter(filterInput), TYPING_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [sessionInput]);
+  }, [filterInput, filter]);
 
   if (!stream.current) {
     stream.current = new LogStream({
@@ -91,13 +96,13 @@ function LiveLog() {
     [],
   );
 
-  const url = logStreamUrl(streamParams(chosen, session));
+  const url = logStreamUrl(streamParams(filter.session));
   const start = () => {
     setDiagnosis(null);
     lastUrl.current = url;
     stream.current!.start(url);
   };
-  // A new session filter or category choice while streaming reconnects with the new parameters.
+  // A new session filter while streaming reconnects with the new parameter.
   useEffect(() => {
     if (stream.current?.active && lastUrl.current !== url) {
       lastUrl.current = url;
@@ -112,64 +117,37 @@ function LiveLog() {
     setEvicted(0);
   };
 
-  const changed = logging.data ? LOG_CATEGORIES.some((c) => Boolean(logging.data!.categories?.[c]) !== chosen.has(c)) : false;
-  const apply = async () => {
-    setApplying(true);
+  const applySwitches = async (settings: LoggingSettings) => {
     setApplyError(null);
-    const settings: LoggingSettings = { categories: Object.fromEntries(LOG_CATEGORIES.map((c) => [c, chosen.has(c)])) as LoggingSettings['categories'] };
     try {
       const saved = await mailroomApi.setLogging(settings);
       logging.setData(saved && typeof saved === 'object' && 'categories' in saved ? saved : settings);
     } catch (err) {
       setApplyError(toMailroomError(err));
-    } finally {
-      setApplying(false);
     }
   };
 
-  const shown = useMemo(() => lines.filter((l) => matchesFilter(l, chosen, session)), [lines, chosen, session]);
-  const logql = buildLogQL(Array.from(chosen), session);
+  const shown = useMemo(() => lines.filter((l) => matchesView(l, filter)), [lines, filter]);
+  const logql = buildLogQL(filter);
   const explore = exploreUrl({ expr: logql, datasourceUid: lokiUid, appSubUrl: config.appSubUrl, orgId: config.bootData?.user?.orgId });
   const streaming = state !== 'idle' && state !== 'failed';
   const badge = STATE_BADGES[state];
+  const failures = groupFailures([
+    logging.error && { action: 'Could not read the logging switches', error: logging.error, retry: () => void logging.reload() },
+    applyError && { action: 'Could not change the logging switches', error: applyError, dismiss: () => setApplyError(null) },
+    diagnosis && { action: 'The live log stream failed', error: diagnosis, retry: start },
+  ]);
 
   return (
     <PluginPage>
-      <div data-testid={testIds.liveLog.container}>
-        <section className={s.categories} aria-label="Categories">
-          <span className={s.label}>Categories</span>
-          {LOG_CATEGORIES.map((c) => (
-            <Checkbox
-              key={c}
-              label={c}
-              value={chosen.has(c)}
-              onChange={(e) => {
-                const on = e.currentTarget.checked;
-                setChosen((cur) => {
-                  const next = new Set(cur);
-                  if (on) next.add(c);
-                  else next.delete(c);
-                  return next;
-                });
-              }}
-              data-testid={testIds.liveLog.category(c)}
-            />
-          ))}
-          {access.administer && (
-            <Button
-              size="sm"
-              variant="secondary"
-              onClick={() => void apply()}
-              disabled={!changed || applying || !logging.data}
-              tooltip="Make Mailroom log exactly these categories"
-              data-testid={testIds.liveLog.applyCategories}
-            >
-              {applying ? 'Applying…' : 'Apply to server'}
-            </Button>
-          )}
-        </section>
-        {logging.error && <ErrorState error={logging.error} action="Could not read the logging categories" onRetry={() => void logging.reload()} />}
-        {applyError && <ErrorState error={applyError} action="Could not change the logging categories" onDismiss={() => setApplyError(null)} />}
+      <div data-testid={testIds.liveLog.container} className={s.page}>
+        <div className={s.controls}>
+          <LoggingSwitches settings={logging.data} canChange={access.administer} onApply={applySwitches} />
+          <ViewFilterBar value={filterInput} onChange={setFilterInput} />
+        </div>
+        {failures.map((f) => (
+          <ErrorState key={f.key} error={f.error} action={f.action} onRetry={f.retry} onDismiss={f.dismiss} />
+        ))}
 
         <div className={s.toolbar}>
           {streaming ? (
@@ -184,19 +162,11 @@ function LiveLog() {
           <Button variant="secondary" icon="trash-alt" onClick={clear} data-testid={testIds.liveLog.clear}>
             Clear
           </Button>
-          <div className={s.session}>
-            <Input
-              value={sessionInput}
-              onChange={(e) => setSessionInput(e.currentTarget.value)}
-              placeholder="Only this session id"
-              maxLength={100}
-              prefix="Session"
-              aria-label="Session"
-              data-testid={testIds.liveLog.session}
-            />
-          </div>
           <span data-testid={testIds.liveLog.status}>
             <Badge color={badge.color} text={badge.text} />
+          </span>
+          <span className={s.count} data-testid={testIds.liveLog.count}>
+            {shown.length === lines.length ? `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}` : `${shown.length} of ${lines.length} lines shown`}
           </span>
           <div className={s.spacer} />
           {access.explore && (
@@ -206,14 +176,17 @@ function LiveLog() {
           )}
         </div>
 
-        {diagnosis && <ErrorState error={diagnosis} action="The live log stream failed" onRetry={start} />}
         {(serverDropped > 0 || evicted > 0) && (
           <p className={s.dropped} data-testid={testIds.liveLog.dropped}>
             {serverDropped > 0 && `Mailroom skipped ${serverDropped} ${serverDropped === 1 ? 'line' : 'lines'} because the stream fell behind. `}
             {evicted > 0 && `${evicted} older ${evicted === 1 ? 'line was' : 'lines were'} dropped here (the view keeps the last ${DEFAULT_LOG_CAPACITY}).`}
           </p>
         )}
-        <LogView lines={shown} onSession={(id) => setSessionInput(id)} emptyText={streaming ? 'Waiting for log lines…' : 'Press Start to follow the log.'} />
+        <LogView
+          lines={shown}
+          onSession={(id) => setFilterInput((cur) => ({ ...cur, session: id }))}
+          emptyText={lines.length > 0 ? 'No line matches the view filter.' : streaming ? 'Waiting for log lines…' : 'Press Start to follow the log.'}
+        />
         <p className={s.query}>
           Loki query: <code>{logql}</code>
         </p>
@@ -225,11 +198,11 @@ function LiveLog() {
 export default LiveLog;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  categories: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(2), marginBottom: theme.spacing(2) }),
-  label: css({ color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium }),
-  toolbar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(1) }),
-  session: css({ width: 320 }),
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
+  controls: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 480px), 1fr))', gap: theme.spacing(2), marginBottom: theme.spacing(1) }),
+  toolbar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),
+  count: css({ color: theme.colors.text.secondary }),
   spacer: css({ flex: 1 }),
-  dropped: css({ color: theme.colors.warning.text }),
-  query: css({ color: theme.colors.text.secondary, marginTop: theme.spacing(1), code: { overflowWrap: 'anywhere' } }),
+  dropped: css({ color: theme.colors.warning.text, margin: 0 }),
+  query: css({ color: theme.colors.text.secondary, code: { overflowWrap: 'anywhere' } }),
 });

@@ -103,4 +103,32 @@ describe('Trace page', () => {
     renderWithGrafana(<Trace />);
     expect(await screen.findByText(/not a time/)).toBeInTheDocument();
   });
+
+  it('searches all the kept history by default, and the window in the URL when there is one', async () => {
+    renderWithGrafana(<Trace />);
+    await screen.findByTestId(ids.result(delivered.id));
+    expect(backend.callsTo('GET', '/api/v1/trace')[0]!.params).not.toHaveProperty('from');
+    expect(screen.getByTestId(ids.range)).toHaveTextContent('Any time');
+  });
+
+  it('sends an absolute window as it is and resolves a relative one when the search runs', async () => {
+    const { unmount } = renderWithGrafana(<Trace />, { route: '/?search=alice&from=2026-12-01T00:00:00.000Z&to=2026-12-02T00:00:00.000Z' });
+    await screen.findByTestId(ids.result(delivered.id));
+    expect(backend.callsTo('GET', '/api/v1/trace').at(-1)!.params).toMatchObject({ search: 'alice', from: '2026-12-01T00:00:00.000Z', to: '2026-12-02T00:00:00.000Z' });
+    unmount();
+    const before = Date.now();
+    renderWithGrafana(<Trace />, { route: '/?from=now-24h&to=now' });
+    await screen.findByTestId(ids.result(delivered.id));
+    const sent = backend.callsTo('GET', '/api/v1/trace').at(-1)!.params as { from: string; to: string };
+    expect(Math.abs(Date.parse(sent.to) - Date.parse(sent.from) - 24 * 3600 * 1000)).toBeLessThan(1000);
+    expect(Date.parse(sent.to)).toBeGreaterThanOrEqual(before - 1000);
+    expect(screen.getByTestId(ids.range)).toHaveTextContent(/Last 24 hours/);
+  });
+
+  it('keeps the window when a message is picked', async () => {
+    renderWithGrafana(<Trace />, { route: '/?from=now-7d&to=now' });
+    await userEvent.click(await screen.findByTestId(ids.result(delivered.id)));
+    await screen.findByTestId(ids.timeline);
+    expect(backend.callsTo('GET', '/api/v1/trace')).toHaveLength(1);
+  });
 });

@@ -3,9 +3,9 @@
 // (?search=&id=) so a trace can be linked to.
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { dateMath, dateTime, type GrafanaTheme2, type TimeRange } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Button, EmptyState, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Badge, Button, EmptyState, Input, LoadingPlaceholder, TimeRangeInput, useStyles2 } from '@grafana/ui';
 import { useSearchParams } from 'react-router-dom';
 import { traceApi } from '../api/trace';
 import { ErrorState } from '../components/ErrorState/ErrorState';
@@ -16,6 +16,7 @@ import { formatDateTime } from '../services/format';
 export const tracePageTestIds = {
   search: 'data-testid trace-search',
   submit: 'data-testid trace-submit',
+  range: 'data-testid trace-range',
   results: 'data-testid trace-results',
   result: (id: string) => `data-testid trace-result-${id}`,
   ...traceTestIds,
@@ -23,20 +24,45 @@ export const tracePageTestIds = {
 
 const PAGE_SIZE = 50;
 
+/**
+ * The acceptance-time window of the search, kept in the URL as Grafana keeps a dashboard's (`from=now-24h`,
+ * or absolute ISO times) so a search with its window can be linked to; none means all the kept history.
+ */
+function rangeOf(from: string, to: string): TimeRange {
+  if (!from && !to) {
+    const none = dateTime(null);
+    return { from: none, to: none, raw: { from: none, to: none } };
+  }
+  return { from: dateMath.parse(from || 'now-7d') ?? dateTime(null), to: dateMath.parse(to || 'now', true) ?? dateTime(null), raw: { from: from || 'now-7d', to: to || 'now' } };
+}
+
+const rawText = (r: TimeRange['raw']['from']) => (typeof r === 'string' ? r : r.toISOString());
+
+/** What the API takes: absolute ISO times, resolved when the search runs ("now-1h" moves with the clock). */
+const isoOf = (range: TimeRange) => (range.from.isValid() ? { from: range.from.toISOString(), to: range.to.toISOString() } : {});
+
 function Trace() {
   const s = useStyles2(getStyles);
   const [params, setParams] = useSearchParams();
   const search = params.get('search') ?? '';
   const selected = params.get('id');
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
   const [draft, setDraft] = useState(search);
-  const results = useApi(() => traceApi.search({ search, offset: 0, limit: PAGE_SIZE }), [search]);
+  const results = useApi(() => traceApi.search({ search, ...isoOf(rangeOf(from, to)), offset: 0, limit: PAGE_SIZE }), [search, from, to]);
   const timeline = useApi(() => (selected ? traceApi.timeline(selected) : Promise.resolve(null)), [selected]);
 
+  /** The URL's parameters with some replaced; empty values are left out. */
+  const navigate = (next: { search?: string; from?: string; to?: string; id?: string }) => {
+    const merged = { search, from, to, ...next };
+    setParams(Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')));
+  };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    setParams(draft.trim() ? { search: draft.trim() } : {});
+    navigate({ search: draft.trim() });
   };
-  const open = (id: string) => setParams({ ...(search ? { search } : {}), id });
+  const open = (id: string) => navigate({ id });
+  const pickRange = (range: TimeRange) => (range.from.isValid() ? navigate({ from: rawText(range.raw.from), to: rawText(range.raw.to) }) : navigate({ from: '', to: '' }));
 
   return (
     <PluginPage pageNav={{ text: 'Trace' }}>
@@ -48,6 +74,9 @@ function Trace() {
           onChange={(e) => setDraft(e.currentTarget.value)}
           data-testid={tracePageTestIds.search}
         />
+        <div className={s.range} data-testid={tracePageTestIds.range}>
+          <TimeRangeInput value={rangeOf(from, to)} onChange={pickRange} clearable placeholder="Any time" />
+        </div>
         <Button type="submit" icon="search" data-testid={tracePageTestIds.submit}>
           Find
         </Button>
@@ -112,7 +141,8 @@ const getStyles = (theme: GrafanaTheme2) => {
     cursor: 'pointer',
   });
   return {
-    form: css({ display: 'flex', gap: theme.spacing(1), marginBottom: theme.spacing(2), maxWidth: 720 }),
+    form: css({ display: 'flex', gap: theme.spacing(1), marginBottom: theme.spacing(2), maxWidth: 960 }),
+    range: css({ flex: '0 0 auto', minWidth: 220 }),
     layout: css({ display: 'grid', gridTemplateColumns: 'minmax(16rem, 1fr) 2fr', gap: theme.spacing(2), minWidth: 0 }),
     list: css({ minWidth: 0 }),
     detail: css({ minWidth: 0 }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFields, levelName, matchesFilter, parseLogLine } from './logLine';
+import { formatFields, levelName, parseLogLine } from './logLine';
 
 describe('parseLogLine', () => {
   it('reads a pino line: numeric level, category, session, queue id, message and the rest as fields', () => {
@@ -21,13 +21,5 @@ describe('parseLogLine', () => {
 
   it('formats extra fields', () => {
     expect(formatFields({ remote: '127.0.0.1', err: 'connection refused', n: 3, ok: true })).toBe('remote=127.0.0.1 err="connection refused" n=3 ok=true');
-  });
-
-  it('filters by category and session', () => {
-    const e = parseLogLine(JSON.stringify({ category: 'smtp', session: 'S1', msg: 'x' }), 1);
-    expect(matchesFilter(e, new Set(['smtp']), '')).toBe(true);
-    expect(matchesFilter(e, new Set(['smtp']), 'S1')).toBe(true);
-    expect(matchesFilter(e, new Set(['smtp']), 'S2')).toBe(false);
-    expect(matchesFilter(e, new Set(['delivery']), '')).toBe(false);
   });
 });

@@ -58,8 +58,3 @@ export function formatFields(fields: Record<string, unknown>): string {
     })
     .join(' ');
 }
-
-export function matchesFilter(entry: LogEntry, categories: ReadonlySet<string>, session: string): boolean {
-  if (!categories.has(entry.category)) return false;
-  return session === '' || entry.session === session;
-}

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { SHOW_ALL } from './logFilter';
 import { buildLogQL, exploreUrl } from './logql';
 
 describe('buildLogQL', () => {
-  it('selects the service and the categories, sorted', () => {
-    expect(buildLogQL(['smtp', 'delivery'], '')).toBe('{service_name="mailroom", category=~"delivery|smtp"}');
-    expect(buildLogQL([], '')).toBe('{service_name="mailroom"}');
+  it("selects Mailroom's stream and nothing else with no filter", () => {
+    expect(buildLogQL(SHOW_ALL)).toBe('{service_name="mailroom"}');
   });
 
   it("narrows to a session by the line's own `session` field, which exists without structured metadata", () => {
-    expect(buildLogQL(['smtp'], ' 3kq9 ')).toBe('{service_name="mailroom", category=~"smtp"} |= "3kq9" | json | session="3kq9"');
+    expect(buildLogQL({ ...SHOW_ALL, session: ' 3kq9 ' })).toBe('{service_name="mailroom"} |= "3kq9" | json | session="3kq9"');
   });
 
-  it('escapes quotes and backslashes', () => {
-    expect(buildLogQL(['smtp'], 'a"b\\c')).toBe('{service_name="mailroom", category=~"smtp"} |= "a\\"b\\\\c" | json | session="a\\"b\\\\c"');
+  it("keeps the level by pino's number in the JSON line", () => {
+    expect(buildLogQL({ ...SHOW_ALL, minLevel: 'warn' })).toBe('{service_name="mailroom"} | json | level >= 40');
+  });
+
+  it('matches the text literally and without regard to case', () => {
+    expect(buildLogQL({ ...SHOW_ALL, text: 'a.*b' })).toBe('{service_name="mailroom"} |~ "(?i)a\\\\.\\\\*b"');
+  });
+
+  it('escapes quotes and backslashes in the session and the text', () => {
+    expect(buildLogQL({ minLevel: 'error', session: 'a"b\\c', text: 'say "x" \\ .*' })).toBe(
+      '{service_name="mailroom"} |= "a\\"b\\\\c" |~ "(?i)say \\"x\\" \\\\\\\\ \\\\.\\\\*" | json | session="a\\"b\\\\c" | level >= 50',
+    );
   });
 });
 

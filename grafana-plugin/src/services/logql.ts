@@ -1,24 +1,26 @@
-// The live log's lines as a Loki query, and the Explore link that runs it. Mailroom ships logs to Loki with
-// the stream labels service_name, instance and category; each line is Mailroom's JSON log line, whose
-// `session` field holds the session id (server/src/telemetry/log.ts). The session id is structured metadata
-// (`session_id`) only when loki.structured_metadata is on (off by default), so the query filters on the
-// line's own field, which exists with every setting: a line filter first (cheap, Loki skips chunks without
-// the text), then `| json` and an exact match on `session`.
+// The live log's view filter as a Loki query, and the Explore link that runs it. Mailroom ships logs to Loki
+// with the stream labels service_name, instance and category; each line is Mailroom's JSON log line, whose
+// `session` field holds the session id and `level` pino's number (server/src/telemetry/log.ts). The
+// session id is structured metadata (`session_id`) only when loki.structured_metadata is on (off by
+// default), so the query filters on the line's own fields, which exist with every setting: line filters
+// first (cheap, Loki skips chunks without the text), then `| json` and exact matches. Typed text goes
+// through logqlEscape.ts.
+import { PINO_LEVEL, type ViewFilter } from './logFilter';
+import { logqlRegex, logqlString } from './logqlEscape';
 
 export const LOKI_SERVICE_NAME = 'mailroom';
 
-const escapeString = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export function buildLogQL(categories: readonly string[], session: string): string {
-  const selectors = [`service_name="${LOKI_SERVICE_NAME}"`];
-  if (categories.length > 0) {
-    const sorted = [...categories].sort();
-    selectors.push(`category=~"${escapeString(sorted.map(escapeRegex).join('|'))}"`);
-  }
-  let q = `{${selectors.join(', ')}}`;
-  const s = session.trim();
-  if (s) q += ` |= "${escapeString(s)}" | json | session="${escapeString(s)}"`;
+export function buildLogQL(f: ViewFilter): string {
+  let q = `{service_name="${LOKI_SERVICE_NAME}"}`;
+  const session = f.session.trim();
+  const text = f.text.trim();
+  if (session) q += ` |= "${logqlString(session)}"`;
+  // The view matches text without regard to case; (?i) does the same in RE2, with the text taken literally.
+  if (text) q += ` |~ "(?i)${logqlRegex(text)}"`;
+  const labels: string[] = [];
+  if (session) labels.push(`session="${logqlString(session)}"`);
+  if (f.minLevel !== 'trace') labels.push(`level >= ${PINO_LEVEL[f.minLevel]}`);
+  if (labels.length > 0) q += ` | json | ${labels.join(' | ')}`;
   return q;
 }
 

@@ -5,16 +5,17 @@
 // (application, delivery) that is the delivery attempts and bounces; turning smtp or submission on adds the
 // acceptance lines, which carry the id too. Proven against the lines the real server writes in
 // server/test/trace-logql.test.ts.
-// No imports: server/test/trace-logql.test.ts runs this very file against the server's lines.
+// server/test/trace-logql.test.ts runs this very file against the server's lines, under the server's
+// TypeScript settings (NodeNext), so its one import names the file with its extension.
+import { logqlString } from './logqlEscape.ts';
+
 /** The stream's service_name label (the same as logql.ts's; a test keeps them equal). */
 export const MESSAGE_SERVICE_NAME = 'mailroom';
-
-const escapeString = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
 /** Queue ids are upper-case letters and digits; anything else cannot be one and finds nothing. */
 export function messageLogQL(queueId: string): string {
   const id = queueId.trim();
-  return `{service_name="${MESSAGE_SERVICE_NAME}"} |= "${escapeString(id)}"`;
+  return `{service_name="${MESSAGE_SERVICE_NAME}"} |= "${logqlString(id)}"`;
 }
 
 /**

@@ -1,13 +1,9 @@
-// Query parameters of the live log stream: `category` as a comma-separated list when only some categories
-// are wanted (none when all are), `session` when the view is narrowed to one session. The page filters
-// the lines itself as well, so a server that ignores either parameter still shows the right lines.
-import { LOG_CATEGORIES } from '../api/types';
+// Query parameters of the live log stream: `session` when the view is narrowed to one session, so Mailroom
+// sends only that session's lines. The server's logging switches decide which categories exist at all;
+// the level and text of the view filter are applied in the browser (logFilter.ts), which also checks the
+// session, so a server that ignores the parameter still shows the right lines.
 
-export function streamParams(categories: ReadonlySet<string>, session: string): { category?: string; session?: string } {
-  const params: { category?: string; session?: string } = {};
-  const wanted = LOG_CATEGORIES.filter((c) => categories.has(c));
-  if (wanted.length < LOG_CATEGORIES.length) params.category = wanted.join(',');
+export function streamParams(session: string): { session?: string } {
   const s = session.trim();
-  if (s) params.session = s;
-  return params;
+  return s ? { session: s } : {};
 }

@@ -20,10 +20,12 @@ const CHROMIUM = process.env.MAILROOM_CHROMIUM ?? '/usr/bin/chromium';
 const PLUGIN_ID = 'mailroom-admin-app';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const PLUGIN_DIR = here('../..');
-// The tracked screenshots (plugin.json lists them for the catalogue) change only when asked:
-// `npm run screenshots --workspace grafana-plugin`. A plain test run writes them under .tmp/, so `npm test`
-// leaves the working tree clean.
-const SCREENSHOTS = process.env.MAILROOM_UPDATE_SCREENSHOTS === '1' ? path.join(PLUGIN_DIR, 'screenshots') : path.join(PLUGIN_DIR, '.tmp', 'screenshots');
+// What each test saw, for looking into a failure: always under .tmp/ (not tracked).
+const SCREENSHOTS = path.join(PLUGIN_DIR, '.tmp', 'screenshots');
+// The tracked screenshots (plugin.json's info.screenshots, the READMEs) change only when asked:
+// `npm run screenshots --workspace grafana-plugin`. A plain test run writes them under .tmp/ as well, so
+// `npm test` leaves the working tree clean.
+const CATALOGUE_SHOTS = process.env.MAILROOM_UPDATE_SCREENSHOTS === '1' ? path.join(PLUGIN_DIR, 'src', 'img', 'screenshots') : path.join(PLUGIN_DIR, '.tmp', 'catalogue-screenshots');
 const REQUIRED_BUILDS = [path.join(PLUGIN_DIR, 'dist/module.js'), path.join(PLUGIN_DIR, 'dist/plugin.json'), path.join(PLUGIN_DIR, 'test/harness/dist/shared.js')];
 
 const ADMIN = 'browser-test-admin-token-aaaaaaaaaaaaaaaa';
@@ -337,6 +339,199 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
     );
     // Grafana refuses the content route (reqRole Editor); through the envelope route Mailroom refuses the viewer token.
     expect(statuses).toEqual([403, 403]);
+  });
+
+  // --- Live log layout and the catalogue screenshots (issue 17) ---
+  async function openAs(role: string, route: string, readyTestId: string, theme: 'dark' | 'light' = 'dark'): Promise<void> {
+    await page.goto(`${harness.url}/harness/login?role=${role}&next=${encodeURIComponent(`/a/${PLUGIN_ID}/${route}?theme=${theme}`)}`);
+    await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.dataset.harness)).toBe('ready');
+    await page.locator(tid(readyTestId)).first().waitFor({ timeout: 20_000 });
+  }
+
+  /** Starts the live log and makes Mailroom log something: a recheck and a message the sink defers. */
+  async function streamSomeLines(): Promise<void> {
+    await page.click(tid(testIds.liveLog.start));
+    await expect.poll(() => page.locator(tid(testIds.liveLog.status)).textContent(), { timeout: 15_000 }).toContain('Streaming');
+    expect((await api('/api/v1/warnings/recheck', 'POST')).status).toBe(200);
+    const res = await api('/api/v1/messages', 'POST', { from: 'alice@example.test', to: ['friend8@remote.test'], raw: 'Subject: for the live log\r\n\r\nhi\r\n' });
+    expect(res.status).toBe(201);
+    await expect.poll(() => page.locator(tid(testIds.liveLog.line)).count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+  }
+
+  it('Live log: columns line up, words are never broken, rows do not overlap, and the two control boxes are apart', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await openAs('Admin', 'live-log', testIds.liveLog.container);
+      await streamSomeLines();
+      const layout = await page.evaluate(
+        ([lineId, linesId]) => {
+          const rows = Array.from(document.querySelectorAll(`[data-testid="${lineId}"]`)) as HTMLElement[];
+          // The column headings sit just above the scrolling box and must line up with the rows too.
+          const header = document.querySelector(`[data-testid="${linesId}"]`)!.previousElementSibling!;
+          const cells = [header, ...rows].map((r) => Array.from(r.children).map((c) => Math.round(c.getBoundingClientRect().left)));
+          const msg = rows[0]!.children[3] as HTMLElement;
+          const style = getComputedStyle(msg);
+          const boxes = rows.map((r) => r.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+          const overlaps = boxes.slice(1).filter((b, i) => b.top < boxes[i]!.bottom - 1).length;
+          return {
+            columns: [0, 1, 2, 3].map((i) => new Set(cells.map((c) => c[i])).size),
+            wordBreak: style.wordBreak,
+            overflowWrap: style.overflowWrap,
+            whiteSpace: style.whiteSpace,
+            timeFont: getComputedStyle(rows[0]!.children[0]!).fontFamily,
+            overlaps,
+          };
+        },
+        [testIds.liveLog.line, testIds.liveLog.lines],
+      );
+      expect(layout.columns, 'each column starts at one x in the header and every row').toEqual([1, 1, 1, 1]);
+      expect(layout.wordBreak).toBe('normal');
+      expect(layout.overflowWrap).toBe('normal');
+      expect(layout.whiteSpace).toBe('pre-wrap');
+      expect(layout.timeFont).toMatch(/mono/i);
+      expect(layout.overlaps).toBe(0);
+      // The server's switches and the view filter: two boxes side by side, neither inside the other.
+      const server = await page.locator(tid(testIds.liveLog.serverLogging)).boundingBox();
+      const view = await page.locator(tid(testIds.liveLog.viewFilter)).boundingBox();
+      expect(server!.x + server!.width).toBeLessThanOrEqual(view!.x);
+      await page.click(tid(testIds.liveLog.stop));
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it('Live log: a token wider than its column stays whole on one line and scrolls inside its row, not the page', async () => {
+    // 8 + 63 + 1 + 63 + 5 characters without a space: far wider than the message column at 1280 px.
+    const sender = `someone@${'a'.repeat(63)}.${'b'.repeat(63)}.test`;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: true } })).status).toBe(200);
+    try {
+      await openAs('Admin', 'live-log', testIds.liveLog.container);
+      await streamSomeLines();
+      const { sendMail } = await import(/* @vite-ignore */ here('../../../server/test/helpers/send.ts'));
+      const port = (mr.ports as unknown as { smtp: number }).smtp;
+      // Accepted or refused, the MAIL FROM command is logged with the address in it.
+      await sendMail({ port, from: sender, to: ['alice@example.test'], content: 'Subject: long\r\n\r\nhi\r\n', starttls: false }).catch(() => undefined);
+      await page.locator(tid(testIds.liveLog.message), { hasText: sender }).first().waitFor({ timeout: 15_000 });
+      const seen = await page.evaluate(
+        ([messageId, token]) => {
+          const cell = Array.from(document.querySelectorAll(`[data-testid="${messageId}"]`)).find((c) => c.textContent!.includes(token)) as HTMLElement;
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          let node: Node | null;
+          while ((node = walker.nextNode()) && !node.textContent!.includes(token));
+          const range = document.createRange();
+          const at = node!.textContent!.indexOf(token);
+          range.setStart(node!, at);
+          range.setEnd(node!, at + token.length);
+          return {
+            lines: new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size,
+            scrollsInside: cell.scrollWidth > cell.clientWidth,
+            pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          };
+        },
+        [testIds.liveLog.message, sender] as const,
+      );
+      expect(seen.lines, 'the address is on one line, not broken').toBe(1);
+      expect(seen.scrollsInside).toBe(true);
+      expect(seen.pageOverflow).toBeLessThanOrEqual(0);
+      await page.click(tid(testIds.liveLog.stop));
+    } finally {
+      expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: false } })).status).toBe(200);
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  /** The live log with an SMTP session in it too (the smtp switch is on while the page is open). */
+  async function streamWithASession(): Promise<void> {
+    await streamSomeLines();
+    const { sendMail } = await import(/* @vite-ignore */ here('../../../server/test/helpers/send.ts'));
+    const port = (mr.ports as unknown as { smtp: number }).smtp;
+    await sendMail({ port, from: 'someone@elsewhere.test', to: ['alice@example.test'], content: 'Subject: hello\r\n\r\nhi\r\n', starttls: false });
+    await page
+      .locator(`${tid(testIds.liveLog.line)} button`)
+      .first()
+      .waitFor({ timeout: 15_000 });
+  }
+
+  it('catalogue screenshots: every page at 1280x800 in the dark and the light theme', async () => {
+    fs.mkdirSync(CATALOGUE_SHOTS, { recursive: true });
+    // Something in the queue to show.
+    for (const n of [9, 10]) {
+      const res = await api('/api/v1/messages', 'POST', { from: 'alice@example.test', to: [`friend${n}@remote.test`], raw: `Subject: report ${n}\r\n\r\nhi\r\n` });
+      expect(res.status).toBe(201);
+    }
+    const pages: Array<[string, string]> = [
+      ['server', testIds.server.state],
+      ['warnings', testIds.warnings.container],
+      ['queue', testIds.queue.table],
+      ['live-log', testIds.liveLog.container],
+    ];
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // SMTP sessions in the live log, and its switch shown on; set back below.
+    expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: true } })).status).toBe(200);
+    try {
+      for (const theme of ['dark', 'light'] as const) {
+        for (const [route, ready] of pages) {
+          await openAs('Admin', route, ready, theme);
+          if (route === 'live-log') await streamWithASession();
+          // Fonts and the theme's styles settle before the picture.
+          await page.evaluate(() => document.fonts.ready);
+          const file = path.join(CATALOGUE_SHOTS, `${route}-${theme}.png`);
+          await page.screenshot({ path: file });
+          const png = fs.readFileSync(file);
+          expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([1280, 800]);
+          if (route === 'live-log') await page.click(tid(testIds.liveLog.stop));
+        }
+      }
+    } finally {
+      expect((await api('/api/v1/logging', 'PUT', { categories: { smtp: false } })).status).toBe(200);
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+  // --- end of issue 17 block ---
+
+  // Trace page: where three messages went, from the history Mailroom keeps after they leave the queue.
+  it('Trace: the timeline of a delivered, a bounced and a deferred message', async () => {
+    sink.script('@bounce.test', { rcpt: { code: 550, message: '5.1.1 No such user' } });
+    const submit = async (to: string) => {
+      const res = await api('/api/v1/messages', 'POST', { from: 'alice@example.test', to: [to], raw: `From: alice@example.test\r\nTo: ${to}\r\nSubject: trace\r\n\r\nhi\r\n` });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const delivered = await submit('friend@ok.test');
+    const bounced = await submit('nobody@bounce.test');
+    const deferred = await submit('later@remote.test');
+    for (const [id, state] of [
+      [delivered, 'delivered'],
+      [bounced, 'bounced'],
+      [deferred, 'deferred'],
+    ] as const)
+      await until(
+        `${id} ${state}`,
+        () => getJson(`/api/v1/trace/${id}`),
+        (t) => t.recipients?.[0]?.state === state,
+      );
+    const timelineOf = async (id: string) => {
+      await open(`trace?search=${id}&id=${id}`, 'data-testid trace-timeline');
+      return (await page.locator(tid('data-testid trace-timeline')).innerText()).replace(/\s+/g, ' ');
+    };
+    const d = await timelineOf(delivered);
+    expect(d).toMatch(/Accepted/);
+    expect(d).toMatch(/Delivered: friend@ok\.test/);
+    expect(d).toMatch(/250/);
+    expect(d).toMatch(/Left the queue/);
+    await shot('trace-delivered');
+    const b = await timelineOf(bounced);
+    expect(b).toMatch(/Bounced: nobody@bounce\.test/);
+    expect(b).toMatch(/550 5\.1\.1 No such user/);
+    expect(b).toMatch(/Left the queue/);
+    const q = await timelineOf(deferred);
+    expect(q).toMatch(/Deferred: later@remote\.test/);
+    expect(q).toMatch(/451 4\.3\.0 Try again later/);
+    expect(q).not.toMatch(/Left the queue/);
+    // The list beside it finds the message by its id, and says it is still queued.
+    expect(await page.locator(tid(`data-testid trace-result-${deferred}`)).innerText()).toMatch(/queued/);
   });
 
   it('raised no page errors', () => {

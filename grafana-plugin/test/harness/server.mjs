@@ -263,7 +263,8 @@ export async function startHarness(options = {}) {
           orgRole: role,
           isGrafanaAdmin: role === 'Admin',
           isSignedIn: true,
-          theme: 'dark',
+          // Grafana's own `?theme=light` URL parameter; dark is Grafana's default.
+          theme: url.searchParams.get('theme') === 'light' ? 'light' : 'dark',
           timezone: 'browser',
           locale: 'en-US',
           language: 'en-US',

@@ -167,6 +167,21 @@ describe('static files and the page', () => {
   });
 });
 
+describe('theme', () => {
+  // The screenshots of both themes rely on this: Grafana's `?theme=light`, dark by default.
+  const bootTheme = async (query: string) => {
+    const html = await (await fetch(`${harness.url}/a/${id}/server${query}`)).text();
+    const boot = JSON.parse(/window\.grafanaBootData = (.*?);<\/script>/.exec(html)![1]!) as { user: { theme: string } };
+    return boot.user.theme;
+  };
+
+  it('boots in the light theme with ?theme=light, and dark otherwise', async () => {
+    expect(await bootTheme('?theme=light')).toBe('light');
+    expect(await bootTheme('')).toBe('dark');
+    expect(await bootTheme('?theme=nonsense')).toBe('dark');
+  });
+});
+
 describe('data sources and /api/ds/query', () => {
   let prometheus: http.Server;
   let withDs: Harness;

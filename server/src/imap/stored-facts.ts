@@ -12,12 +12,20 @@ import { takeTurn } from '../util/event-loop-turns.ts';
  * Raise when a parser change would render a stored fact differently: every fact kept by an older version
  * is then computed again on its next FETCH.
  */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 
-/** Exactly what FETCH sends after "ENVELOPE ", "BODYSTRUCTURE " and "BODY " for this message. */
+/**
+ * Exactly what FETCH sends after "ENVELOPE ", "BODYSTRUCTURE " and "BODY " for this message, and its header
+ * section (a copy: the facts must not hold on to the whole message).
+ */
 export function renderFacts(content: Buffer): ImapFacts {
   const root = parseMessage(content);
-  return { envelope: envelope(root.fields), bodyStructure: bodyStructure(content, root, true), body: bodyStructure(content, root, false) };
+  return {
+    envelope: envelope(root.fields),
+    bodyStructure: bodyStructure(content, root, true),
+    body: bodyStructure(content, root, false),
+    header: Buffer.from(content.subarray(root.start, root.bodyStart)),
+  };
 }
 
 export type FactsStore = Pick<MailboxStore, 'readImapFacts' | 'saveImapFacts' | 'readMail'>;

@@ -9,6 +9,7 @@ import type { Config } from '../config/settings.ts';
 import type { Intake } from '../delivery/intake.ts';
 import type { DeliveryScheduler } from '../delivery/scheduler.ts';
 import { ImapListener } from '../imap/listener.ts';
+import { ImapFactsFiller } from '../imap/facts-filler.ts';
 import { Pop3Listener } from '../pop3/listener.ts';
 import { SmtpListener } from '../smtp/listener.ts';
 import type { ServerCertificate } from '../net/server-certificate.ts';
@@ -50,6 +51,8 @@ export class MailServer {
   /** Kept across stop and start, as the service keeps bans: a restart of the listeners forgets neither. */
   private readonly greetingPasses: GreetingPasses;
   private readonly senderRate: SenderRate;
+  /** Parses new mail for IMAP in the background while IMAP is served (imap/facts-filler.ts). */
+  private readonly factsFiller: ImapFactsFiller;
 
   constructor(private readonly deps: MailServerDeps) {
     const { config, store, intake } = deps;
@@ -63,6 +66,7 @@ export class MailServer {
       log: logger('delivery'),
       lookup: connectLookup(dnsFor(config)),
     });
+    this.factsFiller = new ImapFactsFiller(store, logger('imap'));
   }
 
   /** Fetches one external account now; null when the server is stopped (nothing is fetched then). */
@@ -123,6 +127,7 @@ export class MailServer {
       }
       await this.deps.scheduler.start();
       this.fetcher.start();
+      if (config['imap.port'] !== null || config['imaps.port'] !== null) this.factsFiller.start();
     } catch (err) {
       await Promise.allSettled(this.listeners.map((l) => l.close()));
       this.listeners = [];
@@ -140,7 +145,7 @@ export class MailServer {
     if (this.state === 'stopped') return;
     this.state = 'stopping';
     const graceMs = this.deps.config['server.shutdown_grace_seconds'] * 1000;
-    await Promise.all([Promise.allSettled(this.listeners.map((l) => l.close())), this.deps.scheduler.stop(graceMs), this.fetcher.stop(graceMs)]);
+    await Promise.all([Promise.allSettled(this.listeners.map((l) => l.close())), this.deps.scheduler.stop(graceMs), this.fetcher.stop(graceMs), this.factsFiller.stop()]);
     this.listeners = [];
     this.bound = [];
     this.state = 'stopped';

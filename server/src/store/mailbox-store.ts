@@ -71,6 +71,8 @@ export interface ImapFacts {
   envelope: Buffer;
   bodyStructure: Buffer;
   body: Buffer;
+  /** The message's header section as stored, with the blank line that ends it (BODY[HEADER], HEADER.FIELDS). */
+  header: Buffer;
 }
 
 export interface MailboxStore {
@@ -117,6 +119,11 @@ export interface MailboxStore {
   readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>>;
   /** Keeps computed facts with the facts version that made them; messages gone meanwhile are skipped. */
   saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void>;
+  /**
+   * Up to `limit` messages that have no IMAP facts yet, newest first (imap/facts-filler.ts computes them in
+   * the background, newest first because that is what clients fetch next). Served by a partial index.
+   */
+  listMailWithoutImapFacts(limit: number): Promise<number[]>;
   appendMail(mailboxId: number, content: Buffer, flags: readonly string[], internalDate: number): Promise<{ uid: number; uidValidity: number }>;
   /** Several messages in one transaction (IMAP MULTIAPPEND): all are stored, with consecutive UIDs, or none. */
   appendMails(mailboxId: number, messages: readonly NewMail[]): Promise<{ uids: number[]; uidValidity: number }>;

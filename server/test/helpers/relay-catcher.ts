@@ -34,6 +34,8 @@ export class RelayCatcher {
         });
       },
     });
+    // A sender that goes away mid-session makes smtp-server emit 'error'; unheard it would end the test process.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
     this.port = (this.server.server.address() as { port: number }).port;
   }

@@ -42,7 +42,7 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       await store.appendMail(box.id, mail('a'), [], 1000);
       await store.appendMail(box.id, mail('b'), [], 1000);
       const [a, b] = await store.listMail(box.id);
-      const facts = (s: string) => ({ envelope: Buffer.from(`(env ${s})`), bodyStructure: Buffer.from(`(bs ${s})`), body: Buffer.from(`(b ${s})`) });
+      const facts = (s: string) => ({ envelope: Buffer.from(`(env ${s})`), bodyStructure: Buffer.from(`(bs ${s})`), body: Buffer.from(`(b ${s})`), header: Buffer.from(`Subject: ${s}\r\n\r\n`) });
       expect((await store.readImapFacts([a!.id, b!.id], 1)).size).toBe(0);
       await store.saveImapFacts(new Map([[a!.id, facts('a')]]), 1);
       expect([...(await store.readImapFacts([a!.id, b!.id], 1))]).toEqual([[a!.id, facts('a')]]);
@@ -56,10 +56,26 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       const kept = await store.createMailbox(account, 'Kept');
       await store.moveMail(box.id, [a!.uid], kept.id);
       const moved = (await store.listMail(kept.id))[0]!;
-      // MOVE keeps the row (and its facts) or makes a new one that starts without.
-      expect((await store.readImapFacts([moved.id], 1)).get(moved.id)).toEqual(moved.id === a!.id ? facts('a') : undefined);
+      // MOVE keeps the row or copies it: the facts go with the message either way.
+      expect((await store.readImapFacts([moved.id], 1)).get(moved.id)).toEqual(facts('a'));
       await store.saveImapFacts(new Map([[999_999, facts('x')]]), 1);
       expect((await store.readImapFacts([999_999], 1)).size).toBe(0);
+    });
+
+    it('lists the mail still without IMAP facts, newest first, and COPY carries the facts along', async () => {
+      const box = await inbox();
+      for (const s of ['a', 'b', 'c']) await store.appendMail(box.id, mail(s), [], 1000);
+      const [a, b, c] = await store.listMail(box.id);
+      expect(await store.listMailWithoutImapFacts(10)).toEqual([c!.id, b!.id, a!.id]);
+      expect(await store.listMailWithoutImapFacts(2)).toEqual([c!.id, b!.id]);
+      const facts = { envelope: Buffer.from('(env)'), bodyStructure: Buffer.from('(bs)'), body: Buffer.from('(b)'), header: Buffer.from('Subject: b\r\n\r\n') };
+      await store.saveImapFacts(new Map([[b!.id, facts]]), 1);
+      expect(await store.listMailWithoutImapFacts(10)).toEqual([c!.id, a!.id]);
+      const other = await store.createMailbox(account, 'Other');
+      await store.copyMail(box.id, [b!.uid], other.id);
+      const copied = (await store.listMail(other.id))[0]!;
+      expect((await store.readImapFacts([copied.id], 1)).get(copied.id)).toEqual(facts);
+      expect(await store.listMailWithoutImapFacts(10)).not.toContain(copied.id);
     });
 
     it('creates parents, refuses duplicates and invalid names', async () => {

@@ -97,10 +97,16 @@ export function QueueTable({ items, sort, onSort, selected, onSelect, onSelectAl
                   <Badge color={STATE_COLORS[item.held ? 'held' : item.state] ?? 'darkgrey'} text={item.held ? 'held' : item.state.replace('_', ' ')} />
                 </div>
               </td>
-              <td className={s.address}>{item.from || '<>'}</td>
               <td className={s.address}>
-                {item.to.slice(0, 3).join(', ')}
-                {item.to.length > 3 && ` +${item.to.length - 3} more`}
+                <span title={item.from || '<>'}>{item.from || '<>'}</span>
+              </td>
+              <td className={s.address}>
+                {item.to.slice(0, 3).map((to) => (
+                  <span key={to} title={to}>
+                    {to}
+                  </span>
+                ))}
+                {item.to.length > 3 && <span>+{item.to.length - 3} more</span>}
               </td>
               <td className={s.nowrap}>{formatBytes(item.size)}</td>
               <td className={s.nowrap}>{formatDateTime(item.createdAt)}</td>
@@ -151,7 +157,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   linkButton: css({ all: 'unset', cursor: 'pointer', color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
-  address: css({ maxWidth: 200, overflowWrap: 'anywhere' }),
+  // One address a line, whole or cut with an ellipsis (the full one in its title): breaking anywhere let the
+  // table squeeze the column to a letter a line at 1280 px.
+  address: css({
+    minWidth: 140,
+    maxWidth: 220,
+    span: { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  }),
   nowrap: css({ whiteSpace: 'nowrap' }),
   error: css({ maxWidth: 220, color: theme.colors.text.secondary, span: { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } }),
   actions: css({

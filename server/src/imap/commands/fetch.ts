@@ -6,8 +6,9 @@
 // Each step (reading a message, parsing it) first waits its turn of the event loop (util/event-loop-turns.ts),
 // so many such FETCHes at once never hold the loop for long; and the MIME structure is parsed only for
 // items that need it: BODY[], BODY.PEEK[], RFC822 and RFC822.SIZE are the stored bytes or their count.
-// ENVELOPE, BODYSTRUCTURE and BODY are kept in the store once computed (../stored-facts.ts): a FETCH whose
-// content items are only these reads them for a batch of messages in one query and no message content.
+// ENVELOPE, BODYSTRUCTURE, BODY and the message's header are kept in the store once computed
+// (../stored-facts.ts): a FETCH whose content items are only these (the header whole or some of its fields)
+// reads them for a batch of messages in one query and no message content.
 import { bad } from '../errors.ts';
 import { bodyStructure } from '../mime/body-structure.ts';
 import { vanished } from '../protocol/vanished.ts';
@@ -72,6 +73,16 @@ const binaryLiteral = (b: Buffer): Wire[] => (b.includes(0) ? [text(`~{${b.lengt
 
 /** Items the store keeps (../stored-facts.ts). */
 const STORED = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY']);
+
+/**
+ * The message's own header, whole or some of its fields: served from the header the store keeps with the
+ * facts, so a client listing a mailbox (Thunderbird asks BODY.PEEK[HEADER.FIELDS (From To Subject ...)] of
+ * every message) never reads the messages' bodies.
+ */
+const isHeaderSection = (it: FetchItem) =>
+  it.kind === 'RFC822.HEADER' ||
+  (it.kind === 'SECTION' && it.section.path.length === 0 && (it.section.text === 'HEADER' || it.section.text === 'HEADER.FIELDS' || it.section.text === 'HEADER.FIELDS.NOT'));
+const fromFacts = (it: FetchItem) => STORED.has(it.kind) || isHeaderSection(it);
 
 /** Messages whose facts are read from the store at a time: one query each, and bounded memory. */
 const FACTS_BATCH = 256;
@@ -168,7 +179,8 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
       if (line) await session.untagged(line);
     }
     // Whether the facts come from the store: when nothing else of this FETCH needs the content.
-    const storedFacts = items.some((i) => STORED.has(i.kind)) && !items.some((i) => !STORED.has(i.kind) && needsContent(i));
+    const storedFacts = items.some(fromFacts) && !items.some((i) => !fromFacts(i) && needsContent(i));
+    const headerFromFacts = storedFacts && items.some(isHeaderSection);
     const readsContent = !storedFacts && items.some(needsContent);
     const needsParse = !storedFacts && items.some(needsStructure);
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
@@ -195,6 +207,10 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
         }
         if (needsParse) await takeTurn();
         content = new Content(buf, needsParse ? parseMessage(buf) : null);
+      } else if (headerFromFacts) {
+        // The stored header parses as a message of its own with an empty body: the same fields and bytes.
+        const header = facts.get(mail.id)!.header;
+        content = new Content(header, parseMessage(header));
       }
       const wanted = marked.has(uid) ? withFlags : items;
       const parts: Wire[] = [text(`${selected.seqOf(uid)} FETCH (`)];

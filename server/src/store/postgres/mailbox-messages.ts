@@ -25,10 +25,10 @@ export async function readMail(db: Queryable, id: number): Promise<Buffer | null
 
 export async function readImapFacts(db: Queryable, ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
   const { rows } = await db.query<ImapFacts & { id: string | number }>(
-    'SELECT id, imap_envelope AS envelope, imap_bodystructure AS "bodyStructure", imap_body AS body FROM mail WHERE id = ANY($1::bigint[]) AND imap_facts_version = $2',
+    'SELECT id, imap_envelope AS envelope, imap_bodystructure AS "bodyStructure", imap_body AS body, imap_header AS header FROM mail WHERE id = ANY($1::bigint[]) AND imap_facts_version = $2',
     [ids, version],
   );
-  return new Map(rows.map(({ id, envelope, bodyStructure, body }) => [Number(id), { envelope, bodyStructure, body }]));
+  return new Map(rows.map(({ id, envelope, bodyStructure, body, header }) => [Number(id), { envelope, bodyStructure, body, header }]));
 }
 
 /** One statement for the batch; an UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do). */
@@ -36,9 +36,9 @@ export async function saveImapFacts(db: Queryable, facts: ReadonlyMap<number, Im
   if (facts.size === 0) return;
   const all = [...facts.values()];
   await db.query(
-    `UPDATE mail SET imap_envelope = v.envelope, imap_bodystructure = v.bodystructure, imap_body = v.body, imap_facts_version = $5
-     FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[]) AS v(id, envelope, bodystructure, body) WHERE mail.id = v.id`,
-    [[...facts.keys()], all.map((f) => f.envelope), all.map((f) => f.bodyStructure), all.map((f) => f.body), version],
+    `UPDATE mail SET imap_envelope = v.envelope, imap_bodystructure = v.bodystructure, imap_body = v.body, imap_header = v.header, imap_facts_version = $6
+     FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::bytea[]) AS v(id, envelope, bodystructure, body, header) WHERE mail.id = v.id`,
+    [[...facts.keys()], all.map((f) => f.envelope), all.map((f) => f.bodyStructure), all.map((f) => f.body), all.map((f) => f.header), version],
   );
 }
 
@@ -131,11 +131,12 @@ export async function copy(c: pg.PoolClient, fromMailboxId: number, uids: readon
   const taken = await takeUids(c, toMailboxId, present.length);
   if (!taken) throw new Error(`mailbox ${toMailboxId} does not exist`);
   const targetUids = present.map((_, i) => taken.first + i);
-  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content is copied by the database.
+  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content and its IMAP facts are
+  // copied by the database, so a copy is not parsed again.
   if (present.length > 0) {
     await c.query(
-      `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content)
-       SELECT $1, t.target, m.flags, m.internal_date, m.size, m.content FROM unnest($3::bigint[], $4::bigint[]) AS t(source, target)
+      `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content, imap_envelope, imap_bodystructure, imap_body, imap_header, imap_facts_version)
+       SELECT $1, t.target, m.flags, m.internal_date, m.size, m.content, m.imap_envelope, m.imap_bodystructure, m.imap_body, m.imap_header, m.imap_facts_version FROM unnest($3::bigint[], $4::bigint[]) AS t(source, target)
        JOIN mail m ON m.mailbox_id = $2 AND m.uid = t.source`,
       [toMailboxId, fromMailboxId, present, targetUids],
     );

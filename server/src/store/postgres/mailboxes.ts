@@ -83,6 +83,11 @@ export class PgMailboxes implements MailboxStore {
     return messages.readImapFacts(this.pool, ids, version);
   }
 
+  async listMailWithoutImapFacts(limit: number): Promise<number[]> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM mail WHERE imap_facts_version IS NULL ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((r) => Number(r.id));
+  }
+
   async saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void> {
     await messages.saveImapFacts(this.pool, facts, version);
   }

@@ -347,4 +347,10 @@ export const MIGRATIONS: readonly string[] = [
   /* 11: IMAP facts kept per message (imap/stored-facts.ts): ENVELOPE, BODYSTRUCTURE and BODY as rendered, filled in on first FETCH */ `
   ALTER TABLE mail ADD COLUMN imap_envelope BYTEA, ADD COLUMN imap_bodystructure BYTEA, ADD COLUMN imap_body BYTEA, ADD COLUMN imap_facts_version INTEGER;
   `,
+  /* 12: IMAP facts gain the header section; the messages still to parse, for the background filler (imap/facts-filler.ts) */ `
+  ALTER TABLE mail ADD COLUMN imap_header BYTEA;
+  -- Facts of migration 11 lack the header: computed again in the background. (An UPDATE leaves the TOASTed message as it is.)
+  UPDATE mail SET imap_facts_version = NULL, imap_envelope = NULL, imap_bodystructure = NULL, imap_body = NULL WHERE imap_facts_version IS NOT NULL;
+  CREATE INDEX mail_without_imap_facts ON mail (id) WHERE imap_facts_version IS NULL;
+  `,
 ];

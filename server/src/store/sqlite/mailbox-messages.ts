@@ -88,17 +88,25 @@ export function copy(db: Db, fromMailboxId: number, uids: readonly number[], toM
   const target = stmt(db, 'SELECT uid_next, uid_validity FROM mailboxes WHERE id = ?').get(toMailboxId) as { uid_next: number; uid_validity: number } | undefined;
   if (!target) throw new Error(`mailbox ${toMailboxId} does not exist`);
   const exists = stmt(db, 'SELECT 1 FROM mail WHERE mailbox_id = ? AND uid = ?').pluck();
-  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content is copied by the database.
+  // Flags and the internal date travel with the copy (RFC 3501 6.4.7); the content and its IMAP facts are
+  // copied by the database, so a copy is not parsed again.
   const insert = stmt(
     db,
     `INSERT INTO mail (mailbox_id, uid, flags, internal_date, size, content)
      SELECT ?, ?, flags, internal_date, size, content FROM mail WHERE mailbox_id = ? AND uid = ?`,
   );
+  const copyFacts = stmt(
+    db,
+    `INSERT INTO mail_facts (mail_id, version, envelope, bodystructure, body, header)
+     SELECT ?, f.version, f.envelope, f.bodystructure, f.body, f.header FROM mail m JOIN mail_facts f ON f.mail_id = m.id WHERE m.mailbox_id = ? AND m.uid = ?`,
+  );
+  const parsed = stmt(db, 'DELETE FROM mail_facts_pending WHERE mail_id = ?');
   const result: CopyResult = { uidValidity: target.uid_validity, sourceUids: [], targetUids: [] };
   let next = target.uid_next;
   for (const uid of [...uids].sort((a, b) => a - b)) {
     if (!exists.get(fromMailboxId, uid)) continue;
-    insert.run(toMailboxId, next, fromMailboxId, uid);
+    const copyId = insert.run(toMailboxId, next, fromMailboxId, uid).lastInsertRowid;
+    if (copyFacts.run(copyId, fromMailboxId, uid).changes > 0) parsed.run(copyId);
     result.sourceUids.push(uid);
     result.targetUids.push(next++);
   }

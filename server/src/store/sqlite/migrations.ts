@@ -4,6 +4,7 @@
 import { FETCH_BANS_MIGRATION } from './migrations-fetch-bans.ts';
 import { HISTORY_MIGRATION } from './migrations-history.ts';
 import { MAILBOX_MIGRATION } from './migrations-mailbox.ts';
+import { MAIL_FACTS_MIGRATION } from './migrations-mail-facts.ts';
 import { MODSEQ_MIGRATION } from './migrations-modseq.ts';
 import { QUEUE_INDEX_MIGRATION } from './migrations-queue-index.ts';
 import { QUEUE_SEARCH_MIGRATION } from './migrations-queue-search.ts';
@@ -163,4 +164,5 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE mail ADD COLUMN imap_body BLOB;
   ALTER TABLE mail ADD COLUMN imap_facts_version INTEGER;
   `,
+  /* 15: IMAP facts moved out of the mail row, the mail still to be parsed, a covering index for SELECT */ MAIL_FACTS_MIGRATION,
 ];
