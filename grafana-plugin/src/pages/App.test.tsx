@@ -57,14 +57,14 @@ describe('App routes', () => {
 
 describe('the app before it is configured', () => {
   it.each([
-    ['no settings at all', { jsonData: {} }],
-    ['an API URL but no viewer token', { jsonData: { apiUrl: 'http://127.0.0.1:9425' }, secureJsonFields: { operatorToken: true } }],
-    ['a viewer token but no API URL', { jsonData: {}, secureJsonFields: { viewerToken: true } }],
-  ])('with %s, every page shows one sentence with a link to the configuration page and calls nothing', async (_what, meta) => {
+    ['no settings at all', { jsonData: {} }, '(it has no API URL and no viewer token)'],
+    ['an API URL but no viewer token', { jsonData: { apiUrl: 'http://127.0.0.1:9425' }, secureJsonFields: { operatorToken: true } }, '(it has no viewer token)'],
+    ['a viewer token but no API URL', { jsonData: {}, secureJsonFields: { viewerToken: true } }, '(it has no API URL)'],
+  ])('with %s, every page shows one sentence with a link to the configuration page and calls nothing', async (_what, meta, lacking) => {
     for (const route of Object.values(ROUTES)) {
       const { unmount } = renderAt(`${PLUGIN_BASE_URL}/${route}`, meta);
       const sentence = await screen.findByTestId(testIds.unconfigured);
-      expect(sentence).toHaveTextContent('The Mailroom app is not configured yet');
+      expect(sentence).toHaveTextContent(`The Mailroom app is not configured yet ${lacking}: a Grafana Admin sets`);
       expect(screen.getByRole('link', { name: /configuration page/ })).toHaveAttribute('href', '/plugins/mailroom-admin-app?page=configuration');
       expect(screen.queryByTestId(testIds.server.container)).not.toBeInTheDocument();
       unmount();

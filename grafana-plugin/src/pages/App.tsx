@@ -15,10 +15,11 @@ import Trace from './Trace';
 import Warnings from './Warnings';
 
 function App({ meta }: AppRootProps<AppJsonData>) {
-  if (missingSettings(meta.jsonData, meta.secureJsonFields).length > 0) {
+  const missing = missingSettings(meta.jsonData, meta.secureJsonFields);
+  if (missing.length > 0) {
     return (
       <PluginPage>
-        <Unconfigured />
+        <Unconfigured missing={missing} />
       </PluginPage>
     );
   }

@@ -742,7 +742,7 @@ describe.runIf(runTrends)('trend panels from a real Prometheus, and the app befo
     for (const route of ['server', 'warnings', 'queue', 'live-log', 'trace']) {
       await visit(bare.url, `/a/${PLUGIN_ID}/${route}`, testIds.unconfigured);
       const text = await tab.locator(tid(testIds.unconfigured)).textContent();
-      expect(text).toMatch(/^The Mailroom app is not configured yet: .*configuration page\.$/);
+      expect(text).toMatch(/^The Mailroom app is not configured yet \(it has no API URL and no viewer token\): .*configuration page\.$/);
       expect(await tab.locator('body').textContent()).not.toContain('Failed to fetch plugin settings');
     }
     await tab.getByRole('link', { name: /configuration page/ }).click();

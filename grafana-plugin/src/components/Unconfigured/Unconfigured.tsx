@@ -9,11 +9,12 @@ import { useStyles2 } from '@grafana/ui';
 import { CONFIG_PAGE_URL } from '../../constants';
 import { testIds } from '../../testIds';
 
-export function Unconfigured() {
+/** `missing`: what the settings lack, when known (e.g. ["API URL", "viewer token"]). */
+export function Unconfigured({ missing = [] }: { missing?: readonly string[] }) {
   const s = useStyles2(getStyles);
   return (
     <p data-testid={testIds.unconfigured}>
-      The Mailroom app is not configured yet: a Grafana Admin sets Mailroom&apos;s API URL and tokens on the{' '}
+      The Mailroom app is not configured yet{missing.length > 0 && ` (it has no ${missing.join(' and no ')})`}: a Grafana Admin sets Mailroom&apos;s API URL and tokens on the{' '}
       <a className={s.link} href={`${config.appSubUrl ?? ''}${CONFIG_PAGE_URL}`}>
         app&apos;s configuration page
       </a>
