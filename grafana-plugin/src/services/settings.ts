@@ -20,6 +20,21 @@ export interface AppJsonData {
 export const DATASOURCE_KEYS = ['prometheusDatasourceUid', 'lokiDatasourceUid'] as const;
 export type DatasourceKey = (typeof DATASOURCE_KEYS)[number];
 
+export const DATASOURCE_LABELS: Record<DatasourceKey, { pluginId: 'prometheus' | 'loki'; label: string; description: string; placeholder: string }> = {
+  prometheusDatasourceUid: {
+    pluginId: 'prometheus',
+    label: 'Prometheus',
+    description: "The Prometheus that scrapes Mailroom's /metrics: the Server and Queue pages draw their trends from it.",
+    placeholder: 'Pick the Prometheus that scrapes Mailroom',
+  },
+  lokiDatasourceUid: {
+    pluginId: 'loki',
+    label: 'Loki',
+    description: "The Loki that holds Mailroom's logs: the live log's and the trace's Open in Explore links use it (empty: Explore's default).",
+    placeholder: "Pick the Loki that holds Mailroom's logs",
+  },
+};
+
 export const SECRET_KEYS = ['viewerToken', 'operatorToken', 'adminToken'] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 

@@ -13,9 +13,22 @@ import { callGrafana } from '../../api/client';
 import { mailroomApi } from '../../api/mailroom';
 import { SETTINGS_URL } from '../../constants';
 import { toMailroomError, type MailroomError } from '../../api/errors';
-import { buildSettingsUpdate, fieldsAfterSave, normaliseApiUrl, SECRET_KEYS, SECRET_LABELS, type AppJsonData, type DatasourceKey, type SecretKey } from '../../services/settings';
+import {
+  buildSettingsUpdate,
+  DATASOURCE_KEYS,
+  DATASOURCE_LABELS,
+  fieldsAfterSave,
+  normaliseApiUrl,
+  SECRET_KEYS,
+  SECRET_LABELS,
+  type AppJsonData,
+  type DatasourceKey,
+  type SecretKey,
+} from '../../services/settings';
 import { testIds } from '../../testIds';
 import { ErrorState } from '../ErrorState/ErrorState';
+
+const DATASOURCE_TEST_IDS: Record<DatasourceKey, string> = { prometheusDatasourceUid: testIds.appConfig.prometheusUid, lokiDatasourceUid: testIds.appConfig.lokiUid };
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
@@ -152,34 +165,22 @@ function AppConfig({ plugin }: AppConfigProps) {
         ))}
       </FieldSet>
       <FieldSet label="Data sources">
-        <Field label="Prometheus" description="The Prometheus that scrapes Mailroom's /metrics: the Server and Queue pages draw their trends from it.">
-          <div data-testid={testIds.appConfig.prometheusUid}>
-            <DataSourcePicker
-              pluginId="prometheus"
-              current={datasources.prometheusDatasourceUid || null}
-              noDefault
-              width={60}
-              inputId="mailroom-config-prometheus"
-              placeholder="Pick the Prometheus that scrapes Mailroom"
-              onChange={(ds) => pick('prometheusDatasourceUid', ds.uid)}
-              onClear={() => pick('prometheusDatasourceUid', '')}
-            />
-          </div>
-        </Field>
-        <Field label="Loki" description="The Loki that holds Mailroom's logs: the live log's and the trace's Open in Explore links use it (empty: Explore's default).">
-          <div data-testid={testIds.appConfig.lokiUid}>
-            <DataSourcePicker
-              pluginId="loki"
-              current={datasources.lokiDatasourceUid || null}
-              noDefault
-              width={60}
-              inputId="mailroom-config-loki"
-              placeholder="Pick the Loki that holds Mailroom's logs"
-              onChange={(ds) => pick('lokiDatasourceUid', ds.uid)}
-              onClear={() => pick('lokiDatasourceUid', '')}
-            />
-          </div>
-        </Field>
+        {DATASOURCE_KEYS.map((key) => (
+          <Field key={key} label={DATASOURCE_LABELS[key].label} description={DATASOURCE_LABELS[key].description}>
+            <div data-testid={DATASOURCE_TEST_IDS[key]}>
+              <DataSourcePicker
+                pluginId={DATASOURCE_LABELS[key].pluginId}
+                current={datasources[key] || null}
+                noDefault
+                width={60}
+                inputId={`mailroom-config-${DATASOURCE_LABELS[key].pluginId}`}
+                placeholder={DATASOURCE_LABELS[key].placeholder}
+                onChange={(ds) => pick(key, ds.uid)}
+                onClear={() => pick(key, '')}
+              />
+            </div>
+          </Field>
+        ))}
       </FieldSet>
 
       <div className={s.buttons}>
