@@ -623,6 +623,9 @@ describe.runIf(runTrends)('trend panels from a real Prometheus, and the app befo
     // Two scrapes after the messages: rate() over the panels' $__rate_interval has something to say.
     await prom.waitForValue('sum(rate(mailroom_messages_processed_total[5s]))', (v) => v > 0);
     await prom.waitForValue('max(mailroom_queue_messages{state="deferred"})', (v) => v >= 1);
+    // Fifteen seconds of history: the panels' range ends on a multiple of their step (5 s) and each rate()
+    // point needs two samples in its window, so younger data could leave every point of a panel empty.
+    await prom.waitForValue('count_over_time(up[1m])', (v) => v >= 15);
 
     const { startHarness } = await import('../harness/server.mjs');
     const datasources = [
