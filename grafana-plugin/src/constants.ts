@@ -18,6 +18,9 @@ export enum ROUTES {
 /** Every admin API call goes through Grafana's plugin proxy: plugin.json's routes add the bearer token. */
 export const PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}`;
 
+/** The app's configuration page: the Configuration tab of its page under Administration > Plugins. */
+export const CONFIG_PAGE_URL = `/plugins/${PLUGIN_ID}?page=configuration`;
+
 /** Where Grafana keeps the app's settings (jsonData and the write-only secureJsonData). */
 export const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
 

@@ -211,12 +211,20 @@ describe('Grafana provisioning', () => {
     expect(providers[0]!.options.path).toMatch(/^\//);
   });
 
-  it('enables the app with its API URL, the provisioned Loki datasource and one token per role from the environment', () => {
-    const { apps } = readYaml<{ apps: Array<{ type: string; disabled: boolean; jsonData: Record<string, string>; secureJsonData: Record<string, string> }> }>('plugins', 'mailroom-admin-app.yml');
+  it('enables the app with its API URL, the provisioned Prometheus and Loki datasources, a provisioned flag and one token per role from the environment', () => {
+    const { apps } = readYaml<{ apps: Array<{ type: string; disabled: boolean; jsonData: Record<string, string | boolean>; secureJsonData: Record<string, string> }> }>(
+      'plugins',
+      'mailroom-admin-app.yml',
+    );
     expect(apps).toHaveLength(1);
     const { datasources } = readYaml<DatasourcesFile>('datasources', 'mailroom.yml');
     expect(apps[0]).toMatchObject({ type: 'mailroom-admin-app', disabled: false });
-    expect(apps[0]!.jsonData).toEqual({ apiUrl: '${MR_API_URL}', lokiDatasourceUid: datasources.find((d) => d.type === 'loki')!.uid });
+    expect(apps[0]!.jsonData).toEqual({
+      apiUrl: '${MR_API_URL}',
+      prometheusDatasourceUid: datasources.find((d) => d.type === 'prometheus')!.uid,
+      lokiDatasourceUid: datasources.find((d) => d.type === 'loki')!.uid,
+      provisioned: true,
+    });
     expect(apps[0]!.secureJsonData).toEqual({ viewerToken: '${MR_VIEWER_TOKEN}', operatorToken: '${MR_OPERATOR_TOKEN}', adminToken: '${MR_ADMIN_TOKEN}' });
     const pluginJson = path.join(REPO_ROOT, 'grafana-plugin', 'src', 'plugin.json');
     if (fs.existsSync(pluginJson)) expect((JSON.parse(fs.readFileSync(pluginJson, 'utf8')) as { id: string }).id).toBe('mailroom-admin-app');

@@ -26,6 +26,12 @@ describe('classifyError', () => {
     expect(classifyError(401, { message: 'Unauthorized' })).toMatchObject({ kind: 'unauthorized', source: 'grafana' });
   });
 
+  it("reads Grafana's 500 for an app with no settings as not configured", () => {
+    expect(classifyError(500, { message: 'Failed to fetch plugin settings' })).toMatchObject({ kind: 'unconfigured', source: 'grafana' });
+    expect(classifyError(500, { message: 'Failed to fetch plugin settings' }).message).toContain('configuration page');
+    expect(classifyError(500, { message: 'something else' })).toMatchObject({ kind: 'failed' });
+  });
+
   it('maps the rest', () => {
     expect(classifyError(404, { error: { code: 'not_found', message: 'queued message not found' } })).toMatchObject({ kind: 'not_found', source: 'mailroom' });
     expect(classifyError(422, { error: { code: 'invalid_parameters', message: 'state: bad' } })).toMatchObject({ kind: 'invalid' });

@@ -2,7 +2,10 @@
 // from three places: Grafana itself (no matching route, the user's role is too low for the route), the
 // proxy's hop to Mailroom (unreachable: 502/504 with no body) and Mailroom ({"error": {"code","message"}}).
 
-export type ErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'failed';
+export type ErrorKind = 'unconfigured' | 'unreachable' | 'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'failed';
+
+/** What Grafana's plugin proxy answers (500) while the app has no settings at all: never configured or enabled. */
+export const NO_PLUGIN_SETTINGS = 'Failed to fetch plugin settings';
 
 export interface ClassifiedError {
   kind: ErrorKind;
@@ -48,6 +51,9 @@ export function classifyError(status: number | undefined, data: unknown, statusT
     return { ...base, kind: 'failed', message: `Mailroom answered ${code}: ${mailroom.message}.` };
   }
   const grafana = grafanaMessage(data);
+  if (code === 500 && grafana === NO_PLUGIN_SETTINGS) {
+    return { kind: 'unconfigured', status: code, source: 'grafana', message: "The Mailroom app is not configured yet: set its API URL and tokens on the app's configuration page." };
+  }
   if (code <= 0 || code === 502 || code === 503 || code === 504) {
     return {
       kind: 'unreachable',

@@ -1,16 +1,28 @@
 // The app's root page (AppPlugin.setRootPage): one route per page under /a/mailroom-admin-app, the Server
-// page by default.
+// page by default. While the app lacks its API URL or viewer token every route says so, with a link to the
+// configuration page, instead of calling Mailroom and showing Grafana's error.
 import React from 'react';
 import { Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
 import { ROUTES } from '../constants';
+import { Unconfigured } from '../components/Unconfigured/Unconfigured';
+import { missingSettings, type AppJsonData } from '../services/settings';
 import LiveLog from './LiveLog';
 import Queue from './Queue';
 import Server from './Server';
 import Trace from './Trace';
 import Warnings from './Warnings';
 
-function App(_props: AppRootProps) {
+function App({ meta }: AppRootProps<AppJsonData>) {
+  const missing = missingSettings(meta.jsonData, meta.secureJsonFields);
+  if (missing.length > 0) {
+    return (
+      <PluginPage>
+        <Unconfigured missing={missing} />
+      </PluginPage>
+    );
+  }
   return (
     <Routes>
       <Route path={ROUTES.Server} element={<Server />} />

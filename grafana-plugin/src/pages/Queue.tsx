@@ -2,7 +2,8 @@
 // actions, Clear (all, or just what the filter matches), Send now for the whole filtered set, and a choice
 // of auto-refresh. Actions on more than one message (bulk, clear, send all) and destructive ones (bounce,
 // remove) ask first and say how many messages. Bulk actions are one request (POST /api/v1/queue/bulk).
-// Users who may not act see no action controls at all; message content needs content:read.
+// Users who may not act see no action controls at all; message content needs content:read. Above the list,
+// the queue's depth by state and its oldest message's age over a picked time range (Prometheus, scenes/).
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import { rangeUtil, type GrafanaTheme2 } from '@grafana/data';
@@ -16,6 +17,8 @@ import { QueueTable, type RowAction } from '../components/QueueTable/QueueTable'
 import { useApi } from '../hooks/useApi';
 import { useInterval } from '../hooks/useInterval';
 import { useAccess } from '../hooks/useOrgRole';
+import { buildQueueTrends } from '../scenes/queueTrends';
+import { TrendPanels } from '../scenes/TrendPanels';
 import { toMailroomError, type MailroomError } from '../api/errors';
 import { bulkSummary, type BulkAction } from '../services/bulk';
 import { clampPage, DEFAULT_VIEW, describeSet, filterOf, isFiltered, nextSort, PAGE_SIZES, pageCount, toQuery, type QueueView } from '../services/queueQuery';
@@ -172,6 +175,7 @@ function Queue() {
   return (
     <PluginPage>
       <div data-testid={testIds.queue.container}>
+        <TrendPanels name="queue" build={buildQueueTrends} />
         <div className={s.toolbar}>
           <div className={s.search}>
             <FilterInput value={searchInput} onChange={setSearchInput} escapeRegex={false} placeholder="Search id, sender, recipient, error" data-testid={testIds.queue.search} />

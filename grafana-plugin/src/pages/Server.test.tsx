@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import Server from './Server';
 import { FakeBackend } from '../test/fakeBackend';
-import { node, runningServer, scannerHealth, status, stoppedServer } from '../test/fixtures';
+import { node, queueItem, queuePage, runningServer, scannerHealth, status, stoppedServer } from '../test/fixtures';
 import { renderWithGrafana, setOrgRole } from '../test/render';
 import { testIds } from '../testIds';
 
@@ -17,6 +17,7 @@ beforeEach(() => {
     .ok('GET', '/api/v1/status', status())
     .ok('GET', '/api/v1/nodes', { nodes: [node()] })
     .ok('GET', '/api/v1/routes', { items: [], relay: null })
+    .ok('GET', '/api/v1/queue', queuePage([], 0))
     .install();
 });
 
@@ -133,5 +134,53 @@ describe('Server page', () => {
     await userEvent.click(screen.getByTestId(testIds.error.retry));
     expect(await screen.findByText('Running')).toBeInTheDocument();
     expect(screen.queryByTestId(testIds.error.container)).not.toBeInTheDocument();
+  });
+
+  it('shows the queue by state and the age of its oldest message, from the queue list', async () => {
+    const totals: Record<string, number> = { queued: 2, deferred: 7, held: 1, in_flight: 0 };
+    const oldest = new Date(Date.now() - (2 * 3600 + 5 * 60) * 1000).toISOString();
+    backend.on('GET', '/api/v1/queue', (call) => {
+      const state = call.params?.state as string | undefined;
+      return { status: 200, data: state ? queuePage([], totals[state]!) : queuePage([queueItem('q1', { createdAt: oldest })], 10) };
+    });
+    renderWithGrafana(<Server />);
+    const card = await screen.findByText('Deferred');
+    const summary = card.closest('dl')!;
+    expect(summary).toHaveAttribute('data-testid', testIds.server.queueSummary);
+    expect(summary).toHaveTextContent('Queued2Deferred7Held1In flight0');
+    expect(summary).toHaveTextContent(/Oldest message2h 0?5m/);
+    const calls = backend.callsTo('GET', '/api/v1/queue');
+    expect(calls.map((c) => c.params?.state ?? 'oldest').sort()).toEqual(['deferred', 'held', 'in_flight', 'oldest', 'queued']);
+    for (const c of calls) expect(c.params).toMatchObject({ limit: 1, sort: 'created' });
+  });
+
+  it('says the queue is empty when it has no oldest message', async () => {
+    renderWithGrafana(<Server />);
+    expect(await screen.findByText('none: the queue is empty')).toBeInTheDocument();
+  });
+
+  it('wraps the database path only after its separators, the host name only after its dots, and shows each whole on hover', async () => {
+    const location = '/var/lib/mailroom/a-very-long-directory-name-for-the-database/mailroom.db';
+    backend.ok('GET', '/api/v1/server', { ...runningServer(), database: { driver: 'sqlite', version: '3.46.1', location } });
+    renderWithGrafana(<Server />);
+    const db = await screen.findByTestId(testIds.server.database);
+    const dd = within(db).getByTitle(location);
+    expect(dd).toHaveTextContent(location);
+    // A break opportunity after each slash and nowhere else.
+    expect(dd.querySelectorAll('wbr')).toHaveLength(5);
+    expect(
+      Array.from(dd.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent),
+    ).toEqual(['/', 'var/', 'lib/', 'mailroom/', 'a-very-long-directory-name-for-the-database/', 'mailroom.db']);
+    const host = screen.getByTestId(testIds.server.hostname);
+    expect(host).toHaveAttribute('title', 'mx.example.test');
+    expect(host).toHaveTextContent('mx.example.test');
+    expect(host.querySelectorAll('wbr')).toHaveLength(2);
+  });
+
+  it('says where to pick a Prometheus data source for the trends when none is configured', async () => {
+    renderWithGrafana(<Server />);
+    expect(await screen.findByTestId(testIds.trends.noDatasource)).toBeInTheDocument();
   });
 });

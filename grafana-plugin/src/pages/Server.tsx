@@ -1,20 +1,25 @@
 // Status > Server: running or stopped, version, database, start time and uptime, listeners, message
-// counters, open sessions per protocol, scanners; Start and Stop (the service and its API keep running).
+// counters, open sessions per protocol, the queue by state with its oldest message, scanners; trends of
+// messages, viruses, spam and sessions over a picked time range (Prometheus, scenes/); Start and Stop
+// (the service and its API keep running).
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Badge, Button, ConfirmModal, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { mailroomApi } from '../api/mailroom';
-import type { ServerInfo, StatusInfo } from '../api/types';
+import type { QueueState, ServerInfo, StatusInfo } from '../api/types';
+import { buildServerTrends } from '../scenes/serverTrends';
+import { TrendPanels } from '../scenes/TrendPanels';
 import { ErrorState } from '../components/ErrorState/ErrorState';
 import { NodesTable } from '../components/NodesTable/NodesTable';
 import { RoutesTable } from '../components/RoutesTable/RoutesTable';
-import { useApi } from '../hooks/useApi';
+import { useApi, type ApiState } from '../hooks/useApi';
 import { useInterval, useNow } from '../hooks/useInterval';
 import { useAccess } from '../hooks/useOrgRole';
 import { toMailroomError, type MailroomError } from '../api/errors';
 import { formatCount, formatDateTime, formatDuration, secondsSince } from '../services/format';
+import { QUEUE_STATE_LABELS, QUEUE_STATES, summariseQueue, type QueueSummary } from '../services/queueSummary';
 import { readScanners } from '../services/scanners';
 import { testIds } from '../testIds';
 
@@ -33,15 +38,26 @@ async function loadOverview(): Promise<Overview> {
   return { server, status };
 }
 
+/** Five one-message pages of the queue list: the oldest message, then one per state for the counts. */
+async function loadQueueSummary(): Promise<QueueSummary> {
+  const page = (state?: QueueState) => mailroomApi.listQueue({ offset: 0, limit: 1, sort: 'created', state });
+  const [oldestFirst, queued, deferred, held, in_flight] = await Promise.all([page(), page('queued'), page('deferred'), page('held'), page('in_flight')]);
+  return summariseQueue({ queued, deferred, held, in_flight }, oldestFirst);
+}
+
 function Server() {
   const s = useStyles2(getStyles);
   const mayAct = useAccess().operate;
   const now = useNow(1000);
   const overview = useApi(loadOverview, []);
+  const queue = useApi(loadQueueSummary, []);
   const [confirmStop, setConfirmStop] = useState(false);
   const [busy, setBusy] = useState<'start' | 'stop' | null>(null);
   const [actionError, setActionError] = useState<{ action: string; error: MailroomError } | null>(null);
-  useInterval(() => void overview.reload(), REFRESH_MS);
+  useInterval(() => {
+    void overview.reload();
+    void queue.reload();
+  }, REFRESH_MS);
 
   const act = async (which: 'start' | 'stop') => {
     setBusy(which);
@@ -60,7 +76,15 @@ function Server() {
   const running = overview.data?.server.running;
   const actions = (
     <>
-      <Button variant="secondary" icon="sync" onClick={() => void overview.reload()} data-testid={testIds.server.refresh}>
+      <Button
+        variant="secondary"
+        icon="sync"
+        onClick={() => {
+          void overview.reload();
+          void queue.reload();
+        }}
+        data-testid={testIds.server.refresh}
+      >
         Refresh
       </Button>
       {mayAct && (
@@ -82,9 +106,9 @@ function Server() {
         {actionError && <ErrorState error={actionError.error} action={actionError.action} onDismiss={() => setActionError(null)} />}
         {overview.error && <ErrorState error={overview.error} onRetry={() => void overview.reload()} />}
         {!overview.data && overview.loading && <LoadingPlaceholder text="Loading server state…" />}
-        {overview.data && <OverviewView overview={overview.data} now={now} styles={s} />}
+        {overview.data && <OverviewView overview={overview.data} queue={queue} now={now} styles={s} />}
         {overview.data && (
-          <div className={s.grid}>
+          <div className={s.stack}>
             <NodesTable mayAct={mayAct} />
             <RoutesTable />
           </div>
@@ -103,123 +127,188 @@ function Server() {
   );
 }
 
-function OverviewView({ overview, now, styles: s }: { overview: Overview; now: number; styles: ReturnType<typeof getStyles> }) {
+interface OverviewProps {
+  overview: Overview;
+  queue: Pick<ApiState<QueueSummary>, 'data' | 'error'>;
+  now: number;
+  styles: ReturnType<typeof getStyles>;
+}
+
+function OverviewView({ overview, queue, now, styles: s }: OverviewProps) {
   const { server, status } = overview;
   const uptime = server.running ? secondsSince(server.startedAt, now) : null;
   const scanners = readScanners(server.scanners);
   return (
-    <div className={s.grid}>
-      <section className={s.card} aria-label="Server">
-        <h3>Server</h3>
-        <dl className={s.list}>
-          <dt>State</dt>
-          <dd data-testid={testIds.server.state}>{server.running ? <Badge color="green" icon="check" text="Running" /> : <Badge color="red" icon="square-shape" text="Stopped" />}</dd>
-          <dt>Version</dt>
-          <dd data-testid={testIds.server.version}>{server.version}</dd>
-          <dt>Host name</dt>
-          <dd data-testid={testIds.server.hostname}>{server.hostname}</dd>
-          <dt>Started</dt>
-          <dd data-testid={testIds.server.startedAt}>{server.running ? formatDateTime(server.startedAt) : 'not running'}</dd>
-          <dt>Uptime</dt>
-          <dd data-testid={testIds.server.uptime}>{uptime === null ? '-' : formatDuration(uptime)}</dd>
-          <dt>Service up since</dt>
-          <dd>{formatDateTime(server.serviceStartedAt)}</dd>
-        </dl>
-      </section>
-
-      <section className={s.card} aria-label="Database">
-        <h3>Database</h3>
-        <dl className={s.list} data-testid={testIds.server.database}>
-          <dt>Driver</dt>
-          <dd>{server.database.driver}</dd>
-          <dt>Version</dt>
-          <dd>{server.database.version}</dd>
-          <dt>Location</dt>
-          <dd className={s.mono}>{server.database.location}</dd>
-        </dl>
-      </section>
-
-      <section className={s.card} aria-label="Messages">
-        <h3>Messages</h3>
-        <dl className={s.list} data-testid={testIds.server.counters}>
-          <dt>Processed</dt>
-          <dd>{formatCount(status.processedMessages)}</dd>
-          <dt>Viruses detected</dt>
-          <dd>{formatCount(status.virusesDetected)}</dd>
-          <dt>Spam detected</dt>
-          <dd>{formatCount(status.spamDetected)}</dd>
-        </dl>
-      </section>
-
-      <section className={s.card} aria-label="Sessions">
-        <h3>Open sessions</h3>
-        <dl className={s.list} data-testid={testIds.server.sessions}>
-          {PROTOCOL_ORDER.map((p) => (
-            <React.Fragment key={p}>
-              <dt>{p.toUpperCase()}</dt>
-              <dd>{formatCount(status.sessions[p])}</dd>
-            </React.Fragment>
-          ))}
-        </dl>
-      </section>
-
-      <section className={s.wide} aria-label="Listeners">
-        <h3>Listeners</h3>
-        {server.listeners.length === 0 ? (
-          <p data-testid={testIds.server.listeners}>{server.running ? 'No listeners are configured.' : 'No listeners: the server is stopped.'}</p>
-        ) : (
-          <table className={s.table} data-testid={testIds.server.listeners}>
-            <thead>
-              <tr>
-                <th>Listener</th>
-                <th>Address</th>
-                <th>Port</th>
-                <th>TLS</th>
-              </tr>
-            </thead>
-            <tbody>
-              {server.listeners.map((l) => (
-                <tr key={`${l.name}-${l.address}-${l.port}`}>
-                  <td>{l.name === l.protocol ? l.name : `${l.name} (${l.protocol})`}</td>
-                  <td className={s.mono}>{l.address}</td>
-                  <td>{l.port}</td>
-                  <td>{TLS_MODES[l.tls]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-
-      {scanners.length > 0 && (
-        <section className={s.wide} aria-label="Scanners">
-          <h3>Scanners</h3>
-          <table className={s.table} data-testid={testIds.server.scanners}>
-            <tbody>
-              {scanners.map((sc) => (
-                <tr key={sc.name}>
-                  <td>{sc.name}</td>
-                  <td>
-                    <Badge color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : 'orange'} text={{ ok: 'OK', down: 'Down', unknown: 'Not checked yet' }[sc.state]} />
-                  </td>
-                  <td>{sc.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+    <>
+      <div className={s.grid}>
+        <section className={s.card} aria-label="Server">
+          <h3>Server</h3>
+          <dl className={s.list}>
+            <dt>State</dt>
+            <dd data-testid={testIds.server.state}>{server.running ? <Badge color="green" icon="check" text="Running" /> : <Badge color="red" icon="square-shape" text="Stopped" />}</dd>
+            <dt>Version</dt>
+            <dd data-testid={testIds.server.version}>{server.version}</dd>
+            <dt>Host name</dt>
+            <dd data-testid={testIds.server.hostname} className={s.unbroken} title={server.hostname}>
+              <BreakAfter text={server.hostname} separators="." />
+            </dd>
+            <dt>Started</dt>
+            <dd data-testid={testIds.server.startedAt}>{server.running ? formatDateTime(server.startedAt) : 'not running'}</dd>
+            <dt>Uptime</dt>
+            <dd data-testid={testIds.server.uptime}>{uptime === null ? '-' : formatDuration(uptime)}</dd>
+            <dt>Service up since</dt>
+            <dd>{formatDateTime(server.serviceStartedAt)}</dd>
+          </dl>
         </section>
-      )}
-    </div>
+
+        <section className={s.card} aria-label="Database">
+          <h3>Database</h3>
+          <dl className={s.list} data-testid={testIds.server.database}>
+            <dt>Driver</dt>
+            <dd>{server.database.driver}</dd>
+            <dt>Version</dt>
+            <dd>{server.database.version}</dd>
+            <dt>Location</dt>
+            <dd className={`${s.unbroken} ${s.mono}`} title={server.database.location}>
+              <BreakAfter text={server.database.location} separators={'/\\:'} />
+            </dd>
+          </dl>
+        </section>
+
+        <section className={s.card} aria-label="Messages">
+          <h3>Messages</h3>
+          <dl className={s.list} data-testid={testIds.server.counters}>
+            <dt>Processed</dt>
+            <dd>{formatCount(status.processedMessages)}</dd>
+            <dt>Viruses detected</dt>
+            <dd>{formatCount(status.virusesDetected)}</dd>
+            <dt>Spam detected</dt>
+            <dd>{formatCount(status.spamDetected)}</dd>
+          </dl>
+        </section>
+
+        <section className={s.card} aria-label="Sessions">
+          <h3>Open sessions</h3>
+          <dl className={s.list} data-testid={testIds.server.sessions}>
+            {PROTOCOL_ORDER.map((p) => (
+              <React.Fragment key={p}>
+                <dt>{p.toUpperCase()}</dt>
+                <dd>{formatCount(status.sessions[p])}</dd>
+              </React.Fragment>
+            ))}
+          </dl>
+        </section>
+
+        <section className={s.card} aria-label="Queue">
+          <h3>Queue</h3>
+          {queue.data ? (
+            <dl className={s.list} data-testid={testIds.server.queueSummary}>
+              {QUEUE_STATES.map((state) => (
+                <React.Fragment key={state}>
+                  <dt>{QUEUE_STATE_LABELS[state]}</dt>
+                  <dd>{formatCount(queue.data!.counts[state])}</dd>
+                </React.Fragment>
+              ))}
+              <dt>Oldest message</dt>
+              <dd>{queue.data.oldestCreatedAt === null ? 'none: the queue is empty' : formatDuration(secondsSince(queue.data.oldestCreatedAt, now) ?? 0)}</dd>
+            </dl>
+          ) : (
+            <p className={s.muted} data-testid={testIds.server.queueSummary}>
+              {queue.error ? `Could not read the queue: ${queue.error.message}` : 'Loading…'}
+            </p>
+          )}
+        </section>
+      </div>
+
+      <TrendPanels name="server" build={buildServerTrends} />
+
+      <div className={s.grid}>
+        <section className={s.wide} aria-label="Listeners">
+          <h3>Listeners</h3>
+          {server.listeners.length === 0 ? (
+            <p data-testid={testIds.server.listeners}>{server.running ? 'No listeners are configured.' : 'No listeners: the server is stopped.'}</p>
+          ) : (
+            <table className={s.table} data-testid={testIds.server.listeners}>
+              <thead>
+                <tr>
+                  <th>Listener</th>
+                  <th>Address</th>
+                  <th>Port</th>
+                  <th>TLS</th>
+                </tr>
+              </thead>
+              <tbody>
+                {server.listeners.map((l) => (
+                  <tr key={`${l.name}-${l.address}-${l.port}`}>
+                    <td>{l.name === l.protocol ? l.name : `${l.name} (${l.protocol})`}</td>
+                    <td className={s.mono}>{l.address}</td>
+                    <td>{l.port}</td>
+                    <td>{TLS_MODES[l.tls]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        {scanners.length > 0 && (
+          <section className={s.wide} aria-label="Scanners">
+            <h3>Scanners</h3>
+            <table className={s.table} data-testid={testIds.server.scanners}>
+              <tbody>
+                {scanners.map((sc) => (
+                  <tr key={sc.name}>
+                    <td>{sc.name}</td>
+                    <td>
+                      <Badge color={sc.state === 'ok' ? 'green' : sc.state === 'down' ? 'red' : 'orange'} text={{ ok: 'OK', down: 'Down', unknown: 'Not checked yet' }[sc.state]} />
+                    </td>
+                    <td>{sc.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+      </div>
+    </>
+  );
+}
+
+/**
+ * Text that may wrap only after one of `separators` (a path after / or \\, a host name after its dots),
+ * never inside a name.
+ */
+function BreakAfter({ text, separators }: { text: string; separators: string }) {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (separators.includes(text[i]!)) {
+      parts.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) parts.push(text.slice(start));
+  return (
+    <>
+      {parts.map((part, i) => (
+        <React.Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && <wbr />}
+        </React.Fragment>
+      ))}
+    </>
   );
 }
 
 export default Server;
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  // Cards as wide as the page allows, at least 260 px: four across at 1280 px, five at 1920 px.
   grid: css({
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(320px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))',
     gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
   }),
   card: css({
     background: theme.colors.background.secondary,
@@ -249,4 +338,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
+  // Breaks only where BreakAfter allows (after a separator); a single name longer than the card ends in an
+  // ellipsis, and the title shows the whole text.
+  unbroken: css({
+    '&&': { overflowWrap: 'normal', wordBreak: 'normal' },
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  }),
+  // The nodes and routes tables, one under the other, each as wide as the page.
+  stack: css({ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: theme.spacing(2) }),
+  muted: css({ color: theme.colors.text.secondary, margin: 0 }),
 });

@@ -1,9 +1,10 @@
-// Renders a component the way Grafana would: inside a theme and a router, with a user role of choice.
+// Renders a component the way Grafana would: inside a theme, Grafana's location service (Scenes reads it
+// for its URL sync) and a router, with a user role of choice.
 import React from 'react';
 import { render, type RenderResult } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { createTheme } from '@grafana/data';
-import { config } from '@grafana/runtime';
+import { config, LocationServiceProvider, locationService } from '@grafana/runtime';
 import { ThemeContext } from '@grafana/ui';
 
 export function setOrgRole(role: 'Viewer' | 'Editor' | 'Admin' | 'None'): void {
@@ -14,9 +15,11 @@ export function renderWithGrafana(ui: React.ReactElement, { route = '/' }: { rou
   function Wrapper({ children }: { children: React.ReactNode }) {
     return (
       <ThemeContext.Provider value={createTheme()}>
-        <MemoryRouter initialEntries={[route]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-          {children}
-        </MemoryRouter>
+        <LocationServiceProvider service={locationService}>
+          <MemoryRouter initialEntries={[route]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+            {children}
+          </MemoryRouter>
+        </LocationServiceProvider>
       </ThemeContext.Provider>
     );
   }

@@ -538,3 +538,222 @@ describe.runIf(runIt)('the Mailroom app in Chromium against a real Mailroom', ()
     expect(pageErrors).toEqual([]);
   });
 });
+
+// Trend panels (Scenes) against a real Prometheus scraping a real Mailroom. The harness stands in for
+// Grafana's data source service and /api/ds/query (test/harness/README.md); the queries, the time range and
+// the panels are the plugin's own, with Scenes bundled in dist/. Also the app before it is configured and
+// the configuration page's data source pickers. Its own Mailroom, Prometheus, harness and browser, so it
+// shares nothing with the tests above.
+const PROMETHEUS = process.env.MAILROOM_PROMETHEUS ?? '/usr/bin/prometheus';
+const havePrometheus = fs.existsSync(PROMETHEUS);
+const runTrends = runIt && (havePrometheus || process.env.CI === 'true');
+if (runIt && !havePrometheus) {
+  if (process.env.CI === 'true') console.error(`${PROMETHEUS} is missing and CI=true: failing (install the prometheus package).`);
+  else console.log(`SKIPPED: ${PROMETHEUS} is missing (apt-get install prometheus); the trend panel browser test did not run.`);
+}
+
+interface Prometheus {
+  port: number;
+  waitForValue(expr: string, ok: (v: number) => boolean, timeoutMs?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+interface DsQueryBody {
+  from: string;
+  to: string;
+  queries: Array<{ refId: string; expr: string; datasource?: { type?: string; uid?: string } }>;
+}
+
+describe.runIf(runTrends)('trend panels from a real Prometheus, and the app before it is configured', () => {
+  const PROM_UID = 'mailroom-prometheus';
+  let node: Mailroom;
+  let prom: Prometheus;
+  let trendsHarness: import('../harness/server.mjs').Harness;
+  let bare: import('../harness/server.mjs').Harness;
+  let ctx: PwContext;
+  let tab: PwPage;
+  let profile: string;
+  const errors: string[] = [];
+  const dsQueries: DsQueryBody[] = [];
+
+  const tadmin = (pathname: string, method = 'GET', body?: unknown) =>
+    node.admin(pathname, { method, headers: { Authorization: `Bearer ${ADMIN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const panel = (title: string) => tab.locator(tid(`data-testid Panel header ${title}`));
+
+  async function visit(base: string, route: string, readyTestId: string): Promise<void> {
+    await tab.goto(`${base}${route}`);
+    await tab.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 30_000 });
+    expect(await tab.evaluate(() => document.body.dataset.harness)).toBe('ready');
+    await tab.locator(tid(readyTestId)).first().waitFor({ timeout: 20_000 });
+  }
+
+  /** Waits until the panel shows every one of `texts` (legend entries or a value) and no "No data". */
+  async function drawn(title: string, texts: Array<string | RegExp>): Promise<string> {
+    const p = panel(title);
+    await p.waitFor({ timeout: 20_000 });
+    // Polls the panel's text, so a failure shows what the panel said.
+    await expect
+      .poll(async () => (await p.textContent()) ?? '', { timeout: 30_000 })
+      .toSatisfy((text: string) => !text.includes('No data') && texts.every((t) => (typeof t === 'string' ? text.includes(t) : t.test(text))));
+    return (await p.textContent()) ?? '';
+  }
+
+  beforeAll(async () => {
+    for (const f of REQUIRED_BUILDS) expect(fs.existsSync(f), `${f} is missing: run npm run build and npm run harness:build in grafana-plugin first`).toBe(true);
+    const helpers = here('../../../server/test/helpers/');
+    const { MailroomProcess } = await import(/* @vite-ignore */ path.join(helpers, 'mailroom.ts'));
+    const { PrometheusProcess } = await import(/* @vite-ignore */ path.join(helpers, 'prometheus.ts'));
+    // Remote mail goes to a closed port: it stays deferred for an hour, so the queue has a state to draw.
+    node = (await MailroomProcess.create({
+      env: {
+        MAILROOM_ADMIN_TOKENS: `browser-admin:admin:${ADMIN},grafana-viewer:viewer:${VIEWER},grafana-operator:operator:${OPERATOR}`,
+        MAILROOM_RELAY: '127.0.0.1:9',
+        MAILROOM_DELIVERY_RETRY_SCHEDULE_SECONDS: '3600',
+        MAILROOM_DELIVERY_POLL_INTERVAL_MS: '200',
+      },
+    })) as Mailroom;
+    await node.cli('domain', 'add', 'example.test');
+    await node.cli('account', 'add', 'alice@example.test', '--password', 'alice-secret');
+    await node.start();
+    prom = (await PrometheusProcess.start([`127.0.0.1:${node.ports.admin}`])) as Prometheus;
+    await prom.waitForValue('count(mailroom_sessions)', (v) => v >= 4);
+    for (const to of ['alice@example.test', 'alice@example.test', 'someone@remote.test']) {
+      const res = await tadmin('/api/v1/messages', 'POST', { from: 'alice@example.test', to: [to], raw: `Subject: trend\r\n\r\nhi ${to}\r\n` });
+      expect(res.status).toBe(201);
+    }
+    // Two scrapes after the messages: rate() over the panels' $__rate_interval has something to say.
+    await prom.waitForValue('sum(rate(mailroom_messages_processed_total[5s]))', (v) => v > 0);
+    await prom.waitForValue('max(mailroom_queue_messages{state="deferred"})', (v) => v >= 1);
+    // Fifteen seconds of history: the panels' range ends on a multiple of their step (5 s) and each rate()
+    // point needs two samples in its window, so younger data could leave every point of a panel empty.
+    await prom.waitForValue('count_over_time(up[1m])', (v) => v >= 15);
+
+    const { startHarness } = await import('../harness/server.mjs');
+    const datasources = [
+      { uid: PROM_UID, name: 'Mailroom Prometheus', type: 'prometheus' as const, url: `http://127.0.0.1:${prom.port}`, jsonData: { timeInterval: '1s' } },
+      { uid: 'mailroom-loki', name: 'Mailroom Loki', type: 'loki' as const, url: 'http://127.0.0.1:9' },
+    ];
+    trendsHarness = await startHarness({
+      role: 'Admin',
+      settings: {
+        jsonData: { apiUrl: `http://127.0.0.1:${node.ports.admin}`, prometheusDatasourceUid: PROM_UID },
+        secureJsonData: { viewerToken: VIEWER, operatorToken: OPERATOR, adminToken: ADMIN },
+      },
+      datasources,
+    });
+    bare = await startHarness({ role: 'Admin', settings: null, datasources });
+
+    const { chromium } = await import('playwright-core');
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 900 },
+    });
+    tab = ctx.pages()[0] ?? (await ctx.newPage());
+    tab.on('pageerror', (e) => errors.push(e.message));
+    tab.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/ds/query') dsQueries.push(JSON.parse(r.postData() ?? '{}') as DsQueryBody);
+    });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+    await trendsHarness?.close();
+    await bare?.close();
+    await prom?.stop();
+    await node?.stop();
+    node?.cleanup();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('Server: the panels draw messages processed, viruses and spam, and sessions per protocol from Prometheus', async () => {
+    await visit(trendsHarness.url, `/a/${PLUGIN_ID}/server`, testIds.trends.container('server'));
+    // Legend entries are series that came back: api is where the messages came in, one line per protocol.
+    await drawn('Messages processed by source', ['api']);
+    await drawn('Viruses and spam', ['viruses', 'spam: tag']);
+    await drawn('Open sessions by protocol', ['smtp', 'submission', 'pop3', 'imap']);
+    expect(await tab.locator(`${tid(testIds.trends.container('server'))} canvas`).count()).toBeGreaterThanOrEqual(3);
+    // The queries went to the configured data source, with the dashboard's PromQL as written.
+    const exprs = dsQueries.flatMap((b) => b.queries);
+    expect(new Set(exprs.map((q) => q.datasource?.uid))).toEqual(new Set([PROM_UID]));
+    expect(exprs.map((q) => q.expr)).toContain('sum by (protocol) (mailroom_sessions)');
+    expect(exprs.map((q) => q.expr)).toContain('sum by (source) (rate(mailroom_messages_processed_total[$__rate_interval]))');
+    // The picked range: the last hour, then the last 5 minutes from the time picker.
+    const lastRange = () => {
+      const b = dsQueries[dsQueries.length - 1]!;
+      return Number(b.to) - Number(b.from);
+    };
+    expect(lastRange()).toBe(3_600_000);
+    const asked = dsQueries.length;
+    await tab.click(tid('data-testid TimePicker Open Button'));
+    await tab.getByText('Last 5 minutes').click();
+    await expect.poll(() => dsQueries.length > asked && lastRange() === 300_000, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => new URL(tab.url()).searchParams.get('from')).toBe('now-5m');
+    await drawn('Open sessions by protocol', ['smtp', 'imap']);
+    await tab.screenshot({ path: path.join(SCREENSHOTS, 'server-trends.png'), fullPage: true });
+  });
+
+  it('Server: a queue card counts the queue by state and gives the oldest message its age', async () => {
+    await visit(trendsHarness.url, `/a/${PLUGIN_ID}/server`, testIds.server.queueSummary);
+    const card = tab.locator(tid(testIds.server.queueSummary));
+    await expect.poll(() => card.textContent()).toMatch(/Deferred1/);
+    expect(await card.textContent()).toMatch(/Oldest message\d/);
+  });
+
+  it('Queue: the panels draw the queue by state and the age of its oldest message', async () => {
+    await visit(trendsHarness.url, `/a/${PLUGIN_ID}/queue`, testIds.trends.container('queue'));
+    await drawn('Queue by state', ['queued', 'deferred', 'held', 'in_flight']);
+    const oldest = await drawn('Oldest message', [/\d+(\.\d+)?\s*(s|min)/]);
+    expect(oldest).not.toContain('No data');
+    await tab.locator(tid(testIds.queue.container)).waitFor();
+  });
+
+  it('the pages with their panels fit 1280x800 and 1920x1080 with no horizontal page scroll', async () => {
+    try {
+      for (const size of [
+        { width: 1280, height: 800 },
+        { width: 1920, height: 1080 },
+      ]) {
+        await tab.setViewportSize(size);
+        for (const [route, title] of [
+          ['server', 'Open sessions by protocol'],
+          ['queue', 'Oldest message'],
+        ] as const) {
+          await visit(trendsHarness.url, `/a/${PLUGIN_ID}/${route}`, testIds.trends.container(route));
+          await panel(title).waitFor();
+          const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `${route} at ${size.width}x${size.height} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+        }
+      }
+    } finally {
+      await tab.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it("the configuration page picks the Loki data source with Grafana's picker and saves its uid", async () => {
+    await visit(trendsHarness.url, `/plugins/${PLUGIN_ID}`, testIds.appConfig.container);
+    expect(await tab.locator(tid(testIds.appConfig.prometheusUid)).textContent()).toContain('Mailroom Prometheus');
+    await tab.locator(`${tid(testIds.appConfig.lokiUid)} input`).click();
+    await tab.getByText('Mailroom Loki', { exact: true }).click();
+    await tab.click(tid(testIds.appConfig.save));
+    await tab.locator(tid(testIds.appConfig.saved)).waitFor();
+    expect(trendsHarness.getSettings()?.jsonData).toEqual({ apiUrl: `http://127.0.0.1:${node.ports.admin}`, prometheusDatasourceUid: PROM_UID, lokiDatasourceUid: 'mailroom-loki' });
+  });
+
+  it('before the app is configured, every page says so in one sentence whose link opens the configuration page', async () => {
+    for (const route of ['server', 'warnings', 'queue', 'live-log', 'trace']) {
+      await visit(bare.url, `/a/${PLUGIN_ID}/${route}`, testIds.unconfigured);
+      const text = await tab.locator(tid(testIds.unconfigured)).textContent();
+      expect(text).toMatch(/^The Mailroom app is not configured yet \(it has no API URL and no viewer token\): .*configuration page\.$/);
+      expect(await tab.locator('body').textContent()).not.toContain('Failed to fetch plugin settings');
+    }
+    await tab.getByRole('link', { name: /configuration page/ }).click();
+    await tab.locator(tid(testIds.appConfig.container)).waitFor({ timeout: 20_000 });
+    expect(new URL(tab.url()).pathname).toBe(`/plugins/${PLUGIN_ID}`);
+  });
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

@@ -14,6 +14,15 @@ export interface Harness {
   close(): Promise<void>;
   server: Server;
 }
+export interface HarnessDatasource {
+  uid: string;
+  name?: string;
+  type: 'prometheus' | 'loki';
+  /** The real Prometheus (or Loki) behind it. */
+  url: string;
+  jsonData?: Record<string, unknown>;
+  isDefault?: boolean;
+}
 export function startHarness(options?: {
   port?: number;
   host?: string;
@@ -21,4 +30,5 @@ export function startHarness(options?: {
   sharedDir?: string;
   role?: 'Viewer' | 'Editor' | 'Admin';
   settings?: HarnessSettings | null;
+  datasources?: HarnessDatasource[];
 }): Promise<Harness>;

@@ -3,16 +3,19 @@
 // the plugin settings API (/api/plugins/<id>/settings: jsonData readable, secureJsonData write-only,
 // secureJsonFields), and /api/plugin-proxy/<id>/... through grafana-proxy.mjs with dist/plugin.json's
 // routes. The signed-in user's org role comes from the `harness_role` cookie (GET /harness/login?role=),
-// so a browser test can be a Viewer, an Editor or an Admin.
+// so a browser test can be a Viewer, an Editor or an Admin. Data sources (options.datasources) are in the
+// boot data as Grafana writes them, at GET /api/datasources and /api/datasources/uid/<uid>, and
+// POST /api/ds/query runs Prometheus range queries against the real Prometheus behind each (ds-query.mjs).
 //
 //   node test/harness/server.mjs --port 3000 --api-url http://127.0.0.1:9425 \
-//     --viewer-token V --operator-token O --admin-token A [--role Admin]
+//     --viewer-token V --operator-token O --admin-token A [--role Admin] [--prometheus-url http://127.0.0.1:9090]
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { answerDsQuery } from './ds-query.mjs';
 import { proxyPluginRequest } from './grafana-proxy.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,9 +77,41 @@ function json(res, status, body) {
   res.end(JSON.stringify(body));
 }
 
+// What Grafana knows of its core data source plugins (their plugin.json, in short).
+const DATASOURCE_PLUGINS = {
+  prometheus: { id: 'prometheus', name: 'Prometheus', metrics: true, alerting: true, annotations: true, backend: true },
+  loki: { id: 'loki', name: 'Loki', metrics: true, logs: true, alerting: true, annotations: true, backend: true },
+};
+
+function datasourceMeta(type) {
+  const plugin = DATASOURCE_PLUGINS[type] ?? { id: type, name: type };
+  return {
+    ...plugin,
+    type: 'datasource',
+    module: `core:plugin/${type}`,
+    baseUrl: `public/app/plugins/datasource/${type}`,
+    info: { author: { name: 'Grafana Labs' }, description: '', links: [], logos: { small: '', large: '' }, screenshots: [], updated: '', version: '12.4.10' },
+  };
+}
+
+/** options.datasources as Grafana's boot data and data source API show them. */
+function describeDatasources(list = []) {
+  return list.map((d, i) => ({
+    id: i + 1,
+    uid: d.uid,
+    name: d.name ?? d.uid,
+    type: d.type,
+    url: d.url,
+    isDefault: Boolean(d.isDefault),
+    jsonData: d.jsonData ?? {},
+  }));
+}
+
 /**
  * Starts the harness. options: port (0: any), host, distDir, role (default for requests without the
- * cookie), settings ({ jsonData, secureJsonData } or null: the app not configured yet).
+ * cookie), settings ({ jsonData, secureJsonData } or null: the app not configured yet), datasources
+ * ([{ uid, name, type: 'prometheus' | 'loki', url, jsonData, isDefault }]: url is the real Prometheus or
+ * Loki; only Prometheus can be queried).
  */
 export async function startHarness(options = {}) {
   const distDir = path.resolve(options.distDir ?? path.join(here, '../../dist'));
@@ -89,6 +124,49 @@ export async function startHarness(options = {}) {
   const defaultRole = options.role ?? 'Admin';
   let settings = options.settings ? { enabled: true, pinned: true, jsonData: {}, secureJsonData: {}, ...options.settings } : null;
   const indexHtml = fs.readFileSync(path.join(here, 'index.html'), 'utf8');
+  const datasources = describeDatasources(options.datasources);
+  const datasourceByUid = new Map(datasources.map((d) => [d.uid, d]));
+  // GET /api/datasources/uid/<uid>: Grafana's data source DTO (secrets only as secureJsonFields).
+  const datasourceDto = (d) => ({
+    id: d.id,
+    uid: d.uid,
+    orgId: 1,
+    name: d.name,
+    type: d.type,
+    typeName: DATASOURCE_PLUGINS[d.type]?.name ?? d.type,
+    typeLogoUrl: '',
+    access: 'proxy',
+    url: d.url,
+    user: '',
+    database: '',
+    basicAuth: false,
+    basicAuthUser: '',
+    withCredentials: false,
+    isDefault: d.isDefault,
+    jsonData: d.jsonData,
+    secureJsonFields: {},
+    version: 1,
+    readOnly: true,
+  });
+  // The boot data's settings.datasources: keyed by name, each with its plugin's meta, url the proxy path.
+  const bootDatasources = Object.fromEntries(
+    datasources.map((d) => [
+      d.name,
+      {
+        id: d.id,
+        uid: d.uid,
+        name: d.name,
+        type: d.type,
+        meta: datasourceMeta(d.type),
+        url: `/api/datasources/proxy/uid/${d.uid}`,
+        isDefault: d.isDefault,
+        access: 'proxy',
+        jsonData: d.jsonData,
+        readOnly: true,
+      },
+    ]),
+  );
+  const defaultDatasource = (datasources.find((d) => d.isDefault) ?? datasources[0])?.name ?? '';
 
   const roleOf = (req) => {
     const r = cookies(req).harness_role;
@@ -133,6 +211,21 @@ export async function startHarness(options = {}) {
         }
         return json(res, 405, { message: 'Method not allowed' });
       }
+      if (p === '/api/datasources' && req.method === 'GET') return json(res, 200, datasources.map(datasourceDto));
+      if (p.startsWith('/api/datasources/uid/') && req.method === 'GET') {
+        const d = datasourceByUid.get(decodeURIComponent(p.slice('/api/datasources/uid/'.length)));
+        return d ? json(res, 200, datasourceDto(d)) : json(res, 404, { message: 'Data source not found' });
+      }
+      if (p === '/api/ds/query' && req.method === 'POST') {
+        let body;
+        try {
+          body = JSON.parse((await readBody(req)) || '{}');
+        } catch {
+          return json(res, 400, { message: 'bad request data' });
+        }
+        const answer = await answerDsQuery(body, datasourceByUid);
+        return json(res, answer.status, answer.body);
+      }
       if (p.startsWith('/api/')) return json(res, 404, { message: 'Not found' });
       if (p === '/harness/login') {
         const role = url.searchParams.get('role');
@@ -153,7 +246,14 @@ export async function startHarness(options = {}) {
       if (req.method !== 'GET') return json(res, 404, { message: 'Not found' });
       const role = roleOf(req);
       const boot = {
-        settings: { appSubUrl: '', appUrl: `http://${req.headers.host}/`, featureToggles: {}, buildInfo: { version: '12.4.10', edition: 'Harness', env: 'production' } },
+        settings: {
+          appSubUrl: '',
+          appUrl: `http://${req.headers.host}/`,
+          featureToggles: {},
+          buildInfo: { version: '12.4.10', edition: 'Harness', env: 'production' },
+          datasources: bootDatasources,
+          defaultDatasource,
+        },
         user: {
           id: 1,
           login: 'harness',
@@ -209,6 +309,7 @@ if (isMain) {
       'operator-token': { type: 'string', default: process.env.MAILROOM_OPERATOR_TOKEN },
       'admin-token': { type: 'string', default: process.env.MAILROOM_ADMIN_TOKEN },
       'loki-uid': { type: 'string', default: process.env.MAILROOM_LOKI_UID },
+      'prometheus-url': { type: 'string', default: process.env.MAILROOM_PROMETHEUS_URL },
       role: { type: 'string', default: 'Admin' },
     },
   });
@@ -219,8 +320,14 @@ if (isMain) {
       ['adminToken', values['admin-token']],
     ].filter(([, v]) => v),
   );
-  const jsonData = { ...(values['api-url'] ? { apiUrl: values['api-url'] } : {}), ...(values['loki-uid'] ? { lokiDatasourceUid: values['loki-uid'] } : {}) };
+  const prometheusUrl = values['prometheus-url'];
+  const jsonData = {
+    ...(values['api-url'] ? { apiUrl: values['api-url'] } : {}),
+    ...(values['loki-uid'] ? { lokiDatasourceUid: values['loki-uid'] } : {}),
+    ...(prometheusUrl ? { prometheusDatasourceUid: 'mailroom-prometheus' } : {}),
+  };
   const harness = await startHarness({
+    datasources: prometheusUrl ? [{ uid: 'mailroom-prometheus', name: 'Mailroom Prometheus', type: 'prometheus', url: prometheusUrl, jsonData: { timeInterval: '15s' } }] : [],
     port: Number(values.port),
     host: values.host,
     role: values.role,

@@ -181,3 +181,80 @@ describe('theme', () => {
     expect(await bootTheme('?theme=nonsense')).toBe('dark');
   });
 });
+
+describe('data sources and /api/ds/query', () => {
+  let prometheus: http.Server;
+  let withDs: Harness;
+  const asked: URLSearchParams[] = [];
+
+  beforeAll(async () => {
+    // A Prometheus HTTP API that answers every range query with one series.
+    prometheus = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        asked.push(new URLSearchParams(body));
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { state: 'deferred' }, values: [[1700000000, '3']] }] } }));
+      });
+    });
+    await new Promise<void>((r) => prometheus.listen(0, '127.0.0.1', r));
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-dist-'));
+    fs.writeFileSync(path.join(dist, 'plugin.json'), JSON.stringify(pluginJson));
+    withDs = await startHarness({
+      distDir: dist,
+      settings: null,
+      datasources: [
+        { uid: 'prom', name: 'Mailroom Prometheus', type: 'prometheus', url: `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`, jsonData: { timeInterval: '1s' } },
+        { uid: 'logs', name: 'Mailroom Loki', type: 'loki', url: 'http://127.0.0.1:9' },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await withDs.close();
+    await new Promise((r) => prometheus.close(r));
+  });
+
+  it('puts the data sources in the boot data as Grafana does, and answers the data source API by uid', async () => {
+    const html = await (await fetch(`${withDs.url}/a/${id}/server`)).text();
+    const boot = JSON.parse(/window\.grafanaBootData = (.*);<\/script>/.exec(html)![1]!) as {
+      settings: { datasources: Record<string, { uid: string; meta: { id: string; metrics?: boolean; logs?: boolean } }>; defaultDatasource: string };
+    };
+    expect(Object.keys(boot.settings.datasources)).toEqual(['Mailroom Prometheus', 'Mailroom Loki']);
+    expect(boot.settings.datasources['Mailroom Prometheus']).toMatchObject({ uid: 'prom', meta: { id: 'prometheus', metrics: true } });
+    expect(boot.settings.datasources['Mailroom Loki']).toMatchObject({ uid: 'logs', meta: { id: 'loki', logs: true } });
+    expect(boot.settings.defaultDatasource).toBe('Mailroom Prometheus');
+    expect(await (await fetch(`${withDs.url}/api/datasources/uid/prom`)).json()).toMatchObject({ uid: 'prom', type: 'prometheus', access: 'proxy', jsonData: { timeInterval: '1s' } });
+    expect((await fetch(`${withDs.url}/api/datasources/uid/nope`)).status).toBe(404);
+  });
+
+  it('runs a range query against the Prometheus behind the data source and answers data frames', async () => {
+    const res = await fetch(`${withDs.url}/api/ds/query?ds_type=prometheus`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        from: '1700000000000',
+        to: '1700003600000',
+        queries: [
+          {
+            refId: 'A',
+            expr: 'max by (state) (mailroom_queue_messages)',
+            legendFormat: '{{state}}',
+            range: true,
+            intervalMs: 5000,
+            maxDataPoints: 500,
+            datasource: { type: 'prometheus', uid: 'prom' },
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { A: { status: number; frames: Array<{ schema: { fields: Array<{ config: object }> } }> } } };
+    expect(body.results.A.status).toBe(200);
+    expect(body.results.A.frames[0]!.schema.fields[1]!.config).toEqual({ displayNameFromDS: 'deferred' });
+    expect(asked.at(-1)!.get('query')).toBe('max by (state) (mailroom_queue_messages)');
+    expect(asked.at(-1)!.get('step')).toBe('5');
+    expect((await fetch(`${withDs.url}/api/ds/query`, { method: 'POST', body: 'not json' })).status).toBe(400);
+  });
+});

@@ -1,14 +1,29 @@
 // The harness's stand-in for Grafana's frontend: the shared modules Grafana hands to plugins (react,
 // @grafana/ui, @grafana/data, @grafana/runtime, ...), a backendSrv that calls the harness server, a
-// PluginPage that draws the page title, and a shell that routes /a/<id>/* to the app's root page and
-// /plugins/<id> to its configuration page, with a nav built from plugin.json like Grafana's.
+// PluginPage that draws the page title, what Scenes needs from Grafana (the data source service, runRequest,
+// the time series and stat panels with the standard field options, the app event bus, the location
+// service's context: datasources.ts, runRequest.ts, panels.tsx, fieldConfig.ts), and a shell that routes /a/<id>/* to the app's root page and /plugins/<id> to its
+// configuration page, with a nav built from plugin.json like Grafana's.
 // index.html registers `modules` with SystemJS under Grafana's names, imports dist/module.js and boots.
 import * as emotionCss from '@emotion/css';
 import * as emotionReact from '@emotion/react';
 import * as grafanaData from '@grafana/data';
-import { PluginContextProvider, type AppPlugin, type AppPluginMeta } from '@grafana/data';
+import { EventBusSrv, PluginContextProvider, type AppPlugin, type AppPluginMeta } from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
-import { config, setBackendSrv, type BackendSrv, type BackendSrvRequest, type FetchResponse, type PluginPageProps } from '@grafana/runtime';
+import {
+  config,
+  LocationServiceProvider,
+  locationService,
+  setAppEvents,
+  setBackendSrv,
+  setDataSourceSrv,
+  setPluginImportUtils,
+  setRunRequest,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type FetchResponse,
+  type PluginPageProps,
+} from '@grafana/runtime';
 import * as grafanaUi from '@grafana/ui';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import * as lodash from 'lodash';
@@ -23,6 +38,10 @@ import * as rxjs from 'rxjs';
 import { Observable } from 'rxjs';
 // Not in @grafana/runtime's public exports; Grafana calls it at start-up. Aliased in webpack.harness.cjs.
 import { setPluginPage } from 'grafana-runtime-plugin-page';
+import { HarnessDataSourceSrv } from './datasources';
+import { registerStandardFieldConfigs } from './fieldConfig';
+import { panelImportUtils } from './panels';
+import { runRequest } from './runRequest';
 
 interface PluginJson {
   id: string;
@@ -137,49 +156,57 @@ function Shell({ plugin, pluginJson }: { plugin: AppPlugin; pluginJson: PluginJs
   return (
     <ThemeContext.Provider value={config.theme2}>
       <GlobalStyles />
-      <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <div
-          style={{ display: 'flex', minHeight: '100vh', background: config.theme2.colors.background.canvas, color: config.theme2.colors.text.primary, fontFamily: config.theme2.typography.fontFamily }}
-        >
-          <nav data-testid="harness-nav" style={{ width: 200, padding: 16, borderRight: `1px solid ${config.theme2.colors.border.weak}` }}>
-            <div style={{ fontWeight: 600, marginBottom: 12 }}>{pluginJson.name}</div>
-            {nav.map((i) => (
-              <div key={i.path} style={{ marginBottom: 8 }}>
-                <Link to={i.path} style={{ color: config.theme2.colors.text.link }}>
-                  {i.name}
-                </Link>
+      <LocationServiceProvider service={locationService}>
+        <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+          <div
+            style={{
+              display: 'flex',
+              minHeight: '100vh',
+              background: config.theme2.colors.background.canvas,
+              color: config.theme2.colors.text.primary,
+              fontFamily: config.theme2.typography.fontFamily,
+            }}
+          >
+            <nav data-testid="harness-nav" style={{ width: 200, padding: 16, borderRight: `1px solid ${config.theme2.colors.border.weak}` }}>
+              <div style={{ fontWeight: 600, marginBottom: 12 }}>{pluginJson.name}</div>
+              {nav.map((i) => (
+                <div key={i.path} style={{ marginBottom: 8 }}>
+                  <Link to={i.path} style={{ color: config.theme2.colors.text.link }}>
+                    {i.name}
+                  </Link>
+                </div>
+              ))}
+              <div style={{ marginTop: 24, color: config.theme2.colors.text.secondary }} data-testid="harness-role">
+                Role: {config.bootData.user.orgRole}
               </div>
-            ))}
-            <div style={{ marginTop: 24, color: config.theme2.colors.text.secondary }} data-testid="harness-role">
-              Role: {config.bootData.user.orgRole}
-            </div>
-          </nav>
-          <main style={{ flex: 1, padding: 24, minWidth: 0 }}>
-            <Routes>
-              <Route
-                path={`${base}/*`}
-                element={
-                  <PluginContextProvider meta={plugin.meta}>
-                    <Root meta={plugin.meta} basename={base} query={{}} path={base} onNavChanged={() => {}} />
-                  </PluginContextProvider>
-                }
-              />
-              {configPage && (
+            </nav>
+            <main style={{ flex: 1, padding: 24, minWidth: 0 }}>
+              <Routes>
                 <Route
-                  path={`/plugins/${pluginJson.id}`}
+                  path={`${base}/*`}
                   element={
-                    <div data-testid="harness-config">
-                      <h1>{configPage.title}</h1>
-                      <configPage.body plugin={plugin} query={{}} />
-                    </div>
+                    <PluginContextProvider meta={plugin.meta}>
+                      <Root meta={plugin.meta} basename={base} query={{}} path={base} onNavChanged={() => {}} />
+                    </PluginContextProvider>
                   }
                 />
-              )}
-              <Route path="*" element={<Navigate to={home} replace />} />
-            </Routes>
-          </main>
-        </div>
-      </BrowserRouter>
+                {configPage && (
+                  <Route
+                    path={`/plugins/${pluginJson.id}`}
+                    element={
+                      <div data-testid="harness-config">
+                        <h1>{configPage.title}</h1>
+                        <configPage.body plugin={plugin} query={{}} />
+                      </div>
+                    }
+                  />
+                )}
+                <Route path="*" element={<Navigate to={home} replace />} />
+              </Routes>
+            </main>
+          </div>
+        </BrowserRouter>
+      </LocationServiceProvider>
     </ThemeContext.Provider>
   );
 }
@@ -187,6 +214,12 @@ function Shell({ plugin, pluginJson }: { plugin: AppPlugin; pluginJson: PluginJs
 async function boot(pluginId: string, imported: Promise<{ plugin: AppPlugin }>): Promise<void> {
   setBackendSrv(backendSrv);
   setPluginPage(HarnessPluginPage);
+  registerStandardFieldConfigs();
+  // Grafana's app-wide event bus: panels publish and follow hover events on it.
+  setAppEvents(new EventBusSrv());
+  setDataSourceSrv(new HarnessDataSourceSrv(config.datasources, config.defaultDatasource));
+  setRunRequest(runRequest);
+  setPluginImportUtils(panelImportUtils);
   const [settings, pluginJson, module] = await Promise.all([
     window.fetch(`/api/plugins/${pluginId}/settings`).then((r) => r.json()),
     window.fetch(`/public/plugins/${pluginId}/plugin.json`).then((r) => r.json() as Promise<PluginJson>),

@@ -6,6 +6,7 @@ import { AppPlugin, PluginType, type AppPluginMeta } from '@grafana/data';
 import AppConfig from './AppConfig';
 import { SETTINGS_URL } from '../../constants';
 import { FakeBackend } from '../../test/fakeBackend';
+import { installDataSources } from '../../test/fakeDataSources';
 import { runningServer, warnings } from '../../test/fixtures';
 import { renderWithGrafana, setOrgRole } from '../../test/render';
 import { testIds } from '../../testIds';
@@ -19,10 +20,17 @@ function pluginWith(jsonData: AppJsonData, secureJsonFields: Record<string, bool
   return plugin;
 }
 
+/** Opens Grafana's data source picker inside `testId` and picks the data source called `name`. */
+async function pickDataSource(testId: string, name: string) {
+  await userEvent.click(within(screen.getByTestId(testId)).getByRole('combobox'));
+  await userEvent.click(await screen.findByText(name));
+}
+
 const saves = () => backend.calls.filter((c) => c.method === 'POST' && c.url === SETTINGS_URL);
 
 beforeEach(() => {
   setOrgRole('Admin');
+  installDataSources();
   backend = new FakeBackend().on('POST', SETTINGS_URL, { status: 200, data: { message: 'Plugin settings updated' } }).install();
 });
 
@@ -49,13 +57,13 @@ describe('AppConfig', () => {
     await userEvent.type(screen.getByTestId(testIds.appConfig.secretInput('adminToken')), 'admin-secret');
     const operatorField = screen.getByTestId(testIds.appConfig.secretInput('operatorToken')).parentElement!.parentElement!.parentElement!;
     await userEvent.click(within(operatorField).getByRole('button', { name: 'Reset' }));
-    await userEvent.type(screen.getByTestId(testIds.appConfig.lokiUid), 'loki-main');
+    await pickDataSource(testIds.appConfig.lokiUid, 'Mailroom Loki');
     await userEvent.click(screen.getByTestId(testIds.appConfig.save));
     await waitFor(() => expect(saves()).toHaveLength(1));
     expect(saves()[0]!.data).toEqual({
       enabled: true,
       pinned: false,
-      jsonData: { apiUrl: 'http://mail.internal:9425', lokiDatasourceUid: 'loki-main' },
+      jsonData: { apiUrl: 'http://mail.internal:9425', lokiDatasourceUid: 'mailroom-loki' },
       secureJsonData: { operatorToken: '', adminToken: 'admin-secret' },
     });
     expect(await screen.findByTestId(testIds.appConfig.saved)).toBeInTheDocument();
@@ -112,5 +120,31 @@ describe('AppConfig', () => {
     await waitFor(() => expect(result).toHaveTextContent('cannot be reached'));
     expect(result.querySelectorAll('li')).toHaveLength(1);
     expect(backend.callsTo('POST', '/api/v1/warnings/recheck')).toHaveLength(0);
+  });
+
+  it("picks the Prometheus and Loki data sources with Grafana's picker, each offering only its kind, and saves their uids", async () => {
+    renderWithGrafana(<AppConfig plugin={pluginWith({ apiUrl: 'http://127.0.0.1:9425', lokiDatasourceUid: 'mailroom-loki' }, { viewerToken: true })} query={{}} />);
+    expect(screen.getByTestId(testIds.appConfig.lokiUid)).toHaveTextContent('Mailroom Loki');
+    await userEvent.click(within(screen.getByTestId(testIds.appConfig.prometheusUid)).getByRole('combobox'));
+    expect(await screen.findByText('Ops Prometheus')).toBeInTheDocument();
+    expect(screen.queryAllByText('Mailroom Loki')).toHaveLength(1); // the Loki picker's value, not an option here
+    await userEvent.click(screen.getByText('Mailroom Prometheus'));
+    expect(screen.getByTestId(testIds.appConfig.prometheusUid)).toHaveTextContent('Mailroom Prometheus');
+    await userEvent.click(screen.getByTestId(testIds.appConfig.save));
+    await waitFor(() => expect(saves()).toHaveLength(1));
+    expect((saves()[0]!.data as { jsonData: AppJsonData }).jsonData).toEqual({ apiUrl: 'http://127.0.0.1:9425', prometheusDatasourceUid: 'mailroom-prometheus', lokiDatasourceUid: 'mailroom-loki' });
+  });
+
+  it('says when the settings come from provisioning, and keeps that flag on save', async () => {
+    renderWithGrafana(<AppConfig plugin={pluginWith({ apiUrl: 'http://127.0.0.1:9425', provisioned: true }, { viewerToken: true })} query={{}} />);
+    expect(screen.getByTestId(testIds.appConfig.provisioned)).toHaveTextContent('provisioning file');
+    await userEvent.click(screen.getByTestId(testIds.appConfig.save));
+    await waitFor(() => expect(saves()).toHaveLength(1));
+    expect((saves()[0]!.data as { jsonData: AppJsonData }).jsonData).toEqual({ apiUrl: 'http://127.0.0.1:9425', provisioned: true });
+  });
+
+  it('says nothing about provisioning for settings made here', () => {
+    renderWithGrafana(<AppConfig plugin={pluginWith({ apiUrl: 'http://127.0.0.1:9425' }, {})} query={{}} />);
+    expect(screen.queryByTestId(testIds.appConfig.provisioned)).not.toBeInTheDocument();
   });
 });

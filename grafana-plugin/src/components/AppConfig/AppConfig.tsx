@@ -1,18 +1,34 @@
-// The app's configuration page (Grafana Admins): where Mailroom's admin API listens and its three tokens.
+// The app's configuration page (Grafana Admins): where Mailroom's admin API listens, its three tokens, and
+// the Prometheus and Loki data sources (Grafana's own data source picker; their uids go into jsonData).
 // Tokens go into secureJsonData, which Grafana encrypts and never sends back: this page only learns
 // whether each is set (secureJsonFields). "Test connection" calls Mailroom through the plugin proxy with
-// the saved settings, one check per configured token.
+// the saved settings, one check per configured token. A provisioned app (jsonData.provisioned, set by the
+// provisioning file) gets a note that Grafana puts the file's settings back at its next start.
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps } from '@grafana/data';
+import { DataSourcePicker } from '@grafana/runtime';
 import { Alert, Badge, Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
 import { callGrafana } from '../../api/client';
 import { mailroomApi } from '../../api/mailroom';
 import { SETTINGS_URL } from '../../constants';
 import { toMailroomError, type MailroomError } from '../../api/errors';
-import { buildSettingsUpdate, fieldsAfterSave, normaliseApiUrl, SECRET_KEYS, SECRET_LABELS, type AppJsonData, type SecretKey } from '../../services/settings';
+import {
+  buildSettingsUpdate,
+  DATASOURCE_KEYS,
+  DATASOURCE_LABELS,
+  fieldsAfterSave,
+  normaliseApiUrl,
+  SECRET_KEYS,
+  SECRET_LABELS,
+  type AppJsonData,
+  type DatasourceKey,
+  type SecretKey,
+} from '../../services/settings';
 import { testIds } from '../../testIds';
 import { ErrorState } from '../ErrorState/ErrorState';
+
+const DATASOURCE_TEST_IDS: Record<DatasourceKey, string> = { prometheusDatasourceUid: testIds.appConfig.prometheusUid, lokiDatasourceUid: testIds.appConfig.lokiUid };
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
@@ -26,7 +42,11 @@ function AppConfig({ plugin }: AppConfigProps) {
   const s = useStyles2(getStyles);
   const meta = plugin.meta;
   const [apiUrl, setApiUrl] = useState(meta.jsonData?.apiUrl ?? '');
-  const [lokiUid, setLokiUid] = useState(meta.jsonData?.lokiDatasourceUid ?? '');
+  const [datasources, setDatasources] = useState<Record<DatasourceKey, string>>({
+    prometheusDatasourceUid: meta.jsonData?.prometheusDatasourceUid ?? '',
+    lokiDatasourceUid: meta.jsonData?.lokiDatasourceUid ?? '',
+  });
+  const pick = (key: DatasourceKey, uid: string) => setDatasources((cur) => ({ ...cur, [key]: uid }));
   const [secrets, setSecrets] = useState<Partial<Record<SecretKey, string>>>({});
   const [reset, setReset] = useState<ReadonlySet<SecretKey>>(new Set());
   const [fields, setFields] = useState<Record<string, boolean>>(meta.secureJsonFields ?? {});
@@ -46,7 +66,7 @@ function AppConfig({ plugin }: AppConfigProps) {
     setSaving(true);
     setSaved(false);
     setSaveError(null);
-    const update = buildSettingsUpdate({ apiUrl, lokiDatasourceUid: lokiUid, secrets, reset }, meta.pinned ?? true);
+    const update = buildSettingsUpdate({ apiUrl, ...datasources, secrets, reset }, meta.pinned ?? true, meta.jsonData);
     try {
       await callGrafana('POST', SETTINGS_URL, update);
       const after = fieldsAfterSave(fields, update);
@@ -97,6 +117,14 @@ function AppConfig({ plugin }: AppConfigProps) {
 
   return (
     <div className={s.page} data-testid={testIds.appConfig.container}>
+      {meta.jsonData?.provisioned && (
+        <div data-testid={testIds.appConfig.provisioned}>
+          <Alert severity="info" title="Provisioned from a file">
+            These settings come from Grafana&apos;s provisioning file for this app, which Grafana applies again at every start: the API URL and the data sources go back to the file&apos;s values and
+            the tokens it sets are written again. Change them in the file to keep them.
+          </Alert>
+        </div>
+      )}
       <FieldSet label="Mailroom admin API">
         <Field
           label="API URL"
@@ -136,10 +164,23 @@ function AppConfig({ plugin }: AppConfigProps) {
           </Field>
         ))}
       </FieldSet>
-      <FieldSet label="Logs in Loki">
-        <Field label="Loki data source UID" description="Used by the live log's Open in Explore link; leave empty for Explore's default data source.">
-          <Input width={60} value={lokiUid} placeholder="loki" onChange={(e) => setLokiUid(e.currentTarget.value)} data-testid={testIds.appConfig.lokiUid} />
-        </Field>
+      <FieldSet label="Data sources">
+        {DATASOURCE_KEYS.map((key) => (
+          <Field key={key} label={DATASOURCE_LABELS[key].label} description={DATASOURCE_LABELS[key].description}>
+            <div data-testid={DATASOURCE_TEST_IDS[key]}>
+              <DataSourcePicker
+                pluginId={DATASOURCE_LABELS[key].pluginId}
+                current={datasources[key] || null}
+                noDefault
+                width={60}
+                inputId={`mailroom-config-${DATASOURCE_LABELS[key].pluginId}`}
+                placeholder={DATASOURCE_LABELS[key].placeholder}
+                onChange={(ds) => pick(key, ds.uid)}
+                onClear={() => pick(key, '')}
+              />
+            </div>
+          </Field>
+        ))}
       </FieldSet>
 
       <div className={s.buttons}>

@@ -24,4 +24,13 @@ describe('ErrorState', () => {
     await userEvent.click(screen.getByTestId(testIds.error.retry));
     expect(onRetry).toHaveBeenCalled();
   });
+
+  it("turns Grafana's 500 for an app without settings into one sentence with a link to the configuration page", () => {
+    renderWithGrafana(<ErrorState error={new MailroomError(classifyError(500, { message: 'Failed to fetch plugin settings' }))} onRetry={() => {}} />);
+    const sentence = screen.getByTestId(testIds.unconfigured);
+    expect(sentence).toHaveTextContent(/^The Mailroom app is not configured yet: .*configuration page\.$/);
+    expect(screen.getByRole('link', { name: /configuration page/ })).toHaveAttribute('href', '/plugins/mailroom-admin-app?page=configuration');
+    expect(screen.queryByText(/500/)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.error.retry)).not.toBeInTheDocument();
+  });
 });
