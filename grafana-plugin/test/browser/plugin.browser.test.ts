@@ -731,6 +731,31 @@ describe.runIf(runTrends)('trend panels from a real Prometheus, and the app befo
     }
   });
 
+  // The catalogue pictures of the two pages with panels are taken here, where a Prometheus feeds them (the
+  // first block's harness has none, and its pictures of these pages would show the data source hint).
+  it('catalogue screenshots of the Server and Queue pages with their panels drawn, dark and light', async () => {
+    fs.mkdirSync(CATALOGUE_SHOTS, { recursive: true });
+    await tab.setViewportSize({ width: 1280, height: 800 });
+    try {
+      for (const theme of ['dark', 'light'] as const) {
+        for (const [route, title, texts] of [
+          ['server', 'Open sessions by protocol', ['imap']],
+          ['queue', 'Queue by state', ['deferred']],
+        ] as const) {
+          await visit(trendsHarness.url, `/a/${PLUGIN_ID}/${route}?theme=${theme}`, testIds.trends.container(route));
+          await drawn(title, [...texts]);
+          await tab.evaluate(() => document.fonts.ready);
+          const file = path.join(CATALOGUE_SHOTS, `${route}-${theme}.png`);
+          await tab.screenshot({ path: file });
+          const png = fs.readFileSync(file);
+          expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([1280, 800]);
+        }
+      }
+    } finally {
+      await tab.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it("the configuration page picks the Loki data source with Grafana's picker and saves its uid", async () => {
     await visit(trendsHarness.url, `/plugins/${PLUGIN_ID}`, testIds.appConfig.container);
     expect(await tab.locator(tid(testIds.appConfig.prometheusUid)).textContent()).toContain('Mailroom Prometheus');
