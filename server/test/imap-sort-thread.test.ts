@@ -37,7 +37,12 @@ beforeAll(async () => {
     // 5: no references, same base subject as 3: gathered with it by REFERENCES.
     mail({ from: 'ivy@remote.test', to: 'bob@example.test', subject: 'Fwd: Agenda', date: 'Tue, 3 Mar 2026 08:00:00 +0000', id: '<fwd@x>' }),
   ];
-  for (const m of messages) await stack.deliver('tess@example.test', m);
+  // Apart by a few milliseconds: two deliveries in one millisecond share an arrival time, and ARRIVAL then
+  // orders them by sequence number both ways (RFC 5256), which is right but not what this test checks.
+  for (const m of messages) {
+    await stack.deliver('tess@example.test', m);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 });
 
 afterAll(async () => {
