@@ -6,16 +6,22 @@
 // The view follows the store by its change counters (uid_next, modseq): a refresh reads them (one row)
 // and, when they moved, the mail list. Refreshes run one at a time, so every session sees the arrays
 // replaced at once, never half rebuilt.
-import type { MailboxStore, MailboxVersion } from '../store/mailbox-store.ts';
+import type { MailboxStore, MailboxVersion, MailColumns } from '../store/mailbox-store.ts';
 import type { StoredMail } from '../store/types.ts';
 
-export type ViewStore = Pick<MailboxStore, 'mailboxVersion' | 'listMail'>;
+export type ViewStore = Pick<MailboxStore, 'mailboxVersion' | 'listMailColumns'>;
 
 /** A session on the view: told synchronously of removals, so its sequence numbers never shift unannounced. */
 export interface ViewMember {
-  /** Mail gone from the store, with what was known of it (SEARCH still matches it until EXPUNGE is sent). */
-  removed(mail: readonly StoredMail[]): void;
+  /**
+   * Mail gone from the store, with what was known of it (SEARCH still matches it until EXPUNGE is sent).
+   * Returns the store ids of the messages the member keeps listing; it gives them up with letGo.
+   */
+  removed(mail: readonly StoredMail[]): number[];
 }
+
+/** How long the header of a message being expunged is kept if its removal is never seen (a failed expunge). */
+const DEPARTING_UNSEEN_MS = 60_000;
 
 const EMPTY_U32 = new Uint32Array(0);
 const EMPTY_F64 = new Float64Array(0);
@@ -41,6 +47,13 @@ export class MailboxView {
   loaded = false;
   private readonly members = new Set<ViewMember>();
   private readonly listeners = new Set<() => void>();
+  /**
+   * Header sections of messages expunged through this node, handed over by the expunging session before
+   * the store deletes them (keepDeparting): a session that still lists such a message may SEARCH, SORT or
+   * THREAD by its header until it has announced the EXPUNGE, and the store no longer has it. Kept while
+   * some member still lists the message (holders, counted once the removal is seen), by store id.
+   */
+  private readonly departing = new Map<number, { header: Buffer; holders: number; since: number; seen: boolean }>();
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
@@ -109,6 +122,34 @@ export class MailboxView {
     return this.keywordSet.has(flag);
   }
 
+  /** Sessions on the view. */
+  get memberCount(): number {
+    return this.members.size;
+  }
+
+  /** Keeps the headers of messages about to be expunged, for the sessions that will still list them. */
+  keepDeparting(headers: ReadonlyMap<number, Buffer>, now = Date.now()): void {
+    for (const [id, header] of headers) if (!this.departing.has(id)) this.departing.set(id, { header, holders: 0, since: now, seen: false });
+  }
+
+  /** The kept header of a message expunged through this node that some session still lists. */
+  departedHeader(id: number): Buffer | undefined {
+    return this.departing.get(id)?.header;
+  }
+
+  /** A member no longer lists these messages (it announced their EXPUNGE, or left). */
+  letGo(ids: readonly number[]): void {
+    for (const id of ids) {
+      const entry = this.departing.get(id);
+      if (entry && --entry.holders <= 0) this.departing.delete(id);
+    }
+  }
+
+  /** Messages whose header is kept for sessions that still list them (tests). */
+  get departingCount(): number {
+    return this.departing.size;
+  }
+
   join(member: ViewMember): void {
     this.members.add(member);
   }
@@ -158,28 +199,15 @@ export class MailboxView {
     // Any change but pure arrivals may have touched any message (flags, expunges): read the whole list.
     // Arrivals alone move uid_next and modseq by as much as they add; telling them apart needs a store
     // change log this store does not keep, so the whole list it is.
-    const rows = await this.store.listMail(this.mailboxId);
-    this.replace(rows, v);
+    this.replace(await this.store.listMailColumns(this.mailboxId), v);
     this.notify();
   }
 
-  private replace(rows: readonly StoredMail[], v: MailboxVersion): void {
-    const n = rows.length;
-    const uids = new Uint32Array(n);
-    const ids = new Float64Array(n);
-    const modseqs = new Float64Array(n);
-    const sizes = new Float64Array(n);
-    const dates = new Float64Array(n);
+  private replace(columns: MailColumns, v: MailboxVersion): void {
+    const { uids, ids, modseqs, sizes, internalDates: dates } = columns;
+    const n = uids.length;
     const flagIds = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      const m = rows[i]!;
-      uids[i] = m.uid;
-      ids[i] = m.id;
-      modseqs[i] = m.modseq;
-      sizes[i] = m.size;
-      dates[i] = m.internalDate;
-      flagIds[i] = this.intern(m.flags);
-    }
+    for (let i = 0; i < n; i++) flagIds[i] = this.intern(columns.flags[i]!);
     const removed: StoredMail[] = [];
     // Both lists ascend: one merge walk finds the UIDs that left.
     for (let i = 0, j = 0; i < this.uids.length; i++) {
@@ -195,16 +223,40 @@ export class MailboxView {
     this.flagIds = flagIds;
     this.version = v;
     this.loaded = true;
-    if (removed.length > 0) for (const m of this.members) m.removed(removed);
+    if (removed.length > 0)
+      for (const m of this.members)
+        for (const id of m.removed(removed)) {
+          const entry = this.departing.get(id);
+          if (entry) entry.holders++;
+        }
+    if (this.departing.size > 0) this.settleDeparting(removed);
   }
 
-  private intern(flags: readonly string[]): number {
-    const key = flags.join(' ');
-    let id = this.flagListIndex.get(key);
+  /**
+   * Drops kept headers nobody needs: removed just now with no member listing them, or gone without this
+   * view ever having listed the message. Those whose removal was seen before wait for letGo; one whose
+   * message is still listed stays (its removal is still to come) unless that expunge evidently failed.
+   */
+  private settleDeparting(removed: readonly StoredMail[]): void {
+    const justRemoved = new Set(removed.map((m) => m.id));
+    const present = new Set(this.ids);
+    const now = Date.now();
+    for (const [id, entry] of this.departing) {
+      if (entry.seen) continue;
+      if (justRemoved.has(id)) entry.seen = true;
+      const keep = entry.seen ? entry.holders > 0 : present.has(id) && now - entry.since < DEPARTING_UNSEEN_MS;
+      if (!keep) this.departing.delete(id);
+    }
+  }
+
+  /** The flag list of a stored flags string ('\\Seen $Junk'), split once per distinct string. */
+  private intern(stored: string): number {
+    let id = this.flagListIndex.get(stored);
     if (id === undefined) {
+      const flags = stored === '' ? [] : stored.split(' ');
       id = this.flagLists.length;
-      this.flagLists.push(Object.freeze([...flags]));
-      this.flagListIndex.set(key, id);
+      this.flagLists.push(Object.freeze(flags));
+      this.flagListIndex.set(stored, id);
       this.addKeywords(flags);
     }
     return id;

@@ -83,4 +83,47 @@ describe('MailboxViews', () => {
     await expect(SelectedMailbox.open(views, store, gone, false)).rejects.toThrow('Mailbox does not exist');
     expect(views.size).toBe(0);
   });
+
+  it('keeps the header of an expunged message while a session still lists it, and drops it once all have announced', async () => {
+    await store.appendMail(box.id, Buffer.from('Subject: two\r\n\r\ny\r\n'), ['\\Deleted'], Date.now());
+    const a = (await SelectedMailbox.open(views, store, box, false)).selected;
+    const b = (await SelectedMailbox.open(views, store, box, false)).selected;
+    const view = await views.acquire(box.id);
+    views.release(view);
+    const id = a.get(2)!.id;
+    expect(a.shared).toBe(true);
+    a.keepDeparting(new Map([[id, Buffer.from('Subject: two\r\n\r\n')]]));
+    // Not yet removed: nobody lists it as expunged, so nobody reads it from here.
+    expect(b.departedHeader(id)).toBeUndefined();
+    await store.expunge(box.id);
+    expect(await a.sync(true)).toEqual(['2 EXPUNGE']);
+    // b was not told yet: it still lists message 2 and reads its header from the view.
+    expect(b.departedHeader(id)?.toString()).toBe('Subject: two\r\n\r\n');
+    expect(a.departedHeader(id)).toBeUndefined();
+    expect(view.departingCount).toBe(1);
+    expect(await b.sync(true)).toEqual(['2 EXPUNGE']);
+    expect(view.departingCount).toBe(0);
+    a.close();
+    b.close();
+  });
+
+  it('drops a kept header when its expunge never happens, and when its holder leaves without announcing', async () => {
+    await store.appendMail(box.id, Buffer.from('Subject: two\r\n\r\ny\r\n'), ['\\Deleted'], Date.now());
+    await store.appendMail(box.id, Buffer.from('Subject: three\r\n\r\ny\r\n'), [], Date.now());
+    const a = (await SelectedMailbox.open(views, store, box, false)).selected;
+    const b = (await SelectedMailbox.open(views, store, box, false)).selected;
+    const view = await views.acquire(box.id);
+    views.release(view);
+    const [two, three] = [a.get(2)!.id, a.get(3)!.id];
+    // Three is kept as if an expunge were coming, long ago, that never came.
+    view.keepDeparting(new Map([[three, Buffer.from('x')]]), Date.now() - 120_000);
+    view.keepDeparting(new Map([[two, Buffer.from('y')]]));
+    await store.expunge(box.id);
+    await a.sync(true);
+    expect(b.departedHeader(two)?.toString()).toBe('y');
+    expect(view.departingCount).toBe(1);
+    b.close();
+    expect(view.departingCount).toBe(0);
+    a.close();
+  });
 });

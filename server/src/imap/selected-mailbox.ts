@@ -108,19 +108,38 @@ export class SelectedMailbox implements ViewMember {
   close(): void {
     if (this.released) return;
     this.released = true;
+    this.view.letGo(this.pending.map((m) => m.id));
     this.view.leave(this);
     this.views.release(this.view);
   }
 
   /** ViewMember: mail this session announced is kept until it may announce the removal. */
-  removed(mail: readonly StoredMail[]): void {
+  removed(mail: readonly StoredMail[]): number[] {
+    const kept: number[] = [];
     for (const m of mail) {
       if (m.uid >= this.limit) continue;
       const at = below(this.pendingUids, m.uid);
       if (this.pendingUids[at] === m.uid) continue;
       this.pendingUids.splice(at, 0, m.uid);
       this.pending.splice(at, 0, this.own?.get(m.uid) ?? m);
+      kept.push(m.id);
     }
+    return kept;
+  }
+
+  /** Other sessions on this node have the mailbox selected too. */
+  get shared(): boolean {
+    return this.view.memberCount > 1;
+  }
+
+  /** See MailboxView.keepDeparting: called before an expunge of these messages, while they are still here. */
+  keepDeparting(headers: ReadonlyMap<number, Buffer>): void {
+    this.view.keepDeparting(headers);
+  }
+
+  /** The header of a message that another session expunged and this one still lists (MailboxView.departedHeader). */
+  departedHeader(id: number): Buffer | undefined {
+    return this.pending.some((m) => m.id === id) ? this.view.departedHeader(id) : undefined;
   }
 
   /** Calls onChange whenever the shared view changed (IDLE); returns the unsubscribe. */
@@ -369,6 +388,7 @@ export class SelectedMailbox implements ViewMember {
   private announceExpunges(): string[] {
     if (this.pendingUids.length === 0) return [];
     const gone = this.pendingUids;
+    this.view.letGo(this.pending.map((m) => m.id));
     this.pendingUids = [];
     this.pending = [];
     // \Recent ranges may keep the UIDs: a UID is never used again, and recentCount counts only what is there.

@@ -181,6 +181,31 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       expect((await store.listMail(box.id, 2)).map((m) => m.uid)).toEqual([3]);
     });
 
+    it('lists the same mail in columns as listMail does, dates before 1970 and keywords included', async () => {
+      const box = await inbox();
+      expect(await store.listMailColumns(box.id)).toMatchObject({ flags: [], uids: new Uint32Array(0) });
+      await store.appendMail(box.id, mail('old'), ['\\Seen', '$Work,Home'], -86_400_000 * 365 * 10);
+      await store.appendMail(box.id, mail('gone'), ['\\Deleted'], 2);
+      await store.appendMails(box.id, [
+        { content: mail('x'.repeat(5000)), flags: [], internalDate: 1_796_433_125_530 },
+        { content: mail('y'), flags: ['\\Flagged'], internalDate: 1_796_433_125_531 },
+      ]);
+      await store.expunge(box.id);
+      await store.setFlags(box.id, [3], 'add', ['\\Answered']);
+      const rows = await store.listMail(box.id);
+      const columns = await store.listMailColumns(box.id);
+      expect(rows.map((m) => m.uid)).toEqual([1, 3, 4]);
+      expect(columns).toEqual({
+        uids: Uint32Array.from(rows.map((m) => m.uid)),
+        ids: Float64Array.from(rows.map((m) => m.id)),
+        modseqs: Float64Array.from(rows.map((m) => m.modseq)),
+        sizes: Float64Array.from(rows.map((m) => m.size)),
+        internalDates: Float64Array.from(rows.map((m) => m.internalDate)),
+        flags: rows.map((m) => m.flags.join(' ')),
+      });
+      expect(columns.internalDates[0]).toBeLessThan(0);
+    });
+
     it('changes flags, reporting only what changed, and moves the change counter', async () => {
       const box = await inbox();
       await store.appendMail(box.id, mail('a'), ['\\Seen'], 1);

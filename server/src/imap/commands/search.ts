@@ -8,7 +8,7 @@ import { search as runSearch } from '../search/evaluate.ts';
 import type { SearchKey } from '../protocol/search-keys.ts';
 import { enableCondstore } from './fetch.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
-import { headerOf } from '../stored-facts.ts';
+import { searchScope } from './headers.ts';
 
 function usesModseq(key: SearchKey): boolean {
   if (key.kind === 'modseq') return true;
@@ -49,7 +49,7 @@ export const search: Handler<CommandOf<'SEARCH'>> = {
     // A SEARCH that fails leaves "$" empty (RFC 5182 2.1).
     if (saving) selected.savedResult = new Set();
     if (!SEARCH_CHARSETS.includes(command.charset)) throw no(`Charset ${command.charset.slice(0, 30)} is not supported`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
-    const uids = await runSearch(command.key, { selected, readMail: (id) => session.store.readMail(id), readHeader: (id) => headerOf(session.store, id, () => session.closed) });
+    const uids = await runSearch(command.key, searchScope(session, selected));
     const numbers = command.uid ? uids : uids.map((uid) => selected.seqOf(uid));
     if (saving) selected.savedResult = new Set(named(uids, returns));
     // A MODSEQ criterion turns CONDSTORE on, and the answer names a mod-sequence (RFC 7162 3.1.5).

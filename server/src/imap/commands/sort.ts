@@ -4,7 +4,7 @@ import { bad, no } from '../errors.ts';
 import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
 import { esortResponse } from '../protocol/search-return.ts';
 import { matchingFacts } from '../search/matching-facts.ts';
-import { headerOf, headersOf } from '../stored-facts.ts';
+import { batchHeaders, searchScope } from './headers.ts';
 import { sortMessages } from '../search/sort.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
@@ -15,9 +15,7 @@ export const sort: Handler<CommandOf<'SORT'>> = {
     // SAVE is SEARCH's (RFC 5182); saving a sorted result is CONTEXT=SORT's, not offered.
     if (command.returns?.includes('SAVE')) throw bad('SORT RETURN (SAVE) is not supported; use SEARCH RETURN (SAVE)');
     const selected = session.selected!;
-    const facts = await matchingFacts(command.key, { selected, readMail: (id) => session.store.readMail(id), readHeader: (id) => headerOf(session.store, id, () => session.closed) }, (ids) =>
-      headersOf(session.store, ids, () => session.closed),
-    );
+    const facts = await matchingFacts(command.key, searchScope(session, selected), batchHeaders(session, selected));
     const numbers = sortMessages(facts, command.criteria).map((m) => (command.uid ? m.uid : m.seq));
     if (command.returns) await session.untagged(esortResponse(tag, command.uid, numbers, command.returns));
     else await session.untagged(numbers.length > 0 ? `SORT ${numbers.join(' ')}` : 'SORT');

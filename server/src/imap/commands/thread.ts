@@ -2,7 +2,7 @@
 import { no } from '../errors.ts';
 import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
 import { matchingFacts } from '../search/matching-facts.ts';
-import { headerOf, headersOf } from '../stored-facts.ts';
+import { batchHeaders, searchScope } from './headers.ts';
 import { formatThreads, thread as threadMessages } from '../search/thread.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
@@ -11,9 +11,7 @@ export const thread: Handler<CommandOf<'THREAD'>> = {
   async run(session, command) {
     if (!SEARCH_CHARSETS.includes(command.charset)) throw no(`Charset ${command.charset.slice(0, 30)} is not supported`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
     const selected = session.selected!;
-    const facts = await matchingFacts(command.key, { selected, readMail: (id) => session.store.readMail(id), readHeader: (id) => headerOf(session.store, id, () => session.closed) }, (ids) =>
-      headersOf(session.store, ids, () => session.closed),
-    );
+    const facts = await matchingFacts(command.key, searchScope(session, selected), batchHeaders(session, selected));
     const threads = threadMessages(command.algorithm, facts);
     const body = formatThreads(threads, (m) => (command.uid ? m.uid : m.seq));
     await session.untagged(body === '' ? 'THREAD' : `THREAD ${body}`);

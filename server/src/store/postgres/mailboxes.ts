@@ -2,13 +2,14 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion, ImapFacts } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion, ImapFacts, MailColumns } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
 import { transaction } from './pool.ts';
 import type { NewMail } from '../mailbox-store.ts';
+import { listMailColumns } from './mail-columns.ts';
 
 export class PgMailboxes implements MailboxStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -73,6 +74,10 @@ export class PgMailboxes implements MailboxStore {
 
   async listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]> {
     return messages.listMail(this.pool, mailboxId, fromUid);
+  }
+
+  async listMailColumns(mailboxId: number): Promise<MailColumns> {
+    return listMailColumns(this.pool, mailboxId);
   }
 
   async readMail(id: number): Promise<Buffer | null> {

@@ -1,13 +1,14 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import type { CopyResult, FlagOperation, FlagUpdate, ImapFacts, MailboxStatus, MailboxStore, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, ImapFacts, MailboxStatus, MailboxStore, MailboxVersion, MailColumns } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
 import { ensureMailboxSchema } from './mailbox-schema.ts';
 import { stmt, type Db } from './open.ts';
 import type { NewMail } from '../mailbox-store.ts';
+import { listMailColumns } from './mail-columns.ts';
 
 export class SqliteMailboxes implements MailboxStore {
   constructor(private readonly db: Db) {
@@ -74,6 +75,10 @@ export class SqliteMailboxes implements MailboxStore {
 
   async listMail(mailboxId: number, fromUid?: number): Promise<StoredMail[]> {
     return messages.listMail(this.db, mailboxId, fromUid);
+  }
+
+  async listMailColumns(mailboxId: number): Promise<MailColumns> {
+    return listMailColumns(this.db, mailboxId);
   }
 
   async readMail(id: number): Promise<Buffer | null> {
