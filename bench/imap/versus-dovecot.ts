@@ -29,6 +29,12 @@ const OPTIONS = defineOptions({
     messages: { type: 'integer', default: 5000, quick: 300, help: 'messages delivered into each INBOX (smtp-source: SMTP to Mailroom, LMTP to Dovecot)' },
     size: { type: 'integer', value: 'BYTES', default: 10_240, help: 'smtp-source payload per message' },
     runs: { type: 'integer', default: 5, quick: 2, help: 'timed runs of SELECT and of each FETCH' },
+    warmups: {
+      type: 'integer',
+      default: 2,
+      quick: 0,
+      help: 'untimed rounds of the same commands first, on each server (a server that has been running: JIT compiled, caches primed)',
+    },
     sessions: { type: 'integer', default: 1000, quick: 50, help: 'sessions idling on the INBOX for the memory figure' },
     'login-seconds': { type: 'integer', default: 10, quick: 3, help: 'how long logins per second are counted' },
     'login-cache': {
@@ -106,7 +112,14 @@ async function settledPss(peer: Peer): Promise<number> {
   return median(readings);
 }
 
-async function measure(peer: Peer, o: { messages: number; runs: number; sessions: number; loginSeconds: number }): Promise<Figures> {
+async function measure(peer: Peer, o: { messages: number; runs: number; warmups: number; sessions: number; loginSeconds: number }): Promise<Figures> {
+  for (let i = 0; i < o.warmups; i++) {
+    const c = await login(peer.imapPort);
+    await c.command('SELECT INBOX', 600_000);
+    await c.command('FETCH 1:* (FLAGS RFC822.SIZE ENVELOPE)', 600_000);
+    await c.command('FETCH 1:* BODY.PEEK[]', 600_000);
+    await c.logout();
+  }
   const selects: number[] = [];
   const headers: number[] = [];
   const bodies: { rate: number; mib: number }[] = [];
@@ -212,7 +225,7 @@ async function main(): Promise<number> {
   await Promise.all([withMailroom ? deliver(mailroom.ports.smtp!, false, opts.messages, opts.size) : null, dovecot ? deliver(dovecot.lmtpPort, true, opts.messages, opts.size) : null]);
   await Promise.all([withMailroom ? waitForMessages(mailroom.ports.imap!, opts.messages) : null, dovecot ? waitForMessages(dovecot.port, opts.messages) : null]);
 
-  const measureOpts = { messages: opts.messages, runs: opts.runs, sessions: opts.sessions, loginSeconds: opts['login-seconds'] };
+  const measureOpts = { messages: opts.messages, runs: opts.runs, warmups: opts.warmups, sessions: opts.sessions, loginSeconds: opts['login-seconds'] };
   // One server after the other (not at once), each on the otherwise same machine within minutes.
   const m = withMailroom ? await measure({ name: 'Mailroom', imapPort: mailroom.ports.imap!, pids: () => processTree(mailroom.pid!) }, measureOpts) : NOT_RUN;
   const d = dovecot ? await measure({ name: 'Dovecot', imapPort: dovecot.port, pids: dovecot.pids }, measureOpts) : NOT_RUN;

@@ -90,6 +90,9 @@ export interface ImapFacts {
   header: Buffer;
 }
 
+export type ImapFactName = keyof ImapFacts;
+export const IMAP_FACT_NAMES: readonly ImapFactName[] = ['envelope', 'bodyStructure', 'body', 'header'];
+
 export interface MailboxStore {
   listMailboxes(accountId: number): Promise<MailboxInfo[]>;
   /** INBOX matches case-insensitively; every other name exactly. */
@@ -131,9 +134,10 @@ export interface MailboxStore {
   readMail(id: number): Promise<Buffer | null>;
   /**
    * The IMAP facts kept for these messages (imap/stored-facts.ts) that were computed by this facts
-   * version; messages without them, or with an older version, are absent.
+   * version; messages without them, or with an older version, are absent. With fields, only those are
+   * read (FETCH ENVELOPE of a whole mailbox needs neither the body structure nor the header).
    */
-  readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>>;
+  readImapFacts<K extends ImapFactName = ImapFactName>(ids: readonly number[], version: number, fields?: readonly K[]): Promise<Map<number, Pick<ImapFacts, K>>>;
   /** Keeps computed facts with the facts version that made them; messages gone meanwhile are skipped. */
   saveImapFacts(facts: ReadonlyMap<number, ImapFacts>, version: number): Promise<void>;
   /**

@@ -46,6 +46,9 @@ describe.each(storeBackends('mailboxes'))('$name', (backend) => {
       expect((await store.readImapFacts([a!.id, b!.id], 1)).size).toBe(0);
       await store.saveImapFacts(new Map([[a!.id, facts('a')]]), 1);
       expect([...(await store.readImapFacts([a!.id, b!.id], 1))]).toEqual([[a!.id, facts('a')]]);
+      // Only the facts asked for, in any combination.
+      expect(await store.readImapFacts([a!.id], 1, ['envelope'])).toEqual(new Map([[a!.id, { envelope: facts('a').envelope }]]));
+      expect(await store.readImapFacts([a!.id], 1, ['header', 'bodyStructure'])).toEqual(new Map([[a!.id, { header: facts('a').header, bodyStructure: facts('a').bodyStructure }]]));
       // A newer facts version does not trust what an older parser rendered.
       expect((await store.readImapFacts([a!.id], 2)).size).toBe(0);
       // Keeping facts is no change a session must be told about.

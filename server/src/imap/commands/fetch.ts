@@ -25,7 +25,7 @@ import { NIL, join, literalParts, text, type Wire } from '../protocol/response.t
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import type { ImapContext } from './context.ts';
 import type { StoredMail } from '../../store/types.ts';
-import type { ImapFacts } from '../../store/mailbox-store.ts';
+import type { ImapFactName, ImapFacts } from '../../store/mailbox-store.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
 const NEEDS_CONTENT = new Set<FetchItem['kind']>(['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'SECTION', 'BINARY']);
@@ -88,7 +88,7 @@ const fromFacts = (it: FetchItem) => STORED.has(it.kind) || isHeaderSection(it);
 const FACTS_BATCH = 256;
 
 /** One FETCH data item as pieces to send one after the other. */
-function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null, stored: ImapFacts | undefined): Wire[] {
+function item(it: FetchItem, uid: number, mail: StoredMail, selected: SelectedMailbox, content: Content | null, stored: Partial<ImapFacts> | undefined): Wire[] {
   const m = content!;
   switch (it.kind) {
     case 'UID':
@@ -151,12 +151,23 @@ async function markSeen(session: ImapContext, selected: SelectedMailbox, uids: r
 }
 
 /** The facts of these UIDs' messages, by store id (one read; messages never fetched before are parsed once). */
-async function batchFacts(session: ImapContext, selected: SelectedMailbox, uids: readonly number[]): Promise<Map<number, ImapFacts>> {
+async function batchFacts(session: ImapContext, selected: SelectedMailbox, uids: readonly number[], fields: readonly ImapFactName[]): Promise<Map<number, Partial<ImapFacts>>> {
   const ids = uids.flatMap((uid) => {
     const mail = selected.get(uid);
     return mail && !selected.isExpunged(uid) ? [mail.id] : [];
   });
-  return factsOf(session.store, ids, () => session.closed);
+  return factsOf(session.store, ids, () => session.closed, fields);
+}
+
+/** The stored facts the items of a FETCH served from facts read. */
+function factFields(items: readonly FetchItem[]): ImapFactName[] {
+  const kinds = new Set(items.map((i) => i.kind));
+  const fields: ImapFactName[] = [];
+  if (kinds.has('ENVELOPE')) fields.push('envelope');
+  if (kinds.has('BODYSTRUCTURE')) fields.push('bodyStructure');
+  if (kinds.has('BODY')) fields.push('body');
+  if (items.some(isHeaderSection)) fields.push('header');
+  return fields;
 }
 
 export const fetch: Handler<CommandOf<'FETCH'>> = {
@@ -186,11 +197,12 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
     const marked = !selected.readOnly && items.some(setsSeen) ? await markSeen(session, selected, uids) : new Set<number>();
     const withFlags = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' } as FetchItem];
     let missing = false;
-    let facts = new Map<number, ImapFacts>();
+    const fields = storedFacts ? factFields(items) : [];
+    let facts = new Map<number, Partial<ImapFacts>>();
     for (const [index, uid] of uids.entries()) {
       // The client went away (or stopped reading and was closed): the rest would go nowhere.
       if (session.closed) break;
-      if (storedFacts && index % FACTS_BATCH === 0) facts = await batchFacts(session, selected, uids.slice(index, index + FACTS_BATCH));
+      if (storedFacts && index % FACTS_BATCH === 0) facts = await batchFacts(session, selected, uids.slice(index, index + FACTS_BATCH), fields);
       const mail = selected.get(uid);
       if (!mail || selected.isExpunged(uid) || (storedFacts && !facts.has(mail.id))) {
         missing = true;
@@ -209,7 +221,7 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
         content = new Content(buf, needsParse ? parseMessage(buf) : null);
       } else if (headerFromFacts) {
         // The stored header parses as a message of its own with an empty body: the same fields and bytes.
-        const header = facts.get(mail.id)!.header;
+        const header = facts.get(mail.id)!.header!;
         content = new Content(header, parseMessage(header));
       }
       const wanted = marked.has(uid) ? withFlags : items;

@@ -46,7 +46,7 @@ export function batchHeaders(session: ImapContext, selected: SelectedMailbox): H
 export async function keepDepartingHeaders(session: ImapContext, selected: SelectedMailbox, departing: () => readonly number[]): Promise<void> {
   if (!selected.shared) return;
   const ids = departing().flatMap((uid) => selected.get(uid)?.id ?? []);
-  const facts = await session.store.readImapFacts(ids, FACTS_VERSION);
+  const facts = await session.store.readImapFacts(ids, FACTS_VERSION, ['header']);
   const headers = new Map([...facts].map(([id, f]) => [id, f.header]));
   let parsed = 0;
   for (const id of ids) {

@@ -3,7 +3,7 @@
 // handed out by an UPDATE of uid_next, whose row lock makes concurrent writers (other sessions, other
 // nodes) take turns for the same mailbox.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, FlagUpdate, ImapFacts, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
+import type { CopyResult, FlagOperation, FlagUpdate, ImapFactName, ImapFacts, MailboxStatus, MailboxVersion } from '../mailbox-store.ts';
 import type { StoredMail } from '../types.ts';
 import { applyFlags, checkKeywordLimit } from '../flag-changes.ts';
 import { bumpModseq } from './mailbox-folders.ts';
@@ -23,12 +23,20 @@ export async function readMail(db: Queryable, id: number): Promise<Buffer | null
   return (await db.query<{ content: Buffer }>('SELECT content FROM mail WHERE id = $1', [id])).rows[0]?.content ?? null;
 }
 
-export async function readImapFacts(db: Queryable, ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
-  const { rows } = await db.query<ImapFacts & { id: string | number }>(
-    'SELECT id, imap_envelope AS envelope, imap_bodystructure AS "bodyStructure", imap_body AS body, imap_header AS header FROM mail WHERE id = ANY($1::bigint[]) AND imap_facts_version = $2',
-    [ids, version],
-  );
-  return new Map(rows.map(({ id, envelope, bodyStructure, body, header }) => [Number(id), { envelope, bodyStructure, body, header }]));
+/** The mail column of each fact (migrations.ts, 11 and 12). */
+const FACT_COLUMNS: Record<ImapFactName, string> = { envelope: 'imap_envelope', bodyStructure: 'imap_bodystructure', body: 'imap_body', header: 'imap_header' };
+
+/** Only the facts asked for are read (FETCH ENVELOPE of a whole mailbox needs neither structure nor header). */
+export async function readImapFacts<K extends ImapFactName>(db: Queryable, ids: readonly number[], version: number, fields: readonly K[]): Promise<Map<number, Pick<ImapFacts, K>>> {
+  const columns = fields.map((name) => FACT_COLUMNS[name]).join(', ');
+  const { rows } = await db.query<unknown[]>({ text: `SELECT id, ${columns} FROM mail WHERE id = ANY($1::bigint[]) AND imap_facts_version = $2`, values: [ids, version], rowMode: 'array' });
+  const found = new Map<number, Pick<ImapFacts, K>>();
+  for (const row of rows) {
+    const facts = {} as Pick<ImapFacts, K>;
+    fields.forEach((name, i) => (facts[name] = row[i + 1] as Pick<ImapFacts, K>[K]));
+    found.set(Number(row[0]), facts);
+  }
+  return found;
 }
 
 /** One statement for the batch; an UPDATE of these columns fires no modseq trigger (only flags and mailbox_id do). */

@@ -2,7 +2,7 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import type { CopyResult, FlagOperation, FlagUpdate, MailboxStatus, MailboxStore, MailboxVersion, ImapFacts, MailColumns } from '../mailbox-store.ts';
+import { IMAP_FACT_NAMES, type CopyResult, type FlagOperation, type FlagUpdate, type MailboxStatus, type MailboxStore, type MailboxVersion, type ImapFactName, type ImapFacts, type MailColumns } from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
@@ -84,8 +84,8 @@ export class PgMailboxes implements MailboxStore {
     return messages.readMail(this.pool, id);
   }
 
-  async readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
-    return messages.readImapFacts(this.pool, ids, version);
+  async readImapFacts<K extends ImapFactName = ImapFactName>(ids: readonly number[], version: number, fields?: readonly K[]): Promise<Map<number, Pick<ImapFacts, K>>> {
+    return messages.readImapFacts(this.pool, ids, version, (fields ?? IMAP_FACT_NAMES) as readonly K[]);
   }
 
   async listMailWithoutImapFacts(limit: number): Promise<number[]> {

@@ -1,7 +1,7 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import type { CopyResult, FlagOperation, FlagUpdate, ImapFacts, MailboxStatus, MailboxStore, MailboxVersion, MailColumns } from '../mailbox-store.ts';
+import { IMAP_FACT_NAMES, type CopyResult, type FlagOperation, type FlagUpdate, type ImapFactName, type ImapFacts, type MailboxStatus, type MailboxStore, type MailboxVersion, type MailColumns } from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
@@ -9,6 +9,9 @@ import { ensureMailboxSchema } from './mailbox-schema.ts';
 import { stmt, type Db } from './open.ts';
 import type { NewMail } from '../mailbox-store.ts';
 import { listMailColumns } from './mail-columns.ts';
+
+/** The mail_facts column of each fact (migrations-mail-facts.ts). */
+const FACT_COLUMNS: Record<ImapFactName, string> = { envelope: 'envelope', bodyStructure: 'bodystructure', body: 'body', header: 'header' };
 
 export class SqliteMailboxes implements MailboxStore {
   constructor(private readonly db: Db) {
@@ -85,13 +88,18 @@ export class SqliteMailboxes implements MailboxStore {
     return (stmt(this.db, 'SELECT content FROM mail WHERE id = ?').pluck().get(id) as Buffer | undefined) ?? null;
   }
 
-  async readImapFacts(ids: readonly number[], version: number): Promise<Map<number, ImapFacts>> {
+  async readImapFacts<K extends ImapFactName = ImapFactName>(ids: readonly number[], version: number, fields?: readonly K[]): Promise<Map<number, Pick<ImapFacts, K>>> {
     // One statement for the batch, rows as arrays: a prepared get() per id cost twice as much (5.6 µs a
-    // message at 5,000 messages a FETCH, a quarter of its time).
-    const read = stmt(this.db, 'SELECT mail_id, envelope, bodystructure, body, header FROM mail_facts WHERE mail_id IN (SELECT value FROM json_each(?)) AND version = ?').raw(true);
-    const found = new Map<number, ImapFacts>();
-    for (const [id, envelope, bodyStructure, body, header] of read.iterate(JSON.stringify(ids), version) as Iterable<[number, Buffer, Buffer, Buffer, Buffer]>) {
-      found.set(id, { envelope, bodyStructure, body, header });
+    // message at 5,000 messages a FETCH, a quarter of its time). Only the facts asked for: each blob read
+    // is a Buffer made, and FETCH ENVELOPE of 5,000 messages spent half its time reading all four.
+    const names = (fields ?? IMAP_FACT_NAMES) as readonly K[];
+    const columns = names.map((name) => FACT_COLUMNS[name]).join(', ');
+    const read = stmt(this.db, `SELECT mail_id, ${columns} FROM mail_facts WHERE mail_id IN (SELECT value FROM json_each(?)) AND version = ?`).raw(true);
+    const found = new Map<number, Pick<ImapFacts, K>>();
+    for (const row of read.iterate(JSON.stringify(ids), version) as Iterable<[number, ...Buffer[]]>) {
+      const facts = {} as Pick<ImapFacts, K>;
+      for (let i = 0; i < names.length; i++) facts[names[i]!] = row[i + 1] as Buffer as Pick<ImapFacts, K>[K];
+      found.set(row[0], facts);
     }
     return found;
   }
