@@ -2,7 +2,18 @@
 // Each changing method is one transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because postgres-store.ts binds this prototype's own methods.
 import type pg from 'pg';
-import { IMAP_FACT_NAMES, type CopyResult, type FlagOperation, type FlagUpdate, type MailboxStatus, type MailboxStore, type MailboxVersion, type ImapFactName, type ImapFacts, type MailColumns } from '../mailbox-store.ts';
+import {
+  IMAP_FACT_NAMES,
+  type CopyResult,
+  type FlagOperation,
+  type FlagUpdate,
+  type MailboxStatus,
+  type MailboxStore,
+  type MailboxVersion,
+  type ImapFactName,
+  type ImapFacts,
+  type MailColumns,
+} from '../mailbox-store.ts';
 import { canonicalName, checkName } from '../mailbox-names.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';

@@ -1,7 +1,18 @@
 // The SQLite mailbox store: folders, mail, flags and the counters sessions compare to see changes.
 // Each method is one IMMEDIATE transaction; the SQL lives in mailbox-folders.ts and mailbox-messages.ts.
 // Every method is declared here (not inherited) because sqlite-store.ts binds this prototype's own methods.
-import { IMAP_FACT_NAMES, type CopyResult, type FlagOperation, type FlagUpdate, type ImapFactName, type ImapFacts, type MailboxStatus, type MailboxStore, type MailboxVersion, type MailColumns } from '../mailbox-store.ts';
+import {
+  IMAP_FACT_NAMES,
+  type CopyResult,
+  type FlagOperation,
+  type FlagUpdate,
+  type ImapFactName,
+  type ImapFacts,
+  type MailboxStatus,
+  type MailboxStore,
+  type MailboxVersion,
+  type MailColumns,
+} from '../mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../types.ts';
 import * as folders from './mailbox-folders.ts';
 import * as messages from './mailbox-messages.ts';
