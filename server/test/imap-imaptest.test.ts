@@ -198,12 +198,12 @@ print(raw('g5 SEARCH ALL'))
     expect(out).toContain(`['* SEARCH 1 2', 'g5 OK SEARCH completed']`);
   });
 
-  it('header keys, SORT and THREAD still read the header of a message another session expunged, moved or closed away', async () => {
+  it('header and body keys, SORT and THREAD still read a message another session expunged, moved or closed away', async () => {
     const out = await imap(`
 raw('d0 CREATE dated')
 raw('d0 CREATE dated-archive')
 for n in range(4):
-    m.append('dated', None, None, ('Date: Mon, 0%d Feb 2010 10:00:00 +0000\\r\\nFrom: Zed %d <z%d@example.test>\\r\\nSubject: dated %d\\r\\n\\r\\nbody\\r\\n' % (n + 1, n, n, n)).encode())
+    m.append('dated', None, None, ('Date: Mon, 0%d Feb 2010 10:00:00 +0000\\r\\nFrom: Zed %d <z%d@example.test>\\r\\nSubject: dated %d\\r\\n\\r\\nbody of %d\\r\\n' % (n + 1, n, n, n, n)).encode())
 m.select('dated')
 other = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=10)
 other.login('ivy@example.test', 'ivy-pw')
@@ -218,6 +218,7 @@ print(raw('d2 SEARCH FROM "Zed 1"'))
 print(raw('d3 SEARCH HEADER Subject "dated 2"'))
 print(raw('d4 SORT (REVERSE SUBJECT) US-ASCII ALL'))
 print(raw('d5 THREAD ORDEREDSUBJECT US-ASCII SENTSINCE 2-Feb-2010'))
+print(raw('d8 SEARCH TEXT "body of 2"'))
 print(raw('d6 NOOP'))
 print(raw('d7 SEARCH SENTBEFORE 5-Feb-2010'))
 `);
@@ -228,6 +229,8 @@ print(raw('d7 SEARCH SENTBEFORE 5-Feb-2010'))
     expect(out).toContain(`['* SEARCH 3', 'd3 OK SEARCH completed']`);
     expect(out).toContain(`['* SORT 4 3 2 1', 'd4 OK SORT completed']`);
     expect(out).toContain(`['* THREAD (2)(3)(4)', 'd5 OK THREAD completed']`);
+    // Small messages are kept whole: body keys match them too.
+    expect(out).toContain(`['* SEARCH 3', 'd8 OK SEARCH completed']`);
     expect(out).toContain(`['* 3 EXPUNGE', '* 2 EXPUNGE', '* 1 EXPUNGE', 'd6 OK NOOP completed']`);
     expect(out).toContain(`['* SEARCH 1', 'd7 OK SEARCH completed']`);
   });

@@ -20,8 +20,16 @@ export interface ViewMember {
   removed(mail: readonly StoredMail[]): number[];
 }
 
-/** How long the header of a message being expunged is kept if its removal is never seen (a failed expunge). */
+/** How long a message being expunged is kept if its removal is never seen (a failed expunge). */
 const DEPARTING_UNSEEN_MS = 60_000;
+/** Most bytes of whole departing messages a view keeps; past it, only their headers. */
+const DEPARTING_CONTENT_MAX_BYTES = 32 * 1024 * 1024;
+
+/** A message being expunged, as kept for the sessions that still list it: its header, and small ones whole. */
+export interface DepartingMail {
+  header: Buffer;
+  content: Buffer | null;
+}
 
 const EMPTY_U32 = new Uint32Array(0);
 const EMPTY_F64 = new Float64Array(0);
@@ -48,12 +56,13 @@ export class MailboxView {
   private readonly members = new Set<ViewMember>();
   private readonly listeners = new Set<() => void>();
   /**
-   * Header sections of messages expunged through this node, handed over by the expunging session before
-   * the store deletes them (keepDeparting): a session that still lists such a message may SEARCH, SORT or
-   * THREAD by its header until it has announced the EXPUNGE, and the store no longer has it. Kept while
-   * some member still lists the message (holders, counted once the removal is seen), by store id.
+   * Messages expunged through this node, handed over by the expunging session before the store deletes
+   * them (keepDeparting; commands/message-sources.ts): a session that still lists such a message may
+   * SEARCH, SORT or THREAD over it until it has announced the EXPUNGE, and the store no longer has it.
+   * Kept while some member still lists the message (holders, counted once the removal is seen), by store id.
    */
-  private readonly departing = new Map<number, { header: Buffer; holders: number; since: number; seen: boolean }>();
+  private readonly departing = new Map<number, DepartingMail & { holders: number; since: number; seen: boolean }>();
+  private departingContentBytes = 0;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
@@ -127,25 +136,35 @@ export class MailboxView {
     return this.members.size;
   }
 
-  /** Keeps the headers of messages about to be expunged, for the sessions that will still list them. */
-  keepDeparting(headers: ReadonlyMap<number, Buffer>, now = Date.now()): void {
-    for (const [id, header] of headers) if (!this.departing.has(id)) this.departing.set(id, { header, holders: 0, since: now, seen: false });
+  /** Keeps messages about to be expunged for the sessions that will still list them (whole within the budget). */
+  keepDeparting(mail: ReadonlyMap<number, DepartingMail>, now = Date.now()): void {
+    for (const [id, { header, content }] of mail) {
+      if (this.departing.has(id)) continue;
+      const whole = content !== null && this.departingContentBytes + content.length <= DEPARTING_CONTENT_MAX_BYTES ? content : null;
+      this.departingContentBytes += whole?.length ?? 0;
+      this.departing.set(id, { header, content: whole, holders: 0, since: now, seen: false });
+    }
   }
 
-  /** The kept header of a message expunged through this node that some session still lists. */
-  departedHeader(id: number): Buffer | undefined {
-    return this.departing.get(id)?.header;
+  /** A message expunged through this node that some session still lists, as kept. */
+  departed(id: number): DepartingMail | undefined {
+    return this.departing.get(id);
   }
 
   /** A member no longer lists these messages (it announced their EXPUNGE, or left). */
   letGo(ids: readonly number[]): void {
     for (const id of ids) {
       const entry = this.departing.get(id);
-      if (entry && --entry.holders <= 0) this.departing.delete(id);
+      if (entry && --entry.holders <= 0) this.forget(id);
     }
   }
 
-  /** Messages whose header is kept for sessions that still list them (tests). */
+  private forget(id: number): void {
+    this.departingContentBytes -= this.departing.get(id)?.content?.length ?? 0;
+    this.departing.delete(id);
+  }
+
+  /** Departing messages kept for sessions that still list them (tests). */
   get departingCount(): number {
     return this.departing.size;
   }
@@ -245,7 +264,7 @@ export class MailboxView {
       if (entry.seen) continue;
       if (justRemoved.has(id)) entry.seen = true;
       const keep = entry.seen ? entry.holders > 0 : present.has(id) && now - entry.since < DEPARTING_UNSEEN_MS;
-      if (!keep) this.departing.delete(id);
+      if (!keep) this.forget(id);
     }
   }
 

@@ -8,7 +8,7 @@ import type { MailboxStore, MailboxVersion } from '../store/mailbox-store.ts';
 import { SYSTEM_FLAGS } from '../store/mailbox-store.ts';
 import type { MailboxInfo, StoredMail } from '../store/types.ts';
 import { bad, no } from './errors.ts';
-import type { MailboxView, ViewMember } from './mailbox-view.ts';
+import type { DepartingMail, MailboxView, ViewMember } from './mailbox-view.ts';
 import type { MailboxViews } from './mailbox-views.ts';
 import { wireModseq } from './protocol/modseq.ts';
 import { vanished } from './protocol/vanished.ts';
@@ -133,13 +133,13 @@ export class SelectedMailbox implements ViewMember {
   }
 
   /** See MailboxView.keepDeparting: called before an expunge of these messages, while they are still here. */
-  keepDeparting(headers: ReadonlyMap<number, Buffer>): void {
-    this.view.keepDeparting(headers);
+  keepDeparting(mail: ReadonlyMap<number, DepartingMail>): void {
+    this.view.keepDeparting(mail);
   }
 
-  /** The header of a message that another session expunged and this one still lists (MailboxView.departedHeader). */
-  departedHeader(id: number): Buffer | undefined {
-    return this.pending.some((m) => m.id === id) ? this.view.departedHeader(id) : undefined;
+  /** A message that another session expunged and this one still lists, as the view kept it (MailboxView.departed). */
+  departed(id: number): DepartingMail | undefined {
+    return this.pending.some((m) => m.id === id) ? this.view.departed(id) : undefined;
   }
 
   /** Calls onChange whenever the shared view changed (IDLE); returns the unsubscribe. */

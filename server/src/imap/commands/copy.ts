@@ -2,7 +2,7 @@
 // store transaction: the mail is never in both mailboxes, nor in neither.
 import { formatSet } from '../protocol/sequence-set.ts';
 import { checkQuota } from '../quota.ts';
-import { keepDepartingHeaders } from './headers.ts';
+import { keepDepartingMail } from './message-sources.ts';
 import { findMailbox, writable } from './helpers.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
@@ -21,7 +21,7 @@ export const copy: Handler<CommandOf<'COPY' | 'MOVE'>> = {
         uids.reduce((sum, uid) => sum + (selected.get(uid)?.size ?? 0), 0),
         uids.length,
       );
-    if (moving) await keepDepartingHeaders(session, selected, () => uids);
+    if (moving) await keepDepartingMail(session, selected, () => uids);
     const result = moving ? await store.moveMail(selected.info.id, uids, target.id) : await store.copyMail(selected.info.id, uids, target.id);
     const code = result.sourceUids.length > 0 ? `COPYUID ${result.uidValidity} ${formatSet(result.sourceUids)} ${formatSet(result.targetUids)}` : undefined;
     if (!moving) return { ...(code ? { code } : {}), text: 'COPY completed' };

@@ -8,7 +8,7 @@ import { search as runSearch } from '../search/evaluate.ts';
 import type { SearchKey } from '../protocol/search-keys.ts';
 import { enableCondstore } from './fetch.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
-import { searchScope } from './headers.ts';
+import { searchScope } from './message-sources.ts';
 
 function usesModseq(key: SearchKey): boolean {
   if (key.kind === 'modseq') return true;

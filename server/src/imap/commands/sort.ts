@@ -4,7 +4,7 @@ import { bad, no } from '../errors.ts';
 import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
 import { esortResponse } from '../protocol/search-return.ts';
 import { matchingFacts } from '../search/matching-facts.ts';
-import { batchHeaders, searchScope } from './headers.ts';
+import { batchHeaders, searchScope } from './message-sources.ts';
 import { sortMessages } from '../search/sort.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 

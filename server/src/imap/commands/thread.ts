@@ -2,7 +2,7 @@
 import { no } from '../errors.ts';
 import { SEARCH_CHARSETS } from '../protocol/search-keys.ts';
 import { matchingFacts } from '../search/matching-facts.ts';
-import { batchHeaders, searchScope } from './headers.ts';
+import { batchHeaders, searchScope } from './message-sources.ts';
 import { formatThreads, thread as threadMessages } from '../search/thread.ts';
 import { SELECTED, type CommandOf, type Handler } from './types.ts';
 
