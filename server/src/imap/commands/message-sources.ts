@@ -28,6 +28,7 @@ export function searchScope(session: ImapContext, selected: SelectedMailbox): Se
     selected,
     readMail: async (id) => selected.departed(id)?.content ?? session.store.readMail(id),
     readHeader: async (id) => selected.departed(id)?.header ?? headerOf(session.store, id, () => session.closed),
+    readHeaders: batchHeaders(session, selected),
   };
 }
 

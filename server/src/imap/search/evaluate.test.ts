@@ -71,4 +71,32 @@ describe('SEARCH evaluation', () => {
     expect(await run('TEXT bob')).toEqual([1]);
     expect(await run('TO nobody')).toEqual([]);
   });
+
+  it('reads the headers a batch at a time when the keys look at header fields, and only then', async () => {
+    const asked: number[][] = [];
+    const scope = {
+      selected,
+      readMail: (id: number) => store.readMail(id),
+      readHeader: () => Promise.reject(new Error('read one at a time')),
+      readHeaders: async (ids: readonly number[]) => {
+        asked.push([...ids]);
+        const out = new Map<number, Buffer>();
+        for (const id of ids) {
+          const content = (await store.readMail(id))!;
+          out.set(id, content.subarray(0, content.indexOf('\r\n\r\n') + 4));
+        }
+        return out;
+      },
+    };
+    const key = (criteria: string) => parseSearch(new Cursor(Buffer.from(criteria))).key;
+    expect(await search(key('OR SUBJECT invoice SENTON 1-Jul-2003'), scope)).toEqual([1, 2, 3]);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toHaveLength(3);
+    expect(await search(key('NOT FROM carol'), scope)).toEqual([1, 3]);
+    expect(asked).toHaveLength(2);
+    // Keys that need no header read none.
+    expect(await search(key('UNSEEN LARGER 10'), scope)).toEqual([2, 3]);
+    expect(await search(key('BODY "please pay"'), scope)).toEqual([2]);
+    expect(asked).toHaveLength(2);
+  });
 });
