@@ -65,6 +65,8 @@ interface Transaction {
   recipients: NewRecipient[];
   /** RCPT commands accepted: smtp.max_recipients counts these, not the members a list expands to. */
   rcptCount: number;
+  /** Local accounts of the recipients that have a storage quota: DATA checks the real size against these. */
+  quotaLimited: Set<number>;
   log: Logger;
 }
 
@@ -330,7 +332,7 @@ export class SmtpListener {
 
   private async onMailFrom({ address: sender, args }: Address, session: SMTPServerSession): Promise<void> {
     const log = this.log.child({ session: session.id });
-    this.transactions.set(session, { recipients: [], rcptCount: 0, log });
+    this.transactions.set(session, { recipients: [], rcptCount: 0, quotaLimited: new Set(), log });
     const unsupported = unsupportedParameter(args, MAIL_PARAMETERS);
     if (unsupported) throw this.reject(session, 'bad_parameter', 555, `5.5.4 MAIL FROM parameter ${unsupported} not supported`);
     if (sender !== '' && !parseAddress(sender)) {
@@ -371,7 +373,7 @@ export class SmtpListener {
     let full: NewRecipient | null = null;
     try {
       decision = await this.decide(address, session);
-      if (decision.ok) full = await recipientOverQuota(this.deps.store, decision.recipients, declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args));
+      if (decision.ok) full = await recipientOverQuota(this.deps.store, decision.recipients, declaredSize(session.envelope.mailFrom && session.envelope.mailFrom.args), tx.quotaLimited);
     } catch (err) {
       tx.log.error({ err: (err as Error).message }, 'recipient lookup failed');
       throw this.reject(session, 'temporary', 451, '4.3.0 Error: temporary failure looking up the recipient, try again later');
@@ -508,7 +510,8 @@ export class SmtpListener {
     }
     // One DATA reply covers every recipient, so the whole message is refused when one local mailbox
     // cannot take it: the sender's server then bounces it with our reason (docs/quotas.md).
-    const full = await recipientOverQuota(this.deps.store, envelope.recipients, content.length);
+    const limited = envelope.recipients.filter((r) => r.accountId !== undefined && tx.quotaLimited.has(r.accountId));
+    const full = limited.length > 0 ? await recipientOverQuota(this.deps.store, limited, content.length) : null;
     if (full) throw this.reject(session, 'over_quota', 552, mailboxFullMessage(full.address), tx.log);
     const outcome = await intake.receive({ id, envelope, content, scanMode: this.scanMode(session), log: tx.log, logContext: { session: session.id } });
     this.transactions.delete(session);

@@ -94,6 +94,34 @@ describe.each(storeBackends('accept'))('$name', (backend) => {
     expect((await store.listQueue({ offset: 0, limit: 100 }, Date.now())).total).toBe(21);
   });
 
+  it('gives a batch consecutive UIDs and rising mod-sequences, counts its usage and records a delivery for each filed recipient', async () => {
+    const box = (await store.findMailbox(alice.accountId!, 'INBOX'))!;
+    const before = (await store.mailboxVersion(box.id))!;
+    const batch = Array.from({ length: 5 }, () => message([alice]));
+    const mixed = message([alice, aliasOfAlice, { address: 'bob@far.test', destination: 'remote' }]);
+    await Promise.all([store.acceptMessages(batch, Date.now(), true), store.acceptMessages([mixed], Date.now(), true)]);
+    const columns = await store.listMailColumns(box.id);
+    expect([...columns.uids]).toEqual(Array.from({ length: 6 }, (_, i) => before.uidNext + i));
+    const modseqs = [...columns.modseqs];
+    expect(modseqs.every((m, i) => m > before.modseq && (i === 0 || m > modseqs[i - 1]!))).toBe(true);
+    const after = (await store.mailboxVersion(box.id))!;
+    expect(after.uidNext).toBe(before.uidNext + 6);
+    expect(after.modseq).toBe(Math.max(...modseqs));
+    // A flag change after the batch still moves past every stamped value.
+    const [changed] = await store.setFlags(box.id, [columns.uids[0]!], 'add', ['\\Seen']);
+    expect(changed!.modseq).toBeGreaterThan(after.modseq);
+    const quota = (await store.getQuota(alice.accountId!))!;
+    expect(quota.usedMessages).toBe(6);
+    expect(quota.usedBytes).toBe([...batch, mixed].reduce((n, m) => n + m.content.length, 0));
+    const history = (await store.getHistory(mixed.id))!;
+    expect(history.attempts.map((a) => [a.recipient, a.result])).toEqual([
+      ['alice@example.test', 'delivered'],
+      ['info@example.test', 'delivered'],
+    ]);
+    expect(history.finishedAt).toBeNull();
+    expect((await store.getHistory(batch[0]!.id))!.finishedAt).not.toBeNull();
+  });
+
   it('stores large bodies byte for byte', async () => {
     const body = Buffer.alloc(5 * 1024 * 1024);
     for (let i = 0; i < body.length; i++) body[i] = (i * 131) & 0xff;

@@ -1,10 +1,10 @@
 // The fast path of group commit: every message of a batch filed with a fixed number of statements,
 // whatever the batch size (find each recipient's mailbox, lock and advance the mailboxes' UID counters,
-// insert every copy with one INSERT over arrays), where the per-message path costs five round trips a
+// insert every copy with one INSERT, record the history in two), where the per-message path costs five round trips a
 // message. It runs on the writer's open transaction and either applies the whole batch or throws, and the
 // writer then rolls back and takes the per-call path (savepoints), which rejects only the call at fault.
 import type { AcceptedMessage, NewMessage } from '../types.ts';
-import type { Queryable } from './pool.ts';
+import { prepared, type Queryable } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
 import { recordAcceptances, type Acceptance } from './history.ts';
 
@@ -52,14 +52,16 @@ export async function acceptBatch(db: Queryable, calls: readonly AcceptCall[]): 
   // One row of parameters per copy rather than arrays: node-postgres sends a Buffer parameter as binary,
   // but a Buffer inside an array as hex text, twice the bytes for the server to parse (at 100 KiB a
   // message that halved the accept rate). The batch is at most 256 messages, far below 65,535 parameters.
+  // Each copy brings the UID and mod-sequence taken for it (the trigger then leaves the mailbox alone).
   if (rows.length > 0) {
     const params: unknown[] = [];
     const values = rows.map((r) => {
-      params.push(r.mailboxId, uids.get(r.mailboxId)!.next++, r.f.now, r.f.message.content.length, r.f.message.id, r.f.message.content);
+      const taken = uids.get(r.mailboxId)!;
+      params.push(r.mailboxId, taken.nextUid++, taken.nextModseq++, r.f.now, r.f.message.content.length, r.f.message.id, r.f.message.content);
       const n = params.length;
-      return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      return `($${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     });
-    await db.query(`INSERT INTO mail (mailbox_id, uid, internal_date, size, queue_id, content) VALUES ${values.join(', ')}`, params);
+    await db.query(prepared(`accept-file-${rows.length}`, `INSERT INTO mail (mailbox_id, uid, modseq, internal_date, size, queue_id, content) VALUES ${values.join(', ')}`, params));
   }
   // An account with no mailbox left (removed since RCPT): its recipients are queued instead, as on the slow path.
   const unfiled = new Set(filings.filter((_, i) => mailboxOf[i] === null));
@@ -84,26 +86,36 @@ export async function acceptBatch(db: Queryable, calls: readonly AcceptCall[]): 
 async function findMailboxes(db: Queryable, filings: readonly Filing[]): Promise<(number | null)[]> {
   if (filings.length === 0) return [];
   const { rows } = await db.query<{ mailbox_id: number | null }>(
-    `SELECT (SELECT m.id FROM mailboxes m WHERE m.account_id = t.account_id AND ((t.folder = 'Junk' AND m.special_use = '\\Junk') OR m.name = t.folder OR m.name = 'INBOX')
+    prepared(
+      'accept-find-mailboxes',
+      `SELECT (SELECT m.id FROM mailboxes m WHERE m.account_id = t.account_id AND ((t.folder = 'Junk' AND m.special_use = '\\Junk') OR m.name = t.folder OR m.name = 'INBOX')
              ORDER BY CASE WHEN t.folder = 'Junk' AND m.special_use = '\\Junk' THEN 0 WHEN m.name = t.folder THEN 1 ELSE 2 END, m.id LIMIT 1) AS mailbox_id
      FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t(account_id, folder, n) ORDER BY t.n`,
-    [filings.map((f) => f.accountId), filings.map((f) => f.folder)],
+      [filings.map((f) => f.accountId), filings.map((f) => f.folder)],
+    ),
   );
   return rows.map((r) => r.mailbox_id);
 }
 
-/** Takes as many UIDs as filings per mailbox; locks the mailboxes in id order, so two batches never deadlock. */
-async function takeUidsFor(db: Queryable, mailboxIds: readonly number[]): Promise<Map<number, { next: number }>> {
+/**
+ * Takes as many UIDs and mod-sequences as filings per mailbox, one UPDATE for all (rather than the
+ * per-row trigger's UPDATE for each copy); locks the mailboxes in id order, so two batches never deadlock.
+ */
+async function takeUidsFor(db: Queryable, mailboxIds: readonly number[]): Promise<Map<number, { nextUid: number; nextModseq: number }>> {
   const counts = new Map<number, number>();
   for (const id of mailboxIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   const ids = [...counts.keys()].sort((a, b) => a - b);
-  const taken = new Map<number, { next: number }>();
+  const taken = new Map<number, { nextUid: number; nextModseq: number }>();
   if (ids.length === 0) return taken;
-  await db.query('SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
-  const { rows } = await db.query<{ id: number; first: number }>(
-    `UPDATE mailboxes m SET uid_next = m.uid_next + t.n FROM unnest($1::bigint[], $2::int[]) AS t(id, n) WHERE m.id = t.id RETURNING m.id, m.uid_next - t.n AS first`,
-    [ids, ids.map((id) => counts.get(id)!)],
+  await db.query(prepared('accept-lock-mailboxes', 'SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]));
+  const { rows } = await db.query<{ id: number; first_uid: number; first_modseq: number }>(
+    prepared(
+      'accept-take-uids',
+      `UPDATE mailboxes m SET uid_next = m.uid_next + t.n, modseq = m.modseq + t.n FROM unnest($1::bigint[], $2::int[]) AS t(id, n) WHERE m.id = t.id
+       RETURNING m.id, m.uid_next - t.n AS first_uid, m.modseq - t.n + 1 AS first_modseq`,
+      [ids, ids.map((id) => counts.get(id)!)],
+    ),
   );
-  for (const r of rows) taken.set(r.id, { next: r.first });
+  for (const r of rows) taken.set(r.id, { nextUid: r.first_uid, nextModseq: r.first_modseq });
   return taken;
 }

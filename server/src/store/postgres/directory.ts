@@ -6,7 +6,7 @@ import type { Account, Alias } from '../types.ts';
 import { DEFAULT_MAILBOXES } from '../default-mailboxes.ts';
 import { StoreError } from '../store-error.ts';
 import { domainOf } from '../../util/address.ts';
-import { sqlState, transaction, UNIQUE_VIOLATION } from './pool.ts';
+import { prepared, sqlState, transaction, UNIQUE_VIOLATION } from './pool.ts';
 import { nextUidValidity } from './mailbox-folders.ts';
 
 interface AccountRow {
@@ -36,7 +36,7 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async isLocalDomain(name: string): Promise<boolean> {
-    return ((await this.pool.query('SELECT 1 FROM domains WHERE name = lower($1)', [name])).rowCount ?? 0) > 0;
+    return ((await this.pool.query(prepared('directory-has-domain', 'SELECT 1 FROM domains WHERE name = lower($1)', [name]))).rowCount ?? 0) > 0;
   }
 
   async addAccount(address: string, passwordHash: string): Promise<Account> {
@@ -79,7 +79,7 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async findAccount(address: string): Promise<Account | null> {
-    const { rows } = await this.pool.query<AccountRow>('SELECT id, address, password_hash, created_at FROM accounts WHERE lower(address) = lower($1)', [address]);
+    const { rows } = await this.pool.query<AccountRow>(prepared('directory-find-account', 'SELECT id, address, password_hash, created_at FROM accounts WHERE lower(address) = lower($1)', [address]));
     return rows[0] ? toAccount(rows[0]) : null;
   }
 
@@ -105,7 +105,7 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async findAlias(address: string): Promise<Alias | null> {
-    return (await this.pool.query<Alias>('SELECT address, target FROM aliases WHERE lower(address) = lower($1)', [address])).rows[0] ?? null;
+    return (await this.pool.query<Alias>(prepared('directory-find-alias', 'SELECT address, target FROM aliases WHERE lower(address) = lower($1)', [address]))).rows[0] ?? null;
   }
 
   /** The domain must be local and the address free as an account, an alias and a list. */

@@ -14,7 +14,7 @@ import {
 } from '../history-store.ts';
 import type { NewMessage } from '../types.ts';
 import type pg from 'pg';
-import type { Queryable } from './pool.ts';
+import { prepared, type Queryable } from './pool.ts';
 
 export interface Acceptance {
   message: NewMessage;
@@ -29,38 +29,70 @@ export interface NewAttempt extends AttemptDetail {
   at: number;
 }
 
-/** Acceptance rows for many messages in one statement, then their filed recipients' attempts. */
+/**
+ * Acceptance rows for many messages and their filed recipients' attempts, two statements whatever the
+ * number of messages (the accept path writes up to 256 at once: one statement a message would be most of
+ * a batch's round trips). A message whose row already exists (the same id accepted again) has its
+ * attempts added as later attempts are.
+ */
 export async function recordAcceptances(db: Queryable, list: readonly Acceptance[]): Promise<void> {
   if (list.length === 0) return;
   const col = <T>(f: (a: Acceptance) => T) => list.map(f);
-  await db.query(
-    `INSERT INTO message_history (id, message_id_header, sender, recipients, size, source, node, client_address, tls, scan, accepted_at, finished_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      col((a) => a.message.id),
-      col((a) => a.message.trace?.messageIdHeader ?? null),
-      col((a) => a.message.sender),
-      col((a) => a.message.recipients.map((r) => r.address.toLowerCase()).join(RECIPIENT_SEPARATOR)),
-      col((a) => a.message.content.length),
-      col((a) => a.message.source),
-      col((a) => a.message.trace?.node ?? null),
-      col((a) => a.message.clientAddress ?? null),
-      col((a) => a.message.trace?.tls ?? null),
-      col((a) => a.message.trace?.scan ?? null),
-      col((a) => a.now),
-      col((a) => (a.filed.length >= a.message.recipients.length ? a.now : null)),
-    ],
+  const inserted = await db.query<{ id: string }>(
+    prepared(
+      'history-accept',
+      `INSERT INTO message_history (id, message_id_header, sender, recipients, size, source, node, client_address, tls, scan, accepted_at, finished_at, attempts)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::int[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        col((a) => a.message.id),
+        col((a) => a.message.trace?.messageIdHeader ?? null),
+        col((a) => a.message.sender),
+        col((a) => a.message.recipients.map((r) => r.address.toLowerCase()).join(RECIPIENT_SEPARATOR)),
+        col((a) => a.message.content.length),
+        col((a) => a.message.source),
+        col((a) => a.message.trace?.node ?? null),
+        col((a) => a.message.clientAddress ?? null),
+        col((a) => a.message.trace?.tls ?? null),
+        col((a) => a.message.trace?.scan ?? null),
+        col((a) => a.now),
+        col((a) => (a.filed.length >= a.message.recipients.length ? a.now : null)),
+        col((a) => a.filed.length),
+      ],
+    ),
   );
+  const fresh = new Set(inserted.rows.map((r) => r.id));
+  const attempts: Array<{ messageId: string; attempt: NewAttempt }> = [];
   for (const a of list) {
     if (a.filed.length === 0) continue;
-    await recordAttempts(
-      db,
-      a.message.id,
-      a.filed.map((recipient) => ({ recipient, result: 'delivered', at: a.now, mxHost: 'local', replyText: 'filed into the mailbox at acceptance', durationMs: 0 })),
-    );
+    const filed = a.filed.map((recipient): NewAttempt => ({ recipient, result: 'delivered', at: a.now, mxHost: 'local', replyText: FILED_AT_ACCEPTANCE, durationMs: 0 }));
+    // A fresh row already counts them: keep the first ones the bound allows.
+    if (fresh.has(a.message.id)) for (const attempt of filed.slice(0, MAX_HISTORY_ATTEMPTS_PER_MESSAGE)) attempts.push({ messageId: a.message.id, attempt });
+    else await recordAttempts(db, a.message.id, filed);
   }
+  if (attempts.length === 0) return;
+  const col2 = <T>(f: (a: NewAttempt) => T) => attempts.map((x) => f(x.attempt));
+  await db.query(
+    prepared(
+      'history-accept-attempts',
+      `INSERT INTO message_history_attempts (message_id, recipient, at, result, mx_host, reply_text, duration_ms)
+       SELECT t.message_id, t.recipient, t.at, t.result, t.mx_host, t.reply_text, t.duration_ms
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[]) WITH ORDINALITY
+         AS t(message_id, recipient, at, result, mx_host, reply_text, duration_ms, n) ORDER BY t.n`,
+      [
+        attempts.map((x) => x.messageId),
+        col2((a) => a.recipient),
+        col2((a) => a.at),
+        col2((a) => a.result),
+        col2((a) => a.mxHost ?? null),
+        col2((a) => a.replyText ?? null),
+        col2((a) => a.durationMs ?? null),
+      ],
+    ),
+  );
 }
+
+const FILED_AT_ACCEPTANCE = 'filed into the mailbox at acceptance';
 
 /** A message's attempts; beyond the bound only counted. A message with no history row records nothing. */
 export async function recordAttempts(db: Queryable, messageId: string, attempts: readonly NewAttempt[]): Promise<void> {

@@ -353,4 +353,41 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE mail SET imap_facts_version = NULL, imap_envelope = NULL, imap_bodystructure = NULL, imap_body = NULL WHERE imap_facts_version IS NOT NULL;
   CREATE INDEX mail_without_imap_facts ON mail (id) WHERE imap_facts_version IS NULL;
   `,
+  /* 13: filing many messages at once costs statements, not rows (accept-batch.ts): quota usage kept per statement, mod-sequences taken with the UIDs */ `
+  -- Quota usage: inserts and deletes add up per statement through transition tables, one UPDATE of the
+  -- accounts a statement touched (locked in id order, so two nodes filing for the same accounts wait
+  -- rather than deadlock) instead of one UPDATE per row. A change of mailbox or size stays per row
+  -- (PostgreSQL allows no transition table on a trigger with a column list).
+  DROP TRIGGER mail_quota_usage ON mail;
+  CREATE FUNCTION mail_quota_added() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM 1 FROM accounts WHERE id IN (SELECT b.account_id FROM added JOIN mailboxes b ON b.id = added.mailbox_id) ORDER BY id FOR UPDATE;
+    UPDATE accounts a SET used_bytes = a.used_bytes + u.bytes, used_messages = a.used_messages + u.messages
+      FROM (SELECT b.account_id, sum(added.size) AS bytes, count(*) AS messages FROM added JOIN mailboxes b ON b.id = added.mailbox_id GROUP BY b.account_id) u
+      WHERE a.id = u.account_id;
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER mail_quota_added AFTER INSERT ON mail REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_quota_added();
+  CREATE FUNCTION mail_quota_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM 1 FROM accounts WHERE id IN (SELECT b.account_id FROM removed JOIN mailboxes b ON b.id = removed.mailbox_id) ORDER BY id FOR UPDATE;
+    UPDATE accounts a SET used_bytes = a.used_bytes - u.bytes, used_messages = a.used_messages - u.messages
+      FROM (SELECT b.account_id, sum(removed.size) AS bytes, count(*) AS messages FROM removed JOIN mailboxes b ON b.id = removed.mailbox_id GROUP BY b.account_id) u
+      WHERE a.id = u.account_id;
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER mail_quota_removed AFTER DELETE ON mail REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_quota_removed();
+  CREATE TRIGGER mail_quota_usage AFTER UPDATE OF mailbox_id, size ON mail
+    FOR EACH ROW EXECUTE FUNCTION mail_quota_usage();
+  -- Mod-sequences: an insert that took them with its UIDs (one UPDATE of the mailbox for the whole
+  -- batch) brings them; any other insert (modseq left at 0) and every flag change or move still takes
+  -- one here.
+  DROP TRIGGER mail_modseq ON mail;
+  CREATE TRIGGER mail_modseq_insert BEFORE INSERT ON mail FOR EACH ROW WHEN (NEW.modseq = 0) EXECUTE FUNCTION mail_modseq();
+  CREATE TRIGGER mail_modseq BEFORE UPDATE OF flags, mailbox_id ON mail FOR EACH ROW EXECUTE FUNCTION mail_modseq();
+  `,
 ];

@@ -43,6 +43,15 @@ export function createPool(conn: PgConnection, options: PoolOptions = {}): pg.Po
 }
 
 /**
+ * A statement of a hot path, named so that PostgreSQL parses and plans it once per connection rather than
+ * at every call (node-postgres prepares it on first use). One name, one text: a text that varies (a
+ * VALUES list per row count) carries the variation in its name. Named statements live on a connection,
+ * so a pooler in front of PostgreSQL must hand each client one server connection for its session
+ * (PgBouncer's pool_mode = session; docs/postgresql.md).
+ */
+export const prepared = (name: string, text: string, values: unknown[]): pg.QueryConfig => ({ name, text, values });
+
+/**
  * Runs fn in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws.
  * The default isolation (READ COMMITTED) with explicit row locks where a read decides a write.
  */

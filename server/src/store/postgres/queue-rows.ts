@@ -6,7 +6,7 @@
 // explicit calls rather than triggers, so what a statement costs is visible where it is written.
 import type { NewMessage, QueueRecipient } from '../types.ts';
 import { domainOf } from '../../util/address.ts';
-import type { Queryable } from './pool.ts';
+import { prepared, type Queryable } from './pool.ts';
 
 export interface RecipientRow {
   id: number;
@@ -49,17 +49,23 @@ export const FIELD_SEPARATOR = '\u0001';
 export async function insertMessage(db: Queryable, message: NewMessage, now: number): Promise<void> {
   const search = [message.id, message.sender, ...message.recipients.map((r) => r.address)].join(FIELD_SEPARATOR);
   await db.query(
-    `INSERT INTO queue_messages (id, sender, size, created_at, source, client_address, auth_user, next_attempt_at, search)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [message.id, message.sender, message.content.length, now, message.source, message.clientAddress ?? null, message.authUser ?? null, message.recipients.length > 0 ? now : null, search],
+    prepared(
+      'queue-insert-message',
+      `INSERT INTO queue_messages (id, sender, size, created_at, source, client_address, auth_user, next_attempt_at, search)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [message.id, message.sender, message.content.length, now, message.source, message.clientAddress ?? null, message.authUser ?? null, message.recipients.length > 0 ? now : null, search],
+    ),
   );
-  await db.query('INSERT INTO queue_content (message_id, content) VALUES ($1, $2)', [message.id, message.content]);
+  await db.query(prepared('queue-insert-content', 'INSERT INTO queue_content (message_id, content) VALUES ($1, $2)', [message.id, message.content]));
   const rs = message.recipients;
   await db.query(
-    `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at, folder)
-     SELECT $1, t.address, t.destination, t.domain, t.account_id, 'queued', $2, t.folder
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) WITH ORDINALITY AS t(address, destination, domain, account_id, folder, n) ORDER BY t.n`,
-    [message.id, now, rs.map((r) => r.address), rs.map((r) => r.destination), rs.map((r) => domainOf(r.address)), rs.map((r) => r.accountId ?? null), rs.map((r) => r.folder ?? null)],
+    prepared(
+      'queue-insert-recipients',
+      `INSERT INTO queue_recipients (message_id, address, destination, domain, account_id, state, next_attempt_at, folder)
+       SELECT $1, t.address, t.destination, t.domain, t.account_id, 'queued', $2, t.folder
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) WITH ORDINALITY AS t(address, destination, domain, account_id, folder, n) ORDER BY t.n`,
+      [message.id, now, rs.map((r) => r.address), rs.map((r) => r.destination), rs.map((r) => domainOf(r.address)), rs.map((r) => r.accountId ?? null), rs.map((r) => r.folder ?? null)],
+    ),
   );
 }
 

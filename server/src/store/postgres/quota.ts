@@ -1,12 +1,13 @@
-// Storage quotas in PostgreSQL: the limits on accounts; usage is kept by the triggers of migration step 5.
+// Storage quotas in PostgreSQL: the limits on accounts; usage is kept by the triggers of migration steps 5 and 13.
 import type pg from 'pg';
 import { QUOTA_COLUMNS as COLUMNS, toQuota, type AccountQuota, type QuotaLimitsChange, type QuotaRow, type QuotaStore } from '../quota-store.ts';
+import { prepared } from './pool.ts';
 
 export class PgQuotas implements QuotaStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async getQuota(accountId: number): Promise<AccountQuota | null> {
-    const { rows } = await this.pool.query<QuotaRow>(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [accountId]);
+    const { rows } = await this.pool.query<QuotaRow>(prepared('quota-of-account', `SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [accountId]));
     return rows[0] ? toQuota(rows[0]) : null;
   }
 
