@@ -1,8 +1,9 @@
 // The fast path of group commit: every message of a batch filed with a fixed number of statements,
-// whatever the batch size (find each recipient's mailbox, lock and advance the mailboxes' UID counters,
-// insert every copy with one INSERT, record the history in two), where the per-message path costs five round trips a
-// message. It runs on the writer's open transaction and either applies the whole batch or throws, and the
-// writer then rolls back and takes the per-call path (savepoints), which rejects only the call at fault.
+// whatever the batch size (find each recipient's mailbox; lock and advance the mailboxes' UID and
+// mod-sequence counters; insert every copy with one INSERT; record the history in two), where the
+// per-message path costs five round trips a message. It runs on the writer's open transaction and either
+// applies the whole batch or throws, and the writer then rolls back and takes the per-call path
+// (savepoints), which rejects only the call at fault.
 import type { AcceptedMessage, NewMessage } from '../types.ts';
 import { prepared, type Queryable } from './pool.ts';
 import { insertMessage } from './queue-rows.ts';
