@@ -37,7 +37,7 @@ export interface StressTotals {
   commands: number;
   /** Lines imaptest starts with "Error:": a wrong answer, a lost flag, a malformed banner, a disconnect. */
   errors: number;
-  /** The first few error lines, for the log. */
+  /** The first 20 error lines, for the log. */
   firstErrors: string[];
 }
 
@@ -59,7 +59,7 @@ export function parseStress(output: string): StressTotals {
     byCommand: new Map(names.map((n, i) => [n, counts[i]!])),
     commands: counts.reduce((a, b) => a + b, 0),
     errors: errorLines.length,
-    firstErrors: errorLines.slice(0, 5).map((l) => l.slice(0, 300)),
+    firstErrors: errorLines.slice(0, 20).map((l) => l.slice(0, 300)),
   };
 }
 

@@ -81,6 +81,37 @@ print('a after', lines, done)
     expect(line('a after')).toContain("'* 3 FETCH (UID 4)'");
   });
 
+  // Found by imaptest's stress mode ("Keyword used without being in FLAGS"): FETCH reads flags from the
+  // shared view as it writes each response, and while it waits on a slow reader another session may have
+  // given the view a keyword this session never announced. Messages of 4 MiB that B does not read hold
+  // its FETCH mid-way (back-pressure) while A adds the keyword.
+  it('announces a keyword another session added during a FETCH before the response that shows it', async () => {
+    const out = await run(`
+a = connect(); b = connect()
+cmd(a, 'CREATE Big')
+big = b'Subject: big\\r\\n\\r\\n' + (b'x' * 1022 + b'\\r\\n') * 4096
+for i in range(3): a.append('Big', None, None, big)
+cmd(a, 'SELECT Big'); cmd(b, 'SELECT Big')
+tag = b._new_tag().decode()
+b.send(('%s FETCH 1:3 (UID FLAGS BODY.PEEK[])\\r\\n' % tag).encode())
+time.sleep(1)
+print('a store', cmd(a, 'UID STORE 3 +FLAGS.SILENT ($Mid)')[1])
+cmd(a, 'NOOP')
+seen = []
+while True:
+    line = b.readline().decode('latin-1').strip()
+    if line.startswith(tag + ' '): break
+    if line.startswith('* '): seen.append(line[:80])
+print('b fetch', seen)
+print('b first $Mid', next(l for l in seen if '$Mid' in l))
+a.logout(); b.logout()
+`);
+    const line = (prefix: string) => out.split('\n').find((l) => l.startsWith(prefix)) ?? '';
+    expect(line('b fetch')).toMatch(/\* 3 FETCH \(UID 3 FLAGS \(\$Mid\) BODY\[\]/);
+    // RFC 3501 7.2.6: FLAGS lists the keywords before any FETCH may carry one.
+    expect(line('b first $Mid')).toMatch(/^b first \$Mid \* FLAGS \(/);
+  }, 60_000);
+
   it("shows one session's flag change to another that idles, and a leaving session comes back to the mailbox as it is", async () => {
     const out = await run(`
 a = connect(); b = connect()

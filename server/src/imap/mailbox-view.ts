@@ -146,6 +146,11 @@ export class MailboxView {
     }
   }
 
+  /** Whether the view lists this store id (a scan: asked only about messages kept as departing). */
+  holdsId(id: number): boolean {
+    return this.ids.includes(id);
+  }
+
   /** A message expunged through this node that some session still lists, as kept. */
   departed(id: number): DepartingMail | undefined {
     return this.departing.get(id);

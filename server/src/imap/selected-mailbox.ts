@@ -137,9 +137,17 @@ export class SelectedMailbox implements ViewMember {
     this.view.keepDeparting(mail);
   }
 
-  /** A message that another session expunged and this one still lists, as the view kept it (MailboxView.departed). */
+  /**
+   * A message that another session is expunging or expunged and this one still lists, as the view kept it
+   * (MailboxView.departed). Still listed: removed but not announced yet (pending), or still in the view,
+   * which has not yet seen the store delete it. That second window is why the expunging session hands the
+   * message over before the store deletes it: a SEARCH here in between would find it in neither place
+   * (imaptest's stress found it as "SEARCH result has extra": SENTSINCE matched on the arrival date).
+   */
   departed(id: number): DepartingMail | undefined {
-    return this.pending.some((m) => m.id === id) ? this.view.departed(id) : undefined;
+    const kept = this.view.departed(id);
+    if (!kept) return undefined;
+    return this.pending.some((m) => m.id === id) || this.view.holdsId(id) ? kept : undefined;
   }
 
   /** Calls onChange whenever the shared view changed (IDLE); returns the unsubscribe. */

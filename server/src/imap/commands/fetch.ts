@@ -225,6 +225,9 @@ export const fetch: Handler<CommandOf<'FETCH'>> = {
         content = new Content(header, parseMessage(header));
       }
       const wanted = marked.has(uid) ? withFlags : items;
+      // FLAGS come from the shared view as it is now: while this FETCH waited (a read, a slow client),
+      // another session may have given it a keyword this client has not been told of (RFC 3501 7.2.6).
+      if (wanted.some((i) => i.kind === 'FLAGS')) for (const line of selected.takeNewKeywords()) await session.untagged(line);
       const parts: Wire[] = [text(`${selected.seqOf(uid)} FETCH (`)];
       wanted.forEach((it, i) => parts.push(...(i > 0 ? [SPACE] : []), ...item(it, uid, mail, selected, content, facts.get(mail.id))));
       parts.push(text(')'));
