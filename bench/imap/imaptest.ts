@@ -224,7 +224,7 @@ async function main(): Promise<number> {
     '',
     'Groups for a capability Mailroom does not announce (CATENATE, NOTIFY, CONTEXT=SEARCH/SORT, SORT=DISPLAY, URLAUTH) run no command; this imaptest counts them as neither run nor skipped (a counting bug fixed upstream in 9ea2bdd).',
     '',
-    `Stress: ${opts.clients} clients on one account for ${opts.secs} s a run, a new account for every run, the runs of each profile alternating between the servers. The mailbox is imaptest's own test mailboxes (\`src/tests/*.mbox\`, ${mbox.messages} messages) less the ${mbox.left} whose Message-ID occurs twice: imaptest holds that one Message-ID always has the same content. Commands are the sum of imaptest's Totals row; errors are its \`Error:\` lines (a wrong or missing answer, a lost flag or expunge, a refused connection).`,
+    `Stress: ${opts.clients} clients on one account for ${opts.secs} s a run, a new account for every run, the runs of each profile alternating between the servers. The mailbox is imaptest's own test mailboxes (\`src/tests/*.mbox\`, ${mbox.messages} messages) less the ${mbox.left} whose Message-ID occurs twice: imaptest holds that one Message-ID always has the same content. Commands are the sum of imaptest's Totals row; errors are its \`Error:\` lines (a wrong or missing answer, a lost flag or expunge, a refused connection). The load average (1 min) rises with the run itself: ${opts.clients} clients, and Dovecot's imap process per session.`,
     '',
     ...table(['imaptest stress', 'Mailroom cmd/s', 'errors', 'Dovecot cmd/s', 'errors', 'ratio', 'load before / after'], ['l', 'r', 'r', 'r', 'r', 'r', 'r'], rows),
     '',
