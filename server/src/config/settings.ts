@@ -81,6 +81,11 @@ export const SETTINGS = {
     60,
     "PostgreSQL: how long a node holds the recipients it claimed for delivery, and how long it counts as up after its last heartbeat (sent every third of this). Recipients whose lease expired (their node died) go back to the queue for any node; a killed node's name is free for a new process once it has run out.",
   ),
+  'database.fsync': setting(
+    z.enum(['optimized', 'always'], { error: "expected 'optimized' or 'always'" }),
+    'optimized',
+    "When a commit waits for the disk. `optimized` (as Dovecot's mail_fsync): whatever creates or moves mail (SMTP acceptance, APPEND, COPY, MOVE, the queue) waits, so every 250 and OK for a message means it survives a power cut; flag changes, \\Recent claims, expunges and the IMAP facts kept for FETCH are committed without waiting (SQLite synchronous=NORMAL in WAL mode, PostgreSQL synchronous_commit off for that transaction) and reach the disk with the next commit that waits (SQLite: any message or queue change; otherwise when the OS writes its cache back, about 30 s on Linux) or, on PostgreSQL, within 3 x wal_writer_delay (0.6 s by default). A crash of Mailroom loses none of them; a power cut can undo the last ones (a message flagged \\Seen again unseen, an expunged one back). `always`: every commit waits. See docs/durability.md.",
+  ),
   'database.accept_worker': setting(
     k.bool,
     true,

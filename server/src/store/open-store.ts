@@ -13,9 +13,10 @@ export type StoreHooks = Pick<PostgresStoreOptions, 'onConnectionError' | 'onLea
 
 export async function openStore(config: Config, hooks: StoreHooks = {}): Promise<Store> {
   const url = config['database.url'];
-  const options = { acceptWorker: config['database.accept_worker'] };
+  const relaxedMailboxChanges = config['database.fsync'] === 'optimized';
+  const options = { acceptWorker: config['database.accept_worker'], relaxedMailboxChanges };
   if (url === undefined) return openSqliteStore(dataPath(config, 'mailroom.db'), options);
   if (url.startsWith('sqlite:')) return openSqliteStore(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''), options);
-  if (isPostgresUrl(url)) return openPostgresStore(url, { nodeName: config['cluster.node_name'], leaseSeconds: config['cluster.lease_seconds'], ...hooks });
+  if (isPostgresUrl(url)) return openPostgresStore(url, { nodeName: config['cluster.node_name'], leaseSeconds: config['cluster.lease_seconds'], relaxedMailboxChanges, ...hooks });
   throw new ConfigError('database.url', `invalid setting database.url: ${JSON.stringify(maskUrl(url))}: expected sqlite:PATH or postgres://user:password@host:port/database`);
 }

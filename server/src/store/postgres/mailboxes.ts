@@ -23,10 +23,19 @@ import type { NewMail } from '../mailbox-store.ts';
 import { listMailColumns } from './mail-columns.ts';
 
 export class PgMailboxes implements MailboxStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** database.fsync = optimized: flag changes and expunges commit without waiting for the WAL flush (a \Recent claim is one statement, committed as it runs). */
+    private readonly relaxed = false,
+  ) {}
 
   private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     return transaction(this.pool, fn);
+  }
+
+  /** A change that creates no mail: see TransactionOptions.relaxed and the database.fsync setting. */
+  private relaxedTx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.pool, fn, { relaxed: this.relaxed });
   }
 
   async listMailboxes(accountId: number): Promise<MailboxInfo[]> {
@@ -126,11 +135,11 @@ export class PgMailboxes implements MailboxStore {
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
-    return (await this.tx((c) => messages.setFlags(c, mailboxId, uids, op, flags))).changed;
+    return (await this.relaxedTx((c) => messages.setFlags(c, mailboxId, uids, op, flags))).changed;
   }
 
   async setFlagsUnchangedSince(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince: number): Promise<FlagUpdate> {
-    return this.tx((c) => messages.setFlags(c, mailboxId, uids, op, flags, unchangedSince));
+    return this.relaxedTx((c) => messages.setFlags(c, mailboxId, uids, op, flags, unchangedSince));
   }
 
   async copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
@@ -146,10 +155,10 @@ export class PgMailboxes implements MailboxStore {
   }
 
   async expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
-    return this.tx((c) => messages.expunge(c, mailboxId, uids));
+    return this.relaxedTx((c) => messages.expunge(c, mailboxId, uids));
   }
 
   async removeMail(mailboxId: number, uids: readonly number[]): Promise<number[]> {
-    return this.tx((c) => messages.remove(c, mailboxId, uids));
+    return this.relaxedTx((c) => messages.remove(c, mailboxId, uids));
   }
 }

@@ -31,6 +31,8 @@ export interface PostgresStoreOptions {
   nodeName?: string;
   /** cluster.lease_seconds. Default 60. */
   leaseSeconds?: number;
+  /** database.fsync = optimized (the default): flag changes and expunges commit without waiting for the WAL flush. */
+  relaxedMailboxChanges?: boolean;
   /** Connections in the pool. */
   poolSize?: number;
   /** An idle connection failed (the database went away); the next query reconnects. */
@@ -63,7 +65,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     new PgDirectory(pool),
     new PgQueue(pool, writer, lease),
     new PgQueueAdmin(pool, options.queueSearchCountMax),
-    new PgMailboxes(pool),
+    new PgMailboxes(pool, options.relaxedMailboxChanges ?? true),
     new PgQuarantine(pool),
     new PgFetchAccounts(pool),
     new PgBans(pool),

@@ -25,12 +25,33 @@ import { listMailColumns } from './mail-columns.ts';
 const FACT_COLUMNS: Record<ImapFactName, string> = { envelope: 'envelope', bodyStructure: 'bodystructure', body: 'body', header: 'header' };
 
 export class SqliteMailboxes implements MailboxStore {
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** database.fsync = optimized: see relaxedTx. */
+    private readonly relaxed = false,
+  ) {
     ensureMailboxSchema(db);
   }
 
   private tx<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * A change that creates no mail (flags, \Recent, expunges, kept facts): with database.fsync = optimized it
+   * commits with synchronous=NORMAL, which in WAL mode is atomic and survives a crash of the process but
+   * does not wait for fsync; the next commit that does (every message stored) syncs the same WAL file, and
+   * with it these. The setting is per connection and better-sqlite3 runs the transaction synchronously, so
+   * nothing else commits on this connection between the two pragmas.
+   */
+  private relaxedTx<T>(fn: () => T): T {
+    if (!this.relaxed) return this.tx(fn);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.tx(fn);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   async listMailboxes(accountId: number): Promise<MailboxInfo[]> {
@@ -80,7 +101,7 @@ export class SqliteMailboxes implements MailboxStore {
   }
 
   async claimRecent(mailboxId: number): Promise<number> {
-    return this.tx(() => messages.claimRecent(this.db, mailboxId));
+    return this.relaxedTx(() => messages.claimRecent(this.db, mailboxId));
   }
 
   async firstRecentUid(mailboxId: number): Promise<number> {
@@ -128,7 +149,7 @@ export class SqliteMailboxes implements MailboxStore {
        ON CONFLICT (mail_id) DO UPDATE SET version = excluded.version, envelope = excluded.envelope, bodystructure = excluded.bodystructure, body = excluded.body, header = excluded.header`,
     );
     const parsed = stmt(this.db, 'DELETE FROM mail_facts_pending WHERE mail_id = ?');
-    this.tx(() => {
+    this.relaxedTx(() => {
       for (const [id, f] of facts) {
         save.run(id, version, f.envelope, f.bodyStructure, f.body, f.header, id);
         parsed.run(id);
@@ -148,11 +169,11 @@ export class SqliteMailboxes implements MailboxStore {
   }
 
   async setFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[]): Promise<StoredMail[]> {
-    return this.tx(() => messages.setFlags(this.db, mailboxId, uids, op, flags).changed);
+    return this.relaxedTx(() => messages.setFlags(this.db, mailboxId, uids, op, flags).changed);
   }
 
   async setFlagsUnchangedSince(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince: number): Promise<FlagUpdate> {
-    return this.tx(() => messages.setFlags(this.db, mailboxId, uids, op, flags, unchangedSince));
+    return this.relaxedTx(() => messages.setFlags(this.db, mailboxId, uids, op, flags, unchangedSince));
   }
 
   async copyMail(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
@@ -168,10 +189,10 @@ export class SqliteMailboxes implements MailboxStore {
   }
 
   async expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
-    return this.tx(() => messages.expunge(this.db, mailboxId, uids));
+    return this.relaxedTx(() => messages.expunge(this.db, mailboxId, uids));
   }
 
   async removeMail(mailboxId: number, uids: readonly number[]): Promise<number[]> {
-    return this.tx(() => messages.remove(this.db, mailboxId, uids));
+    return this.relaxedTx(() => messages.remove(this.db, mailboxId, uids));
   }
 }

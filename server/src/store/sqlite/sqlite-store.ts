@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
   acceptWorker?: boolean;
   /** Matches a queue search counts exactly before it answers "at least" (default 10,000; tests lower it). */
   queueSearchCountMax?: number;
+  /** database.fsync = optimized (the default): flag changes, \Recent claims and expunges commit without waiting for the disk. */
+  relaxedMailboxChanges?: boolean;
 }
 
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
@@ -43,7 +45,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     new SqliteDirectory(db),
     new SqliteQueue(db, writer),
     new SqliteQueueAdmin(db, options.queueSearchCountMax),
-    new SqliteMailboxes(db),
+    new SqliteMailboxes(db, options.relaxedMailboxChanges ?? true),
     new SqliteQuarantine(db),
     new SqliteFetchAccounts(db),
     new SqliteBans(db),
